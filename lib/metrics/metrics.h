@@ -1,0 +1,130 @@
+/*
+ * metrics.h - the metric registry, per-thread sample buffers, the aggregation
+ * thread with bounded-memory trend histograms, and the end-of-test summary.
+ *
+ * Producers (worker threads, the run controller) each own one k6c__samples
+ * buffer and append to it without locks. A buffer hands its filled batch to
+ * the aggregator every ~50 ms (k6c__samples_tick) or when told to flush; the
+ * hand-off takes one mutex per batch, never per sample. The aggregation
+ * thread owns all aggregate state.
+ */
+#ifndef K6C_METRICS_H
+#define K6C_METRICS_H
+
+#include "util/util.h"
+
+typedef enum k6c__metric_type {
+	K6C__COUNTER,
+	K6C__GAUGE,
+	K6C__RATE,
+	K6C__TREND
+} k6c__metric_type;
+
+typedef enum k6c__metric_contains {
+	K6C__CONTAINS_DEFAULT,
+	K6C__CONTAINS_TIME,
+	K6C__CONTAINS_DATA
+} k6c__metric_contains;
+
+/* Built-in metrics have fixed ids so the hot path never looks names up; the
+ * registry pre-registers them in this order with k6's names, types and units. */
+enum k6c__builtin_metric {
+	K6C__M_VUS,                 /* gauge   vus */
+	K6C__M_VUS_MAX,             /* gauge   vus_max */
+	K6C__M_ITERATIONS,          /* counter iterations */
+	K6C__M_ITERATION_DURATION,  /* trend   iteration_duration (time) */
+	K6C__M_DROPPED_ITERATIONS,  /* counter dropped_iterations */
+	K6C__M_CHECKS,              /* rate    checks */
+	K6C__M_GROUP_DURATION,      /* trend   group_duration (time) */
+	K6C__M_DATA_SENT,           /* counter data_sent (data) */
+	K6C__M_DATA_RECEIVED,       /* counter data_received (data) */
+	K6C__M_HTTP_REQS,           /* counter http_reqs */
+	K6C__M_HTTP_REQ_FAILED,     /* rate    http_req_failed */
+	K6C__M_HTTP_REQ_DURATION,   /* trend   http_req_duration (time) */
+	K6C__M_HTTP_REQ_BLOCKED,    /* trend   http_req_blocked (time) */
+	K6C__M_HTTP_REQ_CONNECTING, /* trend   http_req_connecting (time) */
+	K6C__M_HTTP_REQ_TLS_HANDSHAKING, /* trend http_req_tls_handshaking (time) */
+	K6C__M_HTTP_REQ_SENDING,    /* trend   http_req_sending (time) */
+	K6C__M_HTTP_REQ_WAITING,    /* trend   http_req_waiting (time) */
+	K6C__M_HTTP_REQ_RECEIVING,  /* trend   http_req_receiving (time) */
+	K6C__M_BUILTIN_COUNT
+};
+
+/* A tag: both strings are copied by k6c__samples_add. */
+typedef struct k6c__tag {
+	const char *key;
+	const char *value;
+} k6c__tag;
+
+typedef struct k6c__metrics k6c__metrics;
+typedef struct k6c__samples k6c__samples;
+
+/* A batch as the aggregator (and later the output thread) sees it. */
+typedef struct k6c__sample_view {
+	int64_t time_us;          /* wall clock */
+	int metric;               /* metric id */
+	double value;
+	const k6c__tag *tags;     /* sorted by key; borrowed for the callback */
+	size_t ntags;
+} k6c__sample_view;
+
+typedef struct k6c__metrics_config {
+	/* Called on the aggregation thread for every batch, after aggregation,
+	 * with samples in the order they were added per producer. May be NULL.
+	 * (The output layer hooks in here.) */
+	void (*on_samples)(const k6c__sample_view *samples, size_t n, void *arg);
+	void *on_samples_arg;
+	unsigned flush_interval_ms;   /* 0 means 50 */
+} k6c__metrics_config;
+
+int k6c__metrics_new(k6c__metrics **out, const k6c__metrics_config *cfg);
+void k6c__metrics_free(k6c__metrics *m);   /* stops the thread if running */
+
+/* Registers a custom metric (before start, or from any thread under the
+ * registry lock). Same name and type returns the existing id; a clash of type
+ * or contains is K6C_EINVAL with k6's message. */
+int k6c__metrics_register(k6c__metrics *m, const char *name, k6c__metric_type type,
+	k6c__metric_contains contains, int *out_id);
+/* -1 if no metric has that name. */
+int k6c__metrics_find(const k6c__metrics *m, const char *name);
+
+/* Starts/stops the aggregation thread. stop() drains every handed-off batch
+ * first, so nothing measured is lost. */
+int k6c__metrics_start(k6c__metrics *m);
+void k6c__metrics_stop(k6c__metrics *m);
+
+/* Producer buffers: owned by one thread at a time; no locks on add. */
+int k6c__samples_new(k6c__metrics *m, k6c__samples **out);
+void k6c__samples_free(k6c__samples *s);     /* flushes first */
+/* Adds n samples that share one time stamp and tag set (k6's
+ * ConnectedSamples): metric ids and values are parallel arrays. Tags need not
+ * be sorted; they are copied. Never fails: on out-of-memory the samples are
+ * counted as dropped (k6c__metrics_dropped). */
+void k6c__samples_add(k6c__samples *s, int64_t time_us, const k6c__tag *tags, size_t ntags,
+	const int *metrics, const double *values, size_t n);
+/* Hands the batch over if it is older than the flush interval (cheap check). */
+void k6c__samples_tick(k6c__samples *s, uint64_t now_ns);
+/* Hands the batch over now. */
+void k6c__samples_flush(k6c__samples *s);
+uint64_t k6c__metrics_dropped(const k6c__metrics *m);
+
+/* ---- Summary (call after k6c__metrics_stop) ---- */
+
+typedef struct k6c__summary_opts {
+	const char *const *trend_stats;  /* e.g. {"avg","min","med","max","p(90)","p(95)"} */
+	size_t ntrend_stats;             /* 0: k6's default list */
+	const char *time_unit;           /* NULL/"": automatic; "s", "ms" or "us" */
+	double test_duration_ms;         /* for counter rates and state.testRunDurationMs */
+	bool no_color;
+} k6c__summary_opts;
+
+/* Validates a trend stat name (avg, min, med, max, count, p(N) with 0<=N<=100).
+ * Return 0 or K6C_EINVAL with a message naming the stat. */
+int k6c__summary_check_stat(const char *stat);
+
+/* k6's end-of-test summary text (the TOTAL RESULTS part, compact mode, §5.3). */
+int k6c__metrics_summary_text(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out);
+/* The handleSummary(data) JSON document (§5.5). */
+int k6c__metrics_summary_json(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out);
+
+#endif /* K6C_METRICS_H */
