@@ -1,0 +1,41 @@
+/*
+ * engine.h - the JavaScript side of a test: loads the script graph (lowered
+ * once per test, compiled once to bytecode), and gives the scheduler the VU
+ * operations (one Duktape heap per VU, loading that bytecode).
+ */
+#ifndef K6C_ENGINE_H
+#define K6C_ENGINE_H
+
+#include "sched/sched.h"
+#include "util/util.h"
+
+typedef struct k6c__program k6c__program;
+
+typedef struct k6c__engine_config {
+	const char *cache_dir;              /* see k6c__lowerer_new */
+	const char *const *env;             /* __ENV pairs: env[2i] = key, env[2i+1] = value */
+	size_t nenv;
+	k6c__log_fn log;
+	void *log_arg;
+} k6c__engine_config;
+
+/* Loads filename (source NULL: read the file; otherwise source[0..len) is the
+ * entry module's text and filename names it), lowers it and every module it
+ * imports, compiles them to bytecode and runs the init code once as VU 0 to
+ * read `options` and the exports.
+ * Return 0; K6C_EIO if a file cannot be read (message names it); K6C_ESCRIPT
+ * for a syntax error ("file:line:col: SyntaxError: ...") or an exception in
+ * init ("file:line" and the stack), the k6 exit code 107; K6C_ENOMEM. */
+int k6c__program_new(k6c__program **out, const char *filename, const char *source, size_t len,
+	const k6c__engine_config *cfg);
+void k6c__program_free(k6c__program *p);
+
+/* JSON of the script's `options` export ("{}" if none); borrowed. */
+const char *k6c__program_options_json(const k6c__program *p);
+/* Whether the entry module exports a function of that name. */
+bool k6c__program_has_function(const k6c__program *p, const char *name);
+
+/* The VU operations for k6c__sched_config.ops; ops_ctx is the program. */
+extern const k6c__vu_ops k6c__engine_vu_ops;
+
+#endif /* K6C_ENGINE_H */
