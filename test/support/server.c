@@ -1,0 +1,288 @@
+/*
+ * server.c - test harness: start real local servers (httpbin under gunicorn)
+ * on a free 127.0.0.1 port for the lifetime of one test executable, probe
+ * them over a raw loopback socket until they answer, and stop them again.
+ *
+ * Every server runs in its own process group so that stopping it also stops
+ * gunicorn's workers. Started servers are remembered in a small table and an
+ * atexit() handler stops any that a failing test left running; Check runs
+ * tests in forked children by default, so the handler only acts in the
+ * process that started the server (it records its pid).
+ */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TS_MAX_SERVERS 16
+#define TS_START_TIMEOUT_MS 20000
+#define TS_STOP_GRACE_MS 5000
+
+/* Servers not yet stopped, with the pid of the process that started them. */
+static struct {
+	pid_t pid;
+	pid_t owner;
+} live[TS_MAX_SERVERS];
+static int atexit_registered;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int bound_port(int *fd_out)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = 0;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
+		close(fd);
+		return -1;
+	}
+	*fd_out = fd;
+	return ntohs(sa.sin_port);
+}
+
+int ts_free_port(void)
+{
+	int fd;
+	int port = bound_port(&fd);
+	if (port > 0)
+		close(fd);
+	return port;
+}
+
+int ts_closed_port(void)
+{
+	/* A port the kernel just handed out and that nobody listens on; a
+	 * bound-but-not-listening socket would refuse too, but closing it keeps
+	 * the helper free of state and the port is unlikely to be reused soon. */
+	return ts_free_port();
+}
+
+const char *ts_srcdir(void)
+{
+	const char *d = getenv("K6C_TEST_SRCDIR");
+	return d && *d ? d : ".";
+}
+
+/* Kills a process group: SIGTERM, then SIGKILL if it outlives the grace. */
+static void stop_pid(pid_t pid)
+{
+	long long deadline;
+	int status;
+
+	if (pid <= 0)
+		return;
+	kill(-pid, SIGTERM);
+	deadline = now_ms() + TS_STOP_GRACE_MS;
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			break;
+		if (now_ms() >= deadline) {
+			kill(-pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			break;
+		}
+		sleep_ms(20);
+	}
+	/* Workers may outlive the master for a moment; make sure the group
+	 * is gone so the next test does not inherit busy servers. */
+	kill(-pid, SIGKILL);
+}
+
+static void forget(pid_t pid)
+{
+	for (int i = 0; i < TS_MAX_SERVERS; i++)
+		if (live[i].pid == pid)
+			live[i].pid = 0;
+}
+
+static void stop_all_at_exit(void)
+{
+	pid_t self = getpid();
+	for (int i = 0; i < TS_MAX_SERVERS; i++) {
+		if (live[i].pid > 0 && live[i].owner == self) {
+			stop_pid(live[i].pid);
+			live[i].pid = 0;
+		}
+	}
+}
+
+static void remember(pid_t pid)
+{
+	if (!atexit_registered) {
+		atexit(stop_all_at_exit);
+		atexit_registered = 1;
+	}
+	for (int i = 0; i < TS_MAX_SERVERS; i++) {
+		if (live[i].pid == 0) {
+			live[i].pid = pid;
+			live[i].owner = getpid();
+			return;
+		}
+	}
+}
+
+/* One GET over a fresh loopback connection; returns the status code or -1. */
+static int probe_status(int port, const char *path)
+{
+	struct sockaddr_in sa;
+	struct timeval tv = { 1, 0 };
+	char req[256], buf[64];
+	size_t got = 0;
+	int fd, n, status = -1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((unsigned short)port);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		goto out;
+	n = snprintf(req, sizeof(req),
+		"GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n",
+		path, port);
+	if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n)
+		goto out;
+	while (got < sizeof(buf) - 1) {
+		ssize_t r = recv(fd, buf + got, sizeof(buf) - 1 - got, 0);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		if (memchr(buf, '\n', got))
+			break;
+	}
+	buf[got] = '\0';
+	if (strncmp(buf, "HTTP/1.", 7) == 0 && got >= 12)
+		status = atoi(buf + 9);
+out:
+	close(fd);
+	return status;
+}
+
+static const char *gunicorn_path(void)
+{
+	/* Debian's gunicorn runs under /usr/bin/python3, where python3-httpbin
+	 * is installed; a python3 earlier on PATH (pyenv, venv) may lack it. */
+	const char *env = getenv("K6C_TEST_GUNICORN");
+	if (env && *env)
+		return env;
+	if (access("/usr/bin/gunicorn", X_OK) == 0)
+		return "/usr/bin/gunicorn";
+	return "gunicorn";
+}
+
+int ts_httpbin_start(ts_server *out)
+{
+	char bind_arg[64];
+	long long deadline;
+	pid_t pid;
+	int port, status;
+
+	memset(out, 0, sizeof(*out));
+	port = ts_free_port();
+	if (port <= 0) {
+		fprintf(stderr, "ts_httpbin_start: no free port: %s\n", strerror(errno));
+		return -1;
+	}
+	snprintf(bind_arg, sizeof(bind_arg), "127.0.0.1:%d", port);
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "ts_httpbin_start: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		const char *gpath = gunicorn_path();
+		char *argv[] = {
+			(char *)gpath, "-b", bind_arg, "-w", "2", "-k", "gthread",
+			"--threads", "8", "--log-level", "warning", "httpbin:app", NULL,
+		};
+		int devnull;
+		setpgid(0, 0);
+		/* The server's stdout is noise in test logs; keep stderr for
+		 * its warnings and start-up failures. */
+		devnull = open("/dev/null", O_RDWR);
+		if (devnull >= 0) {
+			dup2(devnull, STDIN_FILENO);
+			dup2(devnull, STDOUT_FILENO);
+			close(devnull);
+		}
+		execvp(gpath, argv);
+		fprintf(stderr, "ts_httpbin_start: exec %s: %s\n", gpath, strerror(errno));
+		_exit(127);
+	}
+	/* Set the group from both sides so a kill(-pid) right after fork()
+	 * cannot race the child's own setpgid(). */
+	setpgid(pid, pid);
+	remember(pid);
+
+	deadline = now_ms() + TS_START_TIMEOUT_MS;
+	for (;;) {
+		if (probe_status(port, "/get") == 200)
+			break;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			fprintf(stderr, "ts_httpbin_start: gunicorn exited (status %d)\n", status);
+			forget(pid);
+			kill(-pid, SIGKILL);
+			return -1;
+		}
+		if (now_ms() >= deadline) {
+			fprintf(stderr, "ts_httpbin_start: httpbin did not answer on port %d within 20 s\n",
+				port);
+			stop_pid(pid);
+			forget(pid);
+			return -1;
+		}
+		sleep_ms(50);
+	}
+	out->pid = pid;
+	out->port = port;
+	snprintf(out->base_url, sizeof(out->base_url), "http://127.0.0.1:%d", port);
+	return 0;
+}
+
+void ts_server_stop(ts_server *s)
+{
+	if (!s || s->pid <= 0)
+		return;
+	stop_pid(s->pid);
+	forget(s->pid);
+	s->pid = 0;
+}
