@@ -1,0 +1,568 @@
+/*
+ * test.c - the public k6c_test object: thin shims that check arguments, set
+ * the last error and call the layers. A run is: load the program (lowering,
+ * bytecode, init as VU 0), consolidate options, start the metrics
+ * aggregator, hand scenarios to the scheduler, then build the summary.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "k6c.h"
+
+#include "engine/engine.h"
+#include "engine/options.h"
+#include "http/http.h"
+#include "metrics/metrics.h"
+#include "sched/sched.h"
+#include "util/util.h"
+
+/* k6's exit codes (errext/exitcodes). */
+enum {
+	EXIT_OK = 0,
+	EXIT_THRESHOLDS = 99,
+	EXIT_INVALID_CONFIG = 104,
+	EXIT_EXTERNAL_ABORT = 105,
+	EXIT_SCRIPT_EXCEPTION = 107,
+	EXIT_OTHER = 255
+};
+
+extern char **environ;
+
+struct k6c_test {
+	char *script_path;            /* set_script_file, or the name of in-memory source */
+	char *source;                 /* NULL when the script is a file */
+	size_t source_len;
+	char *options_json;
+	char *cache_dir;
+	bool cache_dir_set;
+	char **env;                   /* __ENV pairs (key, value, ...) */
+	size_t nenv;
+	char **sysenv;                /* process environment pairs, read for K6_* options */
+	size_t nsysenv;
+	unsigned workers;
+
+	k6c_log_cb log_cb;
+	void *log_payload;
+	void (*log_free)(void *payload);
+
+	atomic_bool running;
+	atomic_bool abort_requested;
+	_Atomic(k6c__sched *) sched;  /* published for k6c_test_abort; freed on the next run or free */
+	k6c__sched *sched_owned;
+
+	pthread_t runner;
+	bool started;
+	int run_rc;
+
+	int exit_code;
+	char *summary_json;
+	char *summary_text;
+};
+
+static void test_log(int level, const char *message, void *arg)
+{
+	k6c_test *t = arg;
+
+	if (t->log_cb)
+		t->log_cb((k6c_log_level)level, message, t->log_payload);
+}
+
+static void test_logf(k6c_test *t, int level, const char *fmt, ...) K6C__PRINTF(3, 4);
+static void test_logf(k6c_test *t, int level, const char *fmt, ...)
+{
+	k6c__buf b = K6C__BUF_INIT;
+	va_list ap;
+
+	if (!t->log_cb)
+		return;
+	va_start(ap, fmt);
+	if (k6c__buf_vprintf(&b, fmt, ap) == 0)
+		test_log(level, b.ptr, t);
+	va_end(ap);
+	k6c__buf_free(&b);
+}
+
+K6C_EXTERN(int) k6c_test_new(k6c_test **out)
+{
+	k6c_test *t;
+
+	if (!out)
+		return k6c__error(K6C_EINVAL, "k6c_test_new: out is NULL");
+	*out = NULL;
+	if (!(t = k6c__calloc(1, sizeof(*t))))
+		return k6c__error(K6C_ENOMEM, "k6c_test_new: out of memory");
+	t->exit_code = -1;
+	*out = t;
+	return 0;
+}
+
+static void free_pairs(char **pairs, size_t n)
+{
+	for (size_t i = 0; i < 2 * n; i++)
+		k6c__free(pairs[i]);
+	k6c__free(pairs);
+}
+
+K6C_EXTERN(void) k6c_test_free(k6c_test *t)
+{
+	if (!t)
+		return;
+	if (t->started)
+		k6c_test_abort(t), k6c_test_wait(t);
+	if (t->log_free)
+		t->log_free(t->log_payload);
+	k6c__sched_free(t->sched_owned);
+	k6c__free(t->script_path);
+	k6c__free(t->source);
+	k6c__free(t->options_json);
+	k6c__free(t->cache_dir);
+	free_pairs(t->env, t->nenv);
+	free_pairs(t->sysenv, t->nsysenv);
+	k6c__free(t->summary_json);
+	k6c__free(t->summary_text);
+	k6c__free(t);
+}
+
+/* Setters refuse to touch a running test: the run reads these fields. */
+#define CHECK_IDLE(t, fn)                                                              \
+	do {                                                                           \
+		if (!(t))                                                              \
+			return k6c__error(K6C_EINVAL, fn ": test is NULL");            \
+		if (atomic_load(&(t)->running))                                         \
+			return k6c__error(K6C_ESTATE, fn ": the test is running");     \
+	} while (0)
+
+K6C_EXTERN(int) k6c_test_set_script_file(k6c_test *t, const char *path)
+{
+	char *p;
+
+	CHECK_IDLE(t, "k6c_test_set_script_file");
+	if (!path || !*path)
+		return k6c__error(K6C_EINVAL, "k6c_test_set_script_file: path is empty");
+	if (!(p = k6c__strdup(path)))
+		return k6c__error(K6C_ENOMEM, "k6c_test_set_script_file: out of memory");
+	k6c__free(t->script_path);
+	k6c__free(t->source);
+	t->script_path = p;
+	t->source = NULL;
+	t->source_len = 0;
+	return 0;
+}
+
+K6C_EXTERN(int) k6c_test_set_script_source(k6c_test *t, const char *name, const char *source, size_t len)
+{
+	char *n, *s;
+
+	CHECK_IDLE(t, "k6c_test_set_script_source");
+	if (!name || !*name || (!source && len))
+		return k6c__error(K6C_EINVAL, "k6c_test_set_script_source: name or source missing");
+	n = k6c__strdup(name);
+	s = k6c__malloc(len + 1);
+	if (!n || !s) {
+		k6c__free(n);
+		k6c__free(s);
+		return k6c__error(K6C_ENOMEM, "k6c_test_set_script_source: out of memory");
+	}
+	if (len)
+		memcpy(s, source, len);
+	s[len] = '\0';
+	k6c__free(t->script_path);
+	k6c__free(t->source);
+	t->script_path = n;
+	t->source = s;
+	t->source_len = len;
+	return 0;
+}
+
+#include "util/json.h"
+
+K6C_EXTERN(int) k6c_test_set_options(k6c_test *t, const char *json)
+{
+	k6c__json *v = NULL;
+	char *copy;
+	int rc;
+
+	CHECK_IDLE(t, "k6c_test_set_options");
+	if (!json)
+		return k6c__error(K6C_EINVAL, "k6c_test_set_options: json is NULL");
+	if ((rc = k6c__json_parse(&v, json, strlen(json)))) {
+		const k6c_error *e = k6c_error_last();
+		return k6c__error(K6C_EINVAL, "k6c_test_set_options: %s", e ? e->message : "invalid JSON");
+	}
+	rc = v->type == K6C__JSON_OBJECT;
+	k6c__json_free(v);
+	if (!rc)
+		return k6c__error(K6C_EINVAL, "k6c_test_set_options: expected a JSON object");
+	if (!(copy = k6c__strdup(json)))
+		return k6c__error(K6C_ENOMEM, "k6c_test_set_options: out of memory");
+	k6c__free(t->options_json);
+	t->options_json = copy;
+	return 0;
+}
+
+/* Sets key in a pair list; value NULL removes it. */
+static int pairs_set(char ***pairs, size_t *n, const char *key, const char *value)
+{
+	char **p = *pairs;
+
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp(p[2 * i], key))
+			continue;
+		if (!value) {
+			k6c__free(p[2 * i]);
+			k6c__free(p[2 * i + 1]);
+			memmove(&p[2 * i], &p[2 * i + 2], (2 * (*n - i - 1)) * sizeof(*p));
+			(*n)--;
+			return 0;
+		}
+		char *v = k6c__strdup(value);
+		if (!v)
+			return K6C_ENOMEM;
+		k6c__free(p[2 * i + 1]);
+		p[2 * i + 1] = v;
+		return 0;
+	}
+	if (!value)
+		return 0;
+	p = k6c__realloc(p, 2 * (*n + 1) * sizeof(*p));
+	if (!p)
+		return K6C_ENOMEM;
+	*pairs = p;
+	p[2 * *n] = k6c__strdup(key);
+	p[2 * *n + 1] = k6c__strdup(value);
+	if (!p[2 * *n] || !p[2 * *n + 1]) {
+		k6c__free(p[2 * *n]);
+		k6c__free(p[2 * *n + 1]);
+		return K6C_ENOMEM;
+	}
+	(*n)++;
+	return 0;
+}
+
+K6C_EXTERN(int) k6c_test_set_env(k6c_test *t, const char *key, const char *value)
+{
+	CHECK_IDLE(t, "k6c_test_set_env");
+	if (!key || !*key || strchr(key, '='))
+		return k6c__error(K6C_EINVAL, "k6c_test_set_env: invalid key");
+	if (pairs_set(&t->env, &t->nenv, key, value))
+		return k6c__error(K6C_ENOMEM, "k6c_test_set_env: out of memory");
+	return 0;
+}
+
+K6C_EXTERN(int) k6c_test_set_system_env(k6c_test *t)
+{
+	CHECK_IDLE(t, "k6c_test_set_system_env");
+	for (char **e = environ; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		char *key;
+		int rc;
+
+		if (!eq || eq == *e)
+			continue;
+		if (!(key = k6c__strndup(*e, (size_t)(eq - *e))))
+			return k6c__error(K6C_ENOMEM, "k6c_test_set_system_env: out of memory");
+		rc = pairs_set(&t->sysenv, &t->nsysenv, key, eq + 1);
+		if (!rc)
+			rc = pairs_set(&t->env, &t->nenv, key, eq + 1);
+		k6c__free(key);
+		if (rc)
+			return k6c__error(K6C_ENOMEM, "k6c_test_set_system_env: out of memory");
+	}
+	return 0;
+}
+
+K6C_EXTERN(int) k6c_test_set_log_callback(k6c_test *t, k6c_log_cb cb, void *payload,
+	void (*free_payload)(void *payload))
+{
+	CHECK_IDLE(t, "k6c_test_set_log_callback");
+	if (t->log_free)
+		t->log_free(t->log_payload);
+	t->log_cb = cb;
+	t->log_payload = payload;
+	t->log_free = free_payload;
+	return 0;
+}
+
+K6C_EXTERN(int) k6c_test_set_workers(k6c_test *t, unsigned workers)
+{
+	CHECK_IDLE(t, "k6c_test_set_workers");
+	if (workers > 1024)
+		return k6c__error(K6C_EINVAL, "k6c_test_set_workers: %u workers is more than 1024", workers);
+	t->workers = workers;
+	return 0;
+}
+
+K6C_EXTERN(int) k6c_test_set_cache_dir(k6c_test *t, const char *dir)
+{
+	char *d = NULL;
+
+	CHECK_IDLE(t, "k6c_test_set_cache_dir");
+	if (dir && !(d = k6c__strdup(dir)))
+		return k6c__error(K6C_ENOMEM, "k6c_test_set_cache_dir: out of memory");
+	k6c__free(t->cache_dir);
+	t->cache_dir = d;
+	t->cache_dir_set = dir != NULL;
+	return 0;
+}
+
+static unsigned resolve_workers(const k6c_test *t)
+{
+	const char *e;
+	long n;
+
+	if (t->workers)
+		return t->workers;
+	if ((e = getenv("K6C_WORKERS")) && *e) {
+		char *end;
+		n = strtol(e, &end, 10);
+		if (*end == '\0' && n >= 1 && n <= 1024)
+			return (unsigned)n;
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n >= 1 ? (unsigned)n : 1;
+}
+
+static void log_scenarios(k6c_test *t, const k6c__options *o)
+{
+	k6c__buf b = K6C__BUF_INIT, d = K6C__BUF_INIT;
+
+	k6c__duration_format(&d, o->max_duration_ms);
+	k6c__buf_printf(&b, "scenarios: (100.00%%) %zu scenario%s, %u max VUs, %s max duration (incl. graceful stop):",
+		o->nscenarios, o->nscenarios == 1 ? "" : "s", o->max_vus, d.ptr ? d.ptr : "");
+	for (size_t i = 0; i < o->nscenarios; i++) {
+		k6c__buf_printf(&b, "\n         * %s: ", o->scenarios[i].name);
+		k6c__options_describe_scenario(&o->scenarios[i], &b);
+	}
+	if (b.ptr)
+		test_log(K6C_LOG_DEBUG, b.ptr, t);
+	k6c__buf_free(&b);
+	k6c__buf_free(&d);
+}
+
+/* The body of a run; sets exit_code and the summaries. Returns an API error
+ * only for failures of the library itself, never for script problems. */
+static int run_test(k6c_test *t)
+{
+	k6c__engine_config ecfg;
+	k6c__program *prog = NULL;
+	k6c__options opts;
+	k6c__metrics *metrics = NULL;
+	k6c__sched_config scfg;
+	k6c__sched_result res;
+	k6c__summary_opts sopts;
+	k6c__buf text = K6C__BUF_INIT, json = K6C__BUF_INIT;
+	int rc;
+
+	memset(&opts, 0, sizeof(opts));
+	memset(&ecfg, 0, sizeof(ecfg));
+	ecfg.cache_dir = t->cache_dir_set ? t->cache_dir : NULL;
+	ecfg.env = (const char *const *)t->env;
+	ecfg.nenv = t->nenv;
+	ecfg.log = test_log;
+	ecfg.log_arg = t;
+
+	rc = k6c__program_new(&prog, t->script_path, t->source, t->source_len, &ecfg);
+	if (rc) {
+		const k6c_error *e = k6c_error_last();
+		test_logf(t, K6C_LOG_ERROR, "%s", e ? e->message : k6c_strerror(rc));
+		t->exit_code = rc == K6C_ESCRIPT ? EXIT_SCRIPT_EXCEPTION : EXIT_OTHER;
+		return rc == K6C_ENOMEM ? rc : 0;
+	}
+	rc = k6c__options_consolidate(&opts, k6c__program_options_json(prog),
+		(const char *const *)t->sysenv, t->nsysenv, t->options_json);
+	if (rc) {
+		const k6c_error *e = k6c_error_last();
+		test_logf(t, K6C_LOG_ERROR, "%s", e ? e->message : k6c_strerror(rc));
+		t->exit_code = rc == K6C_ENOMEM ? EXIT_OTHER : EXIT_INVALID_CONFIG;
+		k6c__program_free(prog);
+		return rc == K6C_ENOMEM ? rc : 0;
+	}
+	for (size_t i = 0; i < opts.nscenarios; i++) {
+		const char *exec = opts.scenarios[i].exec ? opts.scenarios[i].exec : "default";
+		if (!k6c__program_has_function(prog, exec)) {
+			if (!opts.scenarios[i].exec)
+				test_logf(t, K6C_LOG_ERROR, "could not find an exported default function in the script");
+			else
+				test_logf(t, K6C_LOG_ERROR, "invalid option \"scenarios.%s.exec\": function '%s' is not exported by the script",
+					opts.scenarios[i].name, exec);
+			t->exit_code = opts.scenarios[i].exec ? EXIT_INVALID_CONFIG : EXIT_SCRIPT_EXCEPTION;
+			goto out;
+		}
+	}
+	if (opts.has_thresholds)
+		test_log(K6C_LOG_WARN, "thresholds are not evaluated by this release of libk6c; they are ignored", t);
+	log_scenarios(t, &opts);
+
+	if ((rc = k6c__metrics_new(&metrics, NULL)) || (rc = k6c__metrics_start(metrics)))
+		goto fail;
+	memset(&scfg, 0, sizeof(scfg));
+	scfg.workers = resolve_workers(t);
+	scfg.ops = &k6c__engine_vu_ops;
+	scfg.ops_ctx = prog;
+	scfg.metrics = metrics;
+	scfg.log = test_log;
+	scfg.log_arg = t;
+	scfg.scenarios = opts.scenarios;
+	scfg.nscenarios = opts.nscenarios;
+	scfg.no_setup = opts.no_setup;
+	scfg.no_teardown = opts.no_teardown;
+	scfg.user_agent = opts.user_agent;
+	k6c__sched_free(t->sched_owned);
+	atomic_store(&t->sched, NULL);
+	t->sched_owned = NULL;
+	if ((rc = k6c__sched_new(&t->sched_owned, &scfg)))
+		goto fail;
+	atomic_store(&t->sched, t->sched_owned);
+	/* An abort that arrived before the scheduler existed still counts. */
+	if (atomic_load(&t->abort_requested))
+		k6c__sched_abort(t->sched_owned);
+	memset(&res, 0, sizeof(res));
+	if ((rc = k6c__sched_run(t->sched_owned, &res)))
+		goto fail;
+	k6c__metrics_stop(metrics);
+
+	if (res.status == K6C_ESCRIPT)
+		t->exit_code = EXIT_SCRIPT_EXCEPTION;
+	else if (res.status == K6C_EABORTED || atomic_load(&t->abort_requested))
+		t->exit_code = EXIT_EXTERNAL_ABORT;
+	else
+		t->exit_code = EXIT_OK;
+
+	memset(&sopts, 0, sizeof(sopts));
+	sopts.trend_stats = (const char *const *)opts.trend_stats;
+	sopts.ntrend_stats = opts.ntrend_stats;
+	sopts.time_unit = opts.time_unit;
+	sopts.test_duration_ms = res.duration_ms;
+	if ((rc = k6c__metrics_summary_text(metrics, &sopts, &text)) ||
+	    (rc = k6c__metrics_summary_json(metrics, &sopts, &json)))
+		goto fail;
+	t->summary_text = k6c__buf_detach(&text);
+	t->summary_json = k6c__buf_detach(&json);
+	rc = 0;
+	goto out;
+fail:
+	test_logf(t, K6C_LOG_ERROR, "run failed: %s", k6c_error_last() ? k6c_error_last()->message : k6c_strerror(rc));
+	if (t->exit_code < 0)
+		t->exit_code = EXIT_OTHER;
+out:
+	k6c__metrics_free(metrics);
+	k6c__options_free(&opts);
+	k6c__program_free(prog);
+	k6c__buf_free(&text);
+	k6c__buf_free(&json);
+	return rc;
+}
+
+static int begin_run(k6c_test *t, const char *fn)
+{
+	bool expected = false;
+
+	if (!t)
+		return k6c__error(K6C_EINVAL, "%s: test is NULL", fn);
+	if (!t->script_path)
+		return k6c__error(K6C_EINVAL, "%s: no script was set", fn);
+	if (!atomic_compare_exchange_strong(&t->running, &expected, true))
+		return k6c__error(K6C_ESTATE, "%s: the test is already running", fn);
+	atomic_store(&t->abort_requested, false);
+	t->exit_code = -1;
+	k6c__free(t->summary_json);
+	k6c__free(t->summary_text);
+	t->summary_json = t->summary_text = NULL;
+	if (k6c__http_global_init() != 0) {
+		atomic_store(&t->running, false);
+		return k6c__error(K6C_EIO, "%s: cannot initialise libcurl", fn);
+	}
+	return 0;
+}
+
+static void end_run(k6c_test *t)
+{
+	k6c__http_global_cleanup();
+	atomic_store(&t->running, false);
+}
+
+K6C_EXTERN(int) k6c_test_run(k6c_test *t)
+{
+	int rc;
+
+	if ((rc = begin_run(t, "k6c_test_run")))
+		return rc;
+	if (t->started) {
+		end_run(t);
+		return k6c__error(K6C_ESTATE, "k6c_test_run: the test was started; wait for it first");
+	}
+	rc = run_test(t);
+	end_run(t);
+	return rc;
+}
+
+static void *runner_main(void *arg)
+{
+	k6c_test *t = arg;
+
+	t->run_rc = run_test(t);
+	return NULL;
+}
+
+K6C_EXTERN(int) k6c_test_start(k6c_test *t)
+{
+	int rc;
+
+	if ((rc = begin_run(t, "k6c_test_start")))
+		return rc;
+	if (t->started) {
+		end_run(t);
+		return k6c__error(K6C_ESTATE, "k6c_test_start: the test was started; wait for it first");
+	}
+	t->run_rc = 0;
+	if ((rc = pthread_create(&t->runner, NULL, runner_main, t)) != 0) {
+		end_run(t);
+		return k6c__error(K6C_EIO, "k6c_test_start: cannot start the runner thread: %s", strerror(rc));
+	}
+	t->started = true;
+	return 0;
+}
+
+K6C_EXTERN(int) k6c_test_wait(k6c_test *t)
+{
+	if (!t)
+		return k6c__error(K6C_EINVAL, "k6c_test_wait: test is NULL");
+	if (!t->started)
+		return k6c__error(K6C_ESTATE, "k6c_test_wait: the test was not started");
+	pthread_join(t->runner, NULL);
+	t->started = false;
+	end_run(t);
+	return t->run_rc;
+}
+
+K6C_EXTERN(void) k6c_test_abort(k6c_test *t)
+{
+	k6c__sched *s;
+
+	if (!t || !atomic_load(&t->running))
+		return;
+	atomic_store(&t->abort_requested, true);
+	if ((s = atomic_load(&t->sched)) != NULL)
+		k6c__sched_abort(s);
+}
+
+K6C_EXTERN(int) k6c_test_exit_code(const k6c_test *t)
+{
+	return t ? t->exit_code : -1;
+}
+
+K6C_EXTERN(const char *) k6c_test_summary_json(const k6c_test *t)
+{
+	return t ? t->summary_json : NULL;
+}
+
+K6C_EXTERN(const char *) k6c_test_summary_text(const k6c_test *t)
+{
+	return t ? t->summary_text : NULL;
+}
