@@ -198,7 +198,9 @@ int k6c__file_read(const char *path, k6c__buf *out)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return k6c__error(K6C_EIO, "cannot open \"%s\": %s", path, strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) != 0)
+		memset(&st, 0, sizeof(st));
+	if (S_ISDIR(st.st_mode)) {
 		close(fd);
 		return k6c__error(K6C_EIO, "cannot read \"%s\": is a directory", path);
 	}
