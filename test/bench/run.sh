@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# run.sh - the libk6c benchmark; doc/performance.md describes the method and
+# holds the results. Not run by `meson test`: it takes minutes and wants a
+# quiet machine. All traffic goes to an nginx on 127.0.0.1 that it starts and
+# stops itself; every run is bounded in time.
+#
+# Usage: test/bench/run.sh [throughput] [memory] [startup] [soak]   (default: all four)
+#
+# Environment:
+#   K6C       the k6c binary (default: build/samples/cli/k6c)
+#   K6        real k6, run the same way when found (default: `k6` on PATH)
+#   DURATION  seconds of each throughput run (20)
+#   CONNS     connections of wrk = VUs of k6c (50)
+#   SOAK      seconds of the RSS-over-time run (60)
+#   GEN_CPU, SRV_CPU   CPUs of the load generator and of nginx (0 and 1)
+#   KEEP=1    keep the directory with every raw output
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# shellcheck source=samples/nginx-target.sh
+. "$top/samples/nginx-target.sh"
+
+K6C=${K6C:-$top/build/samples/cli/k6c}
+K6=${K6:-$(command -v k6 || true)}
+DURATION=${DURATION:-20}
+CONNS=${CONNS:-50}
+SOAK=${SOAK:-60}
+GEN_CPU=${GEN_CPU:-0}
+SRV_CPU=${SRV_CPU:-1}
+
+die() { printf 'run.sh: %s\n' "$*" >&2; exit 1; }
+hdr() { printf '\n## %s\n\n' "$*"; }
+# calc EXPR [DECIMALS]: floating-point arithmetic.
+calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
+
+[ -x "$K6C" ] || die "no k6c binary at $K6C (build first: meson setup build && meson compile -C build, or set K6C)"
+for tool in wrk taskset nginx python3; do
+	command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || die "$tool is needed (see .ci/debian-packages)"
+done
+[ -x /usr/bin/time ] || die "GNU time is needed at /usr/bin/time (Debian package: time)"
+
+sections=("$@")
+[ ${#sections[@]} -gt 0 ] || sections=(throughput memory startup soak)
+for s in "${sections[@]}"; do
+	case $s in throughput | memory | startup | soak) ;; *) die "unknown section '$s'" ;; esac
+done
+
+# One CPU for the generator, another for nginx, so neither steals the other's
+# time and "CPU seconds" mean the generator's alone.
+gen=() srv_cpu=
+if [ "$(nproc)" -ge 2 ]; then
+	gen=(taskset -c "$GEN_CPU")
+	srv_cpu=$SRV_CPU
+else
+	echo "warning: fewer than 2 CPUs: nothing is pinned, generator and nginx share the CPU"
+fi
+# 1000 VUs hold 1000 sockets.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/k6c-bench.XXXXXX")
+cleanup() {
+	nginx_target_stop
+	if [ "${KEEP:-0}" = 1 ]; then echo "raw outputs kept in $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+mkdir "$tmp/nginx"
+nginx_target_start "$here/nginx.conf" "$tmp/nginx" "$srv_cpu"
+url="http://127.0.0.1:$NGINX_PORT/"
+
+# The generators, each limited to one thread of execution to match wrk -t1.
+# k6 would report usage to the internet unless told not to.
+k6c_run=("$K6C" run -q --workers 1)
+k6_run=(env GOMAXPROCS=1 K6_NO_USAGE_REPORT=true "$K6" run -q --no-usage-report)
+generators=(k6c)
+[ -z "$K6" ] || generators+=(k6)
+
+echo "# libk6c benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "machine: $(nproc) CPUs, $(awk '/^model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo), $(uname -sr)"
+echo "k6c: $("$K6C" version 2>&1 | head -n 1)"
+echo "wrk: $(wrk -v 2>&1 | head -n 1)"
+echo "nginx: 127.0.0.1:$NGINX_PORT on CPU ${srv_cpu:-any}; generator on CPU ${gen[2]:-any}"
+[ -n "$K6" ] && echo "k6: $("$K6" version 2>&1 | head -n 1)" || echo "k6: not installed, skipped"
+
+# timed OUT CMD...: runs CMD under GNU time (pinned to the generator CPU);
+# CMD's output goes to OUT.out and time's report to OUT.time. Returns CMD's status.
+timed() {
+	local out=$1
+	shift
+	/usr/bin/time -v -o "$out.time" "${gen[@]}" "$@" >"$out.out" 2>&1
+}
+# tfield OUT NAME: a field of time's report, e.g. "Maximum resident set size".
+tfield() { awk -v k="$2" 'index($0, k) { print $NF; exit }' "$1.time"; }
+cpu_s() { calc "$(tfield "$1" "User time") + $(tfield "$1" "System time")" 2; }
+rss_mib() { calc "$(tfield "$1" "Maximum resident set size") / 1024" 1; }
+# http_reqs OUT: "count rate" from a k6 summary.
+http_reqs() {
+	sed -n 's/^[[:space:]]*http_reqs[.]*:[[:space:]]*\([0-9.]*\)[[:space:]]*\([0-9.]*\)\/s.*/\1 \2/p' "$1.out" | head -n 1
+}
+# gen_run NAME OUT ARGS...: runs generator NAME (k6c or k6) with k6 run ARGS.
+gen_run() {
+	local name=$1 out=$2
+	shift 2
+	if [ "$name" = k6c ]; then timed "$out" "${k6c_run[@]}" "$@"; else timed "$out" "${k6_run[@]}" "$@"; fi
+}
+failed() { echo "$1 failed (exit $2); its output:"; tail -n 20 "$3.out"; }
+
+bench_throughput() {
+	hdr "Throughput: GET $url, $CONNS connections, ${DURATION} s, generator on one CPU"
+	local st=0 reqs rps cpu wrk_rps wrk_eff
+	timed "$tmp/wrk" wrk -t1 -c"$CONNS" -d"${DURATION}s" "$url" || st=$?
+	[ "$st" -eq 0 ] || { failed wrk "$st" "$tmp/wrk"; return 0; }
+	reqs=$(awk '/ requests in / { print $1; exit }' "$tmp/wrk.out")
+	wrk_rps=$(awk '/^Requests\/sec:/ { print $2 }' "$tmp/wrk.out")
+	cpu=$(cpu_s "$tmp/wrk")
+	wrk_eff=$(calc "$reqs / $cpu" 0)
+	row() { printf '| %-9s | %10s | %7s | %9s | %12s | %10s | %15s |\n' "$@"; }
+	row generator requests/s "CPU s" req/CPU-s "peak RSS MiB" "rps / wrk" "req/CPU-s / wrk"
+	row --------- ---------- ------- --------- ------------ ---------- ---------------
+	row wrk "$(calc "$wrk_rps" 0)" "$cpu" "$wrk_eff" "$(rss_mib "$tmp/wrk")" 1.00 1.00
+	for g in "${generators[@]}"; do
+		st=0
+		gen_run "$g" "$tmp/tp-$g" --vus "$CONNS" --duration "${DURATION}s" -e "URL=$url" "$here/get.js" || st=$?
+		[ "$st" -eq 0 ] || { failed "$g" "$st" "$tmp/tp-$g"; continue; }
+		read -r reqs rps <<<"$(http_reqs "$tmp/tp-$g")"
+		[ -n "${rps:-}" ] || { echo "$g: no http_reqs line in its summary"; continue; }
+		cpu=$(cpu_s "$tmp/tp-$g")
+		row "$g" "$(calc "$rps" 0)" "$cpu" "$(calc "$reqs / $cpu" 0)" "$(rss_mib "$tmp/tp-$g")" \
+			"$(calc "$rps / $wrk_rps" 2)" "$(calc "($reqs / $cpu) / $wrk_eff" 2)"
+	done
+}
+
+bench_memory() {
+	hdr "Memory per VU: http.get + sleep(1), 100 and 1000 VUs, 15 s each, peak RSS"
+	local g n st r100 r1000
+	for g in "${generators[@]}"; do
+		r100='' r1000=''
+		for n in 100 1000; do
+			st=0
+			gen_run "$g" "$tmp/mem-$g-$n" --vus "$n" --duration 15s -e "URL=$url" "$here/get_sleep.js" || st=$?
+			[ "$st" -eq 0 ] || { failed "$g" "$st" "$tmp/mem-$g-$n"; continue 2; }
+			printf -v "r$n" '%s' "$(tfield "$tmp/mem-$g-$n" "Maximum resident set size")"
+		done
+		echo "$g: $(calc "$r100 / 1024") MiB at 100 VUs, $(calc "$r1000 / 1024") MiB at 1000 VUs," \
+			"$(calc "($r1000 - $r100) / 900" 0) KiB per VU"
+	done
+}
+
+# Wall-clock milliseconds of one command, the median of three runs.
+bench_startup() {
+	hdr "Start-to-exit time: typical.js, one iteration (median of 3)"
+	local g mode i st t0 times
+	for g in "${generators[@]}"; do
+		for mode in cold cached; do
+			[ "$g" = k6c ] || [ "$mode" = cold ] || continue
+			times=()
+			[ "$mode" = cold ] || K6C_CACHE_DIR=$tmp/cache gen_run "$g" "$tmp/start-warm" \
+				-e "BASE_URL=${url%/}" "$here/typical.js" || true
+			for i in 1 2 3; do
+				[ "$mode" = cached ] || rm -rf "$tmp/cache"
+				st=0
+				t0=$(date +%s%N)
+				K6C_CACHE_DIR=$tmp/cache gen_run "$g" "$tmp/start-$g-$mode-$i" \
+					-e "BASE_URL=${url%/}" "$here/typical.js" || st=$?
+				[ "$st" -eq 0 ] || { failed "$g" "$st" "$tmp/start-$g-$mode-$i"; continue 3; }
+				times+=("$((($(date +%s%N) - t0) / 1000000))")
+			done
+			mapfile -t times < <(printf '%s\n' "${times[@]}" | sort -n)
+			echo "$g $mode: ${times[1]} ms (runs: $(printf '%s ' "${times[@]}")ms)," \
+				"peak RSS $(rss_mib "$tmp/start-$g-$mode-1") MiB"
+		done
+	done
+}
+
+bench_soak() {
+	hdr "RSS over a ${SOAK} s full-speed run: get.js, $CONNS VUs, sampled every 5 s"
+	local pid rss t at10='' last='' st=0
+	"${gen[@]}" "${k6c_run[@]}" --vus "$CONNS" --duration "${SOAK}s" -e "URL=$url" "$here/get.js" \
+		>"$tmp/soak.out" 2>&1 &
+	pid=$!
+	for ((t = 5; t <= SOAK; t += 5)); do
+		sleep 5
+		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+		[ -n "$rss" ] || break
+		printf '%4d s  %8.1f MiB\n' "$t" "$(calc "$rss / 1024")"
+		[ "$t" -ne 10 ] || at10=$rss
+		last=$rss
+	done
+	wait "$pid" || st=$?
+	[ "$st" -eq 0 ] || { failed k6c "$st" "$tmp/soak"; return 0; }
+	if [ -n "$at10" ] && [ -n "$last" ]; then
+		echo "growth after the first 10 s: $(calc "($last - $at10) / 1024") MiB"
+	fi
+	echo "requests: $(http_reqs "$tmp/soak" | awk '{ print $1 " (" $2 "/s)" }')"
+}
+
+for s in "${sections[@]}"; do
+	"bench_$s"
+done
