@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Header test: every public header compiles on its own, as C99 and C++11.
+
+Each header (include/k6c.h, include/k6c/*.h and the generated k6c/version.h)
+is included alone in a one-line translation unit and compiled with
+-pedantic -Werror, so a header that forgets one of its own includes, uses a
+GNU extension or C11-only syntax, or is not valid C++ fails here. For C++
+a second unit also checks that the declarations have C linkage (calling
+through an extern "C" function pointer type). k6c/module.h exposes Duktape
+and is compiled like the others when it exists.
+"""
+import argparse
+import glob
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+C_FLAGS = ['-std=c99', '-pedantic', '-Werror', '-Wall', '-Wextra',
+           '-Wstrict-prototypes']
+CXX_FLAGS = ['-std=c++11', '-pedantic', '-Werror', '-Wall', '-Wextra']
+
+
+def public_headers(srcdir, builddir):
+    """Header names relative to include/, from both trees, deduplicated."""
+    names = set()
+    for root in (srcdir, builddir):
+        for path in glob.glob(os.path.join(root, '*.h')) + \
+                glob.glob(os.path.join(root, 'k6c', '**', '*.h'), recursive=True):
+            names.add(os.path.relpath(path, root))
+    return sorted(names)
+
+
+def compile_unit(compiler, flags, incs, text, suffix):
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, 'unit' + suffix)
+        with open(src, 'w') as f:
+            f.write(text)
+        cmd = shlex.split(compiler) + flags + incs + ['-c', src, '-o', os.path.join(tmp, 'unit.o')]
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return proc.returncode, ' '.join(cmd), proc.stdout
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--srcdir', required=True)
+    ap.add_argument('--builddir', required=True)
+    ap.add_argument('--cc', required=True)
+    ap.add_argument('--cxx')
+    args = ap.parse_args()
+
+    incs = ['-I' + args.srcdir, '-I' + args.builddir]
+    headers = public_headers(args.srcdir, args.builddir)
+    for must in ('k6c.h', 'k6c/common.h', 'k6c/errors.h', 'k6c/test.h', 'k6c/version.h'):
+        if must not in headers:
+            print('FAIL: expected public header %s not found' % must)
+            return 1
+
+    failures = 0
+    for h in headers:
+        unit = '#include <%s>\n' % h
+        # A second inclusion must be harmless (include guards).
+        unit += '#include <%s>\n' % h
+        unit += 'int k6c_header_test_anchor(void);\nint k6c_header_test_anchor(void) { return 0; }\n'
+        langs = [('C99', args.cc, C_FLAGS, '.c')]
+        if args.cxx:
+            langs.append(('C++11', args.cxx, CXX_FLAGS, '.cpp'))
+        for lang, compiler, flags, suffix in langs:
+            rc, cmd, out = compile_unit(compiler, flags, incs, unit, suffix)
+            status = 'ok' if rc == 0 else 'FAIL'
+            print('%-4s %-24s %s' % (status, h, lang))
+            if rc != 0:
+                failures += 1
+                print('  $ ' + cmd)
+                print('  ' + out.replace('\n', '\n  '))
+
+    if args.cxx:
+        # The umbrella header's functions must have C linkage from C++: a
+        # pointer to them converts to a pointer to an extern "C" function type.
+        unit = '''#include <k6c.h>
+extern "C" { typedef int new_fn(k6c_test **); typedef const char *str_fn(int); }
+int main() {
+    new_fn *a = &k6c_test_new;
+    str_fn *b = &k6c_strerror;
+    return (a != 0 && b != 0) ? 0 : 1;
+}
+'''
+        rc, cmd, out = compile_unit(args.cxx, CXX_FLAGS, incs, unit, '.cpp')
+        print('%-4s %-24s %s' % ('ok' if rc == 0 else 'FAIL', 'extern "C" linkage', 'C++11'))
+        if rc != 0:
+            failures += 1
+            print('  $ ' + cmd)
+            print('  ' + out.replace('\n', '\n  '))
+    else:
+        print('SKIP C++11: no C++ compiler configured')
+
+    print('%d header compilations failed' % failures if failures else 'all headers compile alone')
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
