@@ -54,7 +54,9 @@ typedef struct k6c__http_resp {
 	char proto[16];                   /* "HTTP/1.1", "HTTP/2.0", "" on failure */
 	char *url;                        /* this hop's URL */
 	char method[16];                  /* this hop's method */
-	k6c__buf headers;                 /* this hop's response header block, raw lines */
+	k6c__buf headers;                 /* this hop's response header block, raw lines: "Name: value\r\n"
+	                                   * as received (HTTP/2 names in lower case), without the
+	                                   * status line, the blank line or 1xx blocks */
 	k6c__buf body;                    /* body bytes (decoded content-encoding) */
 	k6c__http_timings timings;
 	char remote_ip[64];
@@ -68,6 +70,10 @@ typedef struct k6c__http_resp {
 
 void k6c__http_resp_free(k6c__http_resp *r);
 
+/* Like k6c__http_resp_free, but hands r's buffers back to conn so that its
+ * next response reuses the memory instead of allocating. r is zeroed. */
+void k6c__http_conn_recycle(k6c__http_conn *conn, k6c__http_resp *r);
+
 /* Called on the loop thread. For a redirect chain it is called once per hop
  * with is_final false, then once with is_final true for the last response.
  * The callee may take ownership of resp's members by zeroing them; resp
@@ -75,9 +81,15 @@ void k6c__http_resp_free(k6c__http_resp *r);
  * temporary and freed after the callback). */
 typedef void (*k6c__http_cb)(k6c__http_conn *conn, k6c__http_resp *resp, bool is_final, void *arg);
 
-/* Starts a transfer on conn (one at a time per conn). The final hop is
- * written into *final_resp. Returns 0 or K6C_EINVAL/K6C_ENOMEM without
- * calling cb; transport errors are reported through cb, never as a return. */
+/* Starts a transfer on conn (one at a time per conn). req and everything it
+ * points to are copied, so they need not outlive the call. The final hop is
+ * written into *final_resp when the transfer ends (its previous contents are
+ * ignored and overwritten, so free or recycle them first). Returns 0 or
+ * K6C_EINVAL/K6C_ENOMEM without calling cb; transport errors are reported
+ * through cb, never as a return.
+ * Re-entrancy: cb may start the next transfer on conn, cancel it or free it
+ * (in a hop callback, cancelling or freeing stops the chain); it must not free
+ * the client. */
 int k6c__http_start(k6c__http_conn *conn, const k6c__http_req *req, k6c__http_resp *final_resp,
 	k6c__http_cb cb, void *arg);
 /* Cancels conn's transfer, if any; cb is not called afterwards. */

@@ -1,0 +1,1413 @@
+/*
+ * http.c - HTTP transfers on a worker's event loop, on libcurl's multi
+ * "socket" interface.
+ *
+ * One CURLM per client (worker): curl tells us which sockets to watch
+ * (CURLMOPT_SOCKETFUNCTION -> k6c__loop_watch) and when to call it back
+ * (CURLMOPT_TIMERFUNCTION -> one k6c__timer); the loop's callbacks drive
+ * curl_multi_socket_action and then collect finished transfers. One easy
+ * handle per conn (VU), kept for its whole life so curl keeps its state and
+ * options between requests; the multi's connection cache is shared by the
+ * worker's VUs.
+ *
+ * Redirects are followed here rather than by curl, because k6 reports every
+ * hop as a response of its own with its own timings (and metrics).
+ *
+ * Timings follow k6's definitions. The connection phases come from curl's
+ * own clock (NAMELOOKUP/CONNECT/APPCONNECT/PRETRANSFER); the request phases
+ * from ours, because curl 7.88 stamps STARTTRANSFER for uploads when the
+ * body starts going out rather than at the first response byte:
+ *   t_prereq  CURLOPT_PREREQFUNCTION, just before curl writes the request;
+ *   t_sent    the request is fully written: the first time curl asks to
+ *             watch the socket for reading only after the body (if any) was
+ *             handed over through the READFUNCTION; failing that, the end of
+ *             the curl_multi_socket_action call that wrote it (curl writes
+ *             the request synchronously right after t_prereq); failing that,
+ *             the first response byte;
+ *   t_first   the first header byte of the response (HEADERFUNCTION);
+ *   t_last    the last header or body byte.
+ * sending = t_sent - t_prereq, waiting = t_first - t_sent,
+ * receiving = t_last - t_first, blocked = PRETRANSFER (time until the
+ * connection was ready, which on a reused connection is only the queueing).
+ */
+#include "http.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The project version comes from meson (lib/http/meson.build) rather than
+ * k6c/version.h, whose generated copy cannot find its "common.h" from the
+ * build directory. */
+#ifndef K6C__HTTP_VERSION
+#define K6C__HTTP_VERSION "0.0.0"
+#endif
+#define DEFAULT_TIMEOUT_MS 60000.0
+#define DEFAULT_MAX_REDIRECTS 10
+/* Go's net.Dialer in k6 gives up connecting after 30 s ("dial: i/o timeout"). */
+#define CONNECT_TIMEOUT_MS 30000L
+/* Headers we may add to the user's: User-Agent, the removal of curl's
+ * Accept, Accept-Encoding, Content-Type and Expect, and Referer. */
+#define EXTRA_HEADERS 6
+
+/* Which of the headers we would otherwise add or remove the user supplied. */
+enum {
+	HAVE_UA = 1 << 0,
+	HAVE_ACCEPT = 1 << 1,
+	HAVE_ACCEPT_ENCODING = 1 << 2,
+	HAVE_CONTENT_TYPE = 1 << 3,
+	HAVE_EXPECT = 1 << 4,
+	HAVE_REFERER = 1 << 5,
+};
+
+/* Headers a line may be, for filtering (bit per name). */
+enum {
+	HDR_OTHER = 0,
+	HDR_UA,
+	HDR_ACCEPT,
+	HDR_ACCEPT_ENCODING,
+	HDR_CONTENT_TYPE,
+	HDR_EXPECT,
+	HDR_REFERER,
+	HDR_CONTENT_LENGTH,
+	HDR_SENSITIVE,   /* Authorization, WWW-Authenticate, Cookie, Cookie2 */
+};
+
+struct k6c__http_client {
+	k6c__loop *loop;
+	CURLM *multi;
+	k6c__timer timer;
+	char *ua_line;                /* "User-Agent: ..." or NULL */
+	k6c__http_conn *conns;        /* every conn, for k6c__http_client_free */
+	k6c__http_conn *unsent;       /* transfers whose t_sent is still open */
+};
+
+struct k6c__http_conn {
+	k6c__http_client *client;
+	CURL *easy;
+	k6c__http_conn *prev, *next;                 /* client->conns */
+	k6c__http_conn *unsent_prev, *unsent_next;   /* client->unsent */
+	bool unsent_linked;
+	bool active;          /* between k6c__http_start and the final callback */
+	bool in_multi;
+	unsigned seq;         /* bumped by every start and cancel */
+	bool *gone;           /* set while a callback runs; conn_free marks it */
+
+	/* The request, copied at start and kept for the redirect hops. */
+	k6c__buf method;
+	k6c__buf url;         /* this hop's URL */
+	k6c__buf next_url;
+	k6c__buf origin_url;  /* the first hop's URL (whose host gets credentials) */
+	k6c__buf lines;       /* user header lines, each NUL-terminated */
+	size_t *line_off;
+	unsigned char *line_kind;
+	size_t nlines, lines_cap;
+	unsigned have;        /* HAVE_* */
+	k6c__buf body;
+	bool has_body;
+	size_t body_pos;
+	bool body_done;
+	k6c__buf referer;     /* "Referer: ..." for the next hop, or empty */
+	bool strip_sensitive;
+	struct curl_slist *nodes;
+	size_t nodes_cap;
+	int max_redirects;
+	int redirects;
+	uint64_t deadline_ns;
+
+	/* The response being received. */
+	k6c__http_resp cur;
+	k6c__buf cur_url;     /* cur.url points into it when handed out */
+	bool in_body;
+	bool oom;
+	uint64_t t_prereq, t_sent, t_first, t_last;
+	char errbuf[CURL_ERROR_SIZE];
+	k6c__http_resp *final_out;
+	k6c__http_cb cb;
+	void *arg;
+
+	/* Memory handed back by k6c__http_conn_recycle. */
+	k6c__buf spare_body, spare_headers, spare_url;
+};
+
+/* ---- global init ----------------------------------------------------- */
+
+static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned global_refs;
+
+int k6c__http_global_init(void)
+{
+	CURLcode rc = CURLE_OK;
+
+	pthread_mutex_lock(&global_lock);
+	/* curl keeps its own count too, so a host that also uses libcurl is
+	 * not disturbed; the allocator only applies if we are first. */
+	if (global_refs == 0)
+		rc = curl_global_init_mem(CURL_GLOBAL_DEFAULT, k6c__malloc, k6c__free,
+			k6c__realloc, k6c__strdup, k6c__calloc);
+	if (rc == CURLE_OK)
+		global_refs++;
+	pthread_mutex_unlock(&global_lock);
+	if (rc != CURLE_OK)
+		return k6c__error(K6C_EINTERNAL, "curl_global_init: %s", curl_easy_strerror(rc));
+	return 0;
+}
+
+void k6c__http_global_cleanup(void)
+{
+	pthread_mutex_lock(&global_lock);
+	if (global_refs > 0 && --global_refs == 0)
+		curl_global_cleanup();
+	pthread_mutex_unlock(&global_lock);
+}
+
+/* ---- small helpers --------------------------------------------------- */
+
+static double ns_to_ms(uint64_t from, uint64_t to)
+{
+	return to > from ? (double)(to - from) / 1e6 : 0.0;
+}
+
+static double us_to_ms(curl_off_t us)
+{
+	return us > 0 ? (double)us / 1000.0 : 0.0;
+}
+
+static int buf_set(k6c__buf *b, const char *s, size_t n)
+{
+	k6c__buf_clear(b);
+	if (k6c__buf_reserve(b, n) != 0)
+		return K6C_ENOMEM;
+	if (n)
+		memcpy(b->ptr, s, n);
+	b->len = n;
+	b->ptr[n] = '\0';
+	return 0;
+}
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* The standard reason phrases, for status lines that carry none (HTTP/2),
+ * so status_text reads "200 OK" as Go's http.StatusText makes it in k6. */
+static const char *reason_phrase(long code)
+{
+	switch (code) {
+	case 100: return "Continue";
+	case 101: return "Switching Protocols";
+	case 102: return "Processing";
+	case 103: return "Early Hints";
+	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
+	case 203: return "Non-Authoritative Information";
+	case 204: return "No Content";
+	case 205: return "Reset Content";
+	case 206: return "Partial Content";
+	case 207: return "Multi-Status";
+	case 208: return "Already Reported";
+	case 226: return "IM Used";
+	case 300: return "Multiple Choices";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 305: return "Use Proxy";
+	case 307: return "Temporary Redirect";
+	case 308: return "Permanent Redirect";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 402: return "Payment Required";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 406: return "Not Acceptable";
+	case 407: return "Proxy Authentication Required";
+	case 408: return "Request Timeout";
+	case 409: return "Conflict";
+	case 410: return "Gone";
+	case 411: return "Length Required";
+	case 412: return "Precondition Failed";
+	case 413: return "Request Entity Too Large";
+	case 414: return "Request URI Too Long";
+	case 415: return "Unsupported Media Type";
+	case 416: return "Requested Range Not Satisfiable";
+	case 417: return "Expectation Failed";
+	case 418: return "I'm a teapot";
+	case 421: return "Misdirected Request";
+	case 422: return "Unprocessable Entity";
+	case 423: return "Locked";
+	case 424: return "Failed Dependency";
+	case 425: return "Too Early";
+	case 426: return "Upgrade Required";
+	case 428: return "Precondition Required";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 451: return "Unavailable For Legal Reasons";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 502: return "Bad Gateway";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	case 505: return "HTTP Version Not Supported";
+	case 506: return "Variant Also Negotiates";
+	case 507: return "Insufficient Storage";
+	case 508: return "Loop Detected";
+	case 510: return "Not Extended";
+	case 511: return "Network Authentication Required";
+	default: return "";
+	}
+}
+
+/* Classifies a header line by its name (case-insensitive). */
+static unsigned char header_kind(const char *line)
+{
+	static const struct { const char *name; unsigned char kind; } names[] = {
+		{ "user-agent", HDR_UA },
+		{ "accept", HDR_ACCEPT },
+		{ "accept-encoding", HDR_ACCEPT_ENCODING },
+		{ "content-type", HDR_CONTENT_TYPE },
+		{ "expect", HDR_EXPECT },
+		{ "referer", HDR_REFERER },
+		{ "content-length", HDR_CONTENT_LENGTH },
+		{ "authorization", HDR_SENSITIVE },
+		{ "www-authenticate", HDR_SENSITIVE },
+		{ "cookie", HDR_SENSITIVE },
+		{ "cookie2", HDR_SENSITIVE },
+	};
+	size_t n = strcspn(line, ":;");
+
+	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+		n--;
+	for (size_t i = 0; i < K6C__ARRAY_LEN(names); i++)
+		if (strlen(names[i].name) == n && strncasecmp(line, names[i].name, n) == 0)
+			return names[i].kind;
+	return HDR_OTHER;
+}
+
+/* The "host[:port]" part of an absolute URL (after "scheme://" and any
+ * userinfo), for the same-host test before forwarding credentials. */
+static void url_host(const char *url, const char **host, size_t *len)
+{
+	const char *p = strstr(url, "://");
+	const char *end, *at;
+
+	p = p ? p + 3 : url;
+	end = p + strcspn(p, "/?#");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at)
+		p = at + 1;
+	*host = p;
+	*len = (size_t)(end - p);
+}
+
+/* ---- lists ----------------------------------------------------------- */
+
+static void unsent_link(k6c__http_conn *conn)
+{
+	k6c__http_client *c = conn->client;
+
+	if (conn->unsent_linked)
+		return;
+	conn->unsent_prev = NULL;
+	conn->unsent_next = c->unsent;
+	if (c->unsent)
+		c->unsent->unsent_prev = conn;
+	c->unsent = conn;
+	conn->unsent_linked = true;
+}
+
+static void unsent_unlink(k6c__http_conn *conn)
+{
+	if (!conn->unsent_linked)
+		return;
+	if (conn->unsent_prev)
+		conn->unsent_prev->unsent_next = conn->unsent_next;
+	else
+		conn->client->unsent = conn->unsent_next;
+	if (conn->unsent_next)
+		conn->unsent_next->unsent_prev = conn->unsent_prev;
+	conn->unsent_prev = conn->unsent_next = NULL;
+	conn->unsent_linked = false;
+}
+
+static void mark_sent(k6c__http_conn *conn, uint64_t now)
+{
+	conn->t_sent = now;
+	unsent_unlink(conn);
+}
+
+/* ---- curl callbacks (run inside curl) -------------------------------- */
+
+static k6c__http_conn *conn_of(CURL *easy)
+{
+	char *p = NULL;
+
+	if (easy == NULL || curl_easy_getinfo(easy, CURLINFO_PRIVATE, &p) != CURLE_OK)
+		return NULL;
+	return (k6c__http_conn *)(void *)p;
+}
+
+static void on_io(k6c__loop *loop, int fd, unsigned events, void *arg);
+
+static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+	k6c__http_client *c = userp;
+	unsigned ev = 0;
+
+	K6C__UNUSED(socketp);
+	switch (what) {
+	case CURL_POLL_IN: ev = K6C__IO_READ; break;
+	case CURL_POLL_OUT: ev = K6C__IO_WRITE; break;
+	case CURL_POLL_INOUT: ev = K6C__IO_READ | K6C__IO_WRITE; break;
+	default: ev = 0; break;
+	}
+	if (k6c__loop_watch(c->loop, s, ev, on_io, c) != 0)
+		return -1;
+	/* Wanting to read only, once the request has started, means curl has
+	 * nothing left to write: the request is on the wire. */
+	if (what == CURL_POLL_IN) {
+		k6c__http_conn *conn = conn_of(easy);
+
+		if (conn && conn->unsent_linked && conn->body_done)
+			mark_sent(conn, k6c__now_ns());
+	}
+	return 0;
+}
+
+static int on_multi_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+	k6c__http_client *c = userp;
+
+	K6C__UNUSED(multi);
+	/* curl_multi_socket_action must not be called from here; a timer due
+	 * now runs on the loop's next pass. */
+	if (timeout_ms < 0)
+		k6c__timer_stop(c->loop, &c->timer);
+	else
+		k6c__timer_start(c->loop, &c->timer, k6c__now_ns() + (uint64_t)timeout_ms * 1000000u);
+	return 0;
+}
+
+static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_port)
+{
+	k6c__http_conn *conn = ud;
+
+	K6C__UNUSED(ip);
+	K6C__UNUSED(local_ip);
+	K6C__UNUSED(port);
+	K6C__UNUSED(local_port);
+	/* Also called again when curl retries on a fresh connection after a
+	 * reused one turned out dead: the request phases start over. */
+	conn->t_prereq = k6c__now_ns();
+	conn->t_sent = conn->t_first = conn->t_last = 0;
+	conn->in_body = false;
+	conn->body_done = !conn->has_body || conn->body_pos >= conn->body.len;
+	unsent_link(conn);
+	return CURL_PREREQFUNC_OK;
+}
+
+static size_t on_read(char *buf, size_t size, size_t n, void *ud)
+{
+	k6c__http_conn *conn = ud;
+	size_t room = size * n;
+	size_t avail = conn->body.len - conn->body_pos;
+
+	if (avail < room)
+		room = avail;
+	if (room) {
+		memcpy(buf, conn->body.ptr + conn->body_pos, room);
+		conn->body_pos += room;
+	}
+	if (conn->body_pos >= conn->body.len)
+		conn->body_done = true;
+	return room;
+}
+
+static int on_seek(void *ud, curl_off_t offset, int origin)
+{
+	k6c__http_conn *conn = ud;
+
+	/* curl rewinds the body to resend it on a new connection. */
+	if (origin != SEEK_SET || offset < 0 || (uint64_t)offset > conn->body.len)
+		return CURL_SEEKFUNC_CANTSEEK;
+	conn->body_pos = (size_t)offset;
+	conn->body_done = conn->body_pos >= conn->body.len;
+	return CURL_SEEKFUNC_OK;
+}
+
+static void first_byte(k6c__http_conn *conn, uint64_t now)
+{
+	conn->t_first = now;
+	if (conn->t_sent == 0)
+		mark_sent(conn, now);
+}
+
+/* Parses "HTTP/1.1 302 FOUND" into status_text "302 FOUND" (Go keeps the
+ * server's reason phrase); HTTP/2 has none, so the standard one is used. */
+static void parse_status_line(k6c__http_resp *r, const char *p, size_t len)
+{
+	const char *sp = memchr(p, ' ', len);
+	const char *rest;
+	size_t n;
+	long code;
+	bool h1 = len >= 7 && p[5] == '1';
+
+	while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == '\n' || p[len - 1] == ' '))
+		len--;
+	if (sp == NULL || sp >= p + len) {
+		r->status_text[0] = '\0';
+		return;
+	}
+	rest = sp + 1;
+	while (rest < p + len && *rest == ' ')
+		rest++;
+	n = (size_t)(p + len - rest);
+	code = strtol(rest, NULL, 10);
+	if (h1 && n > 3) {
+		if (n >= sizeof(r->status_text))
+			n = sizeof(r->status_text) - 1;
+		memcpy(r->status_text, rest, n);
+		r->status_text[n] = '\0';
+	} else {
+		snprintf(r->status_text, sizeof(r->status_text), "%ld %s", code, reason_phrase(code));
+	}
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+	k6c__http_conn *conn = ud;
+	size_t len = size * n;
+	uint64_t now = k6c__now_ns();
+
+	if (conn->t_first == 0)
+		first_byte(conn, now);
+	conn->t_last = now;
+	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
+		/* A new block (after a 1xx, or a proxy's CONNECT answer): only
+		 * the last one belongs to the response. */
+		k6c__buf_clear(&conn->cur.headers);
+		parse_status_line(&conn->cur, p, len);
+		conn->in_body = false;
+		return len;
+	}
+	if (len <= 2 && (p[0] == '\r' || p[0] == '\n'))
+		return len;
+	if (conn->in_body)
+		return len;  /* trailers are not headers (Go keeps them apart) */
+	if (k6c__buf_put(&conn->cur.headers, p, len) != 0) {
+		conn->oom = true;
+		return 0;
+	}
+	return len;
+}
+
+static size_t on_write(char *p, size_t size, size_t n, void *ud)
+{
+	k6c__http_conn *conn = ud;
+	size_t len = size * n;
+	uint64_t now = k6c__now_ns();
+
+	if (conn->t_first == 0)
+		first_byte(conn, now);
+	conn->t_last = now;
+	conn->in_body = true;
+	if (len == 0)
+		return 0;
+	if (conn->cur.body.len == 0) {
+		curl_off_t cl = -1;
+
+		/* One allocation for the whole body when its size is known
+		 * (a hint only: decoded bodies are bigger). */
+		curl_easy_getinfo(conn->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+		if (cl > 0 && cl < (64 << 20))
+			k6c__buf_reserve(&conn->cur.body, (size_t)cl);
+	}
+	if (k6c__buf_put(&conn->cur.body, p, len) != 0) {
+		conn->oom = true;
+		return 0;
+	}
+	return len;
+}
+
+/* ---- errors ---------------------------------------------------------- */
+
+static void set_error(k6c__http_resp *r, int code, const char *fmt, ...) K6C__PRINTF(3, 4);
+
+static void set_error(k6c__http_resp *r, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->error_code = code;
+	va_start(ap, fmt);
+	vsnprintf(r->error, sizeof(r->error), fmt, ap);
+	va_end(ap);
+}
+
+/* Go's errno texts are lower case ("no route to host"). */
+static const char *errno_text(int e, char *buf, size_t cap)
+{
+	const char *s = strerror_r(e, buf, cap);
+
+	if (s != buf) {
+		copy_str(buf, cap, s);
+		s = buf;
+	}
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+	return s;
+}
+
+/* Maps a failed transfer to k6's error code and message
+ * (lib/netext/httpext/error_codes.go in k6 is the reference). */
+static void map_error(k6c__http_conn *conn, CURLcode rc)
+{
+	k6c__http_resp *r = &conn->cur;
+	const char *detail = conn->errbuf[0] ? conn->errbuf : curl_easy_strerror(rc);
+	long os_errno = 0;
+	char ebuf[128];
+
+	curl_easy_getinfo(conn->easy, CURLINFO_OS_ERRNO, &os_errno);
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT: {
+		curl_off_t connected = 0;
+
+		curl_easy_getinfo(conn->easy, CURLINFO_CONNECT_TIME_T, &connected);
+		/* Only the 30 s dial limit fires before the request deadline. */
+		if (conn->t_prereq == 0 && connected == 0 && k6c__now_ns() + 1000000u < conn->deadline_ns)
+			set_error(r, 1211, "dial: i/o timeout");
+		else
+			set_error(r, 1050, "request timeout");
+		break;
+	}
+	case CURLE_COULDNT_CONNECT:
+		if (os_errno == ECONNREFUSED)
+			set_error(r, 1212, "dial: connection refused");
+		else if (os_errno == ETIMEDOUT)
+			set_error(r, 1211, "dial: i/o timeout");
+		else if (os_errno != 0)
+			set_error(r, 1213, "dial: unknown errno %ld error with msg `%s`", os_errno,
+				errno_text((int)os_errno, ebuf, sizeof(ebuf)));
+		else
+			set_error(r, 1210, "dial: %s", detail);
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+		set_error(r, 1101, "lookup: no such host");
+		break;
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		set_error(r, 1100, "lookup: %s", detail);
+		break;
+	case CURLE_URL_MALFORMAT:
+		set_error(r, 1020, "invalid URL: %s", detail);
+		break;
+	case CURLE_UNSUPPORTED_PROTOCOL: {
+		const char *u = conn->url.ptr ? conn->url.ptr : "";
+		const char *colon = strstr(u, "://");
+
+		set_error(r, 1000, "unsupported protocol scheme \"%.*s\"",
+			colon ? (int)(colon - u) : 0, u);
+		break;
+	}
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR: {
+		const char *op = rc == CURLE_SEND_ERROR ? "write" : "read";
+
+		if (os_errno == ECONNRESET)
+			set_error(r, 1220, "%s: connection reset by peer", op);
+		else if (os_errno == EPIPE)
+			set_error(r, 1201, "%s: broken pipe", op);
+		else if (os_errno != 0)
+			set_error(r, 1202, "%s: unknown errno `%ld` on linux with message `%s`", op,
+				os_errno, errno_text((int)os_errno, ebuf, sizeof(ebuf)));
+		else
+			set_error(r, 1200, "%s: %s", op, detail);
+		break;
+	}
+	case CURLE_GOT_NOTHING:
+		set_error(r, 1000, "EOF");
+		break;
+	case CURLE_PARTIAL_FILE:
+		set_error(r, 1000, "unexpected EOF");
+		break;
+	case CURLE_PEER_FAILED_VERIFICATION: {
+		long verify = 0;
+
+		curl_easy_getinfo(conn->easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+		/* OpenSSL's X509_V_ERR_*: 2, 18-21 are an unknown or untrusted
+		 * issuer; 0 or 62 mean the chain was fine but curl's own
+		 * host-name check failed. */
+		if (verify == 0 || verify == 62)
+			set_error(r, 1311, "x509: certificate doesn't match hostname");
+		else if (verify == 2 || (verify >= 18 && verify <= 21))
+			set_error(r, 1310, "x509: unknown authority");
+		else
+			set_error(r, 1300, "tls: %s", detail);
+		break;
+	}
+	case CURLE_SSL_CONNECT_ERROR:
+		if (strstr(detail, "wrong version number") || strstr(detail, "packet length too long"))
+			set_error(r, 1301, "tls: first record does not look like a TLS handshake");
+		else
+			set_error(r, 1300, "tls: %s", detail);
+		break;
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CLIENTCERT:
+		set_error(r, 1300, "tls: %s", detail);
+		break;
+	case CURLE_HTTP2_STREAM:
+	case CURLE_HTTP2: {
+		/* curl names the HTTP/2 error code as "NAME (err N)". */
+		const char *e = strstr(detail, "(err ");
+		int code = e ? atoi(e + 5) : -1;
+		int base = rc == CURLE_HTTP2_STREAM ? 1630 : 1650;
+
+		if (code >= 0 && code <= 13)
+			set_error(r, base + 1 + code, "http2: %s error with http2 ErrCode %d",
+				rc == CURLE_HTTP2_STREAM ? "stream" : "connection", code);
+		else
+			set_error(r, base, "http2: %s", detail);
+		break;
+	}
+	case CURLE_BAD_CONTENT_ENCODING:
+		set_error(r, 1701, "error decompressing response body (%s)", detail);
+		break;
+	case CURLE_OUT_OF_MEMORY:
+		set_error(r, 1000, "out of memory");
+		break;
+	case CURLE_WRITE_ERROR:
+		if (conn->oom) {
+			set_error(r, 1000, "out of memory");
+			break;
+		}
+		/* fall through */
+	default:
+		set_error(r, 1000, "%s", detail);
+		break;
+	}
+}
+
+/* ---- hops ------------------------------------------------------------ */
+
+/* Clears cur for a new hop, keeping its buffers. */
+static void reset_cur(k6c__http_conn *conn)
+{
+	k6c__http_resp *r = &conn->cur;
+	k6c__buf headers = r->headers, body = r->body;
+
+	memset(r, 0, sizeof(*r));
+	k6c__buf_clear(&headers);
+	k6c__buf_clear(&body);
+	r->headers = headers;
+	r->body = body;
+}
+
+/* Fills the curl_slist nodes for this hop from the copied user lines plus
+ * the defaults we add or remove, without allocating per request. */
+static int build_headers(k6c__http_conn *conn)
+{
+	static const char no_accept[] = "Accept:";
+	static const char no_accept_encoding[] = "Accept-Encoding:";
+	static const char no_content_type[] = "Content-Type:";
+	static const char no_expect[] = "Expect:";
+	k6c__http_client *c = conn->client;
+	size_t need = conn->nlines + EXTRA_HEADERS, n = 0;
+	struct curl_slist *nodes;
+
+	if (need > conn->nodes_cap) {
+		nodes = k6c__realloc(conn->nodes, need * sizeof(*nodes));
+		if (nodes == NULL)
+			return k6c__error(K6C_ENOMEM, "out of memory building request headers");
+		conn->nodes = nodes;
+		conn->nodes_cap = need;
+	}
+	nodes = conn->nodes;
+#define ADD(s) (nodes[n].data = (char *)(s), nodes[n].next = NULL, n++)
+	for (size_t i = 0; i < conn->nlines; i++) {
+		unsigned char kind = conn->line_kind[i];
+
+		/* Content-Length is the body's (Go and k6 drop the user's). */
+		if (kind == HDR_CONTENT_LENGTH)
+			continue;
+		if (kind == HDR_SENSITIVE && conn->strip_sensitive)
+			continue;
+		ADD(conn->lines.ptr + conn->line_off[i]);
+	}
+	if (!(conn->have & HAVE_UA) && c->ua_line)
+		ADD(c->ua_line);
+	/* curl's defaults that Go's client (and so k6) does not send. */
+	if (!(conn->have & HAVE_ACCEPT))
+		ADD(no_accept);
+	/* Decoding stays on (CURLOPT_ACCEPT_ENCODING ""), as k6 decodes
+	 * whatever the server compresses, but nothing is asked for. */
+	if (!(conn->have & HAVE_ACCEPT_ENCODING))
+		ADD(no_accept_encoding);
+	if (conn->has_body && !(conn->have & HAVE_CONTENT_TYPE))
+		ADD(no_content_type);
+	if (!(conn->have & HAVE_EXPECT))
+		ADD(no_expect);
+	if (conn->referer.len && !(conn->have & HAVE_REFERER))
+		ADD(conn->referer.ptr);
+#undef ADD
+	for (size_t i = 0; i + 1 < n; i++)
+		nodes[i].next = &nodes[i + 1];
+	curl_easy_setopt(conn->easy, CURLOPT_HTTPHEADER, n ? nodes : NULL);
+	return 0;
+}
+
+/* Sets this hop's options and hands the easy handle to the multi. */
+static int start_hop(k6c__http_conn *conn)
+{
+	CURL *e = conn->easy;
+	const char *m = conn->method.ptr;
+	uint64_t now = k6c__now_ns();
+	long timeout_ms;
+	CURLMcode mc;
+	int rc;
+
+	reset_cur(conn);
+	if (buf_set(&conn->cur_url, conn->url.ptr, conn->url.len) != 0)
+		return k6c__error(K6C_ENOMEM, "out of memory starting a request");
+	copy_str(conn->cur.method, sizeof(conn->cur.method), m);
+	rc = build_headers(conn);
+	if (rc != 0)
+		return rc;
+
+	curl_easy_setopt(e, CURLOPT_URL, conn->url.ptr);
+	/* The order matters: NOBODY 0 turns a HEAD back into GET, POST and
+	 * HTTPGET then pick the request type, CUSTOMREQUEST the verb. */
+	if (strcmp(m, "HEAD") == 0) {
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, NULL);
+		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	} else if (conn->has_body) {
+		curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)conn->body.len);
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, strcmp(m, "POST") ? m : NULL);
+	} else {
+		curl_easy_setopt(e, CURLOPT_NOBODY, 0L);
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, strcmp(m, "GET") ? m : NULL);
+	}
+	/* One deadline for the whole redirect chain, as k6's context. */
+	timeout_ms = conn->deadline_ns > now ? (long)((conn->deadline_ns - now + 999999u) / 1000000u) : 1;
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 1L);
+
+	conn->body_pos = 0;
+	conn->body_done = !conn->has_body || conn->body.len == 0;
+	conn->t_prereq = conn->t_sent = conn->t_first = conn->t_last = 0;
+	conn->in_body = false;
+	conn->oom = false;
+	conn->errbuf[0] = '\0';
+	conn->cur.start_us = k6c__wall_us();
+	mc = curl_multi_add_handle(conn->client->multi, e);
+	if (mc != CURLM_OK)
+		return k6c__error(mc == CURLM_OUT_OF_MEMORY ? K6C_ENOMEM : K6C_EINTERNAL,
+			"curl_multi_add_handle: %s", curl_multi_strerror(mc));
+	conn->in_multi = true;
+	return 0;
+}
+
+/* Everything about the finished hop that curl knows: timings, sizes, peer,
+ * status or error. */
+static void fill_result(k6c__http_conn *conn, CURLcode rc)
+{
+	k6c__http_resp *r = &conn->cur;
+	k6c__http_timings *t = &r->timings;
+	CURL *e = conn->easy;
+	curl_off_t nl = 0, cn = 0, app = 0, pre = 0, total = 0, up = 0, down = 0;
+	long nconn = 0, reqsize = 0, hdrsize = 0, port = 0, code = 0, ver = 0;
+	char *ip = NULL;
+	uint64_t end;
+
+	curl_easy_getinfo(e, CURLINFO_NAMELOOKUP_TIME_T, &nl);
+	curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &cn);
+	curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &app);
+	curl_easy_getinfo(e, CURLINFO_PRETRANSFER_TIME_T, &pre);
+	curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total);
+	curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &nconn);
+	curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &reqsize);
+	curl_easy_getinfo(e, CURLINFO_HEADER_SIZE, &hdrsize);
+	curl_easy_getinfo(e, CURLINFO_SIZE_UPLOAD_T, &up);
+	curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &down);
+	curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip);
+	curl_easy_getinfo(e, CURLINFO_PRIMARY_PORT, &port);
+
+	memset(t, 0, sizeof(*t));
+	if (conn->t_prereq == 0) {
+		/* Never got a connection: all of it was spent getting one. */
+		t->blocked = us_to_ms(total);
+		if (rc == CURLE_COULDNT_CONNECT || (rc == CURLE_OPERATION_TIMEDOUT && cn == 0))
+			t->connecting = us_to_ms(total - nl);
+	} else {
+		t->blocked = us_to_ms(pre);
+		if (nconn > 0) {
+			t->connecting = us_to_ms(cn - nl);
+			if (app > 0)
+				t->tls_handshaking = us_to_ms(app - cn);
+		}
+		end = conn->t_last ? conn->t_last : k6c__now_ns();
+		if (conn->t_sent == 0)
+			conn->t_sent = conn->t_first ? conn->t_first : end;
+		t->sending = ns_to_ms(conn->t_prereq, conn->t_sent);
+		if (conn->t_first) {
+			t->waiting = ns_to_ms(conn->t_sent, conn->t_first);
+			t->receiving = ns_to_ms(conn->t_first, end);
+		} else {
+			t->waiting = ns_to_ms(conn->t_sent, end);
+		}
+	}
+	t->duration = t->sending + t->waiting + t->receiving;
+
+	r->bytes_sent = (uint64_t)(reqsize > 0 ? reqsize : 0) + (uint64_t)(up > 0 ? up : 0);
+	r->bytes_received = (uint64_t)(hdrsize > 0 ? hdrsize : 0) + (uint64_t)(down > 0 ? down : 0);
+	if (ip)
+		copy_str(r->remote_ip, sizeof(r->remote_ip), ip);
+	r->remote_port = (int)port;
+
+	if (rc != CURLE_OK) {
+		map_error(conn, rc);
+		r->status = 0;
+		r->status_text[0] = '\0';
+		r->proto[0] = '\0';
+		k6c__buf_clear(&r->headers);
+		k6c__buf_clear(&r->body);
+		return;
+	}
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &ver);
+	r->status = (int)code;
+	switch (ver) {
+	case CURL_HTTP_VERSION_1_0: copy_str(r->proto, sizeof(r->proto), "HTTP/1.0"); break;
+	case CURL_HTTP_VERSION_2_0: copy_str(r->proto, sizeof(r->proto), "HTTP/2.0"); break;
+	case CURL_HTTP_VERSION_3: copy_str(r->proto, sizeof(r->proto), "HTTP/3.0"); break;
+	default: copy_str(r->proto, sizeof(r->proto), "HTTP/1.1"); break;
+	}
+	if (r->status_text[0] == '\0')
+		snprintf(r->status_text, sizeof(r->status_text), "%d %s", r->status,
+			reason_phrase(code));
+}
+
+/* Decides whether the finished hop is a redirect to follow, as Go's client
+ * does in k6: 301/302/303 turn everything but GET and HEAD into a GET
+ * without a body, 307/308 repeat the request. Prepares the next hop. */
+static bool prepare_redirect(k6c__http_conn *conn, int *err)
+{
+	int status = conn->cur.status;
+	char *loc = NULL;
+	const char *h1, *h2;
+	size_t l1, l2;
+	bool keep_body;
+
+	*err = 0;
+	if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308)
+		return false;
+	if (conn->redirects >= conn->max_redirects)
+		return false;  /* k6 returns the redirect itself as the response */
+	if (curl_easy_getinfo(conn->easy, CURLINFO_REDIRECT_URL, &loc) != CURLE_OK || loc == NULL ||
+	    *loc == '\0')
+		return false;
+	if (buf_set(&conn->next_url, loc, strlen(loc)) != 0)
+		goto oom;
+
+	keep_body = status == 307 || status == 308;
+	if (!keep_body) {
+		if (strcmp(conn->method.ptr, "GET") != 0 && strcmp(conn->method.ptr, "HEAD") != 0 &&
+		    buf_set(&conn->method, "GET", 3) != 0)
+			goto oom;
+		conn->has_body = false;
+	}
+	/* Credentials go only to the host they were meant for. */
+	url_host(conn->origin_url.ptr, &h1, &l1);
+	url_host(conn->next_url.ptr, &h2, &l2);
+	conn->strip_sensitive = l1 != l2 || strncasecmp(h1, h2, l1) != 0;
+
+	/* Referer: the previous URL without credentials or fragment, never
+	 * from https to http (Go's refererForURL). */
+	k6c__buf_clear(&conn->referer);
+	if (!(strncasecmp(conn->url.ptr, "https:", 6) == 0 &&
+	      strncasecmp(conn->next_url.ptr, "http:", 5) == 0)) {
+		const char *u = conn->url.ptr, *sep = strstr(u, "://"), *host;
+		size_t slen = sep ? (size_t)(sep + 3 - u) : 0, hlen, rest;
+
+		url_host(u, &host, &hlen);
+		rest = strcspn(host + hlen, "#");
+		if (k6c__buf_puts(&conn->referer, "Referer: ") != 0 ||
+		    k6c__buf_put(&conn->referer, u, slen) != 0 ||
+		    k6c__buf_put(&conn->referer, host, hlen + rest) != 0)
+			goto oom;
+	}
+	return true;
+oom:
+	*err = K6C_ENOMEM;
+	return false;
+}
+
+/* Turns cur into a transport failure when we ran out of memory ourselves. */
+static void fail_oom(k6c__http_conn *conn)
+{
+	conn->cur.status = 0;
+	conn->cur.status_text[0] = '\0';
+	conn->cur.proto[0] = '\0';
+	k6c__buf_clear(&conn->cur.headers);
+	k6c__buf_clear(&conn->cur.body);
+	set_error(&conn->cur, 1000, "out of memory");
+}
+
+/* Moves cur into the caller's final response and calls the final callback.
+ * conn is not touched afterwards: the callback may reuse or free it. */
+static void finish(k6c__http_conn *conn)
+{
+	k6c__http_resp *out = conn->final_out;
+	k6c__http_cb cb = conn->cb;
+	void *arg = conn->arg;
+
+	conn->active = false;
+	conn->cur.url = conn->cur_url.ptr;
+	if (conn->cur.url == NULL)
+		conn->cur.url = k6c__strdup("");
+	*out = conn->cur;
+	/* The next response starts from recycled memory, if any. */
+	memset(&conn->cur, 0, sizeof(conn->cur));
+	conn->cur.body = conn->spare_body;
+	conn->cur.headers = conn->spare_headers;
+	conn->cur_url = conn->spare_url;
+	memset(&conn->spare_body, 0, sizeof(conn->spare_body));
+	memset(&conn->spare_headers, 0, sizeof(conn->spare_headers));
+	memset(&conn->spare_url, 0, sizeof(conn->spare_url));
+	cb(conn, out, true, arg);
+}
+
+static void hop_done(k6c__http_conn *conn, CURLcode rc)
+{
+	k6c__http_client *c = conn->client;
+	bool gone = false;
+	unsigned seq;
+	int err = 0;
+
+	curl_multi_remove_handle(c->multi, conn->easy);
+	conn->in_multi = false;
+	unsent_unlink(conn);
+	if (rc == CURLE_OK && conn->oom)
+		rc = CURLE_WRITE_ERROR;
+	fill_result(conn, rc);
+	if (rc != CURLE_OK || !prepare_redirect(conn, &err)) {
+		if (err)
+			fail_oom(conn);
+		finish(conn);
+		return;
+	}
+
+	/* A hop: the callee sees it, then the chain goes on unless it
+	 * cancelled or freed the conn. */
+	conn->cur.url = conn->cur_url.ptr;
+	seq = conn->seq;
+	conn->gone = &gone;
+	conn->cb(conn, &conn->cur, false, conn->arg);
+	if (gone)
+		return;
+	conn->gone = NULL;
+	if (conn->seq != seq || !conn->active)
+		return;
+	/* The callee may have taken (and zeroed) any of the members. */
+	if (conn->cur.url == NULL)
+		memset(&conn->cur_url, 0, sizeof(conn->cur_url));
+
+	{
+		k6c__buf tmp = conn->url;
+
+		conn->url = conn->next_url;
+		conn->next_url = tmp;
+	}
+	conn->redirects++;
+	if (start_hop(conn) != 0) {
+		fail_oom(conn);
+		finish(conn);
+	}
+}
+
+/* After every curl_multi_socket_action: close the "request sent" stamps of
+ * transfers that wrote their request in it, then finish what is done. */
+static void after_action(k6c__http_client *c)
+{
+	k6c__http_conn *conn, *next;
+	uint64_t now = 0;
+	CURLMsg *msg;
+	int left;
+
+	for (conn = c->unsent; conn; conn = next) {
+		next = conn->unsent_next;
+		if (conn->body_done) {
+			if (now == 0)
+				now = k6c__now_ns();
+			mark_sent(conn, now);
+		}
+	}
+	while ((msg = curl_multi_info_read(c->multi, &left)) != NULL) {
+		CURL *easy;
+		CURLcode rc;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		easy = msg->easy_handle;
+		rc = msg->data.result;
+		conn = conn_of(easy);
+		if (conn)
+			hop_done(conn, rc);
+	}
+}
+
+static void on_io(k6c__loop *loop, int fd, unsigned events, void *arg)
+{
+	k6c__http_client *c = arg;
+	int flags = 0, running = 0;
+
+	K6C__UNUSED(loop);
+	if (events & K6C__IO_READ)
+		flags |= CURL_CSELECT_IN;
+	if (events & K6C__IO_WRITE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(c->multi, fd, flags, &running);
+	after_action(c);
+}
+
+static void on_timer(k6c__loop *loop, k6c__timer *t)
+{
+	k6c__http_client *c = t->arg;
+	int running = 0;
+
+	K6C__UNUSED(loop);
+	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	after_action(c);
+}
+
+/* ---- client ---------------------------------------------------------- */
+
+int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__http_client_opts *opts)
+{
+	k6c__http_client *c;
+	const char *ua = opts && opts->user_agent ? opts->user_agent : "k6c/" K6C__HTTP_VERSION;
+
+	*out = NULL;
+	if (loop == NULL)
+		return k6c__error(K6C_EINVAL, "an HTTP client needs a loop");
+	c = k6c__calloc(1, sizeof(*c));
+	if (c == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory creating an HTTP client");
+	c->loop = loop;
+	k6c__timer_init(&c->timer, on_timer, c);
+	if (*ua) {
+		size_t n = strlen(ua);
+
+		c->ua_line = k6c__malloc(n + sizeof("User-Agent: "));
+		if (c->ua_line == NULL)
+			goto oom;
+		memcpy(c->ua_line, "User-Agent: ", sizeof("User-Agent: ") - 1);
+		memcpy(c->ua_line + sizeof("User-Agent: ") - 1, ua, n + 1);
+	}
+	c->multi = curl_multi_init();
+	if (c->multi == NULL)
+		goto oom;
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, on_multi_timer);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	if (opts && opts->max_connections > 0)
+		curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, opts->max_connections);
+	/* Each k6 VU has its own transport, so its own HTTP/2 connection:
+	 * sharing one multiplexed connection among VUs would change the
+	 * load the server sees. */
+	curl_multi_setopt(c->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_NOTHING);
+	*out = c;
+	return 0;
+oom:
+	k6c__free(c->ua_line);
+	k6c__free(c);
+	return k6c__error(K6C_ENOMEM, "out of memory creating an HTTP client");
+}
+
+void k6c__http_client_free(k6c__http_client *c)
+{
+	if (c == NULL)
+		return;
+	while (c->conns)
+		k6c__http_conn_free(c->conns);
+	/* Closes the pooled connections; curl unwatches their sockets through
+	 * on_socket, so the loop must still exist. */
+	curl_multi_cleanup(c->multi);
+	k6c__timer_stop(c->loop, &c->timer);
+	k6c__free(c->ua_line);
+	k6c__free(c);
+}
+
+/* ---- conn ------------------------------------------------------------ */
+
+int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
+{
+	k6c__http_conn *conn;
+	CURL *e;
+
+	*out = NULL;
+	if (c == NULL)
+		return k6c__error(K6C_EINVAL, "no HTTP client");
+	conn = k6c__calloc(1, sizeof(*conn));
+	if (conn == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory creating an HTTP connection");
+	e = curl_easy_init();
+	if (e == NULL) {
+		k6c__free(conn);
+		return k6c__error(K6C_ENOMEM, "out of memory creating an HTTP connection");
+	}
+	conn->client = c;
+	conn->easy = e;
+	/* The options that never change; per-request ones are set in
+	 * start_hop, and the handle is never reset so curl keeps its caches. */
+	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)(void *)conn);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, conn->errbuf);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, conn);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, conn);
+	curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+	curl_easy_setopt(e, CURLOPT_READDATA, conn);
+	curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
+	curl_easy_setopt(e, CURLOPT_SEEKDATA, conn);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, conn);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
+	/* Go sends the path as written, dot segments included. */
+	curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+	/* Go's dialer keeps connections alive with 30 s / 15 s probes. */
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 15L);
+
+	conn->next = c->conns;
+	if (c->conns)
+		c->conns->prev = conn;
+	c->conns = conn;
+	*out = conn;
+	return 0;
+}
+
+void k6c__http_cancel(k6c__http_conn *conn)
+{
+	if (conn == NULL)
+		return;
+	if (conn->in_multi) {
+		curl_multi_remove_handle(conn->client->multi, conn->easy);
+		conn->in_multi = false;
+	}
+	unsent_unlink(conn);
+	conn->active = false;
+	conn->seq++;
+}
+
+void k6c__http_conn_free(k6c__http_conn *conn)
+{
+	k6c__http_client *c;
+
+	if (conn == NULL)
+		return;
+	c = conn->client;
+	k6c__http_cancel(conn);
+	if (conn->gone)
+		*conn->gone = true;
+	if (conn->prev)
+		conn->prev->next = conn->next;
+	else
+		c->conns = conn->next;
+	if (conn->next)
+		conn->next->prev = conn->prev;
+	curl_easy_cleanup(conn->easy);
+	k6c__buf_free(&conn->method);
+	k6c__buf_free(&conn->url);
+	k6c__buf_free(&conn->next_url);
+	k6c__buf_free(&conn->origin_url);
+	k6c__buf_free(&conn->lines);
+	k6c__free(conn->line_off);
+	k6c__free(conn->line_kind);
+	k6c__buf_free(&conn->body);
+	k6c__buf_free(&conn->referer);
+	k6c__free(conn->nodes);
+	k6c__buf_free(&conn->cur.headers);
+	k6c__buf_free(&conn->cur.body);
+	k6c__buf_free(&conn->cur_url);
+	k6c__buf_free(&conn->spare_body);
+	k6c__buf_free(&conn->spare_headers);
+	k6c__buf_free(&conn->spare_url);
+	k6c__free(conn);
+}
+
+/* Copies the user's header lines. "Name:" with an empty value becomes
+ * "Name;", curl's way to send an empty header (a bare "Name:" would remove
+ * it); Go sends empty values as they are. */
+static int copy_headers(k6c__http_conn *conn, const k6c__http_req *req)
+{
+	size_t n = req->nheaders;
+
+	k6c__buf_clear(&conn->lines);
+	conn->nlines = 0;
+	conn->have = 0;
+	if (n > conn->lines_cap) {
+		size_t *off = k6c__realloc(conn->line_off, n * sizeof(*off));
+		unsigned char *kind;
+
+		if (off == NULL)
+			return K6C_ENOMEM;
+		conn->line_off = off;
+		kind = k6c__realloc(conn->line_kind, n);
+		if (kind == NULL)
+			return K6C_ENOMEM;
+		conn->line_kind = kind;
+		conn->lines_cap = n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *h = req->headers[i];
+		const char *colon;
+		size_t len;
+		unsigned char kind;
+
+		if (h == NULL)
+			continue;
+		len = strlen(h);
+		while (len > 0 && (h[len - 1] == '\r' || h[len - 1] == '\n'))
+			len--;
+		if (len == 0)
+			continue;
+		kind = header_kind(h);
+		conn->line_off[conn->nlines] = conn->lines.len;
+		conn->line_kind[conn->nlines] = kind;
+		colon = memchr(h, ':', len);
+		if (colon && strspn(colon + 1, " \t") == (size_t)(h + len - colon - 1)) {
+			if (k6c__buf_put(&conn->lines, h, (size_t)(colon - h)) != 0 ||
+			    k6c__buf_put(&conn->lines, ";", 2) != 0)
+				return K6C_ENOMEM;
+		} else if (k6c__buf_put(&conn->lines, h, len) != 0 ||
+			   k6c__buf_putc(&conn->lines, '\0') != 0) {
+			return K6C_ENOMEM;
+		}
+		conn->nlines++;
+		switch (kind) {
+		case HDR_UA: conn->have |= HAVE_UA; break;
+		case HDR_ACCEPT: conn->have |= HAVE_ACCEPT; break;
+		case HDR_ACCEPT_ENCODING: conn->have |= HAVE_ACCEPT_ENCODING; break;
+		case HDR_CONTENT_TYPE: conn->have |= HAVE_CONTENT_TYPE; break;
+		case HDR_EXPECT: conn->have |= HAVE_EXPECT; break;
+		case HDR_REFERER: conn->have |= HAVE_REFERER; break;
+		default: break;
+		}
+	}
+	return 0;
+}
+
+int k6c__http_start(k6c__http_conn *conn, const k6c__http_req *req, k6c__http_resp *final_resp,
+	k6c__http_cb cb, void *arg)
+{
+	double timeout_ms;
+	bool body;
+	int rc;
+
+	if (conn == NULL || req == NULL || req->method == NULL || req->url == NULL ||
+	    final_resp == NULL || cb == NULL || (req->nheaders && req->headers == NULL))
+		return k6c__error(K6C_EINVAL, "k6c__http_start: missing argument");
+	if (conn->active)
+		return k6c__error(K6C_EINVAL, "a request is already running on this connection");
+	if (*req->method == '\0')
+		return k6c__error(K6C_EINVAL, "empty HTTP method");
+
+	/* Go sends "Content-Length: 0" for a POST, PUT or PATCH without a
+	 * body, which is what an empty body does here. */
+	body = (req->body != NULL || strcmp(req->method, "POST") == 0 ||
+		strcmp(req->method, "PUT") == 0 || strcmp(req->method, "PATCH") == 0) &&
+	       strcmp(req->method, "HEAD") != 0;
+	if (buf_set(&conn->method, req->method, strlen(req->method)) != 0 ||
+	    buf_set(&conn->url, req->url, strlen(req->url)) != 0 ||
+	    buf_set(&conn->origin_url, req->url, strlen(req->url)) != 0 ||
+	    buf_set(&conn->body, body && req->body ? req->body : "", body && req->body ? req->body_len : 0) != 0 ||
+	    copy_headers(conn, req) != 0)
+		return k6c__error(K6C_ENOMEM, "out of memory copying a request");
+	conn->has_body = body;
+	k6c__buf_clear(&conn->referer);
+	conn->strip_sensitive = false;
+	conn->max_redirects = req->max_redirects < 0 ? DEFAULT_MAX_REDIRECTS : req->max_redirects;
+	conn->redirects = 0;
+	timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : DEFAULT_TIMEOUT_MS;
+	conn->deadline_ns = k6c__now_ns() + (uint64_t)(timeout_ms * 1e6);
+	conn->final_out = final_resp;
+	conn->cb = cb;
+	conn->arg = arg;
+	conn->seq++;
+	rc = start_hop(conn);
+	if (rc != 0)
+		return rc;
+	conn->active = true;
+	return 0;
+}
+
+/* ---- responses ------------------------------------------------------- */
+
+void k6c__http_resp_free(k6c__http_resp *r)
+{
+	if (r == NULL)
+		return;
+	k6c__free(r->url);
+	k6c__buf_free(&r->headers);
+	k6c__buf_free(&r->body);
+	memset(r, 0, sizeof(*r));
+}
+
+static void keep_spare(k6c__buf *spare, k6c__buf *b)
+{
+	if (b->ptr && spare->ptr == NULL) {
+		*spare = *b;
+		k6c__buf_clear(spare);
+	} else {
+		k6c__buf_free(b);
+	}
+	memset(b, 0, sizeof(*b));
+}
+
+void k6c__http_conn_recycle(k6c__http_conn *conn, k6c__http_resp *r)
+{
+	if (r == NULL)
+		return;
+	if (conn == NULL) {
+		k6c__http_resp_free(r);
+		return;
+	}
+	keep_spare(&conn->spare_body, &r->body);
+	keep_spare(&conn->spare_headers, &r->headers);
+	if (r->url) {
+		/* Its true capacity is unknown, but strlen + 1 is certain. */
+		k6c__buf u = { r->url, 0, strlen(r->url) + 1 };
+
+		keep_spare(&conn->spare_url, &u);
+	}
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,750 @@
+/*
+ * test_http.c - lib/http against a real httpbin (gunicorn on 127.0.0.1):
+ * methods, headers, bodies, redirects hop by hop, errors mapped to k6's
+ * codes, timeouts, concurrency on one loop, connection reuse, timings and
+ * the re-entrancy rules of the completion callback.
+ *
+ * httpbin is started once per process (unchecked fixture); each test gets
+ * its own loop, client and connection (checked fixture, in the forked child).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/http.h"
+#include "server.h"
+
+static ts_server srv;
+static bool srv_ok;
+
+static k6c__loop *loop;
+static k6c__http_client *client;
+static k6c__http_conn *conn;
+
+typedef struct rec {
+	int hops;
+	int hop_status[16];
+	bool hop_final_flag[16];
+	char hop_url[16][256];
+	char hop_method[16][16];
+	int finals;
+	bool done;
+	k6c__http_resp resp;
+	/* Behaviour switches for the re-entrancy tests. */
+	bool free_on_hop;
+	bool cancel_on_hop;
+	int chain_left;          /* start this many more requests from the final cb */
+	const char *chain_url;
+	int chained;
+} rec;
+
+static void on_done(k6c__http_conn *c, k6c__http_resp *r, bool is_final, void *arg)
+{
+	rec *x = arg;
+
+	if (!is_final) {
+		if (x->hops < 16) {
+			x->hop_status[x->hops] = r->status;
+			x->hop_final_flag[x->hops] = is_final;
+			snprintf(x->hop_url[x->hops], sizeof(x->hop_url[0]), "%s", r->url ? r->url : "");
+			snprintf(x->hop_method[x->hops], sizeof(x->hop_method[0]), "%s", r->method);
+		}
+		x->hops++;
+		if (x->free_on_hop) {
+			k6c__http_conn_free(c);
+			conn = NULL;
+			x->done = true;
+		} else if (x->cancel_on_hop) {
+			k6c__http_cancel(c);
+			x->done = true;
+		}
+		return;
+	}
+	x->finals++;
+	if (x->chain_left > 0) {
+		k6c__http_req req = { .method = "GET", .url = x->chain_url, .max_redirects = -1 };
+
+		x->chain_left--;
+		x->chained++;
+		/* Recycle the previous final response into the conn, then reuse
+		 * the same struct for the next one: the engine's pattern. */
+		k6c__http_conn_recycle(c, &x->resp);
+		ck_assert_int_eq(k6c__http_start(c, &req, &x->resp, on_done, x), 0);
+		return;
+	}
+	x->done = true;
+}
+
+static void run_until(const bool *flag, int max_ms)
+{
+	uint64_t end = k6c__now_ns() + (uint64_t)max_ms * 1000000u;
+
+	while (!*flag && k6c__now_ns() < end)
+		ck_assert_int_ge(k6c__loop_run_once(loop, 50), 0);
+}
+
+static void run_for(int ms)
+{
+	uint64_t end = k6c__now_ns() + (uint64_t)ms * 1000000u;
+
+	while (k6c__now_ns() < end)
+		k6c__loop_run_once(loop, 10);
+}
+
+static const char *url_of(char *buf, size_t cap, const char *path)
+{
+	snprintf(buf, cap, "%s%s", srv.base_url, path);
+	return buf;
+}
+
+/* Runs one request on the fixture's conn and waits for its final callback. */
+static void do_req(rec *x, const char *method, const char *path, const char *const *headers,
+	size_t nheaders, const char *body, size_t body_len)
+{
+	char url[512];
+	k6c__http_req req = {
+		.method = method,
+		.url = url_of(url, sizeof(url), path),
+		.headers = headers,
+		.nheaders = nheaders,
+		.body = body,
+		.body_len = body_len,
+		.max_redirects = -1,
+	};
+
+	ck_assert_int_eq(k6c__http_start(conn, &req, &x->resp, on_done, x), 0);
+	run_until(&x->done, 20000);
+	ck_assert_msg(x->done, "%s %s did not finish", method, path);
+}
+
+static bool has_header(const k6c__http_resp *r, const char *line)
+{
+	return r->headers.ptr && strstr(r->headers.ptr, line) != NULL;
+}
+
+static bool body_has(const k6c__http_resp *r, const char *s)
+{
+	return r->body.ptr && strstr(r->body.ptr, s) != NULL;
+}
+
+static void assert_timings_sane(const k6c__http_resp *r)
+{
+	const k6c__http_timings *t = &r->timings;
+
+	ck_assert(t->blocked >= 0 && t->connecting >= 0 && t->tls_handshaking >= 0);
+	ck_assert(t->sending >= 0 && t->waiting >= 0 && t->receiving >= 0);
+	ck_assert(t->duration >= 0);
+	ck_assert_msg(t->duration - (t->sending + t->waiting + t->receiving) < 1e-6 &&
+		(t->sending + t->waiting + t->receiving) - t->duration < 1e-6,
+		"duration %f != %f + %f + %f", t->duration, t->sending, t->waiting, t->receiving);
+	/* "It finished": no phase of a local request takes a minute. */
+	ck_assert(t->duration < 60000 && t->blocked < 60000);
+}
+
+/* ---- fixtures -------------------------------------------------------- */
+
+static void server_setup(void)
+{
+	srv_ok = ts_httpbin_start(&srv) == 0;
+}
+
+static void server_teardown(void)
+{
+	ts_server_stop(&srv);
+}
+
+static void setup(void)
+{
+	k6c__http_client_opts opts = { .max_connections = 256, .user_agent = NULL };
+
+	ck_assert_msg(srv_ok, "httpbin did not start");
+	ck_assert_int_eq(k6c__http_global_init(), 0);
+	ck_assert_int_eq(k6c__loop_new(&loop), 0);
+	ck_assert_int_eq(k6c__http_client_new(&client, loop, &opts), 0);
+	ck_assert_int_eq(k6c__http_conn_new(client, &conn), 0);
+}
+
+static void teardown(void)
+{
+	k6c__http_conn_free(conn);
+	conn = NULL;
+	k6c__http_client_free(client);
+	client = NULL;
+	k6c__loop_free(loop);
+	loop = NULL;
+	k6c__http_global_cleanup();
+}
+
+/* ---- requests -------------------------------------------------------- */
+
+START_TEST(test_http_get__json)
+{
+	rec x = { 0 };
+	char url[512];
+
+	do_req(&x, "GET", "/get?a=1", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.finals, 1);
+	ck_assert_int_eq(x.hops, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_str_eq(x.resp.status_text, "200 OK");
+	ck_assert_str_eq(x.resp.proto, "HTTP/1.1");
+	ck_assert_str_eq(x.resp.method, "GET");
+	ck_assert_str_eq(x.resp.url, url_of(url, sizeof(url), "/get?a=1"));
+	ck_assert_int_eq(x.resp.error_code, 0);
+	ck_assert_str_eq(x.resp.error, "");
+	ck_assert_ptr_nonnull(x.resp.body.ptr);
+	ck_assert_msg(x.resp.body.ptr[0] == '{', "body: %s", x.resp.body.ptr);
+	ck_assert(body_has(&x.resp, "\"args\":{\"a\":\"1\"}"));
+	/* k6's defaults: our User-Agent, and none of curl's Accept: or
+	 * Accept-Encoding: headers (Go sends neither). */
+	ck_assert_msg(body_has(&x.resp, "\"User-Agent\":\"k6c/"), "body: %s", x.resp.body.ptr);
+	ck_assert(!body_has(&x.resp, "\"Accept\""));
+	ck_assert(!body_has(&x.resp, "\"Accept-Encoding\""));
+	ck_assert(has_header(&x.resp, "Content-Type: application/json\r\n"));
+	ck_assert(!has_header(&x.resp, "HTTP/1.1"));
+	ck_assert_str_eq(x.resp.remote_ip, "127.0.0.1");
+	ck_assert_int_eq(x.resp.remote_port, srv.port);
+	ck_assert(x.resp.bytes_sent > strlen("GET /get?a=1 HTTP/1.1\r\n"));
+	ck_assert(x.resp.bytes_received > x.resp.body.len + x.resp.headers.len);
+	ck_assert(x.resp.start_us > 0);
+	assert_timings_sane(&x.resp);
+	/* A new connection: connecting took some time, no TLS. */
+	ck_assert(x.resp.timings.connecting > 0);
+	ck_assert(x.resp.timings.tls_handshaking == 0);
+	ck_assert(x.resp.timings.blocked >= x.resp.timings.connecting);
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_post__echo)
+{
+	static const char body[] = "{\"hello\":\"world\"}";
+	const char *headers[] = { "Content-Type: application/json", "X-Test: abc",
+		"X-Empty:", "Content-Length: 999" };
+	rec x = { 0 };
+
+	do_req(&x, "POST", "/post", headers, 4, body, strlen(body));
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_str_eq(x.resp.method, "POST");
+	ck_assert_msg(body_has(&x.resp, "\"data\":\"{\\\"hello\\\":\\\"world\\\"}\""), "body: %s",
+		x.resp.body.ptr);
+	ck_assert(body_has(&x.resp, "\"json\":{\"hello\":\"world\"}"));
+	ck_assert(body_has(&x.resp, "\"X-Test\":\"abc\""));
+	/* An empty value is sent as an empty header, not dropped. */
+	ck_assert_msg(body_has(&x.resp, "\"X-Empty\":\"\""), "body: %s", x.resp.body.ptr);
+	/* The user's Content-Length is replaced by the body's, as in k6. */
+	ck_assert(body_has(&x.resp, "\"Content-Length\":\"17\""));
+	ck_assert(body_has(&x.resp, "\"Content-Type\":\"application/json\""));
+	ck_assert(!body_has(&x.resp, "\"Expect\""));
+	ck_assert(x.resp.bytes_sent >= strlen(body) + strlen("POST /post HTTP/1.1\r\n"));
+	assert_timings_sane(&x.resp);
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_post__empty_body)
+{
+	rec x = { 0 }, y = { 0 };
+
+	/* No body at all on a POST: Go still sends Content-Length: 0. */
+	do_req(&x, "POST", "/post", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_msg(body_has(&x.resp, "\"Content-Length\":\"0\""), "body: %s", x.resp.body.ptr);
+	ck_assert(body_has(&x.resp, "\"data\":\"\""));
+	/* No default form Content-Type from curl either. */
+	ck_assert(!body_has(&x.resp, "\"Content-Type\""));
+	k6c__http_resp_free(&x.resp);
+
+	do_req(&y, "POST", "/post", NULL, 0, "", 0);
+	ck_assert_int_eq(y.resp.status, 200);
+	ck_assert(body_has(&y.resp, "\"Content-Length\":\"0\""));
+	k6c__http_resp_free(&y.resp);
+}
+END_TEST
+
+START_TEST(test_http_head__no_body)
+{
+	rec x = { 0 };
+
+	do_req(&x, "HEAD", "/get", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_str_eq(x.resp.method, "HEAD");
+	ck_assert_uint_eq(x.resp.body.len, 0);
+	ck_assert(has_header(&x.resp, "Content-Length: "));
+	assert_timings_sane(&x.resp);
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_methods__all)
+{
+	static const struct { const char *method, *path, *body; } cases[] = {
+		{ "PUT", "/put", "put-body" },
+		{ "PATCH", "/patch", "patch-body" },
+		{ "DELETE", "/delete", NULL },
+		{ "OPTIONS", "/get", NULL },
+		{ "GET", "/anything", "get-with-body" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rec x = { 0 };
+
+		do_req(&x, cases[i].method, cases[i].path, NULL, 0, cases[i].body,
+			cases[i].body ? strlen(cases[i].body) : 0);
+		ck_assert_msg(x.resp.status == 200, "%s %s: %d", cases[i].method, cases[i].path,
+			x.resp.status);
+		ck_assert_str_eq(x.resp.method, cases[i].method);
+		if (strcmp(cases[i].method, "OPTIONS") == 0) {
+			ck_assert(has_header(&x.resp, "Allow: "));
+			ck_assert_uint_eq(x.resp.body.len, 0);
+		} else {
+			char want[64];
+
+			snprintf(want, sizeof(want), "\"data\":\"%s\"", cases[i].body ? cases[i].body : "");
+			ck_assert_msg(body_has(&x.resp, want), "%s: %s", cases[i].method, x.resp.body.ptr);
+		}
+		if (strcmp(cases[i].path, "/anything") == 0)
+			ck_assert(body_has(&x.resp, "\"method\":\"GET\""));
+		k6c__http_resp_free(&x.resp);
+	}
+}
+END_TEST
+
+START_TEST(test_http_headers__custom_echoed)
+{
+	const char *headers[] = { "X-Foo: bar", "User-Agent: custom/1.0", "Accept: text/plain" };
+	rec x = { 0 };
+
+	do_req(&x, "GET", "/headers", headers, 3, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert(body_has(&x.resp, "\"X-Foo\":\"bar\""));
+	ck_assert(body_has(&x.resp, "\"User-Agent\":\"custom/1.0\""));
+	ck_assert(!body_has(&x.resp, "k6c/"));
+	ck_assert(body_has(&x.resp, "\"Accept\":\"text/plain\""));
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_headers__user_agent_option)
+{
+	k6c__http_client_opts none = { .max_connections = 4, .user_agent = "" };
+	k6c__http_client_opts mine = { .max_connections = 4, .user_agent = "mine/2" };
+	k6c__http_client *c2;
+	k6c__http_conn *saved = conn;
+	rec x = { 0 }, y = { 0 };
+
+	ck_assert_int_eq(k6c__http_client_new(&c2, loop, &none), 0);
+	ck_assert_int_eq(k6c__http_conn_new(c2, &conn), 0);
+	do_req(&x, "GET", "/headers", NULL, 0, NULL, 0);
+	ck_assert(!body_has(&x.resp, "User-Agent"));
+	k6c__http_client_free(c2);  /* frees its conn too */
+
+	ck_assert_int_eq(k6c__http_client_new(&c2, loop, &mine), 0);
+	ck_assert_int_eq(k6c__http_conn_new(c2, &conn), 0);
+	do_req(&y, "GET", "/headers", NULL, 0, NULL, 0);
+	ck_assert(body_has(&y.resp, "\"User-Agent\":\"mine/2\""));
+	k6c__http_client_free(c2);
+	conn = saved;
+	k6c__http_resp_free(&x.resp);
+	k6c__http_resp_free(&y.resp);
+}
+END_TEST
+
+START_TEST(test_http_headers__response)
+{
+	rec x = { 0 };
+
+	do_req(&x, "GET", "/response-headers?X-Resp=val&X-Other=2", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert(has_header(&x.resp, "X-Resp: val\r\n"));
+	ck_assert(has_header(&x.resp, "X-Other: 2\r\n"));
+	ck_assert(has_header(&x.resp, "Server: gunicorn"));
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_status__500)
+{
+	rec x = { 0 };
+
+	do_req(&x, "GET", "/status/500", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 500);
+	/* The server's own reason phrase, as Go's Response.Status keeps it. */
+	ck_assert_str_eq(x.resp.status_text, "500 INTERNAL SERVER ERROR");
+	ck_assert_int_eq(x.resp.error_code, 0);
+	ck_assert_str_eq(x.resp.proto, "HTTP/1.1");
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_body__gzip_decoded)
+{
+	rec x = { 0 };
+
+	do_req(&x, "GET", "/gzip", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert(has_header(&x.resp, "Content-Encoding: gzip"));
+	ck_assert_msg(body_has(&x.resp, "\"gzipped\":true"), "body: %s", x.resp.body.ptr);
+	/* Nothing was asked for: the server compresses on its own here. */
+	ck_assert(!body_has(&x.resp, "Accept-Encoding"));
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+/* ---- redirects ------------------------------------------------------- */
+
+START_TEST(test_http_redirect__three_hops)
+{
+	rec x = { 0 };
+	char url[512];
+
+	do_req(&x, "GET", "/redirect/3", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.hops, 3);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(x.hop_status[i], 302);
+		ck_assert(!x.hop_final_flag[i]);
+	}
+	ck_assert_str_eq(x.hop_url[0], url_of(url, sizeof(url), "/redirect/3"));
+	ck_assert_str_eq(x.hop_url[1], url_of(url, sizeof(url), "/relative-redirect/2"));
+	ck_assert_int_eq(x.finals, 1);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_str_eq(x.resp.url, url_of(url, sizeof(url), "/get"));
+	/* Go sets Referer to the previous hop. */
+	ck_assert_msg(body_has(&x.resp, "/relative-redirect/1\""), "body: %s", x.resp.body.ptr);
+	assert_timings_sane(&x.resp);
+	/* Hops after the first reuse the connection. */
+	ck_assert(x.resp.timings.connecting == 0);
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_redirect__limit_returns_redirect)
+{
+	rec x = { 0 };
+	char url[512];
+	k6c__http_req req = { .method = "GET", .url = url_of(url, sizeof(url), "/redirect/3"),
+		.max_redirects = 1 };
+
+	ck_assert_int_eq(k6c__http_start(conn, &req, &x.resp, on_done, &x), 0);
+	run_until(&x.done, 20000);
+	ck_assert(x.done);
+	ck_assert_int_eq(x.hops, 1);
+	ck_assert_int_eq(x.resp.status, 302);
+	ck_assert_int_eq(x.resp.error_code, 0);
+	ck_assert(has_header(&x.resp, "Location: "));
+	k6c__http_resp_free(&x.resp);
+
+	/* 0: do not follow at all. */
+	memset(&x, 0, sizeof(x));
+	req.max_redirects = 0;
+	ck_assert_int_eq(k6c__http_start(conn, &req, &x.resp, on_done, &x), 0);
+	run_until(&x.done, 20000);
+	ck_assert_int_eq(x.hops, 0);
+	ck_assert_int_eq(x.resp.status, 302);
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_redirect__post_becomes_get)
+{
+	const char *headers[] = { "Content-Type: text/plain" };
+	rec x = { 0 }, y = { 0 };
+	char url[512];
+
+	do_req(&x, "POST", "/redirect-to?url=%2Fanything&status_code=302", headers, 1, "abc", 3);
+	ck_assert_int_eq(x.hops, 1);
+	ck_assert_str_eq(x.hop_method[0], "POST");
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_str_eq(x.resp.method, "GET");
+	ck_assert_str_eq(x.resp.url, url_of(url, sizeof(url), "/anything"));
+	ck_assert(body_has(&x.resp, "\"method\":\"GET\""));
+	ck_assert(body_has(&x.resp, "\"data\":\"\""));
+	k6c__http_resp_free(&x.resp);
+
+	/* 307 repeats the method and the body. */
+	do_req(&y, "POST", "/redirect-to?url=%2Fanything&status_code=307", headers, 1, "abc", 3);
+	ck_assert_int_eq(y.hops, 1);
+	ck_assert_int_eq(y.resp.status, 200);
+	ck_assert_str_eq(y.resp.method, "POST");
+	ck_assert(body_has(&y.resp, "\"method\":\"POST\""));
+	ck_assert(body_has(&y.resp, "\"data\":\"abc\""));
+	k6c__http_resp_free(&y.resp);
+}
+END_TEST
+
+/* ---- errors ---------------------------------------------------------- */
+
+START_TEST(test_http_error__timeout)
+{
+	rec x = { 0 };
+	char url[512];
+	k6c__http_req req = { .method = "GET", .url = url_of(url, sizeof(url), "/delay/3"),
+		.timeout_ms = 500, .max_redirects = -1 };
+
+	ck_assert_int_eq(k6c__http_start(conn, &req, &x.resp, on_done, &x), 0);
+	run_until(&x.done, 10000);
+	ck_assert(x.done);
+	ck_assert_int_eq(x.resp.error_code, 1050);
+	ck_assert_str_eq(x.resp.error, "request timeout");
+	ck_assert_int_eq(x.resp.status, 0);
+	ck_assert_str_eq(x.resp.proto, "");
+	ck_assert_str_eq(x.resp.status_text, "");
+	ck_assert_uint_eq(x.resp.body.len, 0);
+	assert_timings_sane(&x.resp);
+	/* It waited for the response. */
+	ck_assert(x.resp.timings.waiting > 0);
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_error__refused)
+{
+	rec x = { 0 };
+	char url[128];
+	k6c__http_req req = { .method = "GET", .url = url, .max_redirects = -1 };
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/get", ts_closed_port());
+	ck_assert_int_eq(k6c__http_start(conn, &req, &x.resp, on_done, &x), 0);
+	run_until(&x.done, 10000);
+	ck_assert(x.done);
+	ck_assert_int_eq(x.resp.error_code, 1212);
+	ck_assert_str_eq(x.resp.error, "dial: connection refused");
+	ck_assert_int_eq(x.resp.status, 0);
+	ck_assert_str_eq(x.resp.proto, "");
+	ck_assert_str_eq(x.resp.url, url);
+	assert_timings_sane(&x.resp);
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_error__bad_urls)
+{
+	rec x = { 0 }, y = { 0 };
+	k6c__http_req req = { .method = "GET", .url = "http://[::1", .max_redirects = -1 };
+
+	ck_assert_int_eq(k6c__http_start(conn, &req, &x.resp, on_done, &x), 0);
+	run_until(&x.done, 10000);
+	ck_assert_int_eq(x.resp.error_code, 1020);
+	ck_assert_msg(strncmp(x.resp.error, "invalid URL", 11) == 0, "%s", x.resp.error);
+	k6c__http_resp_free(&x.resp);
+
+	req.url = "ftp://127.0.0.1/x";
+	ck_assert_int_eq(k6c__http_start(conn, &req, &y.resp, on_done, &y), 0);
+	run_until(&y.done, 10000);
+	ck_assert_int_eq(y.resp.error_code, 1000);
+	ck_assert_str_eq(y.resp.error, "unsupported protocol scheme \"ftp\"");
+	k6c__http_resp_free(&y.resp);
+}
+END_TEST
+
+START_TEST(test_http_error__start_busy_and_invalid)
+{
+	rec x = { 0 }, y = { 0 };
+	char url[512];
+	k6c__http_req req = { .method = "GET", .url = url_of(url, sizeof(url), "/get"),
+		.max_redirects = -1 };
+
+	ck_assert_int_eq(k6c__http_start(conn, NULL, &x.resp, on_done, &x), K6C_EINVAL);
+	ck_assert_int_eq(k6c__http_start(conn, &req, &x.resp, on_done, &x), 0);
+	/* One transfer at a time per conn; no callback for the refused one. */
+	ck_assert_int_eq(k6c__http_start(conn, &req, &y.resp, on_done, &y), K6C_EINVAL);
+	run_until(&x.done, 10000);
+	ck_assert(x.done);
+	ck_assert_int_eq(y.finals, 0);
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+/* ---- concurrency, reuse, cancellation -------------------------------- */
+
+START_TEST(test_http_concurrency__hundred_on_one_loop)
+{
+	enum { N = 100 };
+	k6c__http_conn *conns[N];
+	rec *recs = calloc(N, sizeof(*recs));
+	char url[512];
+	k6c__http_req req = { .method = "GET", .url = url_of(url, sizeof(url), "/get"),
+		.max_redirects = -1 };
+	uint64_t end = k6c__now_ns() + 60000000000ull;
+	int done = 0;
+
+	ck_assert_ptr_nonnull(recs);
+	for (int i = 0; i < N; i++) {
+		ck_assert_int_eq(k6c__http_conn_new(client, &conns[i]), 0);
+		ck_assert_int_eq(k6c__http_start(conns[i], &req, &recs[i].resp, on_done, &recs[i]), 0);
+	}
+	while (done < N && k6c__now_ns() < end) {
+		ck_assert_int_ge(k6c__loop_run_once(loop, 50), 0);
+		done = 0;
+		for (int i = 0; i < N; i++)
+			done += recs[i].done;
+	}
+	ck_assert_int_eq(done, N);
+	for (int i = 0; i < N; i++) {
+		ck_assert_int_eq(recs[i].resp.status, 200);
+		ck_assert_int_eq(recs[i].finals, 1);
+		assert_timings_sane(&recs[i].resp);
+		k6c__http_resp_free(&recs[i].resp);
+		k6c__http_conn_free(conns[i]);
+	}
+	free(recs);
+}
+END_TEST
+
+START_TEST(test_http_reuse__second_request_no_connect)
+{
+	rec x = { 0 }, y = { 0 };
+
+	do_req(&x, "GET", "/get", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert(x.resp.timings.connecting > 0);
+	do_req(&y, "GET", "/get", NULL, 0, NULL, 0);
+	ck_assert_int_eq(y.resp.status, 200);
+	ck_assert(y.resp.timings.connecting == 0);
+	ck_assert(y.resp.timings.tls_handshaking == 0);
+	assert_timings_sane(&y.resp);
+	k6c__http_resp_free(&x.resp);
+	k6c__http_resp_free(&y.resp);
+}
+END_TEST
+
+START_TEST(test_http_reentry__chain_from_final_callback)
+{
+	rec x = { 0 };
+	char next[512];
+
+	x.chain_left = 3;
+	x.chain_url = url_of(next, sizeof(next), "/status/201");
+	do_req(&x, "GET", "/get", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.chained, 3);
+	ck_assert_int_eq(x.finals, 4);
+	ck_assert_int_eq(x.resp.status, 201);
+	ck_assert_str_eq(x.resp.status_text, "201 CREATED");
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_reentry__free_in_hop_callback)
+{
+	rec x = { 0 };
+
+	x.free_on_hop = true;
+	do_req(&x, "GET", "/redirect/3", NULL, 0, NULL, 0);
+	ck_assert_ptr_null(conn);
+	ck_assert_int_eq(x.hops, 1);
+	/* Nothing else arrives for the freed conn. */
+	run_for(300);
+	ck_assert_int_eq(x.hops, 1);
+	ck_assert_int_eq(x.finals, 0);
+	ck_assert_int_eq(k6c__http_conn_new(client, &conn), 0);
+}
+END_TEST
+
+START_TEST(test_http_reentry__cancel_in_hop_callback)
+{
+	rec x = { 0 }, y = { 0 };
+
+	x.cancel_on_hop = true;
+	do_req(&x, "GET", "/redirect/2", NULL, 0, NULL, 0);
+	run_for(300);
+	ck_assert_int_eq(x.hops, 1);
+	ck_assert_int_eq(x.finals, 0);
+	/* The conn is usable again. */
+	do_req(&y, "GET", "/get", NULL, 0, NULL, 0);
+	ck_assert_int_eq(y.resp.status, 200);
+	k6c__http_resp_free(&y.resp);
+}
+END_TEST
+
+START_TEST(test_http_cancel__no_callback_then_reuse)
+{
+	rec x = { 0 }, y = { 0 };
+	char url[512];
+	k6c__http_req req = { .method = "GET", .url = url_of(url, sizeof(url), "/delay/2"),
+		.max_redirects = -1 };
+
+	ck_assert_int_eq(k6c__http_start(conn, &req, &x.resp, on_done, &x), 0);
+	run_for(200);
+	k6c__http_cancel(conn);
+	k6c__http_cancel(conn);  /* idempotent */
+	run_for(300);
+	ck_assert_int_eq(x.finals, 0);
+	do_req(&y, "GET", "/get", NULL, 0, NULL, 0);
+	ck_assert_int_eq(y.resp.status, 200);
+	k6c__http_resp_free(&y.resp);
+
+	/* Freeing a conn with a transfer in flight: no callback either. */
+	ck_assert_int_eq(k6c__http_start(conn, &req, &x.resp, on_done, &x), 0);
+	run_for(100);
+	k6c__http_conn_free(conn);
+	conn = NULL;
+	run_for(200);
+	ck_assert_int_eq(x.finals, 0);
+}
+END_TEST
+
+START_TEST(test_http_recycle__reuses_memory)
+{
+	rec x = { 0 };
+
+	for (int i = 0; i < 5; i++) {
+		memset(&x, 0, sizeof(x));
+		do_req(&x, "GET", "/bytes/4096", NULL, 0, NULL, 0);
+		ck_assert_int_eq(x.resp.status, 200);
+		ck_assert_uint_eq(x.resp.body.len, 4096);
+		k6c__http_conn_recycle(conn, &x.resp);
+		ck_assert_ptr_null(x.resp.body.ptr);
+		ck_assert_ptr_null(x.resp.url);
+	}
+	k6c__http_conn_recycle(NULL, &x.resp);
+	k6c__http_resp_free(NULL);
+}
+END_TEST
+
+static Suite *http_suite(void)
+{
+	Suite *s = suite_create("http");
+	TCase *tc = tcase_create("httpbin");
+
+	tcase_add_unchecked_fixture(tc, server_setup, server_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_http_get__json);
+	tcase_add_test(tc, test_http_post__echo);
+	tcase_add_test(tc, test_http_post__empty_body);
+	tcase_add_test(tc, test_http_head__no_body);
+	tcase_add_test(tc, test_http_methods__all);
+	tcase_add_test(tc, test_http_headers__custom_echoed);
+	tcase_add_test(tc, test_http_headers__user_agent_option);
+	tcase_add_test(tc, test_http_headers__response);
+	tcase_add_test(tc, test_http_status__500);
+	tcase_add_test(tc, test_http_body__gzip_decoded);
+	tcase_add_test(tc, test_http_redirect__three_hops);
+	tcase_add_test(tc, test_http_redirect__limit_returns_redirect);
+	tcase_add_test(tc, test_http_redirect__post_becomes_get);
+	tcase_add_test(tc, test_http_error__timeout);
+	tcase_add_test(tc, test_http_error__refused);
+	tcase_add_test(tc, test_http_error__bad_urls);
+	tcase_add_test(tc, test_http_error__start_busy_and_invalid);
+	tcase_add_test(tc, test_http_concurrency__hundred_on_one_loop);
+	tcase_add_test(tc, test_http_reuse__second_request_no_connect);
+	tcase_add_test(tc, test_http_reentry__chain_from_final_callback);
+	tcase_add_test(tc, test_http_reentry__free_in_hop_callback);
+	tcase_add_test(tc, test_http_reentry__cancel_in_hop_callback);
+	tcase_add_test(tc, test_http_cancel__no_callback_then_reuse);
+	tcase_add_test(tc, test_http_recycle__reuses_memory);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(http_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
