@@ -23,6 +23,8 @@ typedef struct k6c__http_client_opts {
 	 * connection across iterations, as in k6. */
 	long max_connections;
 	const char *user_agent;   /* NULL: "k6c/<version>"; "" sends no User-Agent */
+	bool insecure_skip_tls_verify;  /* k6's insecureSkipTLSVerify */
+	const char *ca_file;      /* PEM CA bundle to trust instead of the system's; NULL: system */
 } k6c__http_client_opts;
 
 int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__http_client_opts *opts);

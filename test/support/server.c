@@ -1,7 +1,8 @@
 /*
- * server.c - test harness: start real local servers (httpbin under gunicorn)
- * on a free 127.0.0.1 port for the lifetime of one test executable, probe
- * them over a raw loopback socket until they answer, and stop them again.
+ * server.c - test harness: start real local servers (httpbin under gunicorn,
+ * nginx as a TLS front) on a free 127.0.0.1 port for the lifetime of one test
+ * executable, probe them over a raw loopback socket until they answer, and
+ * stop them again.
  *
  * Every server runs in its own process group so that stopping it also stops
  * gunicorn's workers. Started servers are remembered in a small table and an
@@ -14,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,10 +32,12 @@
 #define TS_START_TIMEOUT_MS 20000
 #define TS_STOP_GRACE_MS 5000
 
-/* Servers not yet stopped, with the pid of the process that started them. */
+/* Servers not yet stopped, with the pid of the process that started them
+ * and the scratch directory to remove with them ("" if none). */
 static struct {
 	pid_t pid;
 	pid_t owner;
+	char dir[200];
 } live[TS_MAX_SERVERS];
 static int atexit_registered;
 
@@ -121,11 +125,32 @@ static void stop_pid(pid_t pid)
 	kill(-pid, SIGKILL);
 }
 
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	if (dir[0])
+		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void forget(pid_t pid)
 {
-	for (int i = 0; i < TS_MAX_SERVERS; i++)
-		if (live[i].pid == pid)
+	for (int i = 0; i < TS_MAX_SERVERS; i++) {
+		if (live[i].pid == pid) {
+			remove_tree(live[i].dir);
+			live[i].dir[0] = '\0';
 			live[i].pid = 0;
+		}
+	}
 }
 
 static void stop_all_at_exit(void)
@@ -134,12 +159,12 @@ static void stop_all_at_exit(void)
 	for (int i = 0; i < TS_MAX_SERVERS; i++) {
 		if (live[i].pid > 0 && live[i].owner == self) {
 			stop_pid(live[i].pid);
-			live[i].pid = 0;
+			forget(live[i].pid);
 		}
 	}
 }
 
-static void remember(pid_t pid)
+static void remember(pid_t pid, const char *dir)
 {
 	if (!atexit_registered) {
 		atexit(stop_all_at_exit);
@@ -149,6 +174,7 @@ static void remember(pid_t pid)
 		if (live[i].pid == 0) {
 			live[i].pid = pid;
 			live[i].owner = getpid();
+			snprintf(live[i].dir, sizeof(live[i].dir), "%s", dir ? dir : "");
 			return;
 		}
 	}
@@ -251,7 +277,7 @@ int ts_httpbin_start(ts_server *out)
 	/* Set the group from both sides so a kill(-pid) right after fork()
 	 * cannot race the child's own setpgid(). */
 	setpgid(pid, pid);
-	remember(pid);
+	remember(pid, NULL);
 
 	deadline = now_ms() + TS_START_TIMEOUT_MS;
 	for (;;) {
@@ -278,6 +304,184 @@ int ts_httpbin_start(ts_server *out)
 	return 0;
 }
 
+/* Runs a program to completion with its output discarded; 0 if it exited 0. */
+static int run_quiet(char *const argv[])
+{
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+		if (devnull >= 0) {
+			dup2(devnull, STDIN_FILENO);
+			dup2(devnull, STDOUT_FILENO);
+			dup2(devnull, STDERR_FILENO);
+			close(devnull);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static void dump_file(const char *path)
+{
+	char buf[512];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fclose(f);
+}
+
+static int tcp_accepts(int port)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int ok;
+
+	if (fd < 0)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons((unsigned short)port);
+	ok = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ok;
+}
+
+int ts_nginx_tls_start(ts_server *out, const ts_server *upstream)
+{
+	char dir[] = "/tmp/k6c-nginx-XXXXXX";
+	char conf[200], key[200], err_log[200], prefix[210];
+	FILE *f;
+	long long deadline;
+	pid_t pid;
+	int port, status;
+
+	memset(out, 0, sizeof(*out));
+	if (mkdtemp(dir) == NULL) {
+		fprintf(stderr, "ts_nginx_tls_start: mkdtemp: %s\n", strerror(errno));
+		return -1;
+	}
+	/* nginx's workers drop root for "nobody" and must reach their temp
+	 * directories inside. */
+	chmod(dir, 0711);
+	snprintf(out->cert_file, sizeof(out->cert_file), "%s/cert.pem", dir);
+	snprintf(key, sizeof(key), "%s/key.pem", dir);
+	snprintf(conf, sizeof(conf), "%s/nginx.conf", dir);
+	snprintf(err_log, sizeof(err_log), "%s/error.log", dir);
+	snprintf(prefix, sizeof(prefix), "%s/", dir);
+	{
+		char *argv[] = {
+			"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+			"ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out",
+			out->cert_file, "-days", "7", "-subj", "/CN=k6c-test", "-addext",
+			"subjectAltName=IP:127.0.0.1", NULL,
+		};
+		if (run_quiet(argv) != 0) {
+			fprintf(stderr, "ts_nginx_tls_start: openssl could not make a certificate\n");
+			remove_tree(dir);
+			return -1;
+		}
+	}
+	port = ts_free_port();
+	f = fopen(conf, "w");
+	if (port <= 0 || f == NULL) {
+		fprintf(stderr, "ts_nginx_tls_start: cannot write %s\n", conf);
+		if (f)
+			fclose(f);
+		remove_tree(dir);
+		return -1;
+	}
+	fprintf(f,
+		"daemon off;\n"
+		"worker_processes 1;\n"
+		"pid %s/nginx.pid;\n"
+		"error_log %s warn;\n"
+		"events { worker_connections 1024; }\n"
+		"http {\n"
+		"  access_log off;\n"
+		"  client_body_temp_path %s/client_body;\n"
+		"  proxy_temp_path %s/proxy;\n"
+		"  fastcgi_temp_path %s/fastcgi;\n"
+		"  uwsgi_temp_path %s/uwsgi;\n"
+		"  scgi_temp_path %s/scgi;\n"
+		"  client_max_body_size 64m;\n"
+		"  upstream up { server 127.0.0.1:%d; keepalive 16; }\n"
+		"  server {\n"
+		"    listen 127.0.0.1:%d ssl http2;\n"
+		"    ssl_certificate %s;\n"
+		"    ssl_certificate_key %s;\n"
+		"    location / {\n"
+		"      proxy_pass http://up;\n"
+		"      proxy_http_version 1.1;\n"
+		"      proxy_set_header Connection \"\";\n"
+		"      proxy_set_header Host $http_host;\n"
+		"    }\n"
+		"  }\n"
+		"}\n",
+		dir, err_log, dir, dir, dir, dir, dir, upstream->port, port, out->cert_file, key);
+	fclose(f);
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		remove_tree(dir);
+		return -1;
+	}
+	if (pid == 0) {
+		char *argv[] = { "nginx", "-p", prefix, "-e", err_log, "-c", conf, NULL };
+		const char *path = access("/usr/sbin/nginx", X_OK) == 0 ? "/usr/sbin/nginx" : "nginx";
+		int devnull = open("/dev/null", O_RDWR);
+
+		setpgid(0, 0);
+		if (devnull >= 0) {
+			dup2(devnull, STDIN_FILENO);
+			dup2(devnull, STDOUT_FILENO);
+			close(devnull);
+		}
+		execvp(path, argv);
+		fprintf(stderr, "ts_nginx_tls_start: exec nginx: %s\n", strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	remember(pid, dir);
+
+	deadline = now_ms() + TS_START_TIMEOUT_MS;
+	while (!tcp_accepts(port)) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			fprintf(stderr, "ts_nginx_tls_start: nginx exited (status %d)\n", status);
+			dump_file(err_log);
+			forget(pid);
+			kill(-pid, SIGKILL);
+			return -1;
+		}
+		if (now_ms() >= deadline) {
+			fprintf(stderr, "ts_nginx_tls_start: nginx did not listen on port %d\n", port);
+			stop_pid(pid);
+			forget(pid);
+			return -1;
+		}
+		sleep_ms(20);
+	}
+	out->pid = pid;
+	out->port = port;
+	snprintf(out->base_url, sizeof(out->base_url), "https://127.0.0.1:%d", port);
+	return 0;
+}
+
 void ts_server_stop(ts_server *s)
 {
 	if (!s || s->pid <= 0)
@@ -285,4 +489,5 @@ void ts_server_stop(ts_server *s)
 	stop_pid(s->pid);
 	forget(s->pid);
 	s->pid = 0;
+	s->cert_file[0] = '\0';
 }

@@ -4,19 +4,24 @@
  * codes, timeouts, concurrency on one loop, connection reuse, timings and
  * the re-entrancy rules of the completion callback.
  *
- * httpbin is started once per process (unchecked fixture); each test gets
- * its own loop, client and connection (checked fixture, in the forked child).
+ * httpbin (and nginx as a TLS/HTTP/2 front) is started once per process in
+ * main(); each test gets its own loop, client and connection (checked
+ * fixture, in the forked child).
  */
+#include <arpa/inet.h>
 #include <check.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "http/http.h"
 #include "server.h"
 
-static ts_server srv;
-static bool srv_ok;
+static ts_server srv, tls;
+static bool srv_ok, tls_ok;
 
 static k6c__loop *loop;
 static k6c__http_client *client;
@@ -144,16 +149,6 @@ static void assert_timings_sane(const k6c__http_resp *r)
 
 /* ---- fixtures -------------------------------------------------------- */
 
-static void server_setup(void)
-{
-	srv_ok = ts_httpbin_start(&srv) == 0;
-}
-
-static void server_teardown(void)
-{
-	ts_server_stop(&srv);
-}
-
 static void setup(void)
 {
 	k6c__http_client_opts opts = { .max_connections = 256, .user_agent = NULL };
@@ -162,6 +157,21 @@ static void setup(void)
 	ck_assert_int_eq(k6c__http_global_init(), 0);
 	ck_assert_int_eq(k6c__loop_new(&loop), 0);
 	ck_assert_int_eq(k6c__http_client_new(&client, loop, &opts), 0);
+	ck_assert_int_eq(k6c__http_conn_new(client, &conn), 0);
+}
+
+static void tls_setup(void)
+{
+	ck_assert_msg(tls_ok, "nginx (TLS front) did not start");
+	setup();
+}
+
+/* Replaces the fixture's client and conn with ones made with opts. */
+static void use_client(const k6c__http_client_opts *opts)
+{
+	k6c__http_client_free(client);  /* frees conn too */
+	conn = NULL;
+	ck_assert_int_eq(k6c__http_client_new(&client, loop, opts), 0);
 	ck_assert_int_eq(k6c__http_conn_new(client, &conn), 0);
 }
 
@@ -702,12 +712,155 @@ START_TEST(test_http_recycle__reuses_memory)
 }
 END_TEST
 
+/* ---- TLS and HTTP/2 (nginx in front of httpbin) ---------------------- */
+
+static void do_tls(rec *x, const char *method, const char *base, const char *path,
+	const char *body)
+{
+	char url[512];
+	k6c__http_req req = { .method = method, .url = url, .body = body,
+		.body_len = body ? strlen(body) : 0, .max_redirects = -1 };
+
+	snprintf(url, sizeof(url), "%s%s", base, path);
+	ck_assert_int_eq(k6c__http_start(conn, &req, &x->resp, on_done, x), 0);
+	run_until(&x->done, 20000);
+	ck_assert_msg(x->done, "%s %s did not finish", method, url);
+}
+
+START_TEST(test_http_tls__http2_trusted)
+{
+	k6c__http_client_opts o = { .max_connections = 4, .ca_file = tls.cert_file };
+	rec x = { 0 }, y = { 0 }, z = { 0 };
+
+	use_client(&o);
+	do_tls(&x, "GET", tls.base_url, "/get", NULL);
+	ck_assert_msg(x.resp.status == 200, "%d %s", x.resp.error_code, x.resp.error);
+	ck_assert_str_eq(x.resp.proto, "HTTP/2.0");
+	ck_assert_str_eq(x.resp.status_text, "200 OK");
+	ck_assert(has_header(&x.resp, "content-type: application/json"));
+	ck_assert(body_has(&x.resp, "\"User-Agent\":\"k6c/"));
+	ck_assert(x.resp.timings.connecting > 0);
+	ck_assert(x.resp.timings.tls_handshaking > 0);
+	ck_assert(x.resp.timings.blocked >= x.resp.timings.connecting + x.resp.timings.tls_handshaking);
+	ck_assert_int_eq(x.resp.remote_port, tls.port);
+	assert_timings_sane(&x.resp);
+
+	/* Reused: no connect, no handshake. A body over HTTP/2. */
+	do_tls(&y, "POST", tls.base_url, "/post", "h2-body");
+	ck_assert_int_eq(y.resp.status, 200);
+	ck_assert_str_eq(y.resp.proto, "HTTP/2.0");
+	ck_assert(body_has(&y.resp, "\"data\":\"h2-body\""));
+	ck_assert(y.resp.timings.connecting == 0);
+	ck_assert(y.resp.timings.tls_handshaking == 0);
+	assert_timings_sane(&y.resp);
+
+	do_tls(&z, "GET", tls.base_url, "/redirect/2", NULL);
+	ck_assert_int_eq(z.hops, 2);
+	ck_assert_int_eq(z.hop_status[0], 302);
+	ck_assert_int_eq(z.resp.status, 200);
+	ck_assert(strstr(z.resp.url, "https://127.0.0.1:") == z.resp.url);
+	k6c__http_resp_free(&x.resp);
+	k6c__http_resp_free(&y.resp);
+	k6c__http_resp_free(&z.resp);
+}
+END_TEST
+
+START_TEST(test_http_tls__unknown_authority)
+{
+	rec x = { 0 };
+
+	do_tls(&x, "GET", tls.base_url, "/get", NULL);
+	ck_assert_int_eq(x.resp.status, 0);
+	ck_assert_int_eq(x.resp.error_code, 1310);
+	ck_assert_str_eq(x.resp.error, "x509: unknown authority");
+	ck_assert_str_eq(x.resp.proto, "");
+	assert_timings_sane(&x.resp);
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_tls__hostname_mismatch)
+{
+	k6c__http_client_opts o = { .max_connections = 4, .ca_file = tls.cert_file };
+	rec x = { 0 };
+	char base[64];
+
+	/* The certificate names 127.0.0.1 only; "localhost" is loopback too. */
+	snprintf(base, sizeof(base), "https://localhost:%d", tls.port);
+	use_client(&o);
+	do_tls(&x, "GET", base, "/get", NULL);
+	ck_assert_int_eq(x.resp.status, 0);
+	ck_assert_int_eq(x.resp.error_code, 1311);
+	ck_assert_str_eq(x.resp.error, "x509: certificate doesn't match hostname");
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_tls__insecure_skip_verify)
+{
+	k6c__http_client_opts o = { .max_connections = 4, .insecure_skip_tls_verify = true };
+	rec x = { 0 };
+
+	use_client(&o);
+	do_tls(&x, "GET", tls.base_url, "/get", NULL);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_str_eq(x.resp.proto, "HTTP/2.0");
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+/* A server that answers anything with a plain-text HTTP error at once and
+ * keeps the connection open (so the client sees the bytes, not a reset). */
+static void on_plain_accept(k6c__loop *l, int fd, unsigned events, void *arg)
+{
+	static const char reply[] = "HTTP/1.1 400 Bad Request\r\n\r\n";
+	int *peer = arg;
+	int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+
+	(void)l;
+	(void)events;
+	if (c < 0)
+		return;
+	ck_assert_int_eq(send(c, reply, sizeof(reply) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(reply) - 1);
+	if (*peer >= 0)
+		close(*peer);
+	*peer = c;
+}
+
+START_TEST(test_http_tls__plain_server)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), peer = -1;
+	rec x = { 0 };
+	char base[64];
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(lfd, 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(lfd, 8), 0);
+	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+	ck_assert_int_eq(k6c__loop_watch(loop, lfd, K6C__IO_READ, on_plain_accept, &peer), 0);
+
+	/* TLS spoken to a server that does not speak it. */
+	snprintf(base, sizeof(base), "https://127.0.0.1:%d", ntohs(sa.sin_port));
+	do_tls(&x, "GET", base, "/get", NULL);
+	ck_assert_int_eq(x.resp.status, 0);
+	ck_assert_msg(x.resp.error_code == 1301, "%d %s", x.resp.error_code, x.resp.error);
+	ck_assert_str_eq(x.resp.error, "tls: first record does not look like a TLS handshake");
+	k6c__http_resp_free(&x.resp);
+	k6c__loop_watch(loop, lfd, 0, NULL, NULL);
+	close(lfd);
+	if (peer >= 0)
+		close(peer);
+}
+END_TEST
+
 static Suite *http_suite(void)
 {
 	Suite *s = suite_create("http");
 	TCase *tc = tcase_create("httpbin");
 
-	tcase_add_unchecked_fixture(tc, server_setup, server_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_http_get__json);
@@ -735,6 +888,16 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_http_cancel__no_callback_then_reuse);
 	tcase_add_test(tc, test_http_recycle__reuses_memory);
 	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tls");
+	tcase_add_checked_fixture(tc, tls_setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_http_tls__http2_trusted);
+	tcase_add_test(tc, test_http_tls__unknown_authority);
+	tcase_add_test(tc, test_http_tls__hostname_mismatch);
+	tcase_add_test(tc, test_http_tls__insecure_skip_verify);
+	tcase_add_test(tc, test_http_tls__plain_server);
+	suite_add_tcase(s, tc);
 	return s;
 }
 
@@ -743,8 +906,14 @@ int main(void)
 	SRunner *sr = srunner_create(http_suite());
 	int failed;
 
+	/* One httpbin (and one nginx in front of it) for the whole process;
+	 * the tests run in forked children and inherit the ports. */
+	srv_ok = ts_httpbin_start(&srv) == 0;
+	tls_ok = srv_ok && ts_nginx_tls_start(&tls, &srv) == 0;
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	ts_server_stop(&tls);
+	ts_server_stop(&srv);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
