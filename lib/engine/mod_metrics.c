@@ -1,0 +1,135 @@
+/*
+ * mod_metrics.c - the `k6/metrics` module: Counter, Gauge, Rate and Trend.
+ * Metrics are declared in the init context (registered with the test's
+ * metric registry; the options-reading VU 0 has none) and add() samples
+ * during iterations, with the current group and scenario tags plus the
+ * given ones.
+ */
+#include "engine/vm.h"
+
+#include <math.h>
+#include <string.h>
+
+#define ID_KEY DUK_HIDDEN_SYMBOL("id")
+#define TYPE_KEY DUK_HIDDEN_SYMBOL("type")
+
+/* k6's rule: up to 128 ASCII letters, digits or underscores, not starting
+ * with a digit. */
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 128 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			c == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* metric.add(value, tags?) */
+static duk_ret_t js_add(duk_context *ctx)
+{
+	k6c__vm *vm = k6c__vm_get(ctx);
+	k6c__metric_type type;
+	double v;
+	size_t n;
+	int id;
+
+	k6c__vm_check_not_init(ctx, vm, "Adding to metrics");
+	duk_push_this(ctx);
+	if (!duk_get_prop_string(ctx, -1, ID_KEY))
+		return duk_error(ctx, DUK_ERR_TYPE_ERROR, "add() called on something that is not a metric");
+	id = duk_get_int(ctx, -1);
+	duk_get_prop_string(ctx, -2, TYPE_KEY);
+	type = (k6c__metric_type)duk_get_int(ctx, -1);
+	if (type == K6C__RATE && (duk_is_boolean(ctx, 0) || duk_is_null_or_undefined(ctx, 0))) {
+		v = duk_to_boolean(ctx, 0) ? 1 : 0;
+	} else {
+		v = duk_to_number(ctx, 0);
+		if (isnan(v))
+			return duk_error(ctx, DUK_ERR_TYPE_ERROR, "cannot add a non-number value to a metric");
+		if (type == K6C__RATE)
+			v = v != 0 ? 1 : 0;
+	}
+	if (id >= 0) {
+		k6c__vm_tags_reset(vm, &n);
+		k6c__vm_tags_base(ctx, vm, &n);
+		k6c__vm_tags_from_object(ctx, vm, &n, 1);
+		k6c__vm_emit(vm, k6c__wall_us(), n, &id, &v, 1);
+	}
+	duk_push_true(ctx);
+	return 1;
+}
+
+/* new Counter|Gauge|Rate|Trend(name, isTime?) */
+static duk_ret_t js_metric(duk_context *ctx)
+{
+	static const k6c__vm_fn fns[] = {
+		{ "add", js_add, 2, 0 },
+		{ NULL, NULL, 0, 0 },
+	};
+	static const char *const type_names[] = { "counter", "gauge", "rate", "trend" };
+	k6c__vm *vm = k6c__vm_get(ctx);
+	k6c__metric_type type = (k6c__metric_type)duk_get_current_magic(ctx);
+	k6c__metric_contains contains;
+	const char *name;
+	int id = -1, rc;
+
+	if (!duk_is_constructor_call(ctx))
+		return duk_error(ctx, DUK_ERR_TYPE_ERROR, "metrics must be created with new");
+	if (!vm->in_init)
+		return duk_error(ctx, DUK_ERR_ERROR, "metrics must be declared in the init context");
+	name = duk_require_string(ctx, 0);
+	if (!valid_name(name))
+		return duk_error(ctx, DUK_ERR_ERROR, "Invalid metric name: '%s'. Metric names must "
+			"only include up to 128 ASCII letters, numbers, or underscores and start with "
+			"a letter or an underscore.", name);
+	contains = duk_to_boolean(ctx, 1) ? K6C__CONTAINS_TIME : K6C__CONTAINS_DEFAULT;
+	if (type == K6C__RATE)
+		contains = K6C__CONTAINS_DEFAULT;
+	if (vm->vu != NULL) {
+		rc = k6c__metrics_register(k6c__vu_metrics(vm->vu), name, type, contains, &id);
+		if (rc != 0) {
+			const k6c_error *e = k6c_error_last();
+
+			return duk_error(ctx, DUK_ERR_ERROR, "%s", e != NULL ? e->message :
+				"cannot register the metric");
+		}
+	}
+	duk_push_this(ctx);
+	duk_push_string(ctx, name);
+	duk_put_prop_string(ctx, -2, "name");
+	duk_push_string(ctx, type_names[type]);
+	duk_put_prop_string(ctx, -2, "type");
+	duk_push_int(ctx, id);
+	duk_put_prop_string(ctx, -2, ID_KEY);
+	duk_push_int(ctx, (int)type);
+	duk_put_prop_string(ctx, -2, TYPE_KEY);
+	k6c__vm_put_functions(ctx, -1, fns);
+	return 0;
+}
+
+void k6c__mod_metrics_push(duk_context *ctx)
+{
+	static const struct {
+		const char *name;
+		k6c__metric_type type;
+	} ctors[] = {
+		{ "Counter", K6C__COUNTER },
+		{ "Gauge", K6C__GAUGE },
+		{ "Rate", K6C__RATE },
+		{ "Trend", K6C__TREND },
+	};
+
+	duk_push_object(ctx);
+	for (size_t i = 0; i < K6C__ARRAY_LEN(ctors); i++) {
+		duk_push_c_function(ctx, js_metric, 2);
+		duk_set_magic(ctx, -1, (int)ctors[i].type);
+		duk_put_prop_string(ctx, -2, ctors[i].name);
+	}
+}

@@ -1,0 +1,711 @@
+/*
+ * program.c - loads a test script graph once per test: reads the entry file
+ * and every module it imports, lowers each one to ES5 CommonJS, resolves
+ * its require() specifiers, compiles each module once (in a throw-away
+ * Duktape heap) to bytecode that every VU heap loads, builds the prelude the
+ * modules need, and runs the init context once as VU 0 to read `options` and
+ * the exported functions.
+ */
+#include "engine/vm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/lower.h"
+
+/* The module specifiers of k6. Those with a NULL push function exist in k6
+ * but not yet here: importing them fails at load with a clear message
+ * instead of k6's "unknown module". */
+const k6c__native_module k6c__native_modules[] = {
+	{ "k6", k6c__mod_k6_push },
+	{ "k6/http", k6c__mod_http_push },
+	{ "k6/metrics", k6c__mod_metrics_push },
+	{ "k6/execution", k6c__mod_execution_push },
+	{ "k6/data", NULL },
+	{ "k6/encoding", NULL },
+	{ "k6/crypto", NULL },
+	{ "k6/crypto/x509", NULL },
+	{ "k6/html", NULL },
+	{ "k6/ws", NULL },
+	{ "k6/websockets", NULL },
+	{ "k6/timers", NULL },
+	{ "k6/net/grpc", NULL },
+	{ "k6/secrets", NULL },
+	{ "k6/experimental/csv", NULL },
+	{ "k6/experimental/fs", NULL },
+	{ NULL, NULL },
+};
+
+/* ---- Paths -------------------------------------------------------------- */
+
+/* Lexically normalises an absolute path in place: collapses "//", drops "."
+ * and resolves ".." (never above the root). Symlinks are left alone, as k6
+ * works on file URLs. */
+static void path_normalise(char *p)
+{
+	char *out = p;
+	const char *in = p;
+
+	while (*in != '\0') {
+		const char *seg;
+		size_t n;
+
+		while (*in == '/')
+			in++;
+		seg = in;
+		while (*in != '\0' && *in != '/')
+			in++;
+		n = (size_t)(in - seg);
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (out > p && *--out != '/')
+				;
+			continue;
+		}
+		*out++ = '/';
+		memmove(out, seg, n);
+		out += n;
+	}
+	if (out == p)
+		*out++ = '/';
+	*out = '\0';
+}
+
+/* An absolute, normalised path: path itself if absolute, else joined to
+ * base_dir (ends with '/') or to the current directory. */
+int k6c__engine_path_absolute(char **out, const char *base_dir, const char *path)
+{
+	k6c__buf b = K6C__BUF_INIT;
+	int rc = 0;
+
+	if (path[0] != '/') {
+		if (base_dir != NULL) {
+			rc = k6c__buf_puts(&b, base_dir);
+		} else {
+			char cwd[4096];
+
+			if (getcwd(cwd, sizeof(cwd)) == NULL)
+				return k6c__error(K6C_EIO, "cannot get the current directory: %s", strerror(errno));
+			rc = k6c__buf_printf(&b, "%s/", cwd);
+		}
+	}
+	if (rc == 0)
+		rc = k6c__buf_puts(&b, path);
+	if (rc != 0) {
+		k6c__buf_free(&b);
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	}
+	*out = k6c__buf_detach(&b);
+	path_normalise(*out);
+	return 0;
+}
+
+static char *path_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return k6c__strndup(path, (size_t)(slash - path) + 1);
+}
+
+/* ---- Finding require("...") in lowered code ------------------------------ */
+
+static bool is_ident(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+/* Whether a '/' after the identifier word[0..n) starts a regexp literal. */
+static bool keyword_before_regexp(const char *word, size_t n)
+{
+	static const char *const kw[] = { "return", "typeof", "case", "do", "else", "in",
+		"instanceof", "new", "delete", "void", "throw", "yield", "await" };
+
+	for (size_t i = 0; i < K6C__ARRAY_LEN(kw); i++)
+		if (strlen(kw[i]) == n && memcmp(kw[i], word, n) == 0)
+			return true;
+	return false;
+}
+
+/* Skips a quoted string starting at s[i] (the quote); returns the index
+ * after the closing quote. */
+static size_t skip_string(const char *s, size_t len, size_t i)
+{
+	char q = s[i++];
+
+	while (i < len && s[i] != q) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '\n' && q != '`')
+			break;
+		i++;
+	}
+	return i < len ? i + 1 : len;
+}
+
+static size_t skip_regexp(const char *s, size_t len, size_t i)
+{
+	bool in_class = false;
+
+	i++;
+	while (i < len && s[i] != '\n') {
+		char c = s[i];
+
+		if (c == '\\') {
+			i += 2;
+			continue;
+		}
+		if (c == '[')
+			in_class = true;
+		else if (c == ']')
+			in_class = false;
+		else if (c == '/' && !in_class)
+			break;
+		i++;
+	}
+	i++;
+	while (i < len && is_ident(s[i]))
+		i++;
+	return i;
+}
+
+static size_t skip_ws(const char *s, size_t len, size_t i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	return i;
+}
+
+typedef int (*spec_cb)(const char *spec, size_t n, void *arg);
+
+/* Calls cb for each require("literal") in code, skipping comments, strings
+ * and regexp literals, so text that merely mentions require() is ignored. */
+static int scan_requires(const char *s, size_t len, spec_cb cb, void *arg)
+{
+	size_t i = 0;
+	char last = '(';           /* last significant character */
+	size_t word = 0, wordlen = 0;
+
+	while (i < len) {
+		char c = s[i];
+
+		if (c == '/' && i + 1 < len && s[i + 1] == '/') {
+			while (i < len && s[i] != '\n')
+				i++;
+		} else if (c == '/' && i + 1 < len && s[i + 1] == '*') {
+			const char *end = strstr(s + i + 2, "*/");
+
+			i = end != NULL ? (size_t)(end - s) + 2 : len;
+		} else if (c == '"' || c == '\'' || c == '`') {
+			i = skip_string(s, len, i);
+			last = '"';
+		} else if (c == '/') {
+			bool regexp = !(is_ident(last) || last == ')' || last == ']' || last == '"');
+
+			if (is_ident(last) && keyword_before_regexp(s + word, wordlen))
+				regexp = true;
+			if (regexp) {
+				i = skip_regexp(s, len, i);
+				last = '"';
+			} else {
+				i++;
+				last = '/';
+			}
+		} else if (is_ident(c)) {
+			size_t start = i;
+
+			while (i < len && is_ident(s[i]))
+				i++;
+			word = start;
+			wordlen = i - start;
+			if (wordlen == 7 && memcmp(s + start, "require", 7) == 0 && last != '.') {
+				size_t j = skip_ws(s, len, i);
+
+				if (j < len && s[j] == '(') {
+					j = skip_ws(s, len, j + 1);
+					if (j < len && (s[j] == '"' || s[j] == '\'')) {
+						size_t end = skip_string(s, len, j);
+						size_t k = skip_ws(s, len, end);
+
+						if (k < len && s[k] == ')' && end - j >= 2 && s[end - 1] == s[j]) {
+							int rc = cb(s + j + 1, end - j - 2, arg);
+
+							if (rc != 0)
+								return rc;
+						}
+					}
+				}
+			}
+			last = s[i - 1];
+		} else {
+			if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+				last = c;
+			i++;
+		}
+	}
+	return 0;
+}
+
+/* ---- Loading the graph ---------------------------------------------------- */
+
+typedef struct loader {
+	k6c__program *p;
+	k6c__lowerer *lowerer;
+	k6c__buf *lowered;          /* per module */
+	size_t cap;
+	size_t current;             /* module being scanned */
+} loader;
+
+static int native_index(const char *spec)
+{
+	for (int i = 0; k6c__native_modules[i].name != NULL; i++)
+		if (strcmp(k6c__native_modules[i].name, spec) == 0)
+			return i;
+	return -1;
+}
+
+static int add_module(loader *ld, char *path, int *out_index)
+{
+	k6c__program *p = ld->p;
+
+	if (p->nmods == ld->cap) {
+		size_t cap = ld->cap ? ld->cap * 2 : 8;
+		k6c__module *mods = k6c__realloc(p->mods, cap * sizeof(*mods));
+		k6c__buf *low;
+
+		if (mods == NULL)
+			return k6c__error(K6C_ENOMEM, "out of memory");
+		p->mods = mods;
+		low = k6c__realloc(ld->lowered, cap * sizeof(*low));
+		if (low == NULL)
+			return k6c__error(K6C_ENOMEM, "out of memory");
+		ld->lowered = low;
+		ld->cap = cap;
+	}
+	memset(&p->mods[p->nmods], 0, sizeof(p->mods[0]));
+	ld->lowered[p->nmods] = (k6c__buf)K6C__BUF_INIT;
+	p->mods[p->nmods].path = path;
+	p->mods[p->nmods].dir = path_dir(path);
+	if (p->mods[p->nmods].dir == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	*out_index = (int)p->nmods++;
+	return 0;
+}
+
+static int on_spec(const char *raw, size_t n, void *arg)
+{
+	loader *ld = arg;
+	k6c__program *p = ld->p;
+	k6c__module *from = &p->mods[ld->current];
+	k6c__module_dep *deps;
+	char *spec, *path = NULL;
+	const char *file;
+	int target = 0, rc;
+
+	for (size_t i = 0; i < from->ndeps; i++)
+		if (strlen(from->deps[i].spec) == n && memcmp(from->deps[i].spec, raw, n) == 0)
+			return 0;
+	spec = k6c__strndup(raw, n);
+	if (spec == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+
+	if (strcmp(spec, "k6") == 0 || strncmp(spec, "k6/", 3) == 0) {
+		int ni = native_index(spec);
+
+		if (ni < 0) {
+			rc = k6c__error(K6C_ESCRIPT, "%s: unknown module: %s", from->path, spec);
+			goto fail;
+		}
+		if (k6c__native_modules[ni].push == NULL) {
+			rc = k6c__error(K6C_ESCRIPT, "%s: module %s is not supported by k6c yet",
+				from->path, spec);
+			goto fail;
+		}
+		target = -(ni + 1);
+	} else {
+		file = spec;
+		if (strncmp(file, "file://", 7) == 0)
+			file += 7;
+		if (strstr(spec, "://") != NULL && file == spec) {
+			rc = k6c__error(K6C_ESCRIPT, "%s: remote module %s: only local files and k6 "
+				"modules can be imported", from->path, spec);
+			goto fail;
+		}
+		if (file[0] != '/' && strncmp(file, "./", 2) != 0 && strncmp(file, "../", 3) != 0) {
+			rc = k6c__error(K6C_ESCRIPT, "%s: The moduleSpecifier \"%s\" couldn't be found "
+				"on local disk. Use a relative path (\"./%s\") or an absolute one.",
+				from->path, spec, spec);
+			goto fail;
+		}
+		rc = k6c__engine_path_absolute(&path, from->dir, file);
+		if (rc != 0)
+			goto fail;
+		target = -1;
+		for (size_t i = 0; i < p->nmods; i++) {
+			if (strcmp(p->mods[i].path, path) == 0) {
+				target = (int)i;
+				break;
+			}
+		}
+		if (target < 0) {
+			if (access(path, R_OK) != 0) {
+				rc = k6c__error(K6C_ESCRIPT, "%s: The moduleSpecifier \"%s\" couldn't be "
+					"found on local disk (%s). Make sure that you've specified the right "
+					"path to the file.", from->path, spec, path);
+				goto fail;
+			}
+			rc = add_module(ld, path, &target);
+			if (rc != 0)
+				goto fail;
+			path = NULL;
+			from = &p->mods[ld->current];   /* mods may have moved */
+		} else {
+			k6c__free(path);
+			path = NULL;
+		}
+	}
+
+	deps = k6c__realloc(from->deps, (from->ndeps + 1) * sizeof(*deps));
+	if (deps == NULL) {
+		rc = k6c__error(K6C_ENOMEM, "out of memory");
+		goto fail;
+	}
+	from->deps = deps;
+	deps[from->ndeps].spec = spec;
+	deps[from->ndeps].target = target;
+	from->ndeps++;
+	return 0;
+fail:
+	k6c__free(path);
+	k6c__free(spec);
+	return rc;
+}
+
+/* Compiles code (wrapped as a CommonJS function unless is_prelude) and
+ * dumps it to bytecode. */
+static int compile_dump(duk_context *ctx, const char *filename, const char *code, size_t len,
+	bool is_prelude, void **out, size_t *out_len)
+{
+	static const char head[] = "function (exports, require, module, __filename, __dirname) {";
+	k6c__buf src = K6C__BUF_INIT;
+	int rc = 0;
+	void *bc;
+	duk_size_t n;
+
+	if (!is_prelude) {
+		/* The wrapper opens on the module's first line so line numbers
+		 * stay those of the file. */
+		if (k6c__buf_puts(&src, head) != 0 || k6c__buf_put(&src, code, len) != 0 ||
+			k6c__buf_puts(&src, "\n}") != 0) {
+			k6c__buf_free(&src);
+			return k6c__error(K6C_ENOMEM, "out of memory");
+		}
+		code = src.ptr;
+		len = src.len;
+	}
+	duk_push_string(ctx, filename);
+	if (duk_pcompile_lstring_filename(ctx, is_prelude ? 0 : DUK_COMPILE_FUNCTION, code, len) != 0) {
+		duk_int_t line = 0;
+
+		if (duk_is_error(ctx, -1)) {
+			duk_get_prop_string(ctx, -1, "lineNumber");
+			line = duk_to_int(ctx, -1);
+			duk_pop(ctx);
+		}
+		rc = k6c__error(is_prelude ? K6C_EINTERNAL : K6C_ESCRIPT, "%s:%d: %s", filename,
+			(int)line, duk_safe_to_string(ctx, -1));
+		duk_pop(ctx);
+		k6c__buf_free(&src);
+		return rc;
+	}
+	k6c__buf_free(&src);
+	duk_dump_function(ctx);
+	bc = duk_get_buffer(ctx, -1, &n);
+	*out = k6c__malloc(n ? n : 1);
+	if (*out == NULL) {
+		duk_pop(ctx);
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	}
+	memcpy(*out, bc, n);
+	*out_len = n;
+	duk_pop(ctx);
+	return 0;
+}
+
+static int compile_all(loader *ld)
+{
+	k6c__program *p = ld->p;
+	duk_context *ctx;
+	k6c__buf prelude = K6C__BUF_INIT;
+	const char **texts = NULL;
+	size_t *lens = NULL;
+	int rc = 0;
+
+	ctx = duk_create_heap(k6c__engine_duk_alloc, k6c__engine_duk_realloc, k6c__engine_duk_free, NULL, NULL);
+	if (ctx == NULL)
+		return k6c__error(K6C_ENOMEM, "cannot create a JavaScript heap");
+	for (size_t i = 0; i < p->nmods && rc == 0; i++)
+		rc = compile_dump(ctx, p->mods[i].path, ld->lowered[i].ptr, ld->lowered[i].len, false,
+			&p->mods[i].bytecode, &p->mods[i].bytecode_len);
+	if (rc == 0) {
+		texts = k6c__calloc(p->nmods, sizeof(*texts));
+		lens = k6c__calloc(p->nmods, sizeof(*lens));
+		if (texts == NULL || lens == NULL)
+			rc = k6c__error(K6C_ENOMEM, "out of memory");
+	}
+	if (rc == 0) {
+		for (size_t i = 0; i < p->nmods; i++) {
+			texts[i] = ld->lowered[i].ptr != NULL ? ld->lowered[i].ptr : "";
+			lens[i] = ld->lowered[i].len;
+		}
+		rc = k6c__prelude_for(texts, lens, p->nmods, &prelude);
+	}
+	if (rc == 0 && prelude.len > 0)
+		rc = compile_dump(ctx, "k6c:prelude.js", prelude.ptr, prelude.len, true,
+			&p->prelude_bc, &p->prelude_len);
+	k6c__free(texts);
+	k6c__free(lens);
+	k6c__buf_free(&prelude);
+	duk_destroy_heap(ctx);
+	return rc;
+}
+
+/* ---- Reading what init left: options and exported functions ---------------- */
+
+static duk_ret_t read_exports_safe(duk_context *ctx, void *udata)
+{
+	k6c__program *p = udata;
+	k6c__vm *vm = k6c__vm_get(ctx);
+	const char *json;
+
+	duk_push_heapptr(ctx, vm->exports);
+	duk_get_prop_string(ctx, -1, "options");
+	if (duk_is_undefined(ctx, -1) || duk_is_null(ctx, -1)) {
+		json = "{}";
+	} else {
+		json = duk_json_encode(ctx, -1);
+		if (json == NULL)
+			json = "{}";
+	}
+	p->options_json = k6c__strdup(json);
+	if (p->options_json == NULL)
+		return duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+	duk_pop(ctx);
+
+	duk_enum(ctx, -1, DUK_ENUM_OWN_PROPERTIES_ONLY);
+	while (duk_next(ctx, -1, 1)) {
+		if (duk_is_function(ctx, -1)) {
+			char **f = k6c__realloc(p->functions, (p->nfunctions + 1) * sizeof(*f));
+
+			if (f == NULL)
+				return duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+			p->functions = f;
+			f[p->nfunctions] = k6c__strdup(duk_get_string(ctx, -2));
+			if (f[p->nfunctions] == NULL)
+				return duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+			p->nfunctions++;
+		}
+		duk_pop_2(ctx);
+	}
+	duk_pop_2(ctx);
+	return 0;
+}
+
+static int read_init_results(k6c__program *p, k6c__vm *vm)
+{
+	duk_context *ctx = vm->ctx;
+	int rc = 0;
+
+	if (duk_safe_call(ctx, read_exports_safe, p, 0, 1) != 0) {
+		k6c__buf msg = K6C__BUF_INIT;
+
+		k6c__vm_format_error(ctx, -1, &msg);
+		rc = k6c__error(K6C_ESCRIPT, "cannot read the script's options: %s",
+			msg.ptr != NULL ? msg.ptr : "");
+		k6c__buf_free(&msg);
+	}
+	duk_pop(ctx);
+	return rc;
+}
+
+/* ---- Public functions ----------------------------------------------------- */
+
+static int copy_env(k6c__program *p, const k6c__engine_config *cfg)
+{
+	if (cfg == NULL || cfg->nenv == 0)
+		return 0;
+	p->env = k6c__calloc(cfg->nenv * 2, sizeof(char *));
+	if (p->env == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	p->nenv = cfg->nenv;
+	for (size_t i = 0; i < cfg->nenv * 2; i++) {
+		p->env[i] = k6c__strdup(cfg->env[i] != NULL ? cfg->env[i] : "");
+		if (p->env[i] == NULL)
+			return k6c__error(K6C_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int k6c__program_new(k6c__program **out, const char *filename, const char *source, size_t len,
+	const k6c__engine_config *cfg)
+{
+	k6c__program *p;
+	loader ld;
+	k6c__vm *vm = NULL;
+	char *path = NULL;
+	int rc, idx;
+
+	*out = NULL;
+	if (filename == NULL)
+		return k6c__error(K6C_EINVAL, "no script file name");
+	p = k6c__calloc(1, sizeof(*p));
+	if (p == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	pthread_mutex_init(&p->lock, NULL);
+	memset(&ld, 0, sizeof(ld));
+	ld.p = p;
+	if (cfg != NULL) {
+		p->log = cfg->log;
+		p->log_arg = cfg->log_arg;
+	}
+	rc = copy_env(p, cfg);
+	if (rc == 0)
+		rc = k6c__map_new(&p->files);
+	if (rc == 0)
+		rc = k6c__engine_path_absolute(&path, NULL, filename);
+	if (rc == 0) {
+		rc = add_module(&ld, path, &idx);
+		if (rc != 0)
+			k6c__free(path);
+	}
+	if (rc == 0)
+		rc = k6c__lowerer_new(&ld.lowerer, cfg != NULL ? cfg->cache_dir : NULL);
+
+	/* Breadth-first over the import graph; add_module appends. */
+	for (size_t i = 0; rc == 0 && i < p->nmods; i++) {
+		k6c__buf src = K6C__BUF_INIT;
+		const char *text = source;
+		size_t tlen = len;
+
+		if (i > 0 || source == NULL) {
+			rc = k6c__file_read(p->mods[i].path, &src);
+			if (rc != 0)
+				break;
+			text = src.ptr != NULL ? src.ptr : "";
+			tlen = src.len;
+		}
+		rc = k6c__lower(ld.lowerer, p->mods[i].path, text, tlen, &ld.lowered[i]);
+		k6c__buf_free(&src);
+		if (rc == 0 && ld.lowered[i].ptr == NULL)
+			rc = k6c__buf_puts(&ld.lowered[i], "");
+		if (rc == 0) {
+			ld.current = i;
+			rc = scan_requires(ld.lowered[i].ptr, ld.lowered[i].len, on_spec, &ld);
+		}
+	}
+	k6c__lowerer_free(ld.lowerer);
+	if (rc == 0)
+		rc = compile_all(&ld);
+	for (size_t i = 0; i < p->nmods; i++)
+		k6c__buf_free(&ld.lowered[i]);
+	k6c__free(ld.lowered);
+
+	if (rc == 0) {
+		rc = k6c__vm_new(&vm, p, NULL);
+		if (rc == 0)
+			rc = read_init_results(p, vm);
+		k6c__vm_free(vm);
+	}
+	if (rc != 0) {
+		k6c__program_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+static void free_file(void *v)
+{
+	k6c__buf *b = v;
+
+	k6c__buf_free(b);
+	k6c__free(b);
+}
+
+void k6c__program_free(k6c__program *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->nmods; i++) {
+		k6c__module *m = &p->mods[i];
+
+		k6c__free(m->path);
+		k6c__free(m->dir);
+		for (size_t j = 0; j < m->ndeps; j++)
+			k6c__free(m->deps[j].spec);
+		k6c__free(m->deps);
+		k6c__free(m->bytecode);
+	}
+	k6c__free(p->mods);
+	k6c__free(p->prelude_bc);
+	k6c__free(p->options_json);
+	for (size_t i = 0; i < p->nfunctions; i++)
+		k6c__free(p->functions[i]);
+	k6c__free(p->functions);
+	for (size_t i = 0; i < p->nenv * 2; i++)
+		k6c__free(p->env[i]);
+	k6c__free(p->env);
+	k6c__free(p->setup_json);
+	if (p->files != NULL)
+		k6c__map_free(p->files, free_file);
+	pthread_mutex_destroy(&p->lock);
+	k6c__free(p);
+}
+
+const char *k6c__program_options_json(const k6c__program *p)
+{
+	return p != NULL && p->options_json != NULL ? p->options_json : "{}";
+}
+
+bool k6c__program_has_function(const k6c__program *p, const char *name)
+{
+	if (p == NULL || name == NULL)
+		return false;
+	for (size_t i = 0; i < p->nfunctions; i++)
+		if (strcmp(p->functions[i], name) == 0)
+			return true;
+	return false;
+}
+
+int k6c__program_file(k6c__program *p, const char *path, const k6c__buf **out)
+{
+	k6c__buf *b;
+	int rc = 0;
+
+	pthread_mutex_lock(&p->lock);
+	b = k6c__map_get(p->files, path, strlen(path));
+	if (b == NULL) {
+		b = k6c__calloc(1, sizeof(*b));
+		if (b == NULL) {
+			rc = k6c__error(K6C_ENOMEM, "out of memory");
+		} else {
+			rc = k6c__file_read(path, b);
+			if (rc == 0 && b->ptr == NULL)
+				rc = k6c__buf_puts(b, "");
+			if (rc == 0)
+				rc = k6c__map_set(p->files, path, strlen(path), b);
+			if (rc != 0) {
+				k6c__buf_free(b);
+				k6c__free(b);
+				b = NULL;
+			}
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	*out = b;
+	return rc;
+}

@@ -1,0 +1,913 @@
+/*
+ * vm.c - one VU's JavaScript state: a Duktape heap that loads the program's
+ * bytecode (prelude, then modules on first require), the module registry,
+ * the globals (__ENV, __VU, __ITER, open, require, console), and the VU
+ * operations the scheduler calls on the VU's coroutine: init, iterate,
+ * setup, teardown and free.
+ */
+#include "engine/vm.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "k6c/test.h"
+
+/* ---- Allocation, hooks ---------------------------------------------------- */
+
+void *k6c__engine_duk_alloc(void *udata, duk_size_t size)
+{
+	K6C__UNUSED(udata);
+	return k6c__malloc(size);
+}
+
+void *k6c__engine_duk_realloc(void *udata, void *ptr, duk_size_t size)
+{
+	K6C__UNUSED(udata);
+	return k6c__realloc(ptr, size);
+}
+
+void k6c__engine_duk_free(void *udata, void *ptr)
+{
+	K6C__UNUSED(udata);
+	k6c__free(ptr);
+}
+
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void hooks_init(void)
+{
+	k6c__duk_stack_low_fn = k6c__coro_stack_low;
+}
+
+/* Polled by Duktape's executor every few thousand instructions: a hard stop
+ * interrupts even a busy loop. */
+static bool vm_interrupt(void *arg)
+{
+	const k6c__vm *vm = arg;
+
+	return vm->vu != NULL && k6c__vu_should_stop(vm->vu);
+}
+
+/* Duktape calls this only for errors outside any protected call, which the
+ * VM never makes; there is no way to continue, so it reports and aborts as
+ * Duktape's own default would. */
+static void vm_fatal(void *udata, const char *msg)
+{
+	k6c__vm *vm = udata;
+
+	if (vm != NULL)
+		k6c__vm_log(vm, K6C_LOG_ERROR, "fatal JavaScript engine error: %s", msg);
+	abort();
+}
+
+k6c__vm *k6c__vm_get(duk_context *ctx)
+{
+	duk_memory_functions funcs;
+
+	duk_get_memory_functions(ctx, &funcs);
+	return (k6c__vm *)funcs.udata;
+}
+
+/* ---- Logging and errors ----------------------------------------------------- */
+
+void k6c__vm_log(k6c__vm *vm, int level, const char *fmt, ...)
+{
+	k6c__buf b = K6C__BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (k6c__buf_vprintf(&b, fmt, ap) != 0) {
+		va_end(ap);
+		k6c__buf_free(&b);
+		return;
+	}
+	va_end(ap);
+	if (vm->vu != NULL)
+		k6c__vu_log(vm->vu, level, "%s", b.ptr);
+	else if (vm->prog->log != NULL)
+		vm->prog->log(level, b.ptr, vm->prog->log_arg);
+	k6c__buf_free(&b);
+}
+
+/* One Duktape traceback line ("at name (file:line) flags") as k6 prints a
+ * frame; native and internal frames are dropped. */
+static void format_frame(k6c__buf *out, const char *line, size_t n)
+{
+	const char *end = line + n, *open, *close, *colon;
+	const char *name;
+	size_t namelen;
+
+	if (n < 3 || memcmp(line, "at ", 3) != 0)
+		return;
+	line += 3;
+	open = NULL;
+	for (const char *q = line; q + 1 < end; q++) {
+		if (q[0] == ' ' && q[1] == '(') {
+			open = q;
+			break;
+		}
+	}
+	if (open == NULL)
+		return;
+	close = memchr(open, ')', (size_t)(end - open));
+	if (close == NULL)
+		return;
+	if (memmem(close, (size_t)(end - close), "native", 6) != NULL ||
+		memmem(close, (size_t)(end - close), "internal", 8) != NULL)
+		return;
+	colon = NULL;
+	for (const char *q = close - 1; q > open + 2; q--) {
+		if (*q == ':') {
+			colon = q;
+			break;
+		}
+		if (*q < '0' || *q > '9')
+			return;
+	}
+	if (colon == NULL || colon == close - 1)
+		return;
+	if ((size_t)(colon - (open + 2)) >= 4 && memcmp(open + 2, "k6c:", 4) == 0)
+		return;   /* the prelude's own frames are noise to a script author */
+	name = line;
+	namelen = (size_t)(open - line);
+	if (namelen == 8 && memcmp(name, "_default", 8) == 0) {
+		/* Babel names `export default function () {}` _default. */
+		name = "default";
+		namelen = 7;
+	}
+	if (namelen == 6 && memcmp(name, "[anon]", 6) == 0)
+		k6c__buf_printf(out, "\n\tat %.*s", (int)(close - open - 2), open + 2);
+	else
+		k6c__buf_printf(out, "\n\tat %.*s (%.*s)", (int)namelen, name,
+			(int)(close - open - 2), open + 2);
+}
+
+static duk_ret_t format_error_safe(duk_context *ctx, void *udata)
+{
+	k6c__buf *out = udata;
+	const char *stack = NULL, *nl;
+	size_t len = 0;
+
+	if (duk_is_error(ctx, -1)) {
+		duk_get_prop_string(ctx, -1, "stack");
+		if (duk_is_string(ctx, -1))
+			stack = duk_get_lstring(ctx, -1, &len);
+		else
+			duk_pop(ctx);
+	}
+	if (stack == NULL) {
+		k6c__buf_puts(out, duk_safe_to_string(ctx, -1));
+		return 0;
+	}
+	nl = strstr(stack, "\n    at ");
+	if (nl == NULL) {
+		k6c__buf_put(out, stack, len);
+		return 0;
+	}
+	k6c__buf_put(out, stack, (size_t)(nl - stack));
+	while (nl != NULL) {
+		const char *line = nl + 5;   /* past "\n    " */
+		const char *next = strchr(line, '\n');
+		size_t n = next != NULL ? (size_t)(next - line) : strlen(line);
+
+		format_frame(out, line, n);
+		nl = next;
+	}
+	return 0;
+}
+
+void k6c__vm_format_error(duk_context *ctx, duk_idx_t idx, k6c__buf *out)
+{
+	size_t start = out->len;
+
+	duk_dup(ctx, idx);
+	if (duk_safe_call(ctx, format_error_safe, out, 1, 1) != 0) {
+		out->len = start;
+		if (out->ptr != NULL)
+			out->ptr[start] = '\0';
+		k6c__buf_puts(out, "unknown error");
+	}
+	duk_pop(ctx);
+	if (out->ptr == NULL)
+		k6c__buf_puts(out, "");
+}
+
+void k6c__vm_check_not_init(duk_context *ctx, k6c__vm *vm, const char *what)
+{
+	if (vm->in_init)
+		(void)duk_error(ctx, DUK_ERR_ERROR, "%s in the init context is not supported", what);
+}
+
+void k6c__vm_throw_aborted(duk_context *ctx, k6c__vm *vm)
+{
+	vm->aborted = true;
+	(void)duk_error(ctx, DUK_ERR_ERROR, "iteration interrupted: test is stopping");
+	__builtin_unreachable();
+}
+
+void k6c__vm_ptrs_reserve(duk_context *ctx, k6c__vm *vm, size_t n)
+{
+	const char **p;
+	size_t cap;
+
+	if (n <= vm->ptrs_cap)
+		return;
+	cap = vm->ptrs_cap ? vm->ptrs_cap : 16;
+	while (cap < n)
+		cap *= 2;
+	p = k6c__realloc(vm->ptrs, cap * sizeof(*p));
+	if (p == NULL)
+		(void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+	vm->ptrs = p;
+	vm->ptrs_cap = cap;
+}
+
+void k6c__vm_put(duk_context *ctx, k6c__buf *b, const void *data, size_t n)
+{
+	if (k6c__buf_put(b, data, n) != 0)
+		(void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+}
+
+void k6c__vm_put_functions(duk_context *ctx, duk_idx_t obj, const k6c__vm_fn *fns)
+{
+	obj = duk_require_normalize_index(ctx, obj);
+	for (; fns->name != NULL; fns++) {
+		duk_push_c_lightfunc(ctx, fns->fn, fns->nargs,
+			fns->nargs == DUK_VARARGS ? 0 : fns->nargs, fns->magic);
+		duk_put_prop_string(ctx, obj, fns->name);
+	}
+}
+
+/* ---- Tags and samples ----------------------------------------------------- */
+
+void k6c__vm_tags_reset(k6c__vm *vm, size_t *n)
+{
+	K6C__UNUSED(vm);
+	*n = 0;
+}
+
+void k6c__vm_tag_set(duk_context *ctx, k6c__vm *vm, size_t *n, const char *key, const char *value)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp(vm->tags[i].key, key) == 0) {
+			vm->tags[i].value = value;
+			return;
+		}
+	}
+	if (*n == vm->tags_cap) {
+		size_t cap = vm->tags_cap ? vm->tags_cap * 2 : 16;
+		k6c__tag *t = k6c__realloc(vm->tags, cap * sizeof(*t));
+
+		if (t == NULL) {
+			if (ctx != NULL)
+				(void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+			return;
+		}
+		vm->tags = t;
+		vm->tags_cap = cap;
+	}
+	vm->tags[*n].key = key;
+	vm->tags[*n].value = value;
+	(*n)++;
+}
+
+void k6c__vm_tags_base(duk_context *ctx, k6c__vm *vm, size_t *n)
+{
+	k6c__vm_tag_set(ctx, vm, n, "group", vm->group.ptr != NULL ? vm->group.ptr : "");
+	if (vm->vu != NULL) {
+		const char *sc = k6c__vu_scenario(vm->vu);
+
+		if (sc != NULL && sc[0] != '\0')
+			k6c__vm_tag_set(ctx, vm, n, "scenario", sc);
+	}
+}
+
+void k6c__vm_tags_from_object(duk_context *ctx, k6c__vm *vm, size_t *n, duk_idx_t obj)
+{
+	obj = duk_require_normalize_index(ctx, obj);
+	if (!duk_is_object(ctx, obj))
+		return;
+	duk_enum(ctx, obj, DUK_ENUM_OWN_PROPERTIES_ONLY);
+	for (;;) {
+		duk_require_stack(ctx, 4);
+		if (!duk_next(ctx, -1, 1))
+			break;
+		/* [ ... enum key value ]: both stay on the stack, under the enum,
+		 * so the borrowed strings live until the native call returns. */
+		duk_to_string(ctx, -1);
+		duk_insert(ctx, -3);
+		duk_insert(ctx, -3);
+		k6c__vm_tag_set(ctx, vm, n, duk_get_string(ctx, -3), duk_get_string(ctx, -2));
+	}
+	duk_pop(ctx);
+}
+
+void k6c__vm_emit(k6c__vm *vm, int64_t time_us, size_t ntags, const int *metrics,
+	const double *values, size_t n)
+{
+	if (vm->vu == NULL)
+		return;
+	k6c__samples_add(k6c__vu_samples(vm->vu), time_us, vm->tags, ntags, metrics, values, n);
+}
+
+/* data_sent/data_received for the bytes of the iteration (or setup or
+ * teardown), at its end, as k6 does. */
+static void emit_data(k6c__vm *vm)
+{
+	static const int ids[2] = { K6C__M_DATA_SENT, K6C__M_DATA_RECEIVED };
+	double values[2] = { (double)vm->bytes_sent, (double)vm->bytes_received };
+	size_t n;
+
+	k6c__vm_tags_reset(vm, &n);
+	k6c__vm_tags_base(NULL, vm, &n);
+	k6c__vm_emit(vm, k6c__wall_us(), n, ids, values, 2);
+	vm->bytes_sent = 0;
+	vm->bytes_received = 0;
+}
+
+static void set_group_root(k6c__vm *vm, const char *root)
+{
+	k6c__buf_clear(&vm->group);
+	k6c__buf_puts(&vm->group, root);
+}
+
+/* ---- Modules ---------------------------------------------------------------- */
+
+static void push_bytecode_function(duk_context *ctx, const void *bc, size_t len)
+{
+	duk_push_external_buffer(ctx);
+	duk_config_buffer(ctx, -1, (void *)bc, len);
+	duk_load_function(ctx);
+}
+
+static void push_native_module(duk_context *ctx, k6c__vm *vm, int ni)
+{
+	duk_push_heapptr(ctx, vm->native_cache);
+	if (duk_get_prop_index(ctx, -1, (duk_uarridx_t)ni)) {
+		duk_remove(ctx, -2);
+		return;
+	}
+	duk_pop(ctx);
+	k6c__native_modules[ni].push(ctx);
+	duk_push_true(ctx);
+	duk_put_prop_string(ctx, -2, "__esModule");
+	if (!duk_has_prop_string(ctx, -1, "default")) {
+		duk_dup(ctx, -1);
+		duk_put_prop_string(ctx, -2, "default");
+	}
+	duk_dup(ctx, -1);
+	duk_put_prop_index(ctx, -3, (duk_uarridx_t)ni);
+	duk_remove(ctx, -2);
+}
+
+static duk_ret_t js_require(duk_context *ctx);
+
+/* [ ... ] -> [ ... exports ] of file module index, running it on first use.
+ * A module already being loaded (an import cycle) gives its exports so far,
+ * as CommonJS does. */
+static void push_module_exports(duk_context *ctx, k6c__vm *vm, int index)
+{
+	const k6c__module *m = &vm->prog->mods[index];
+	int prev;
+	duk_int_t rc;
+
+	duk_require_stack(ctx, 10);
+	duk_push_heapptr(ctx, vm->mod_cache);
+	if (duk_get_prop_index(ctx, -1, (duk_uarridx_t)index)) {
+		duk_get_prop_string(ctx, -1, "exports");
+		duk_remove(ctx, -2);
+		duk_remove(ctx, -2);
+		return;
+	}
+	duk_pop(ctx);
+	duk_push_object(ctx);                                   /* [ cache module ] */
+	duk_push_object(ctx);
+	duk_put_prop_string(ctx, -2, "exports");
+	duk_push_string(ctx, m->path);
+	duk_put_prop_string(ctx, -2, "id");
+	duk_dup(ctx, -1);
+	duk_put_prop_index(ctx, -3, (duk_uarridx_t)index);
+
+	push_bytecode_function(ctx, m->bytecode, m->bytecode_len);   /* fn */
+	duk_get_prop_string(ctx, -2, "exports");                /* exports */
+	duk_push_c_function(ctx, js_require, 1);                /* require */
+	duk_set_magic(ctx, -1, index);
+	duk_dup(ctx, -4);                                       /* module */
+	duk_push_string(ctx, m->path);                          /* __filename */
+	duk_push_lstring(ctx, m->dir, strlen(m->dir) > 1 ? strlen(m->dir) - 1 : 1);
+	prev = vm->loading;
+	vm->loading = index;
+	rc = duk_pcall(ctx, 5);
+	vm->loading = prev;
+	if (rc != 0) {
+		/* A module that failed to load is not cached, as in CommonJS. */
+		duk_push_heapptr(ctx, vm->mod_cache);
+		duk_del_prop_index(ctx, -1, (duk_uarridx_t)index);
+		duk_pop(ctx);
+		(void)duk_throw(ctx);
+	}
+	duk_pop(ctx);
+	duk_get_prop_string(ctx, -1, "exports");                /* [ cache module exports ] */
+	duk_remove(ctx, -2);
+	duk_remove(ctx, -2);
+}
+
+static int native_index_of(const char *spec)
+{
+	for (int i = 0; k6c__native_modules[i].name != NULL; i++)
+		if (k6c__native_modules[i].push != NULL && strcmp(k6c__native_modules[i].name, spec) == 0)
+			return i;
+	return -1;
+}
+
+/* require(spec) of module `magic`: the edges were resolved at load; a
+ * specifier computed at run time may still name a module that was loaded. */
+static duk_ret_t js_require(duk_context *ctx)
+{
+	k6c__vm *vm = k6c__vm_get(ctx);
+	const k6c__program *p = vm->prog;
+	int from = duk_get_current_magic(ctx);
+	const char *spec = duk_require_string(ctx, 0);
+	const k6c__module *m = &p->mods[from];
+	int target = INT32_MIN;
+	char *abs = NULL;
+
+	for (size_t i = 0; i < m->ndeps; i++) {
+		if (strcmp(m->deps[i].spec, spec) == 0) {
+			target = m->deps[i].target;
+			break;
+		}
+	}
+	if (target == INT32_MIN) {
+		int ni = native_index_of(spec);
+
+		if (ni >= 0) {
+			target = -(ni + 1);
+		} else if (strncmp(spec, "k6", 2) != 0 &&
+			k6c__engine_path_absolute(&abs, m->dir, spec) == 0) {
+			for (size_t i = 0; i < p->nmods; i++) {
+				if (strcmp(p->mods[i].path, abs) == 0) {
+					target = (int)i;
+					break;
+				}
+			}
+			k6c__free(abs);
+		}
+	}
+	if (target == INT32_MIN) {
+		if (strncmp(spec, "k6", 2) == 0 && (spec[2] == '\0' || spec[2] == '/'))
+			return duk_error(ctx, DUK_ERR_ERROR, "unknown module: %s", spec);
+		return duk_error(ctx, DUK_ERR_ERROR, "cannot require \"%s\": only modules found "
+			"when the script was loaded can be required", spec);
+	}
+	if (target < 0)
+		push_native_module(ctx, vm, -(target + 1));
+	else
+		push_module_exports(ctx, vm, target);
+	return 1;
+}
+
+/* ---- Globals ------------------------------------------------------------- */
+
+/* open(path[, "b"]): init context only; relative paths resolve against the
+ * directory of the module being loaded, as k6 does. */
+static duk_ret_t js_open(duk_context *ctx)
+{
+	k6c__vm *vm = k6c__vm_get(ctx);
+	const char *path = duk_require_string(ctx, 0);
+	const char *mode = duk_is_undefined(ctx, 1) ? "" : duk_require_string(ctx, 1);
+	const k6c__module *m;
+	const k6c__buf *data;
+	char *abs;
+	int rc;
+
+	if (!vm->in_init)
+		return duk_error(ctx, DUK_ERR_ERROR, "The \"open()\" function is only available in "
+			"the init stage (i.e. the global scope), see "
+			"https://grafana.com/docs/k6/latest/using-k6/test-lifecycle for more information");
+	if (path[0] == '\0')
+		return duk_error(ctx, DUK_ERR_TYPE_ERROR, "open() can't be used with an empty filename");
+	if (strncmp(path, "file://", 7) == 0)
+		path += 7;
+	m = &vm->prog->mods[vm->loading >= 0 ? vm->loading : 0];
+	if (k6c__engine_path_absolute(&abs, m->dir, path) != 0)
+		return duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+	duk_push_string(ctx, abs);
+	k6c__free(abs);
+	rc = k6c__program_file(vm->prog, duk_get_string(ctx, -1), &data);
+	if (rc != 0)
+		return duk_error(ctx, DUK_ERR_ERROR, "open %s: %s", duk_get_string(ctx, -1),
+			rc == K6C_EIO ? "no such file or directory, or not readable" : "out of memory");
+	if (strcmp(mode, "b") == 0) {
+		void *buf = duk_push_fixed_buffer(ctx, data->len);
+
+		if (data->len > 0)
+			memcpy(buf, data->ptr, data->len);
+		duk_push_buffer_object(ctx, -1, 0, data->len, DUK_BUFOBJ_ARRAYBUFFER);
+	} else {
+		duk_push_lstring(ctx, data->ptr, data->len);
+	}
+	return 1;
+}
+
+static void put_globals(duk_context *ctx, k6c__vm *vm)
+{
+	const k6c__program *p = vm->prog;
+
+	duk_push_global_object(ctx);
+	duk_push_object(ctx);
+	for (size_t i = 0; i < p->nenv; i++) {
+		duk_push_string(ctx, p->env[2 * i + 1]);
+		duk_put_prop_string(ctx, -2, p->env[2 * i]);
+	}
+	duk_put_prop_string(ctx, -2, "__ENV");
+	duk_push_int(ctx, vm->vu_id);
+	duk_put_prop_string(ctx, -2, "__VU");
+	duk_push_int(ctx, 0);
+	duk_put_prop_string(ctx, -2, "__ITER");
+	duk_push_c_function(ctx, js_open, 2);
+	duk_put_prop_string(ctx, -2, "open");
+	duk_push_c_function(ctx, js_require, 1);
+	duk_set_magic(ctx, -1, 0);
+	duk_put_prop_string(ctx, -2, "require");
+	if (!duk_has_prop_string(ctx, -1, "global")) {
+		duk_dup(ctx, -1);
+		duk_put_prop_string(ctx, -2, "global");
+	}
+	duk_pop(ctx);
+	k6c__console_register(ctx);
+}
+
+/* ---- Promises --------------------------------------------------------------- */
+
+static void drain_jobs(duk_context *ctx, k6c__vm *vm)
+{
+	if (vm->drain == NULL)
+		return;
+	for (;;) {
+		duk_int_t ran;
+
+		duk_push_heapptr(ctx, vm->drain);
+		duk_call(ctx, 0);
+		ran = duk_to_int(ctx, -1);
+		duk_pop(ctx);
+		if (ran <= 0)
+			break;
+	}
+}
+
+static duk_ret_t on_settled(duk_context *ctx)
+{
+	k6c__vm *vm = k6c__vm_get(ctx);
+
+	if (vm->promise_state == 0) {
+		vm->promise_state = duk_get_current_magic(ctx);
+		duk_push_heap_stash(ctx);
+		duk_dup(ctx, 0);
+		duk_put_prop_string(ctx, -2, "settled");
+	}
+	return 0;
+}
+
+/* [ ... result ] -> [ ... value ]: runs the job queue and, when result is a
+ * thenable, waits for it to settle; a rejection is thrown. */
+static void await_result(duk_context *ctx, k6c__vm *vm)
+{
+	if (duk_is_object(ctx, -1)) {
+		duk_get_prop_string(ctx, -1, "then");
+		if (duk_is_callable(ctx, -1)) {
+			vm->promise_state = 0;
+			duk_dup(ctx, -2);
+			duk_push_c_function(ctx, on_settled, 1);
+			duk_set_magic(ctx, -1, 1);
+			duk_push_c_function(ctx, on_settled, 1);
+			duk_set_magic(ctx, -1, 2);
+			duk_call_method(ctx, 2);
+			duk_pop_2(ctx);
+			drain_jobs(ctx, vm);
+			if (vm->promise_state == 0) {
+				/* Nothing left to run can settle it (no timers yet). */
+				k6c__vm_log(vm, K6C_LOG_DEBUG, "the promise returned by the function never settled");
+				duk_push_undefined(ctx);
+				return;
+			}
+			duk_push_heap_stash(ctx);
+			duk_get_prop_string(ctx, -1, "settled");
+			duk_remove(ctx, -2);
+			if (vm->promise_state == 2)
+				(void)duk_throw(ctx);
+			return;
+		}
+		duk_pop(ctx);
+	}
+	drain_jobs(ctx, vm);
+}
+
+/* ---- Creating a VU heap ------------------------------------------------------ */
+
+static duk_ret_t init_safe(duk_context *ctx, void *udata)
+{
+	k6c__vm *vm = udata;
+	const k6c__program *p = vm->prog;
+
+	duk_push_heap_stash(ctx);
+	duk_push_array(ctx);
+	vm->mod_cache = duk_get_heapptr(ctx, -1);
+	duk_put_prop_string(ctx, -2, "mods");
+	duk_push_array(ctx);
+	vm->native_cache = duk_get_heapptr(ctx, -1);
+	duk_put_prop_string(ctx, -2, "natives");
+
+	if (p->prelude_bc != NULL) {
+		push_bytecode_function(ctx, p->prelude_bc, p->prelude_len);
+		duk_call(ctx, 0);
+		duk_pop(ctx);
+		if (duk_get_global_string(ctx, "__k6c_drain_jobs") && duk_is_function(ctx, -1)) {
+			vm->drain = duk_get_heapptr(ctx, -1);
+			duk_put_prop_string(ctx, -2, "drain");
+		} else {
+			duk_pop(ctx);
+		}
+	}
+	put_globals(ctx, vm);
+
+	push_module_exports(ctx, vm, 0);
+	if (!duk_is_object(ctx, -1)) {
+		duk_pop(ctx);
+		duk_push_object(ctx);
+	}
+	vm->exports = duk_get_heapptr(ctx, -1);
+	duk_put_prop_string(ctx, -2, "exports");
+	drain_jobs(ctx, vm);
+	duk_pop(ctx);
+	return 0;
+}
+
+int k6c__vm_new(k6c__vm **out, k6c__program *p, k6c__vu *vu)
+{
+	k6c__vm *vm;
+	int rc = 0;
+
+	*out = NULL;
+	pthread_once(&hooks_once, hooks_init);
+	vm = k6c__calloc(1, sizeof(*vm));
+	if (vm == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	vm->udata.interrupt = vm_interrupt;
+	vm->udata.arg = vm;
+	vm->prog = p;
+	vm->vu = vu;
+	vm->vu_id = vu != NULL ? k6c__vu_id(vu) : 0;
+	vm->in_init = true;
+	vm->loading = -1;
+	vm->tags = k6c__calloc(16, sizeof(*vm->tags));
+	vm->tags_cap = 16;
+	if (vm->tags == NULL || k6c__buf_puts(&vm->group, "") != 0) {
+		k6c__vm_free(vm);
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	}
+	vm->ctx = duk_create_heap(k6c__engine_duk_alloc, k6c__engine_duk_realloc,
+		k6c__engine_duk_free, &vm->udata, vm_fatal);
+	if (vm->ctx == NULL) {
+		k6c__vm_free(vm);
+		return k6c__error(K6C_ENOMEM, "cannot create a JavaScript heap");
+	}
+	if (duk_safe_call(vm->ctx, init_safe, vm, 0, 1) != 0) {
+		k6c__buf msg = K6C__BUF_INIT;
+
+		k6c__vm_format_error(vm->ctx, -1, &msg);
+		rc = k6c__error(K6C_ESCRIPT, "%s", msg.ptr != NULL ? msg.ptr : "error in init");
+		k6c__buf_free(&msg);
+		k6c__vm_free(vm);
+		return rc;
+	}
+	duk_pop(vm->ctx);
+	vm->in_init = false;
+	/* Init garbage (the module wrappers' temporaries, parsed files) goes
+	 * now, so the VU's resident size stays small. Twice: finalizers. */
+	duk_gc(vm->ctx, 0);
+	duk_gc(vm->ctx, 0);
+	*out = vm;
+	return 0;
+}
+
+void k6c__vm_free(k6c__vm *vm)
+{
+	if (vm == NULL)
+		return;
+	if (vm->ctx != NULL)
+		duk_destroy_heap(vm->ctx);
+	k6c__buf_free(&vm->group);
+	k6c__buf_free(&vm->scratch);
+	k6c__buf_free(&vm->scratch2);
+	k6c__free(vm->tags);
+	k6c__free(vm->ptrs);
+	k6c__http_resp_free(&vm->resp);
+	k6c__free(vm);
+}
+
+/* ---- VU operations ----------------------------------------------------------- */
+
+static int op_init(void *ctx, k6c__vu *vu, void **out_state)
+{
+	k6c__vm *vm;
+	int rc;
+
+	*out_state = NULL;
+	rc = k6c__vm_new(&vm, ctx, vu);
+	if (rc != 0) {
+		const k6c_error *e = k6c_error_last();
+
+		k6c__vu_log(vu, K6C_LOG_ERROR, "%s", e != NULL ? e->message : "error in init");
+		return rc == K6C_ENOMEM ? rc : K6C_ESCRIPT;
+	}
+	*out_state = vm;
+	return 0;
+}
+
+/* [ ... ] -> [ ... fn ]: the entry module's export `name`. */
+static void push_export(duk_context *ctx, k6c__vm *vm, const char *name)
+{
+	duk_push_heapptr(ctx, vm->exports);
+	duk_get_prop_string(ctx, -1, name);
+	duk_remove(ctx, -2);
+	if (!duk_is_callable(ctx, -1))
+		(void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "function '%s' not found in exports", name);
+}
+
+/* [ ... ] -> [ ... data ]: this VU's copy of setup()'s result. */
+static void push_setup_data(duk_context *ctx, k6c__vm *vm, bool fresh)
+{
+	bool have = false;
+
+	if (vm->data_ready && !fresh) {
+		duk_push_heap_stash(ctx);
+		duk_get_prop_string(ctx, -1, "data");
+		duk_remove(ctx, -2);
+		return;
+	}
+	pthread_mutex_lock(&vm->prog->lock);
+	if (vm->prog->setup_json != NULL) {
+		/* Copied onto the value stack under the lock: the string is
+		 * written once by the setup VU before any iteration starts. */
+		duk_push_string(ctx, vm->prog->setup_json);
+		have = true;
+	}
+	pthread_mutex_unlock(&vm->prog->lock);
+	if (have)
+		duk_json_decode(ctx, -1);
+	else
+		duk_push_undefined(ctx);
+	if (!fresh) {
+		duk_push_heap_stash(ctx);
+		duk_dup(ctx, -2);
+		duk_put_prop_string(ctx, -2, "data");
+		duk_pop(ctx);
+		vm->data_ready = true;
+	}
+}
+
+static duk_ret_t iterate_safe(duk_context *ctx, void *udata)
+{
+	k6c__vm *vm = udata;
+	const char *exec = k6c__vu_exec(vm->vu);
+
+	duk_push_global_object(ctx);
+	duk_push_number(ctx, (double)k6c__vu_iteration(vm->vu));
+	duk_put_prop_string(ctx, -2, "__ITER");
+	duk_pop(ctx);
+
+	push_export(ctx, vm, exec != NULL && exec[0] != '\0' ? exec : "default");
+	push_setup_data(ctx, vm, false);
+	duk_call(ctx, 1);
+	await_result(ctx, vm);
+	return 1;
+}
+
+/* Logs the exception on the stack top, or notes an interruption. Returns
+ * K6C_EABORTED when the run is being stopped, else 1. */
+static int report_exception(k6c__vm *vm, const char *what)
+{
+	k6c__buf msg = K6C__BUF_INIT;
+	int rc = 1;
+
+	if (vm->aborted || k6c__vu_should_stop(vm->vu)) {
+		/* Interrupted by a hard stop: k6 does not count or log these as
+		 * script errors; only a busy loop needs Duktape's interrupt. */
+		k6c__vm_log(vm, vm->aborted ? K6C_LOG_DEBUG : K6C_LOG_WARN,
+			"%s interrupted: test is stopping", what);
+		return K6C_EABORTED;
+	}
+	k6c__vm_format_error(vm->ctx, -1, &msg);
+	k6c__vm_log(vm, K6C_LOG_ERROR, "%s", msg.ptr);
+	k6c__buf_free(&msg);
+	return rc;
+}
+
+static int op_iterate(void *state, k6c__vu *vu)
+{
+	k6c__vm *vm = state;
+	int rc = 0;
+
+	vm->vu = vu;
+	vm->aborted = false;
+	set_group_root(vm, "");
+	if (duk_safe_call(vm->ctx, iterate_safe, vm, 0, 1) != 0)
+		rc = report_exception(vm, "iteration");
+	else if (vm->aborted)
+		rc = K6C_EABORTED;
+	duk_pop(vm->ctx);
+	emit_data(vm);
+	return rc;
+}
+
+static duk_ret_t setup_safe(duk_context *ctx, void *udata)
+{
+	k6c__vm *vm = udata;
+	const char *json;
+	char *copy = NULL;
+
+	push_export(ctx, vm, "setup");
+	duk_call(ctx, 0);
+	await_result(ctx, vm);
+	/* JSON round trip, as k6: functions are dropped, undefined stays so. */
+	json = duk_is_undefined(ctx, -1) ? NULL : duk_json_encode(ctx, -1);
+	if (json != NULL) {
+		copy = k6c__strdup(json);
+		if (copy == NULL)
+			return duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+	}
+	pthread_mutex_lock(&vm->prog->lock);
+	k6c__free(vm->prog->setup_json);
+	vm->prog->setup_json = copy;
+	vm->prog->setup_done = true;
+	pthread_mutex_unlock(&vm->prog->lock);
+	return 0;
+}
+
+static int op_setup(void *state, k6c__vu *vu)
+{
+	k6c__vm *vm = state;
+	int rc = 0;
+
+	vm->vu = vu;
+	vm->aborted = false;
+	if (!k6c__program_has_function(vm->prog, "setup")) {
+		pthread_mutex_lock(&vm->prog->lock);
+		vm->prog->setup_done = true;
+		pthread_mutex_unlock(&vm->prog->lock);
+		return 0;
+	}
+	set_group_root(vm, "::setup");
+	if (duk_safe_call(vm->ctx, setup_safe, vm, 0, 1) != 0)
+		rc = report_exception(vm, "setup") == 1 ? K6C_ESCRIPT : K6C_EABORTED;
+	duk_pop(vm->ctx);
+	emit_data(vm);
+	set_group_root(vm, "");
+	return rc;
+}
+
+static duk_ret_t teardown_safe(duk_context *ctx, void *udata)
+{
+	k6c__vm *vm = udata;
+
+	push_export(ctx, vm, "teardown");
+	push_setup_data(ctx, vm, true);
+	duk_call(ctx, 1);
+	await_result(ctx, vm);
+	return 0;
+}
+
+static int op_teardown(void *state, k6c__vu *vu)
+{
+	k6c__vm *vm = state;
+	int rc = 0;
+
+	vm->vu = vu;
+	vm->aborted = false;
+	if (!k6c__program_has_function(vm->prog, "teardown"))
+		return 0;
+	set_group_root(vm, "::teardown");
+	if (duk_safe_call(vm->ctx, teardown_safe, vm, 0, 1) != 0)
+		rc = report_exception(vm, "teardown") == 1 ? K6C_ESCRIPT : K6C_EABORTED;
+	duk_pop(vm->ctx);
+	emit_data(vm);
+	set_group_root(vm, "");
+	return rc;
+}
+
+static void op_free(void *state)
+{
+	k6c__vm_free(state);
+}
+
+const k6c__vu_ops k6c__engine_vu_ops = {
+	.init = op_init,
+	.iterate = op_iterate,
+	.setup = op_setup,
+	.teardown = op_teardown,
+	.free = op_free,
+};

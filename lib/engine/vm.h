@@ -1,0 +1,179 @@
+/*
+ * vm.h - internal to lib/engine: the loaded program (modules as bytecode) and
+ * one VU's JavaScript state (a Duktape heap), shared by program.c, vm.c,
+ * console.c and the native modules (mod_*.c).
+ */
+#ifndef K6C_ENGINE_VM_H
+#define K6C_ENGINE_VM_H
+
+#include <pthread.h>
+
+#include "duktape.h"
+#include "engine/duk_hooks.h"
+#include "engine/engine.h"
+
+/* ---- Native modules ---------------------------------------------------- */
+
+/* Pushes a native module's object (marked __esModule, with `default`). */
+typedef void (*k6c__native_push_fn)(duk_context *ctx);
+
+typedef struct k6c__native_module {
+	const char *name;            /* the specifier, e.g. "k6/http" */
+	k6c__native_push_fn push;    /* NULL: a k6 module this release lacks */
+} k6c__native_module;
+
+/* The table of built-in module specifiers, ended by a NULL name. */
+extern const k6c__native_module k6c__native_modules[];
+
+void k6c__mod_k6_push(duk_context *ctx);
+void k6c__mod_http_push(duk_context *ctx);
+void k6c__mod_metrics_push(duk_context *ctx);
+void k6c__mod_execution_push(duk_context *ctx);
+
+/* A native function for k6c__vm_put_functions: pushed as a Duktape
+ * lightfunc (no heap object at all), so a module costs a VU almost nothing.
+ * nargs: 0..14 or DUK_VARARGS; magic: -128..127. */
+typedef struct k6c__vm_fn {
+	const char *name;
+	duk_c_function fn;
+	duk_idx_t nargs;
+	int magic;
+} k6c__vm_fn;
+
+/* Puts each function of fns (ended by a NULL name) on the object at obj. */
+void k6c__vm_put_functions(duk_context *ctx, duk_idx_t obj, const k6c__vm_fn *fns);
+
+/* Installs the global `console`. */
+void k6c__console_register(duk_context *ctx);
+
+/* Duktape allocation functions that go through the library's allocator. */
+void *k6c__engine_duk_alloc(void *udata, duk_size_t size);
+void *k6c__engine_duk_realloc(void *udata, void *ptr, duk_size_t size);
+void k6c__engine_duk_free(void *udata, void *ptr);
+
+/* ---- The program ------------------------------------------------------- */
+
+/* A require() edge: target >= 0 is a file module index, target < 0 is
+ * native module -(target + 1). */
+typedef struct k6c__module_dep {
+	char *spec;
+	int target;
+} k6c__module_dep;
+
+typedef struct k6c__module {
+	char *path;                  /* absolute, normalised */
+	char *dir;                   /* its directory, with a trailing '/' */
+	k6c__module_dep *deps;
+	size_t ndeps;
+	void *bytecode;              /* duk_dump_function output */
+	size_t bytecode_len;
+} k6c__module;
+
+struct k6c__program {
+	k6c__module *mods;           /* mods[0] is the entry module */
+	size_t nmods;
+	void *prelude_bc;            /* NULL when no prelude chunk is needed */
+	size_t prelude_len;
+	char *options_json;
+	char **functions;            /* exported function names of the entry module */
+	size_t nfunctions;
+	char **env;                  /* __ENV pairs (copied) */
+	size_t nenv;
+	k6c__log_fn log;
+	void *log_arg;
+
+	/* Everything below is shared by VUs on several workers. */
+	pthread_mutex_t lock;
+	bool setup_done;             /* setup() ran (setup_json may be NULL: undefined) */
+	char *setup_json;
+	k6c__map *files;             /* open(): absolute path -> k6c__buf * */
+};
+
+/* An absolute, lexically normalised path: path itself if absolute, else
+ * joined to base_dir (ending in '/') or the current directory. */
+int k6c__engine_path_absolute(char **out, const char *base_dir, const char *path);
+
+/* Reads path once per test (cached in the program, thread-safe). The buffer
+ * stays valid until k6c__program_free. Return 0, K6C_EIO, K6C_ENOMEM. */
+int k6c__program_file(k6c__program *p, const char *path, const k6c__buf **out);
+
+/* ---- One VU's heap ------------------------------------------------------ */
+
+typedef struct k6c__vm {
+	/* First member: Duktape hands the heap udata back to the hooks and the
+	 * allocator, and k6c__vm_get() casts it back to the VM. */
+	struct k6c__duk_udata udata;
+	duk_context *ctx;
+	k6c__program *prog;
+	k6c__vu *vu;                 /* NULL for the options-reading VU 0 */
+	int vu_id;
+	bool in_init;                /* running the init context */
+	bool aborted;                /* a sleep or request was cut short by a hard stop */
+	int loading;                 /* module whose top level runs (open() resolves against it) */
+
+	k6c__buf group;              /* current group path, "" or "::a::b" */
+	uint64_t bytes_sent, bytes_received;   /* for data_sent/received */
+
+	uint64_t rng;                /* randomSeed() state (splitmix64) */
+
+	/* Heap pointers of objects kept reachable from the heap stash. */
+	void *mod_cache;             /* array: module objects by index */
+	void *native_cache;          /* array: native module objects */
+	void *exports;               /* the entry module's module.exports at init end */
+	void *resp_proto;            /* k6/http Response prototype (lazily) */
+	k6c__http_resp resp;         /* the last response (freed on the next request) */
+	void *drain;                 /* the prelude's __k6c_drain_jobs, or NULL */
+	bool data_ready;             /* the setup data was parsed into the stash */
+	int promise_state;           /* 0 pending, 1 fulfilled, 2 rejected */
+
+	/* Scratch space reused by every native call, so a Duktape error that
+	 * unwinds with longjmp never leaks memory. */
+	k6c__buf scratch;
+	k6c__buf scratch2;
+	k6c__tag *tags;
+	size_t tags_cap;
+	const char **ptrs;
+	size_t ptrs_cap;
+} k6c__vm;
+
+/* The VM owning ctx. */
+k6c__vm *k6c__vm_get(duk_context *ctx);
+
+/* Creates a VU heap and runs the init context. vu is NULL for the VU 0 that
+ * reads options at load. On an exception in init returns K6C_ESCRIPT with
+ * the formatted error as the message (not logged here). */
+int k6c__vm_new(k6c__vm **out, k6c__program *p, k6c__vu *vu);
+void k6c__vm_free(k6c__vm *vm);
+
+/* Logs through the VU (or the program's log when there is no VU). */
+void k6c__vm_log(k6c__vm *vm, int level, const char *fmt, ...) K6C__PRINTF(3, 4);
+
+/* Formats the error at idx as k6 does: its string, then "\n\tat fn
+ * (file:line)" per JavaScript frame. */
+void k6c__vm_format_error(duk_context *ctx, duk_idx_t idx, k6c__buf *out);
+
+/* Throws k6's "<what> in the init context is not supported" if in init. */
+void k6c__vm_check_not_init(duk_context *ctx, k6c__vm *vm, const char *what);
+/* Throws the error that unwinds an iteration interrupted by a hard stop. */
+void k6c__vm_throw_aborted(duk_context *ctx, k6c__vm *vm) __attribute__((noreturn));
+
+/* Tag list building in vm->tags. Strings are borrowed until the samples are
+ * added. k6c__vm_tag_set replaces the value of an existing key. */
+void k6c__vm_tags_reset(k6c__vm *vm, size_t *n);
+void k6c__vm_tag_set(duk_context *ctx, k6c__vm *vm, size_t *n, const char *key, const char *value);
+/* Adds the base tags of a sample: group (the current path) and scenario. */
+void k6c__vm_tags_base(duk_context *ctx, k6c__vm *vm, size_t *n);
+/* Adds an object's own properties as tags; the value strings are left on
+ * the value stack (so they stay alive) above the current top. */
+void k6c__vm_tags_from_object(duk_context *ctx, k6c__vm *vm, size_t *n, duk_idx_t obj);
+
+/* Adds samples to the VU's buffer (dropped when there is no VU). */
+void k6c__vm_emit(k6c__vm *vm, int64_t time_us, size_t ntags, const int *metrics,
+	const double *values, size_t n);
+
+/* Makes sure vm->ptrs holds at least n entries (throws on out-of-memory). */
+void k6c__vm_ptrs_reserve(duk_context *ctx, k6c__vm *vm, size_t n);
+/* k6c__buf_put that throws a Duktape error on out-of-memory. */
+void k6c__vm_put(duk_context *ctx, k6c__buf *b, const void *data, size_t n);
+
+#endif /* K6C_ENGINE_VM_H */

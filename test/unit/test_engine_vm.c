@@ -1,0 +1,760 @@
+/*
+ * test_engine_vm.c - the JavaScript runtime: loading a script graph once
+ * (imports, syntax and init errors, options, exports), and VUs run by the
+ * real scheduler against a local httpbin: k6 and k6/http semantics checked
+ * through the samples the metrics layer receives and the log lines.
+ */
+#include <check.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "http/http.h"
+#include "k6c/test.h"
+#include "metrics/metrics.h"
+#include "sched/sched.h"
+#include "server.h"
+#include "util/util.h"
+
+static ts_server httpbin;
+static bool httpbin_ok;
+
+/* ---- Collecting logs and samples ------------------------------------------- */
+
+typedef struct collect {
+	pthread_mutex_t lock;
+	k6c__buf logs;       /* "<level>|<line>\n" */
+	k6c__buf samples;    /* "<metric>|k=v|k=v|...|#<value>\n" */
+	k6c__metrics *m;
+} collect;
+
+static void on_log(int level, const char *msg, void *arg)
+{
+	collect *c = arg;
+
+	pthread_mutex_lock(&c->lock);
+	k6c__buf_printf(&c->logs, "%d|%s\n", level, msg);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void on_samples(const k6c__sample_view *s, size_t n, void *arg)
+{
+	collect *c = arg;
+
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < n; i++) {
+		k6c__metric_info info;
+
+		if (k6c__metrics_info(c->m, s[i].metric, &info) != 0)
+			info.name = "?";
+		k6c__buf_printf(&c->samples, "%s|", info.name);
+		for (size_t j = 0; j < s[i].ntags; j++)
+			k6c__buf_printf(&c->samples, "%s=%s|", s[i].tags[j].key, s[i].tags[j].value);
+		k6c__buf_printf(&c->samples, "#%.17g\n", s[i].value);
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Samples of metric carrying every "k=v" of filters (NULL-terminated);
+ * *sum gets the sum of their values. */
+static int count_samples(collect *c, const char *metric, const char *const *filters, double *sum)
+{
+	const char *p = c->samples.ptr;
+	int count = 0;
+	size_t mlen = strlen(metric);
+
+	if (sum != NULL)
+		*sum = 0;
+	while (p != NULL && *p != '\0') {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
+		char *line = strndup(p, len);
+		bool match = strncmp(line, metric, mlen) == 0 && line[mlen] == '|';
+
+		for (size_t i = 0; match && filters != NULL && filters[i] != NULL; i++) {
+			char pat[512];
+
+			snprintf(pat, sizeof(pat), "|%s|", filters[i]);
+			if (strstr(line, pat) == NULL)
+				match = false;
+		}
+		if (match) {
+			count++;
+			if (sum != NULL)
+				*sum += strtod(strrchr(line, '#') + 1, NULL);
+		}
+		free(line);
+		p = eol != NULL ? eol + 1 : NULL;
+	}
+	return count;
+}
+
+static bool log_has(collect *c, const char *needle)
+{
+	return c->logs.ptr != NULL && strstr(c->logs.ptr, needle) != NULL;
+}
+
+static const char *logs_of(collect *c)
+{
+	return c->logs.ptr != NULL ? c->logs.ptr : "";
+}
+
+/* ---- Loading and running --------------------------------------------------- */
+
+static char fixture[1024];
+
+static const char *fixture_path(const char *name)
+{
+	snprintf(fixture, sizeof(fixture), "%s/unit/js/%s", ts_srcdir(), name);
+	return fixture;
+}
+
+static int load(k6c__program **out, const char *name, const char *src, collect *c)
+{
+	const char *env[4] = { "BASE", httpbin.base_url, "CLOSED", "" };
+	char closed[64];
+	k6c__engine_config cfg;
+
+	snprintf(closed, sizeof(closed), "http://127.0.0.1:%d/", ts_closed_port());
+	env[3] = closed;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.cache_dir = getenv("K6C_CACHE_DIR");
+	cfg.env = env;
+	cfg.nenv = 2;
+	cfg.log = on_log;
+	cfg.log_arg = c;
+	return k6c__program_new(out, name, src, src != NULL ? strlen(src) : 0, &cfg);
+}
+
+static void collect_init(collect *c)
+{
+	memset(c, 0, sizeof(*c));
+	pthread_mutex_init(&c->lock, NULL);
+}
+
+static void collect_free(collect *c)
+{
+	k6c__buf_free(&c->logs);
+	k6c__buf_free(&c->samples);
+	pthread_mutex_destroy(&c->lock);
+}
+
+/* Runs prog with one scenario; samples and logs land in c. */
+static k6c__sched_result run(k6c__program *prog, const k6c__scenario *sc, collect *c)
+{
+	k6c__metrics_config mcfg;
+	k6c__sched_config scfg;
+	k6c__sched *s = NULL;
+	k6c__sched_result res;
+
+	memset(&mcfg, 0, sizeof(mcfg));
+	mcfg.on_samples = on_samples;
+	mcfg.on_samples_arg = c;
+	ck_assert_int_eq(k6c__metrics_new(&c->m, &mcfg), 0);
+	ck_assert_int_eq(k6c__metrics_start(c->m), 0);
+
+	memset(&scfg, 0, sizeof(scfg));
+	scfg.workers = 2;
+	scfg.ops = &k6c__engine_vu_ops;
+	scfg.ops_ctx = prog;
+	scfg.metrics = c->m;
+	scfg.log = on_log;
+	scfg.log_arg = c;
+	scfg.scenarios = sc;
+	scfg.nscenarios = 1;
+	ck_assert_int_eq(k6c__sched_new(&s, &scfg), 0);
+	memset(&res, 0, sizeof(res));
+	ck_assert_int_eq(k6c__sched_run(s, &res), 0);
+	k6c__sched_free(s);
+	k6c__metrics_stop(c->m);
+	k6c__metrics_free(c->m);
+	c->m = NULL;
+	return res;
+}
+
+static k6c__scenario per_vu(unsigned vus, uint64_t iters)
+{
+	k6c__scenario sc;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.name = "default";
+	sc.executor = K6C__EXEC_PER_VU_ITERATIONS;
+	sc.vus = vus;
+	sc.iterations = iters;
+	sc.graceful_stop_ms = -1;
+	return sc;
+}
+
+/* Loads src (named name, in the fixtures directory) and runs it. */
+static k6c__sched_result run_src(const char *name, const char *src, k6c__scenario sc, collect *c)
+{
+	k6c__program *prog = NULL;
+	k6c__sched_result res;
+	int rc;
+
+	rc = load(&prog, fixture_path(name), src, c);
+	ck_assert_msg(rc == 0, "load: %s", k6c_error_last() ? k6c_error_last()->message : "?");
+	res = run(prog, &sc, c);
+	k6c__program_free(prog);
+	return res;
+}
+
+/* ---- Loading ------------------------------------------------------------------- */
+
+START_TEST(test_engine_vm_load__imports_options_open)
+{
+	k6c__program *prog = NULL;
+	collect c;
+	const char *json;
+
+	collect_init(&c);
+	ck_assert_int_eq(load(&prog, fixture_path("vm_main.js"), NULL, &c), 0);
+	json = k6c__program_options_json(prog);
+	ck_assert_ptr_nonnull(strstr(json, "\"vus\":2"));
+	ck_assert_ptr_nonnull(strstr(json, "\"greeting\":\"hello k6c!\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"limit\":20"));
+	ck_assert_ptr_nonnull(strstr(json, "\"text\":\"line one\\nline two\\n\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"nbytes\":18"));
+	ck_assert_ptr_nonnull(strstr(json, "\"ns\":\"function\""));
+	ck_assert(k6c__program_has_function(prog, "default"));
+	ck_assert(k6c__program_has_function(prog, "setup"));
+	ck_assert(k6c__program_has_function(prog, "teardown"));
+	ck_assert(!k6c__program_has_function(prog, "options"));
+	ck_assert(!k6c__program_has_function(prog, "handleSummary"));
+	k6c__program_free(prog);
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_load__no_options)
+{
+	k6c__program *prog = NULL;
+	collect c;
+
+	collect_init(&c);
+	ck_assert_int_eq(load(&prog, fixture_path("inline.js"), "export default function () {}\n", &c), 0);
+	ck_assert_str_eq(k6c__program_options_json(prog), "{}");
+	k6c__program_free(prog);
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_load__syntax_error)
+{
+	k6c__program *prog = NULL;
+	collect c;
+	const k6c_error *e;
+	char want[1100];
+
+	collect_init(&c);
+	ck_assert_int_eq(load(&prog, fixture_path("bad.js"),
+		"export default function () {\n  let x = ;\n}\n", &c), K6C_ESCRIPT);
+	ck_assert_ptr_null(prog);
+	e = k6c_error_last();
+	snprintf(want, sizeof(want), "%s:2:", fixture_path("bad.js"));
+	ck_assert_msg(strncmp(e->message, want, strlen(want)) == 0, "message: %s", e->message);
+	ck_assert_ptr_nonnull(strstr(e->message, "SyntaxError"));
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_load__init_exception)
+{
+	k6c__program *prog = NULL;
+	collect c;
+	const k6c_error *e;
+	char want[1100];
+
+	collect_init(&c);
+	ck_assert_int_eq(load(&prog, fixture_path("throws.js"),
+		"const a = 1;\nfunction f() {\n  throw new Error('boom in init');\n}\nf();\n"
+		"export default function () {}\n", &c), K6C_ESCRIPT);
+	e = k6c_error_last();
+	ck_assert_ptr_nonnull(strstr(e->message, "Error: boom in init"));
+	snprintf(want, sizeof(want), "at f (%s:3)", fixture_path("throws.js"));
+	ck_assert_msg(strstr(e->message, want) != NULL, "message: %s", e->message);
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_load__unknown_module)
+{
+	k6c__program *prog = NULL;
+	collect c;
+
+	collect_init(&c);
+	ck_assert_int_eq(load(&prog, fixture_path("unknown.js"),
+		"import nope from 'k6/nope';\nexport default function () {}\n", &c), K6C_ESCRIPT);
+	ck_assert_ptr_nonnull(strstr(k6c_error_last()->message, "unknown module: k6/nope"));
+	ck_assert_int_eq(load(&prog, fixture_path("missing.js"),
+		"import x from './no_such_file.js';\nexport default function () {}\n", &c), K6C_ESCRIPT);
+	ck_assert_ptr_nonnull(strstr(k6c_error_last()->message, "no_such_file.js"));
+	ck_assert_int_eq(load(&prog, fixture_path("no_such_entry.js"), NULL, &c), K6C_EIO);
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_load__init_context_rules)
+{
+	static const char *const srcs[] = {
+		"import { check } from 'k6';\ncheck(1, { a: true });\nexport default function () {}\n",
+		"import { group } from 'k6';\ngroup('x', () => {});\nexport default function () {}\n",
+		"import http from 'k6/http';\nhttp.get('http://127.0.0.1:1/');\nexport default function () {}\n",
+	};
+	static const char *const want[] = {
+		"Using check() in the init context is not supported",
+		"Using group() in the init context is not supported",
+		"Making http requests in the init context is not supported",
+	};
+	collect c;
+
+	collect_init(&c);
+	for (size_t i = 0; i < 3; i++) {
+		k6c__program *prog = NULL;
+
+		ck_assert_int_eq(load(&prog, fixture_path("init.js"), srcs[i], &c), K6C_ESCRIPT);
+		ck_assert_msg(strstr(k6c_error_last()->message, want[i]) != NULL, "%s",
+			k6c_error_last()->message);
+	}
+	collect_free(&c);
+}
+END_TEST
+
+/* ---- Running VUs ---------------------------------------------------------------- */
+
+START_TEST(test_engine_vm_run__setup_data_group_check)
+{
+	k6c__program *prog = NULL;
+	k6c__scenario sc = per_vu(2, 3);
+	k6c__sched_result res;
+	collect c;
+
+	collect_init(&c);
+	ck_assert_int_eq(load(&prog, fixture_path("vm_main.js"), NULL, &c), 0);
+	res = run(prog, &sc, &c);
+	k6c__program_free(prog);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(res.iterations_complete, 6);
+	ck_assert_int_eq(count_samples(&c, "checks",
+		(const char *const[]){ "check=token passed", "group=::g", "scenario=default", NULL }, NULL), 6);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "check=token passed", NULL },
+		NULL), 6);
+	{
+		double sum;
+
+		count_samples(&c, "checks", NULL, &sum);
+		ck_assert_msg(sum == 6, "passes %g\n%s", sum, logs_of(&c));
+	}
+	ck_assert_int_eq(count_samples(&c, "group_duration",
+		(const char *const[]){ "group=::g", "scenario=default", NULL }, NULL), 6);
+	ck_assert_int_ge(count_samples(&c, "data_received", NULL, NULL), 6);
+	ck_assert_msg(log_has(&c, "teardown token abc"), "%s", logs_of(&c));
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_run__exception_counts_and_logs)
+{
+	collect c;
+	k6c__sched_result res;
+	char want[1100];
+
+	collect_init(&c);
+	res = run_src("iter_throw.js",
+		"export default function () {\n"
+		"  if (__ITER % 2 === 1) {\n"
+		"    throw new Error('boom ' + __VU);\n"
+		"  }\n"
+		"}\n", per_vu(1, 4), &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(res.iterations_complete, 4);
+	ck_assert_msg(log_has(&c, "3|Error: boom 1"), "%s", logs_of(&c));
+	snprintf(want, sizeof(want), "\tat default (%s:3)", fixture_path("iter_throw.js"));
+	ck_assert_msg(log_has(&c, want), "want %s in\n%s", want, logs_of(&c));
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_run__http_get_post_json)
+{
+	collect c;
+	k6c__sched_result res;
+	double sum;
+
+	ck_assert_msg(httpbin_ok, "httpbin did not start");
+	collect_init(&c);
+	res = run_src("http_basic.js",
+		"import http from 'k6/http';\n"
+		"import { check } from 'k6';\n"
+		"export default function () {\n"
+		"  const B = __ENV.BASE;\n"
+		"  let r = http.get(B + '/get?x=1', { headers: { 'X-Test': 'yes' }, tags: { mytag: 'v1' } });\n"
+		"  check(r, {\n"
+		"    'get 200': (r) => r.status === 200,\n"
+		"    'get json': (r) => r.json('args.x') === '1' && r.json().headers['X-Test'] === 'yes',\n"
+		"    'get header': (r) => r.headers['Content-Type'] === 'application/json',\n"
+		"    'get fields': (r) => r.proto === 'HTTP/1.1' && r.url === B + '/get?x=1' && r.error === '' &&\n"
+		"      r.error_code === 0 && r.timings.duration >= 0 && r.remote_ip === '127.0.0.1' &&\n"
+		"      r.request.method === 'GET' && r.status_text.indexOf('200') === 0,\n"
+		"  });\n"
+		"  r = http.post(B + '/post', { a: 'x y', list: [1, 2], empty: null });\n"
+		"  check(r, {\n"
+		"    'form': (r) => r.json('form.a') === 'x y' && r.json('form.list.1') === '2' &&\n"
+		"      r.json('form.list.#') === 2 && r.json('form.empty') === '' &&\n"
+		"      r.json('headers.Content-Type') === 'application/x-www-form-urlencoded',\n"
+		"  });\n"
+		"  r = http.post(B + '/post', JSON.stringify({ k: [1, { z: true }] }),\n"
+		"    { headers: { 'Content-Type': 'application/json' }, tags: { name: 'posty' } });\n"
+		"  check(r, { 'json body': (r) => r.json('json.k.1.z') === true && r.json('nope.x') === undefined });\n"
+		"  r = http.request('PUT', B + '/put', 'raw');\n"
+		"  check(r, { 'put': (r) => r.json('data') === 'raw' });\n"
+		"  r = http.del(B + '/delete');\n"
+		"  check(r, { 'del': (r) => r.status === 200 });\n"
+		"  r = http.get(B + '/status/404');\n"
+		"  check(r, { '404': (r) => r.status === 404 });\n"
+		"  r = http.get(B + '/redirect/2');\n"
+		"  check(r, { 'redirected': (r) => r.status === 200 && r.url === B + '/get' });\n"
+		"  r = http.get(B + '/bytes/16', { responseType: 'binary' });\n"
+		"  check(r, { 'binary': (r) => r.body.byteLength === 16 });\n"
+		"  let threw = false;\n"
+		"  try { r.json(); } catch (e) { threw = true; }\n"
+		"  check(threw, { 'bad json throws': (t) => t });\n"
+		"}\n", per_vu(1, 2), &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(res.iterations_complete, 2);
+	ck_assert_int_eq(count_samples(&c, "checks", NULL, &sum), 2 * 12);
+	ck_assert_msg(sum == 2 * 12, "passes %g\n%s\n%s", sum, logs_of(&c), c.samples.ptr);
+
+	/* 8 requests + 2 redirect hops per iteration. */
+	ck_assert_int_eq(count_samples(&c, "http_reqs", NULL, NULL), 2 * 10);
+	ck_assert_int_eq(count_samples(&c, "http_reqs", (const char *const[]){ "method=GET",
+		"status=200", "mytag=v1", "group=", "scenario=default", "proto=HTTP/1.1",
+		"expected_response=true", NULL }, NULL), 2);
+	{
+		char url[256];
+
+		snprintf(url, sizeof(url), "name=%s/get?x=1", httpbin.base_url);
+		ck_assert_int_eq(count_samples(&c, "http_req_duration", (const char *const[]){ url, NULL },
+			NULL), 2);
+	}
+	ck_assert_int_eq(count_samples(&c, "http_reqs", (const char *const[]){ "name=posty",
+		"method=POST", NULL }, NULL), 2);
+	ck_assert_int_eq(count_samples(&c, "http_reqs", (const char *const[]){ "status=302", NULL },
+		NULL), 4);
+	count_samples(&c, "http_req_failed", NULL, &sum);
+	ck_assert_msg(sum == 2, "failed %g", sum);   /* the 404s */
+	ck_assert_int_eq(count_samples(&c, "http_req_failed", (const char *const[]){ "status=404",
+		"expected_response=false", NULL }, NULL), 2);
+	count_samples(&c, "data_sent", NULL, &sum);
+	ck_assert(sum > 0);
+	count_samples(&c, "data_received", NULL, &sum);
+	ck_assert(sum > 0);
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_run__http_errors)
+{
+	collect c;
+	k6c__sched_result res;
+	double sum;
+
+	ck_assert_msg(httpbin_ok, "httpbin did not start");
+	collect_init(&c);
+	res = run_src("http_errors.js",
+		"import http from 'k6/http';\n"
+		"import { check } from 'k6';\n"
+		"export default function () {\n"
+		"  let r = http.get(__ENV.CLOSED);\n"
+		"  check(r, { refused: (r) => r.status === 0 && r.error_code === 1212 && r.error !== '' });\n"
+		"  r = http.get(__ENV.BASE + '/delay/5', { timeout: '300ms' });\n"
+		"  check(r, { timeout: (r) => r.status === 0 && r.error_code === 1050 });\n"
+		"  let threw = false;\n"
+		"  try { http.get(__ENV.CLOSED, { throw: true }); } catch (e) { threw = true; }\n"
+		"  check(threw, { thrown: (t) => t });\n"
+		"}\n", per_vu(1, 1), &c);
+	ck_assert_int_eq(res.status, 0);
+	count_samples(&c, "checks", NULL, &sum);
+	ck_assert_msg(sum == 3, "passes %g\n%s", sum, logs_of(&c));
+	ck_assert_int_eq(count_samples(&c, "http_req_failed", (const char *const[]){ "status=0",
+		"error_code=1212", "expected_response=false", NULL }, &sum), 2);
+	ck_assert(sum == 2);
+	ck_assert_int_eq(count_samples(&c, "http_reqs", (const char *const[]){ "error_code=1050", NULL },
+		NULL), 1);
+	ck_assert_msg(log_has(&c, "Request Failed"), "%s", logs_of(&c));
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_run__busy_loop_interrupted)
+{
+	collect c;
+	k6c__sched_result res;
+	k6c__scenario sc;
+	uint64_t t0 = k6c__now_ns();
+
+	memset(&sc, 0, sizeof(sc));
+	sc.name = "default";
+	sc.executor = K6C__EXEC_CONSTANT_VUS;
+	sc.vus = 2;
+	sc.duration_ms = 300;
+	sc.graceful_stop_ms = 0;
+	collect_init(&c);
+	res = run_src("busy.js", "export default function () {\n  while (true) {}\n}\n", sc, &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(res.iterations_complete, 0);
+	ck_assert_int_ge(res.iterations_interrupted, 2);
+	ck_assert_msg(log_has(&c, "interrupted: test is stopping"), "%s", logs_of(&c));
+	ck_assert_msg(k6c__now_ns() - t0 < 30ull * 1000000000ull, "took too long");
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_run__sleep_interrupted)
+{
+	collect c;
+	k6c__sched_result res;
+	k6c__scenario sc;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.name = "default";
+	sc.executor = K6C__EXEC_CONSTANT_VUS;
+	sc.vus = 1;
+	sc.duration_ms = 200;
+	sc.graceful_stop_ms = 0;
+	collect_init(&c);
+	res = run_src("sleepy.js",
+		"import { sleep, group } from 'k6';\n"
+		"export default function () {\n"
+		"  group('a', () => { try { sleep(30); } catch (e) { } sleep(30); });\n"
+		"}\n", sc, &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(res.iterations_complete, 0);
+	ck_assert_int_eq(res.iterations_interrupted, 1);
+	ck_assert_int_eq(count_samples(&c, "group_duration", NULL, NULL), 0);
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_run__random_seed)
+{
+	collect c;
+	const char *l, *a, *b;
+
+	collect_init(&c);
+	run_src("seed.js",
+		"import { randomSeed } from 'k6';\n"
+		"export default function () {\n"
+		"  randomSeed(42);\n"
+		"  const a = [Math.random(), Math.random()];\n"
+		"  randomSeed(43);\n"
+		"  console.log('seeded', a.join(','), 'other', Math.random());\n"
+		"}\n", per_vu(2, 1), &c);
+	l = logs_of(&c);
+	a = strstr(l, "seeded ");
+	ck_assert_ptr_nonnull(a);
+	b = strstr(a + 1, "seeded ");
+	ck_assert_ptr_nonnull(b);
+	ck_assert_msg(strncmp(a, b, strcspn(a, "\n")) == 0, "%s", l);
+	ck_assert_msg(strncmp(a + 7, strstr(a, "other ") + 6, 6) != 0, "%s", l);
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_run__console_and_globals)
+{
+	collect c;
+
+	collect_init(&c);
+	run_src("console.js",
+		"export default function () {\n"
+		"  console.log('obj', { a: 1, b: [true, null] }, 2, undefined);\n"
+		"  console.warn('vu', __VU, 'iter', __ITER, 'env', __ENV.BASE === undefined ? 'no' : 'yes');\n"
+		"  console.error(new Error('err obj'));\n"
+		"  const cyc = {}; cyc.self = cyc;\n"
+		"  console.debug(cyc);\n"
+		"}\n", per_vu(1, 2), &c);
+	ck_assert_msg(log_has(&c, "1|obj {\"a\":1,\"b\":[true,null]} 2 undefined"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "2|vu 1 iter 0 env yes"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "2|vu 1 iter 1 env yes"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "3|Error: err obj"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "0|[object Object]"), "%s", logs_of(&c));
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_run__check_throwing_and_tags)
+{
+	collect c;
+	k6c__sched_result res;
+
+	collect_init(&c);
+	res = run_src("check_throw.js",
+		"import { check, group, fail } from 'k6';\n"
+		"export default function () {\n"
+		"  const v = group('outer', () => group('inner', () => check(1, { one: (x) => x === 1, two: false },\n"
+		"    { extra: 'e' }) ? 'yes' : 'no'));\n"
+		"  console.log('group returned', v);\n"
+		"  try {\n"
+		"    check(0, { 'throws': () => { throw new Error('in check'); }, 'never': true });\n"
+		"  } catch (e) { console.log('caught', e.message); }\n"
+		"  try { fail('failed on purpose'); } catch (e) { console.log('fail:', e.message); }\n"
+		"}\n", per_vu(1, 1), &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "check=one",
+		"group=::outer::inner", "extra=e", NULL }, NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "check=two", NULL }, NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "check=throws", "group=", NULL },
+		NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "check=never", NULL }, NULL), 0);
+	ck_assert_int_eq(count_samples(&c, "group_duration", (const char *const[]){ "group=::outer::inner",
+		NULL }, NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "group_duration", (const char *const[]){ "group=::outer", NULL },
+		NULL), 1);
+	ck_assert_msg(log_has(&c, "group returned no"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "caught in check"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "fail: failed on purpose"), "%s", logs_of(&c));
+	collect_free(&c);
+}
+END_TEST
+
+START_TEST(test_engine_vm_run__async_default)
+{
+	collect c;
+	k6c__sched_result res;
+	double sum;
+
+	collect_init(&c);
+	res = run_src("async.js",
+		"import { check } from 'k6';\n"
+		"export default async function () {\n"
+		"  const v = await Promise.resolve(41);\n"
+		"  check(v, { 'awaited': (x) => x === 41 });\n"
+		"  if (__ITER === 1) {\n"
+		"    await Promise.reject(new Error('rejected'));\n"
+		"  }\n"
+		"}\n", per_vu(1, 2), &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(res.iterations_complete, 2);
+	count_samples(&c, "checks", NULL, &sum);
+	ck_assert_msg(sum == 2, "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "3|Error: rejected"), "%s", logs_of(&c));
+	collect_free(&c);
+}
+END_TEST
+
+/* ---- Memory ------------------------------------------------------------------ */
+
+static long rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = -1;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/* Not a timing or size assertion beyond a generous bound: prints the figure
+ * for the report and fails only if a VU costs over 1 MiB. */
+START_TEST(test_engine_vm_memory__per_vu)
+{
+	static const char src[] =
+		"import http from 'k6/http';\n"
+		"import { check, group, sleep } from 'k6';\n"
+		"export const options = { vus: 200, duration: '1s' };\n"
+		"export default function () {\n"
+		"  group('g', () => {\n"
+		"    const r = http.get('http://127.0.0.1/');\n"
+		"    check(r, { ok: (r) => r.status === 200, body: (r) => r.body.length > 0 });\n"
+		"  });\n"
+		"  for (const x of [1, 2, 3]) { const y = `v${x}`; }\n"
+		"  sleep(1);\n"
+		"}\n";
+	enum { N = 200 };
+	k6c__program *prog = NULL;
+	collect c;
+	void *states[N];
+	long before, after;
+	size_t live;
+
+	collect_init(&c);
+	ck_assert_int_eq(load(&prog, fixture_path("mem.js"), src, &c), 0);
+	/* Give the transpiler's freed memory back first, or the VUs would
+	 * reuse it without growing the resident size. */
+	malloc_trim(0);
+	before = rss_kib();
+	live = mallinfo2().uordblks;
+	for (int i = 0; i < N; i++)
+		ck_assert_int_eq(k6c__engine_vu_ops.init(prog, NULL, &states[i]), 0);
+	after = rss_kib();
+	live = mallinfo2().uordblks - live;
+	printf("engine_vm: %d VUs: %.1f KiB RSS, %.1f KiB allocated per VU after init\n", N,
+		(double)(after - before) / N, (double)live / 1024.0 / N);
+	ck_assert_int_lt((long)(live / 1024 / N), 1024);
+	for (int i = 0; i < N; i++)
+		k6c__engine_vu_ops.free(states[i]);
+	k6c__program_free(prog);
+	collect_free(&c);
+}
+END_TEST
+
+static Suite *engine_vm_suite(void)
+{
+	Suite *s = suite_create("engine_vm");
+	TCase *load_tc = tcase_create("load");
+	TCase *run_tc = tcase_create("run");
+	TCase *mem_tc = tcase_create("memory");
+
+	tcase_set_timeout(load_tc, 120);
+	tcase_add_test(load_tc, test_engine_vm_load__imports_options_open);
+	tcase_add_test(load_tc, test_engine_vm_load__no_options);
+	tcase_add_test(load_tc, test_engine_vm_load__syntax_error);
+	tcase_add_test(load_tc, test_engine_vm_load__init_exception);
+	tcase_add_test(load_tc, test_engine_vm_load__unknown_module);
+	tcase_add_test(load_tc, test_engine_vm_load__init_context_rules);
+	suite_add_tcase(s, load_tc);
+
+	tcase_set_timeout(run_tc, 120);
+	tcase_add_test(run_tc, test_engine_vm_run__setup_data_group_check);
+	tcase_add_test(run_tc, test_engine_vm_run__exception_counts_and_logs);
+	tcase_add_test(run_tc, test_engine_vm_run__http_get_post_json);
+	tcase_add_test(run_tc, test_engine_vm_run__http_errors);
+	tcase_add_test(run_tc, test_engine_vm_run__busy_loop_interrupted);
+	tcase_add_test(run_tc, test_engine_vm_run__sleep_interrupted);
+	tcase_add_test(run_tc, test_engine_vm_run__random_seed);
+	tcase_add_test(run_tc, test_engine_vm_run__console_and_globals);
+	tcase_add_test(run_tc, test_engine_vm_run__check_throwing_and_tags);
+	tcase_add_test(run_tc, test_engine_vm_run__async_default);
+	suite_add_tcase(s, run_tc);
+
+	tcase_set_timeout(mem_tc, 120);
+	tcase_add_test(mem_tc, test_engine_vm_memory__per_vu);
+	suite_add_tcase(s, mem_tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	k6c__http_global_init();
+	httpbin_ok = ts_httpbin_start(&httpbin) == 0;
+	sr = srunner_create(engine_vm_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (httpbin_ok)
+		ts_server_stop(&httpbin);
+	k6c__http_global_cleanup();
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
