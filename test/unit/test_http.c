@@ -714,7 +714,7 @@ END_TEST
 
 /* ---- TLS and HTTP/2 (nginx in front of httpbin) ---------------------- */
 
-static void do_tls(rec *x, const char *method, const char *base, const char *path,
+static void do_url(rec *x, const char *method, const char *base, const char *path,
 	const char *body)
 {
 	char url[512];
@@ -733,7 +733,7 @@ START_TEST(test_http_tls__http2_trusted)
 	rec x = { 0 }, y = { 0 }, z = { 0 };
 
 	use_client(&o);
-	do_tls(&x, "GET", tls.base_url, "/get", NULL);
+	do_url(&x, "GET", tls.base_url, "/get", NULL);
 	ck_assert_msg(x.resp.status == 200, "%d %s", x.resp.error_code, x.resp.error);
 	ck_assert_str_eq(x.resp.proto, "HTTP/2.0");
 	ck_assert_str_eq(x.resp.status_text, "200 OK");
@@ -746,7 +746,7 @@ START_TEST(test_http_tls__http2_trusted)
 	assert_timings_sane(&x.resp);
 
 	/* Reused: no connect, no handshake. A body over HTTP/2. */
-	do_tls(&y, "POST", tls.base_url, "/post", "h2-body");
+	do_url(&y, "POST", tls.base_url, "/post", "h2-body");
 	ck_assert_int_eq(y.resp.status, 200);
 	ck_assert_str_eq(y.resp.proto, "HTTP/2.0");
 	ck_assert(body_has(&y.resp, "\"data\":\"h2-body\""));
@@ -754,7 +754,7 @@ START_TEST(test_http_tls__http2_trusted)
 	ck_assert(y.resp.timings.tls_handshaking == 0);
 	assert_timings_sane(&y.resp);
 
-	do_tls(&z, "GET", tls.base_url, "/redirect/2", NULL);
+	do_url(&z, "GET", tls.base_url, "/redirect/2", NULL);
 	ck_assert_int_eq(z.hops, 2);
 	ck_assert_int_eq(z.hop_status[0], 302);
 	ck_assert_int_eq(z.resp.status, 200);
@@ -769,7 +769,7 @@ START_TEST(test_http_tls__unknown_authority)
 {
 	rec x = { 0 };
 
-	do_tls(&x, "GET", tls.base_url, "/get", NULL);
+	do_url(&x, "GET", tls.base_url, "/get", NULL);
 	ck_assert_int_eq(x.resp.status, 0);
 	ck_assert_int_eq(x.resp.error_code, 1310);
 	ck_assert_str_eq(x.resp.error, "x509: unknown authority");
@@ -788,7 +788,7 @@ START_TEST(test_http_tls__hostname_mismatch)
 	/* The certificate names 127.0.0.1 only; "localhost" is loopback too. */
 	snprintf(base, sizeof(base), "https://localhost:%d", tls.port);
 	use_client(&o);
-	do_tls(&x, "GET", base, "/get", NULL);
+	do_url(&x, "GET", base, "/get", NULL);
 	ck_assert_int_eq(x.resp.status, 0);
 	ck_assert_int_eq(x.resp.error_code, 1311);
 	ck_assert_str_eq(x.resp.error, "x509: certificate doesn't match hostname");
@@ -802,57 +802,126 @@ START_TEST(test_http_tls__insecure_skip_verify)
 	rec x = { 0 };
 
 	use_client(&o);
-	do_tls(&x, "GET", tls.base_url, "/get", NULL);
+	do_url(&x, "GET", tls.base_url, "/get", NULL);
 	ck_assert_int_eq(x.resp.status, 200);
 	ck_assert_str_eq(x.resp.proto, "HTTP/2.0");
 	k6c__http_resp_free(&x.resp);
 }
 END_TEST
 
-/* A server that answers anything with a plain-text HTTP error at once and
- * keeps the connection open (so the client sees the bytes, not a reset). */
-static void on_plain_accept(k6c__loop *l, int fd, unsigned events, void *arg)
+/* A misbehaving server on the test's own loop: it answers a TLS client in
+ * plain text at once (keeping the connection open, so the client sees the
+ * bytes, not a reset), or reads the request and then resets the connection
+ * or closes it without a word. */
+enum { BAD_PLAIN_REPLY, BAD_RESET, BAD_CLOSE };
+
+typedef struct bad_server {
+	int lfd, peer, mode;
+	char base[64];
+} bad_server;
+
+static void on_bad_peer(k6c__loop *l, int fd, unsigned events, void *arg)
+{
+	bad_server *b = arg;
+	char buf[4096];
+
+	(void)events;
+	if (recv(fd, buf, sizeof(buf), 0) > 0 && b->mode == BAD_PLAIN_REPLY)
+		return;
+	k6c__loop_watch(l, fd, 0, NULL, NULL);
+	if (b->mode == BAD_RESET) {
+		struct linger lg = { 1, 0 };
+
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
+	close(fd);
+	b->peer = -1;
+}
+
+static void on_bad_accept(k6c__loop *l, int fd, unsigned events, void *arg)
 {
 	static const char reply[] = "HTTP/1.1 400 Bad Request\r\n\r\n";
-	int *peer = arg;
+	bad_server *b = arg;
 	int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 
-	(void)l;
 	(void)events;
 	if (c < 0)
 		return;
-	ck_assert_int_eq(send(c, reply, sizeof(reply) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(reply) - 1);
-	if (*peer >= 0)
-		close(*peer);
-	*peer = c;
+	if (b->peer >= 0) {
+		k6c__loop_watch(l, b->peer, 0, NULL, NULL);
+		close(b->peer);
+	}
+	b->peer = c;
+	if (b->mode == BAD_PLAIN_REPLY)
+		ck_assert_int_eq(send(c, reply, sizeof(reply) - 1, MSG_NOSIGNAL),
+			(ssize_t)sizeof(reply) - 1);
+	ck_assert_int_eq(k6c__loop_watch(l, c, K6C__IO_READ, on_bad_peer, b), 0);
+}
+
+static void bad_server_start(bad_server *b, int mode, const char *scheme)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+
+	b->mode = mode;
+	b->peer = -1;
+	b->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(b->lfd, 0);
+	ck_assert_int_eq(bind(b->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(b->lfd, 8), 0);
+	ck_assert_int_eq(getsockname(b->lfd, (struct sockaddr *)&sa, &len), 0);
+	ck_assert_int_eq(k6c__loop_watch(loop, b->lfd, K6C__IO_READ, on_bad_accept, b), 0);
+	snprintf(b->base, sizeof(b->base), "%s://127.0.0.1:%d", scheme, ntohs(sa.sin_port));
+}
+
+static void bad_server_stop(bad_server *b)
+{
+	k6c__loop_watch(loop, b->lfd, 0, NULL, NULL);
+	close(b->lfd);
+	if (b->peer >= 0) {
+		k6c__loop_watch(loop, b->peer, 0, NULL, NULL);
+		close(b->peer);
+	}
 }
 
 START_TEST(test_http_tls__plain_server)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sa);
-	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), peer = -1;
+	bad_server b;
 	rec x = { 0 };
-	char base[64];
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_ge(lfd, 0);
-	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	ck_assert_int_eq(listen(lfd, 8), 0);
-	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
-	ck_assert_int_eq(k6c__loop_watch(loop, lfd, K6C__IO_READ, on_plain_accept, &peer), 0);
 
 	/* TLS spoken to a server that does not speak it. */
-	snprintf(base, sizeof(base), "https://127.0.0.1:%d", ntohs(sa.sin_port));
-	do_tls(&x, "GET", base, "/get", NULL);
+	bad_server_start(&b, BAD_PLAIN_REPLY, "https");
+	do_url(&x, "GET", b.base, "/get", NULL);
 	ck_assert_int_eq(x.resp.status, 0);
 	ck_assert_msg(x.resp.error_code == 1301, "%d %s", x.resp.error_code, x.resp.error);
 	ck_assert_str_eq(x.resp.error, "tls: first record does not look like a TLS handshake");
 	k6c__http_resp_free(&x.resp);
-	k6c__loop_watch(loop, lfd, 0, NULL, NULL);
-	close(lfd);
-	if (peer >= 0)
-		close(peer);
+	bad_server_stop(&b);
+}
+END_TEST
+
+START_TEST(test_http_error__reset_and_eof)
+{
+	bad_server b;
+	rec x = { 0 }, y = { 0 };
+
+	bad_server_start(&b, BAD_RESET, "http");
+	do_url(&x, "GET", b.base, "/get", NULL);
+	ck_assert_int_eq(x.resp.status, 0);
+	ck_assert_msg(x.resp.error_code == 1220, "%d %s", x.resp.error_code, x.resp.error);
+	ck_assert_str_eq(x.resp.error, "read: connection reset by peer");
+	assert_timings_sane(&x.resp);
+	k6c__http_resp_free(&x.resp);
+	bad_server_stop(&b);
+
+	bad_server_start(&b, BAD_CLOSE, "http");
+	do_url(&y, "GET", b.base, "/get", NULL);
+	ck_assert_int_eq(y.resp.status, 0);
+	ck_assert_int_eq(y.resp.error_code, 1000);
+	ck_assert_str_eq(y.resp.error, "EOF");
+	k6c__http_resp_free(&y.resp);
+	bad_server_stop(&b);
 }
 END_TEST
 
@@ -880,6 +949,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_http_error__refused);
 	tcase_add_test(tc, test_http_error__bad_urls);
 	tcase_add_test(tc, test_http_error__start_busy_and_invalid);
+	tcase_add_test(tc, test_http_error__reset_and_eof);
 	tcase_add_test(tc, test_http_concurrency__hundred_on_one_loop);
 	tcase_add_test(tc, test_http_reuse__second_request_no_connect);
 	tcase_add_test(tc, test_http_reentry__chain_from_final_callback);
