@@ -75,6 +75,12 @@ typedef struct k6c__metrics_config {
 	void (*on_samples)(const k6c__sample_view *samples, size_t n, void *arg);
 	void *on_samples_arg;
 	unsigned flush_interval_ms;   /* 0 means 50 */
+	/* Called on the aggregation thread after every aggregation round (each
+	 * flush interval, the last one included), with no lock held, so it may
+	 * read aggregates with k6c__metrics_stat. May be NULL. (Thresholds hook
+	 * in here; their final evaluation happens after k6c__metrics_stop.) */
+	void (*on_tick)(k6c__metrics *m, void *arg);
+	void *on_tick_arg;
 } k6c__metrics_config;
 
 int k6c__metrics_new(k6c__metrics **out, const k6c__metrics_config *cfg);
@@ -85,15 +91,67 @@ void k6c__metrics_free(k6c__metrics *m);   /* stops the thread if running */
  * or contains is K6C_EINVAL with k6's message. */
 int k6c__metrics_register(k6c__metrics *m, const char *name, k6c__metric_type type,
 	k6c__metric_contains contains, int *out_id);
-/* -1 if no metric has that name. */
+/* -1 if no metric has that name. Submetrics are found by their canonical
+ * name, "parent{" + trimmed criteria + "}". */
 int k6c__metrics_find(const k6c__metrics *m, const char *name);
 
+/* Adds a submetric from k6's syntax "metric{tag:value,...}" (keys and values
+ * trimmed, optionally quoted with ' or "). The submetric gets an id of its own
+ * (same id space, never a sample target) whose aggregates fold every sample of
+ * the parent whose tags include all the criteria. The same parent and
+ * criteria return the existing id. `http_req_duration{expected_response:true}`
+ * exists from the start. Thread: any (registry lock). Return 0,
+ * K6C_EINVAL (malformed, or the parent is itself a submetric; k6's message) or
+ * K6C_ENOTFOUND (no such parent metric). */
+int k6c__metrics_add_submetric(k6c__metrics *m, const char *spec, int *out_id);
+
+/* A metric's definition. The name is owned by the registry and lives as long
+ * as it; parent is -1 for a metric and the parent's id for a submetric. */
+typedef struct k6c__metric_info {
+	const char *name;
+	k6c__metric_type type;
+	k6c__metric_contains contains;
+	int parent;
+} k6c__metric_info;
+
+/* Number of ids (metrics and submetrics); ids are 0..count-1. */
+int k6c__metrics_count(const k6c__metrics *m);
+/* Return 0 or K6C_ENOTFOUND. */
+int k6c__metrics_info(const k6c__metrics *m, int id, k6c__metric_info *out);
+/* k6's names: "counter", "gauge", "rate", "trend"; "default", "time", "data". */
+const char *k6c__metric_type_name(k6c__metric_type type);
+const char *k6c__metric_contains_name(k6c__metric_contains contains);
+
+/* Samples aggregated so far into a metric or submetric (0 if unknown). */
+uint64_t k6c__metrics_sample_count(k6c__metrics *m, int id);
+/* An aggregate as thresholds and the summary see it. stat is one of: counter
+ * "count", "rate"; gauge "value", "min", "max"; rate "rate", "passes",
+ * "fails"; trend "avg", "min", "max", "med", "count", "p(N)". duration_ms is
+ * the elapsed test time for counter rates. Empty metrics give 0, as in k6.
+ * Thread: any (takes the registry lock; the value is a snapshot).
+ * Return 0, K6C_ENOTFOUND (id) or K6C_EINVAL (stat not valid for the type). */
+int k6c__metrics_stat(k6c__metrics *m, int id, const char *stat, double duration_ms,
+	double *out);
+
 /* Starts/stops the aggregation thread. stop() drains every handed-off batch
- * first, so nothing measured is lost. */
+ * first, so nothing measured is lost.
+ *
+ * The contract around stop: producers flush (or free) their buffers before
+ * stop() is called, and stop() folds everything handed off until it returns.
+ * A batch handed off after that (a buffer flushed or freed late) is folded
+ * synchronously by the thread that hands it off, under the hand-off lock, and
+ * on_samples is then called on that thread; so late samples still reach the
+ * summary, but never concurrently with another fold. Batches handed off
+ * before start() wait for it (or for stop(), which also works without a
+ * start). start() after stop() is K6C_ESTATE. */
 int k6c__metrics_start(k6c__metrics *m);
 void k6c__metrics_stop(k6c__metrics *m);
 
-/* Producer buffers: owned by one thread at a time; no locks on add. */
+/* Producer buffers: owned by one thread at a time; no locks on add. Adding
+ * to (or ticking, flushing) one buffer from two threads at once is a bug:
+ * nothing detects it and the batch is corrupted. A buffer may move to another
+ * thread only with a happens-before edge (a lock or a join) in between. Free
+ * every buffer before k6c__metrics_free. */
 int k6c__samples_new(k6c__metrics *m, k6c__samples **out);
 void k6c__samples_free(k6c__samples *s);     /* flushes first */
 /* Adds n samples that share one time stamp and tag set (k6's
@@ -110,19 +168,34 @@ uint64_t k6c__metrics_dropped(const k6c__metrics *m);
 
 /* ---- Summary (call after k6c__metrics_stop) ---- */
 
+/* One threshold's outcome, for the summary (the thresholds layer fills
+ * these in; the summary only prints them). */
+typedef struct k6c__summary_threshold {
+	const char *metric;   /* metric or submetric name as registered */
+	const char *source;   /* the expression text, e.g. "p(95)<500" */
+	bool ok;
+} k6c__summary_threshold;
+
 typedef struct k6c__summary_opts {
 	const char *const *trend_stats;  /* e.g. {"avg","min","med","max","p(90)","p(95)"} */
 	size_t ntrend_stats;             /* 0: k6's default list */
 	const char *time_unit;           /* NULL/"": automatic; "s", "ms" or "us" */
 	double test_duration_ms;         /* for counter rates and state.testRunDurationMs */
 	bool no_color;
+	/* Thresholds: the text gets a THRESHOLDS block and the JSON a
+	 * "thresholds" object per metric; metrics named here appear even
+	 * without samples, as in k6. May be NULL/0. */
+	const k6c__summary_threshold *thresholds;
+	size_t nthresholds;
 } k6c__summary_opts;
 
 /* Validates a trend stat name (avg, min, med, max, count, p(N) with 0<=N<=100).
  * Return 0 or K6C_EINVAL with a message naming the stat. */
 int k6c__summary_check_stat(const char *stat);
 
-/* k6's end-of-test summary text (the TOTAL RESULTS part, compact mode, §5.3). */
+/* k6's end-of-test summary text (compact mode, §5.3): the THRESHOLDS block
+ * when opts has thresholds, then TOTAL RESULTS. Appends to out; colours
+ * (ANSI) unless opts->no_color. */
 int k6c__metrics_summary_text(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out);
 /* The handleSummary(data) JSON document (§5.5). */
 int k6c__metrics_summary_json(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out);
