@@ -71,6 +71,9 @@ typedef struct k6c__sched_config {
 	size_t nscenarios;
 	bool no_setup, no_teardown;
 	const char *user_agent;        /* passed to the HTTP clients */
+	/* Added by sched: the C stack reserved per VU coroutine; 0 means
+	 * 256 KiB. Untouched pages cost no memory. */
+	size_t stack_size;
 } k6c__sched_config;
 
 /* The verdict of a run. */
@@ -111,6 +114,27 @@ int k6c__vu_sleep(k6c__vu *vu, double ms);
  * request, K6C_EABORTED on a hard stop (the transfer is cancelled). */
 int k6c__vu_http(k6c__vu *vu, const k6c__http_req *req, k6c__http_resp *resp,
 	k6c__http_cb cb, void *arg);
+
+/* Per-VU iteration count in the current scenario (k6's
+ * vu.iterationInScenario), and the iteration's index among all iterations of
+ * the scenario in this instance (scenario.iterationInInstance). Both 0-based;
+ * valid during an iteration. */
+uint64_t k6c__vu_scenario_iter(const k6c__vu *vu);
+uint64_t k6c__vu_scenario_iter_global(const k6c__vu *vu);
+/* The current scenario's definition, or NULL outside a scenario. */
+const k6c__scenario *k6c__vu_scenario_def(const k6c__vu *vu);
+
+/* The worker's event loop, for engine code that waits on its own timers or
+ * file descriptors: arm them on this loop, call k6c__vu_suspend, and have
+ * their callbacks call k6c__vu_resume. */
+k6c__loop *k6c__vu_loop(k6c__vu *vu);
+/* Suspends the VU until k6c__vu_resume. Return 0, or K6C_EABORTED on a hard
+ * stop (the caller then stops its own timers/watches, which may still be
+ * armed). VU coroutine only. */
+int k6c__vu_suspend(k6c__vu *vu);
+/* Loop thread: makes a VU suspended by k6c__vu_suspend runnable again; a
+ * no-op if it is not suspended there. */
+void k6c__vu_resume(k6c__vu *vu);
 
 /* For Duktape's native stack check: 1 when less than 16 KiB remain on the
  * current coroutine's stack, 0 otherwise (and always 0 off a coroutine). */

@@ -1,0 +1,637 @@
+/*
+ * worker.c - worker threads and the VUs that live on them.
+ *
+ * A worker owns one event loop, one HTTP client, one sample buffer and the
+ * coroutines of its VUs. Its thread runs the ready coroutines until none is
+ * ready, then waits in k6c__loop_run_once (bounded by the next timer); that
+ * wait is the only place a worker blocks. A VU's blocking calls (sleep, HTTP,
+ * waiting for its next task) arm something on the loop and switch the VU's
+ * coroutine out; the callback that completes them queues the VU again.
+ *
+ * The controller talks to a worker through a small mutex-protected command
+ * queue plus a loop wakeup, and stops VUs through atomics (abort count,
+ * per-scenario flags) that the worker checks after every wakeup, so
+ * k6c__sched_abort needs no lock.
+ */
+#include "sched/sched_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A VU that ran this long without blocking yields at its next iteration
+ * boundary, so the loop (timers, sockets, commands) and the other VUs on the
+ * worker get their turn even when iterations never wait. */
+#define SLICE_NS 2000000u
+
+/* How long an idle worker waits at most, so its sample buffer is handed to
+ * the aggregator within about one flush interval even when no VU wakes. */
+#define IDLE_WAIT_MS 50
+
+/* Extra connections per client beyond one per VU (redirects to other hosts,
+ * connections being closed). */
+#define CONN_MARGIN 8
+
+/* ---- run queue and blocking ---- */
+
+static void rq_push(k6c__worker *w, k6c__vu *vu)
+{
+	if (vu->queued)
+		return;
+	vu->queued = true;
+	vu->rq_next = NULL;
+	if (w->rq_tail != NULL)
+		w->rq_tail->rq_next = vu;
+	else
+		w->rq_head = vu;
+	w->rq_tail = vu;
+}
+
+/* Completes whatever vu is blocked on; it returns rc from the blocking call.
+ * Loop thread. A VU that is not blocked is left alone, so a late timer or a
+ * second completion is harmless. */
+static void vu_wake(k6c__vu *vu, int rc)
+{
+	if (vu->blk == VU_BLK_NONE)
+		return;
+	vu->blk = VU_BLK_NONE;
+	vu->wake_rc = rc;
+	if (vu->waiting)
+		rq_push(vu->w, vu);
+}
+
+/* Switches the VU out until vu_wake (vu->blk is already set). Returns at
+ * once if it completed before we got here (a synchronous callback). */
+static int vu_wait(k6c__vu *vu)
+{
+	if (vu->blk != VU_BLK_NONE) {
+		vu->waiting = true;
+		k6c__coro_yield();
+		vu->waiting = false;
+	}
+	return vu->wake_rc;
+}
+
+/* Gives the other VUs and the loop a turn; the VU is runnable throughout. */
+static void vu_yield_now(k6c__vu *vu)
+{
+	rq_push(vu->w, vu);
+	vu->waiting = true;
+	k6c__coro_yield();
+	vu->waiting = false;
+}
+
+static int vu_check_coro(const k6c__vu *vu, const char *what)
+{
+	if (vu == NULL || vu->coro == NULL || k6c__coro_current() != vu->coro)
+		return k6c__error(K6C_ESTATE, "%s: not called on the VU's own coroutine", what);
+	return 0;
+}
+
+/* ---- stop checks ---- */
+
+bool k6c__vu_stopped(const k6c__vu *vu)
+{
+	if (atomic_load_explicit(&vu->s->abort_seq, memory_order_acquire) != vu->abort_base)
+		return true;
+	const k6c__exec *e = vu->exec;
+	return e != NULL && atomic_load_explicit(&e->hard_stop, memory_order_acquire);
+}
+
+bool k6c__vu_should_stop(const k6c__vu *vu)
+{
+	return k6c__vu_stopped(vu);
+}
+
+static void vu_interrupt(k6c__vu *vu)
+{
+	switch (vu->blk) {
+	case VU_BLK_SLEEP:
+		k6c__timer_stop(vu->w->loop, &vu->timer);
+		break;
+	case VU_BLK_HTTP:
+		k6c__http_cancel(vu->conn);
+		break;
+	case VU_BLK_SUSPEND:
+	case VU_BLK_PARK:
+		break;
+	default:
+		return;
+	}
+	vu_wake(vu, K6C_EABORTED);
+}
+
+/* After the controller set a stop flag (it bumps stop_gen or abort_seq and
+ * wakes us): interrupt the VUs that must stop, and let parked VUs of a
+ * stopping scenario see that they should leave. Also delivers executor
+ * wakes (wake_gen). */
+static void check_stops(k6c__worker *w)
+{
+	k6c__sched *s = w->s;
+	unsigned a = atomic_load_explicit(&s->abort_seq, memory_order_acquire);
+	unsigned g = atomic_load_explicit(&s->stop_gen, memory_order_acquire);
+	unsigned k = atomic_load_explicit(&s->wake_gen, memory_order_acquire);
+
+	if (a == w->seen_abort && g == w->seen_stop && k == w->seen_wake)
+		return;
+	w->seen_abort = a;
+	w->seen_stop = g;
+	w->seen_wake = k;
+	for (size_t i = 0; i < w->nvus; i++) {
+		k6c__vu *vu = w->vus[i];
+		if (atomic_exchange_explicit(&vu->wake_req, false, memory_order_acq_rel)) {
+			if (vu->blk == VU_BLK_PARK)
+				vu_wake(vu, 0);
+			else
+				vu->wake_pending = true;
+		}
+		if (vu->blk == VU_BLK_PARK && vu->exec != NULL &&
+		    atomic_load_explicit(&vu->exec->stopping, memory_order_acquire)) {
+			vu_wake(vu, 0);
+			continue;
+		}
+		if (vu->blk >= VU_BLK_SLEEP && k6c__vu_stopped(vu))
+			vu_interrupt(vu);
+	}
+}
+
+/* ---- commands from the controller ---- */
+
+int k6c__worker_post(k6c__worker *w, const worker_cmd *cmds, size_t n)
+{
+	pthread_mutex_lock(&w->mu);
+	if (w->ncmds + n > w->capcmds) {
+		pthread_mutex_unlock(&w->mu);
+		return k6c__error(K6C_EINTERNAL, "worker %u: command queue overflow", w->index);
+	}
+	memcpy(w->cmds + w->ncmds, cmds, n * sizeof(*cmds));
+	w->ncmds += n;
+	atomic_store_explicit(&w->has_cmds, true, memory_order_release);
+	pthread_mutex_unlock(&w->mu);
+	k6c__loop_wakeup(w->loop);
+	return 0;
+}
+
+static void vu_take_task(k6c__vu *vu, const worker_cmd_task *t)
+{
+	vu->task = t->task;
+	vu->exec = t->exec;
+	vu->abort_base = t->abort_base;
+}
+
+static void apply_cmd(k6c__worker *w, const worker_cmd *c)
+{
+	k6c__vu *vu = c->vu;
+
+	if (vu == NULL) {
+		/* Idle VUs exit now; busy ones when they next go idle. */
+		w->quit = true;
+		for (size_t i = 0; i < w->nvus; i++) {
+			k6c__vu *v = w->vus[i];
+			if (v->coro != NULL && v->blk == VU_BLK_IDLE)
+				vu_wake(v, 0);
+		}
+		return;
+	}
+	if (vu->coro == NULL)
+		return;
+	/* The controller gives a VU its next task only after the previous one
+	 * was reported done, and a VU reports and goes idle without switching
+	 * out in between; still, a task that finds the VU busy waits for it. */
+	if (vu->blk == VU_BLK_IDLE) {
+		vu_take_task(vu, &c->t);
+		vu_wake(vu, 0);
+	} else {
+		vu->pending = c->t;
+		vu->has_pending = true;
+	}
+}
+
+static void drain_cmds(k6c__worker *w)
+{
+	if (!atomic_load_explicit(&w->has_cmds, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&w->mu);
+	size_t n = w->ncmds;
+	memcpy(w->cmds_work, w->cmds, n * sizeof(*w->cmds));
+	w->ncmds = 0;
+	atomic_store_explicit(&w->has_cmds, false, memory_order_relaxed);
+	pthread_mutex_unlock(&w->mu);
+	for (size_t i = 0; i < n; i++)
+		apply_cmd(w, &w->cmds_work[i]);
+}
+
+/* ---- the VU coroutine ---- */
+
+static void vu_timer_cb(k6c__loop *loop, k6c__timer *t)
+{
+	k6c__vu *vu = t->arg;
+	if (vu->blk == VU_BLK_SLEEP)
+		vu_wake(vu, 0);
+}
+
+static void report_to_controller(k6c__sched *s)
+{
+	k6c__loop_wakeup(s->ctl_loop);
+}
+
+void k6c__sched_record_init_error(k6c__sched *s, int rc)
+{
+	const k6c_error *e = k6c_error_last();
+	pthread_mutex_lock(&s->err_mu);
+	if (s->init_rc == 0) {
+		s->init_rc = rc;
+		s->init_msg = k6c__strdup(e != NULL && e->code == rc ? e->message : k6c_strerror(rc));
+	}
+	pthread_mutex_unlock(&s->err_mu);
+	atomic_store_explicit(&s->init_failed, true, memory_order_release);
+}
+
+static void init_done(k6c__sched *s, bool ok)
+{
+	if (ok)
+		atomic_fetch_add_explicit(&s->inits_ok, 1, memory_order_acq_rel);
+	atomic_fetch_add_explicit(&s->inits_done, 1, memory_order_acq_rel);
+	report_to_controller(s);
+}
+
+static void emit_iteration(k6c__vu *vu, const k6c__exec *e, double ms)
+{
+	k6c__samples *smp = vu->w->samples;
+	if (smp == NULL)
+		return;
+	/* k6 tags iteration samples with the scenario and the (root) group. */
+	const k6c__tag tags[2] = { { "group", "" }, { "scenario", e->sc->name } };
+	const int ids[2] = { K6C__M_ITERATIONS, K6C__M_ITERATION_DURATION };
+	const double vals[2] = { 1.0, ms };
+	k6c__samples_add(smp, k6c__wall_us(), tags, 2, ids, vals, 2);
+}
+
+static void run_scenario(k6c__vu *vu)
+{
+	k6c__sched *s = vu->s;
+	k6c__exec *e = vu->exec;
+	const k6c__vu_ops *ops = s->cfg.ops;
+
+	vu->scen_iter = 0;
+	vu->scen_iter_global = 0;
+	vu->wake_pending = false;
+	for (;;) {
+		if (atomic_load_explicit(&e->stopping, memory_order_acquire) || k6c__vu_stopped(vu))
+			break;
+		k6c__exec_next nx = e->vt->next(e, vu);
+		if (nx == K6C__NEXT_LEAVE)
+			break;
+		if (nx == K6C__NEXT_PARK) {
+			if (vu->wake_pending) {
+				vu->wake_pending = false;
+				continue;
+			}
+			vu->blk = VU_BLK_PARK;
+			vu->wake_rc = 0;
+			vu_wait(vu);
+			continue;
+		}
+		vu->scen_iter_global = atomic_fetch_add_explicit(&e->started, 1, memory_order_relaxed);
+		uint64_t t0 = k6c__now_ns();
+		int rc = ops->iterate(vu->state, vu);
+		uint64_t t1 = k6c__now_ns();
+		vu->iter++;
+		vu->scen_iter++;
+		if (rc == 0 || rc == 1) {
+			atomic_fetch_add_explicit(&e->complete, 1, memory_order_relaxed);
+			emit_iteration(vu, e, (double)(t1 - t0) / 1e6);
+		} else {
+			atomic_fetch_add_explicit(&e->interrupted, 1, memory_order_relaxed);
+		}
+		if (e->vt->done != NULL)
+			e->vt->done(e, vu, rc);
+		if (t1 - vu->w->slice_start_ns >= SLICE_NS)
+			vu_yield_now(vu);
+	}
+	vu->exec = NULL;
+	if (atomic_fetch_sub_explicit(&e->active, 1, memory_order_acq_rel) == 1)
+		report_to_controller(s);
+}
+
+static void vu_main(void *arg)
+{
+	k6c__vu *vu = arg;
+	k6c__sched *s = vu->s;
+	const k6c__vu_ops *ops = s->cfg.ops;
+	int rc;
+
+	/* Once one VU failed (or the run was aborted) the others skip their
+	 * init: the run is over either way. */
+	if (atomic_load_explicit(&s->init_failed, memory_order_acquire) ||
+	    atomic_load_explicit(&s->abort_seq, memory_order_acquire) != 0) {
+		init_done(s, false);
+	} else {
+		rc = ops->init(s->cfg.ops_ctx, vu, &vu->state);
+		if (rc != 0 && atomic_load_explicit(&s->abort_seq, memory_order_acquire) == 0)
+			k6c__sched_record_init_error(s, rc < 0 ? rc : K6C_ESCRIPT);
+		init_done(s, rc == 0);
+	}
+
+	for (;;) {
+		vu->task = VU_TASK_NONE;
+		if (vu->has_pending) {
+			vu->has_pending = false;
+			vu_take_task(vu, &vu->pending);
+		} else if (!vu->w->quit) {
+			vu->blk = VU_BLK_IDLE;
+			vu_wait(vu);
+		}
+		if (vu->task == VU_TASK_NONE && vu->w->quit)
+			vu->task = VU_TASK_EXIT;
+		switch (vu->task) {
+		case VU_TASK_SETUP:
+		case VU_TASK_TEARDOWN:
+			if (vu->task == VU_TASK_SETUP)
+				rc = ops->setup != NULL ? ops->setup(vu->state, vu) : 0;
+			else
+				rc = ops->teardown != NULL ? ops->teardown(vu->state, vu) : 0;
+			atomic_store_explicit(&s->task_rc, rc, memory_order_relaxed);
+			atomic_store_explicit(&s->task_done, true, memory_order_release);
+			report_to_controller(s);
+			break;
+		case VU_TASK_SCENARIO:
+			run_scenario(vu);
+			break;
+		case VU_TASK_EXIT:
+			if (vu->state != NULL && ops->free != NULL)
+				ops->free(vu->state);
+			vu->state = NULL;
+			if (vu->conn != NULL)
+				k6c__http_conn_free(vu->conn);
+			vu->conn = NULL;
+			return;
+		default:
+			break;
+		}
+	}
+}
+
+/* ---- the worker thread ---- */
+
+static void run_ready(k6c__worker *w)
+{
+	/* Only the VUs ready now: one that re-queues itself runs again after
+	 * the loop had its turn. */
+	k6c__vu *list = w->rq_head;
+	w->rq_head = w->rq_tail = NULL;
+	while (list != NULL) {
+		k6c__vu *vu = list;
+		list = vu->rq_next;
+		vu->rq_next = NULL;
+		vu->queued = false;
+		w->slice_start_ns = k6c__now_ns();
+		if (!k6c__coro_resume(vu->coro)) {
+			k6c__coro_free(vu->coro);
+			vu->coro = NULL;
+			w->live--;
+		}
+	}
+}
+
+static int worker_open(k6c__worker *w)
+{
+	k6c__sched *s = w->s;
+	int rc;
+
+	k6c__http_client_opts hopts = {
+		.max_connections = (long)w->nvus + CONN_MARGIN,
+		.user_agent = s->cfg.user_agent,
+	};
+	rc = k6c__http_client_new(&w->http, w->loop, &hopts);
+	if (rc != 0)
+		return rc;
+	if (s->cfg.metrics != NULL) {
+		rc = k6c__samples_new(s->cfg.metrics, &w->samples);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	k6c__worker *w = arg;
+	k6c__sched *s = w->s;
+	char name[16];
+
+	snprintf(name, sizeof(name), "k6c-worker-%u", w->index);
+	pthread_setname_np(pthread_self(), name);
+
+	int rc = worker_open(w);
+	for (size_t i = 0; i < w->nvus; i++) {
+		k6c__vu *vu = w->vus[i];
+		k6c__timer_init(&vu->timer, vu_timer_cb, vu);
+		if (rc == 0)
+			rc = k6c__coro_new(&vu->coro, s->cfg.stack_size, vu_main, vu);
+		if (rc != 0) {
+			/* This VU cannot run: count its init as failed. */
+			k6c__sched_record_init_error(s, rc);
+			init_done(s, false);
+			continue;
+		}
+		w->live++;
+		rq_push(w, vu);
+	}
+
+	for (;;) {
+		drain_cmds(w);
+		check_stops(w);
+		run_ready(w);
+		if (w->quit && w->live == 0)
+			break;
+		if (w->samples != NULL)
+			k6c__samples_tick(w->samples, k6c__now_ns());
+		k6c__loop_run_once(w->loop, w->rq_head != NULL ? 0 : IDLE_WAIT_MS);
+	}
+
+	if (w->samples != NULL)
+		k6c__samples_free(w->samples);   /* flushes */
+	w->samples = NULL;
+	k6c__http_client_free(w->http);
+	w->http = NULL;
+	return NULL;
+}
+
+int k6c__worker_start(k6c__worker *w)
+{
+	int err = pthread_create(&w->thread, NULL, worker_main, w);
+	if (err != 0)
+		return k6c__error(K6C_EINTERNAL, "cannot start worker thread %u: %s", w->index, strerror(err));
+	w->thread_started = true;
+	return 0;
+}
+
+void k6c__worker_join(k6c__worker *w)
+{
+	if (!w->thread_started)
+		return;
+	worker_cmd quit = { NULL, { VU_TASK_EXIT, NULL, 0 } };
+	k6c__worker_post(w, &quit, 1);
+	pthread_join(w->thread, NULL);
+	w->thread_started = false;
+}
+
+void k6c__sched_wake_workers(k6c__sched *s)
+{
+	for (unsigned i = 0; i < s->nworkers; i++)
+		k6c__loop_wakeup(s->workers[i].loop);
+}
+
+/* ---- the k6c__vu_* API (VU coroutine, worker thread) ---- */
+
+int k6c__vu_id(const k6c__vu *vu)
+{
+	return vu->id;
+}
+
+uint64_t k6c__vu_iteration(const k6c__vu *vu)
+{
+	return vu->iter;
+}
+
+uint64_t k6c__vu_scenario_iter(const k6c__vu *vu)
+{
+	return vu->scen_iter;
+}
+
+uint64_t k6c__vu_scenario_iter_global(const k6c__vu *vu)
+{
+	return vu->scen_iter_global;
+}
+
+const k6c__scenario *k6c__vu_scenario_def(const k6c__vu *vu)
+{
+	return vu->exec != NULL ? vu->exec->sc : NULL;
+}
+
+const char *k6c__vu_scenario(const k6c__vu *vu)
+{
+	return vu->exec != NULL ? vu->exec->sc->name : "";
+}
+
+const char *k6c__vu_exec(const k6c__vu *vu)
+{
+	if (vu->exec != NULL && vu->exec->sc->exec != NULL)
+		return vu->exec->sc->exec;
+	return "default";
+}
+
+k6c__samples *k6c__vu_samples(k6c__vu *vu)
+{
+	return vu->w->samples;
+}
+
+k6c__metrics *k6c__vu_metrics(k6c__vu *vu)
+{
+	return vu->s->cfg.metrics;
+}
+
+k6c__loop *k6c__vu_loop(k6c__vu *vu)
+{
+	return vu->w->loop;
+}
+
+void k6c__vu_log(k6c__vu *vu, int level, const char *fmt, ...)
+{
+	const k6c__sched *s = vu->s;
+	if (s->cfg.log == NULL)
+		return;
+	k6c__buf b = K6C__BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = k6c__buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc == 0)
+		s->cfg.log(level, b.ptr, s->cfg.log_arg);
+	k6c__buf_free(&b);
+}
+
+int k6c__vu_sleep(k6c__vu *vu, double ms)
+{
+	int rc = vu_check_coro(vu, "k6c__vu_sleep");
+	if (rc != 0)
+		return rc;
+	if (k6c__vu_stopped(vu))
+		return k6c__error(K6C_EABORTED, "sleep interrupted: the VU is stopping");
+	if (!(ms > 0)) {
+		/* sleep(0) still lets the other VUs run, as a goroutine would. */
+		vu_yield_now(vu);
+	} else {
+		if (ms > 1e12)
+			ms = 1e12;   /* ~30 years; keeps the nanoseconds in range */
+		k6c__timer_start(vu->w->loop, &vu->timer, k6c__now_ns() + (uint64_t)(ms * 1e6));
+		vu->blk = VU_BLK_SLEEP;
+		vu->wake_rc = 0;
+		vu_wait(vu);
+	}
+	if (vu->wake_rc == K6C_EABORTED || k6c__vu_stopped(vu))
+		return k6c__error(K6C_EABORTED, "sleep interrupted: the VU is stopping");
+	return 0;
+}
+
+int k6c__vu_suspend(k6c__vu *vu)
+{
+	int rc = vu_check_coro(vu, "k6c__vu_suspend");
+	if (rc != 0)
+		return rc;
+	if (k6c__vu_stopped(vu))
+		return k6c__error(K6C_EABORTED, "wait interrupted: the VU is stopping");
+	vu->blk = VU_BLK_SUSPEND;
+	vu->wake_rc = 0;
+	if (vu_wait(vu) == K6C_EABORTED)
+		return k6c__error(K6C_EABORTED, "wait interrupted: the VU is stopping");
+	return 0;
+}
+
+void k6c__vu_resume(k6c__vu *vu)
+{
+	if (vu->blk == VU_BLK_SUSPEND)
+		vu_wake(vu, 0);
+}
+
+static void vu_http_cb(k6c__http_conn *conn, k6c__http_resp *resp, bool is_final, void *arg)
+{
+	k6c__vu *vu = arg;
+	if (vu->user_cb != NULL)
+		vu->user_cb(conn, resp, is_final, vu->user_arg);
+	if (is_final && vu->blk == VU_BLK_HTTP)
+		vu_wake(vu, 0);
+}
+
+int k6c__vu_http(k6c__vu *vu, const k6c__http_req *req, k6c__http_resp *resp,
+	k6c__http_cb cb, void *arg)
+{
+	int rc = vu_check_coro(vu, "k6c__vu_http");
+	if (rc != 0)
+		return rc;
+	if (k6c__vu_stopped(vu))
+		return k6c__error(K6C_EABORTED, "request not sent: the VU is stopping");
+	if (vu->conn == NULL) {
+		rc = k6c__http_conn_new(vu->w->http, &vu->conn);
+		if (rc != 0)
+			return rc;
+	}
+	vu->user_cb = cb;
+	vu->user_arg = arg;
+	/* Blocked before the start, in case the transfer completes inside
+	 * k6c__http_start; vu_wait then returns at once. */
+	vu->blk = VU_BLK_HTTP;
+	vu->wake_rc = 0;
+	rc = k6c__http_start(vu->conn, req, resp, vu_http_cb, vu);
+	if (rc != 0) {
+		vu->blk = VU_BLK_NONE;
+	} else {
+		rc = vu_wait(vu);
+		if (rc == K6C_EABORTED)
+			rc = k6c__error(K6C_EABORTED, "request interrupted: the VU is stopping");
+	}
+	vu->user_cb = NULL;
+	vu->user_arg = NULL;
+	return rc;
+}
