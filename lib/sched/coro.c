@@ -1,19 +1,20 @@
 /*
  * coro.c - stackful coroutines: mmap'd stacks with a guard page, the switch
- * (coro_x86_64.S on x86-64, ucontext elsewhere), and the sanitizer and
- * Valgrind annotations that make the switch visible to those tools.
+ * (coro_x86_64.S / coro_aarch64.S, ucontext elsewhere), and the sanitizer
+ * and Valgrind annotations that make the switch visible to those tools.
  */
 #include "sched/coro.h"
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "sched/sched.h"
 #include "util/util.h"
 
-#if defined(__x86_64__) && !defined(K6C_CORO_UCONTEXT)
+#if (defined(__x86_64__) || defined(__aarch64__)) && !defined(K6C_CORO_UCONTEXT)
 #define CORO_ASM 1
 #else
 #define CORO_UCONTEXT 1
@@ -86,11 +87,11 @@ struct k6c__coro {
 static __thread k6c__coro *t_current;
 
 #ifdef CORO_ASM
-/* In coro_x86_64.S: saves the callee-saved state on the current stack,
+/* In coro_<arch>.S: saves the callee-saved state on the current stack,
  * stores the stack pointer in *save, loads to and returns into it. */
 void k6c__coro_switch(void **save, void *to);
-/* In coro_x86_64.S: the first "return address" of a new coroutine; calls
- * k6c__coro_main with the coroutine that was placed in %rbx. */
+/* In coro_<arch>.S: the first "return address" of a new coroutine; calls
+ * k6c__coro_main with the coroutine that was placed in rbx / x19. */
 void k6c__coro_trampoline(void);
 /* Called from the trampoline only; not static so the assembly can reach it. */
 void k6c__coro_main(k6c__coro *c) __attribute__((noreturn));
@@ -183,7 +184,17 @@ int k6c__coro_new(k6c__coro **out, size_t stack_size, k6c__coro_fn fn, void *arg
 	c->fn = fn;
 	c->arg = arg;
 
-#ifdef CORO_ASM
+#if defined(CORO_ASM) && defined(__aarch64__)
+	/* The 176-byte frame k6c__coro_switch restores: x19 = c, x29 = 0,
+	 * x30 = the trampoline, FPCR = 0 (round to nearest, no traps); sp
+	 * ends 16-byte aligned at the top. */
+	uintptr_t top = ((uintptr_t)c->stack_lo + stack_size) & ~(uintptr_t)15;
+	uint64_t *frame = (uint64_t *)(top - 176);
+	memset(frame, 0, 176);
+	frame[0] = (uint64_t)(uintptr_t)c;                       /* x19 */
+	frame[11] = (uint64_t)(uintptr_t)k6c__coro_trampoline;   /* x30 */
+	c->sp = frame;
+#elif defined(CORO_ASM)
 	/* Build the frame k6c__coro_switch pops: from the top, the return
 	 * address (the trampoline) at an address = 8 mod 16 so the trampoline
 	 * starts with an aligned stack, then rbp, rbx (= c), r12-r15 and the
