@@ -34,6 +34,9 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#ifdef K6C__HTTP_OPENSSL
+#include <openssl/ssl.h>
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +87,9 @@ struct k6c__http_client {
 	char *ua_line;                /* "User-Agent: ..." or NULL */
 	char *ca_file;                /* or NULL: curl's default bundle */
 	bool insecure;
+	bool no_reuse;
+	long sslversion;              /* CURLOPT_SSLVERSION, or -1 */
+	struct curl_slist *connect_to; /* the hosts option as CURLOPT_CONNECT_TO */
 	k6c__http_conn *conns;        /* every conn, for k6c__http_client_free */
 	k6c__http_conn *unsent;       /* transfers whose t_sent is still open */
 };
@@ -111,6 +117,7 @@ struct k6c__http_conn {
 	unsigned have;        /* HAVE_* */
 	k6c__buf body;
 	bool has_body;
+	bool discard_body;
 	size_t body_pos;
 	bool body_done;
 	k6c__buf referer;     /* "Referer: ..." for the next hop, or empty */
@@ -415,7 +422,7 @@ static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_por
 	conn->t_prereq = k6c__now_ns();
 	conn->t_sent = conn->t_first = conn->t_last = 0;
 	conn->in_body = false;
-	conn->body_done = !conn->has_body || conn->body_pos >= conn->body.len;
+	conn->body_done = !conn->has_body || conn->body.len == 0;
 	unsent_link(conn);
 	return CURL_PREREQFUNC_OK;
 }
@@ -487,14 +494,51 @@ static void parse_status_line(k6c__http_resp *r, const char *p, size_t len)
 	}
 }
 
+/* The negotiated TLS version and cipher, for k6's tls_version tag and
+ * Response fields. curl only lends its SSL object while the transfer holds
+ * the connection, so this runs at the first response byte. */
+static void capture_tls(k6c__http_conn *conn)
+{
+#ifdef K6C__HTTP_OPENSSL
+	struct curl_tlssessioninfo *ti = NULL;
+	const SSL_CIPHER *cipher;
+	const char *v, *name;
+	SSL *ssl;
+
+	if (curl_easy_getinfo(conn->easy, CURLINFO_TLS_SSL_PTR, &ti) != CURLE_OK || ti == NULL ||
+	    ti->backend != CURLSSLBACKEND_OPENSSL || ti->internals == NULL)
+		return;
+	ssl = ti->internals;
+	v = SSL_get_version(ssl);
+	if (strcmp(v, "TLSv1") == 0)
+		v = "tls1.0";
+	else if (strcmp(v, "TLSv1.1") == 0)
+		v = "tls1.1";
+	else if (strcmp(v, "TLSv1.2") == 0)
+		v = "tls1.2";
+	else if (strcmp(v, "TLSv1.3") == 0)
+		v = "tls1.3";
+	copy_str(conn->cur.tls_version, sizeof(conn->cur.tls_version), v);
+	cipher = SSL_get_current_cipher(ssl);
+	name = cipher ? SSL_CIPHER_standard_name(cipher) : NULL;
+	if (name)
+		copy_str(conn->cur.tls_cipher_suite, sizeof(conn->cur.tls_cipher_suite), name);
+#else
+	K6C__UNUSED(conn);
+#endif
+}
+
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
 	k6c__http_conn *conn = ud;
 	size_t len = size * n;
 	uint64_t now = k6c__now_ns();
 
-	if (conn->t_first == 0)
+	if (conn->t_first == 0) {
 		first_byte(conn, now);
+		if (strncasecmp(conn->url.ptr, "https:", 6) == 0)
+			capture_tls(conn);
+	}
 	conn->t_last = now;
 	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
 		/* A new block (after a 1xx, or a proxy's CONNECT answer): only
@@ -525,8 +569,8 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
 		first_byte(conn, now);
 	conn->t_last = now;
 	conn->in_body = true;
-	if (len == 0)
-		return 0;
+	if (len == 0 || conn->discard_body)
+		return len;
 	if (conn->cur.body.len == 0) {
 		curl_off_t cl = -1;
 
@@ -893,6 +937,8 @@ static void fill_result(k6c__http_conn *conn, CURLcode rc)
 		r->status = 0;
 		r->status_text[0] = '\0';
 		r->proto[0] = '\0';
+		r->tls_version[0] = '\0';
+		r->tls_cipher_suite[0] = '\0';
 		k6c__buf_clear(&r->headers);
 		k6c__buf_clear(&r->body);
 		return;
@@ -1106,6 +1152,62 @@ static void on_timer(k6c__loop *loop, k6c__timer *t)
 
 /* ---- client ---------------------------------------------------------- */
 
+/* "tls1.2" -> 12; -1 if unknown. */
+static int tls_version_num(const char *v)
+{
+	static const char *const names[] = { "tls1.0", "tls1.1", "tls1.2", "tls1.3" };
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(v, names[i]) == 0)
+			return 10 + i;
+	return -1;
+}
+
+/* One entry of k6's hosts option, "name=ip" or "name=ip:port", as curl's
+ * CONNECT_TO "name::ip:port" (an empty port matches any). */
+static int add_host(k6c__http_client *c, const char *entry)
+{
+	const char *eq = entry ? strchr(entry, '=') : NULL;
+	const char *addr, *colon;
+	struct curl_slist *l;
+	k6c__buf b = K6C__BUF_INIT;
+	int rc = 0;
+
+	if (eq == NULL || eq == entry || eq[1] == '\0')
+		return k6c__error(K6C_EINVAL, "invalid hosts entry \"%s\" (want name=ip[:port])",
+			entry ? entry : "");
+	addr = eq + 1;
+	colon = strrchr(addr, ':');
+	if (k6c__buf_put(&b, entry, (size_t)(eq - entry)) != 0 || k6c__buf_puts(&b, "::") != 0)
+		rc = K6C_ENOMEM;
+	else if (addr[0] == '[') {
+		/* "[v6]" or "[v6]:port" is already in curl's form. */
+		const char *close = strchr(addr, ']');
+
+		if (close == NULL)
+			rc = k6c__error(K6C_EINVAL, "invalid hosts entry \"%s\"", entry);
+		else if (k6c__buf_puts(&b, addr) != 0 || (close[1] == '\0' && k6c__buf_putc(&b, ':') != 0))
+			rc = K6C_ENOMEM;
+	} else if (colon && strchr(addr, ':') != colon) {
+		/* A bare IPv6 address (several colons): no port. */
+		if (k6c__buf_printf(&b, "[%s]:", addr) != 0)
+			rc = K6C_ENOMEM;
+	} else if (k6c__buf_puts(&b, addr) != 0 || (colon == NULL && k6c__buf_putc(&b, ':') != 0)) {
+		rc = K6C_ENOMEM;
+	}
+	if (rc == 0) {
+		l = curl_slist_append(c->connect_to, b.ptr);
+		if (l == NULL)
+			rc = k6c__error(K6C_ENOMEM, "out of memory adding a hosts entry");
+		else
+			c->connect_to = l;
+	} else if (rc == K6C_ENOMEM) {
+		k6c__error(K6C_ENOMEM, "out of memory adding a hosts entry");
+	}
+	k6c__buf_free(&b);
+	return rc;
+}
+
 int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__http_client_opts *opts)
 {
 	k6c__http_client *c;
@@ -1134,6 +1236,33 @@ int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__htt
 			goto oom;
 	}
 	c->insecure = opts && opts->insecure_skip_tls_verify;
+	c->no_reuse = opts && opts->no_connection_reuse;
+	c->sslversion = -1;
+	if (opts && (opts->tls_min || opts->tls_max)) {
+		int lo = 0, hi = 0;
+
+		if ((opts->tls_min && (lo = tls_version_num(opts->tls_min)) < 0) ||
+		    (opts->tls_max && (hi = tls_version_num(opts->tls_max)) < 0)) {
+			k6c__free(c->ua_line);
+			k6c__free(c->ca_file);
+			k6c__free(c);
+			return k6c__error(K6C_EINVAL, "invalid TLS version \"%s\" (use tls1.0 .. tls1.3)",
+				opts->tls_min && tls_version_num(opts->tls_min) < 0 ? opts->tls_min : opts->tls_max);
+		}
+		c->sslversion = (lo ? CURL_SSLVERSION_TLSv1_0 + (lo - 10) : CURL_SSLVERSION_DEFAULT) |
+			(hi ? CURL_SSLVERSION_MAX_TLSv1_0 + ((long)(hi - 10) << 16) : CURL_SSLVERSION_MAX_DEFAULT);
+	}
+	for (size_t i = 0; opts && i < opts->nhosts; i++) {
+		int rc = add_host(c, opts->hosts[i]);
+
+		if (rc != 0) {
+			curl_slist_free_all(c->connect_to);
+			k6c__free(c->ua_line);
+			k6c__free(c->ca_file);
+			k6c__free(c);
+			return rc;
+		}
+	}
 	c->multi = curl_multi_init();
 	if (c->multi == NULL)
 		goto oom;
@@ -1150,6 +1279,7 @@ int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__htt
 	*out = c;
 	return 0;
 oom:
+	curl_slist_free_all(c->connect_to);
 	k6c__free(c->ua_line);
 	k6c__free(c->ca_file);
 	k6c__free(c);
@@ -1166,6 +1296,7 @@ void k6c__http_client_free(k6c__http_client *c)
 	 * on_socket, so the loop must still exist. */
 	curl_multi_cleanup(c->multi);
 	k6c__timer_stop(c->loop, &c->timer);
+	curl_slist_free_all(c->connect_to);
 	k6c__free(c->ua_line);
 	k6c__free(c->ca_file);
 	k6c__free(c);
@@ -1213,6 +1344,11 @@ int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
 	/* Go sends the path as written, dot segments included. */
 	curl_easy_setopt(e, CURLOPT_PATH_AS_IS, 1L);
+	/* k6's transport never drops an idle connection on its own (curl
+	 * would after 118 s); a dead one is detected and replaced on reuse. */
+	curl_easy_setopt(e, CURLOPT_MAXAGE_CONN, 86400L);
+	/* k6's default DNS TTL is 5 minutes. */
+	curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 300L);
 	/* Go's dialer keeps connections alive with 30 s / 15 s probes. */
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
@@ -1223,6 +1359,14 @@ int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
+	if (c->sslversion >= 0)
+		curl_easy_setopt(e, CURLOPT_SSLVERSION, c->sslversion);
+	if (c->no_reuse) {
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	}
+	if (c->connect_to)
+		curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
 
 	conn->next = c->conns;
 	if (c->conns)
@@ -1370,6 +1514,7 @@ int k6c__http_start(k6c__http_conn *conn, const k6c__http_req *req, k6c__http_re
 	    copy_headers(conn, req) != 0)
 		return k6c__error(K6C_ENOMEM, "out of memory copying a request");
 	conn->has_body = body;
+	conn->discard_body = req->discard_body;
 	k6c__buf_clear(&conn->referer);
 	conn->strip_sensitive = false;
 	conn->max_redirects = req->max_redirects < 0 ? DEFAULT_MAX_REDIRECTS : req->max_redirects;

@@ -25,6 +25,13 @@ typedef struct k6c__http_client_opts {
 	const char *user_agent;   /* NULL: "k6c/<version>"; "" sends no User-Agent */
 	bool insecure_skip_tls_verify;  /* k6's insecureSkipTLSVerify */
 	const char *ca_file;      /* PEM CA bundle to trust instead of the system's; NULL: system */
+	bool no_connection_reuse; /* k6's noConnectionReuse: a new connection per request */
+	const char *tls_min;      /* k6's tlsVersion bounds: "tls1.0".."tls1.3"; NULL: library default */
+	const char *tls_max;
+	/* k6's hosts option: "name=ip" or "name=ip:port" overrides (any port of
+	 * name goes to ip, and to port if given); no DNS lookup for name. */
+	const char *const *hosts;
+	size_t nhosts;
 } k6c__http_client_opts;
 
 int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__http_client_opts *opts);
@@ -42,6 +49,7 @@ typedef struct k6c__http_req {
 	size_t body_len;
 	double timeout_ms;                /* 0: 60000, k6's default */
 	int max_redirects;                /* -1: 10, k6's default; 0: do not follow */
+	bool discard_body;                /* responseType "none": count the body, keep none of it */
 } k6c__http_req;
 
 typedef struct k6c__http_timings {    /* float milliseconds, k6's definitions */
@@ -68,6 +76,8 @@ typedef struct k6c__http_resp {
 	uint64_t bytes_sent;              /* request line + headers + body */
 	uint64_t bytes_received;          /* status line + headers + body as on the wire */
 	int64_t start_us;                 /* wall clock at the start of this hop */
+	char tls_version[16];             /* "tls1.2", "tls1.3" as k6's tag; "" without TLS */
+	char tls_cipher_suite[64];        /* IANA name as Go's ("TLS_AES_128_GCM_SHA256"); "" without TLS */
 } k6c__http_resp;
 
 void k6c__http_resp_free(k6c__http_resp *r);

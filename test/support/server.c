@@ -424,6 +424,7 @@ int ts_nginx_tls_start(ts_server *out, const ts_server *upstream)
 		"    listen 127.0.0.1:%d ssl http2;\n"
 		"    ssl_certificate %s;\n"
 		"    ssl_certificate_key %s;\n"
+		"    ssl_protocols TLSv1.2 TLSv1.3;\n"
 		"    location / {\n"
 		"      proxy_pass http://up;\n"
 		"      proxy_http_version 1.1;\n"

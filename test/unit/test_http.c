@@ -218,6 +218,8 @@ START_TEST(test_http_get__json)
 	ck_assert(x.resp.bytes_sent > strlen("GET /get?a=1 HTTP/1.1\r\n"));
 	ck_assert(x.resp.bytes_received > x.resp.body.len + x.resp.headers.len);
 	ck_assert(x.resp.start_us > 0);
+	ck_assert_str_eq(x.resp.tls_version, "");
+	ck_assert_str_eq(x.resp.tls_cipher_suite, "");
 	assert_timings_sane(&x.resp);
 	/* A new connection: connecting took some time, no TLS. */
 	ck_assert(x.resp.timings.connecting > 0);
@@ -743,6 +745,8 @@ START_TEST(test_http_tls__http2_trusted)
 	ck_assert(x.resp.timings.tls_handshaking > 0);
 	ck_assert(x.resp.timings.blocked >= x.resp.timings.connecting + x.resp.timings.tls_handshaking);
 	ck_assert_int_eq(x.resp.remote_port, tls.port);
+	ck_assert_str_eq(x.resp.tls_version, "tls1.3");
+	ck_assert_msg(strncmp(x.resp.tls_cipher_suite, "TLS_", 4) == 0, "%s", x.resp.tls_cipher_suite);
 	assert_timings_sane(&x.resp);
 
 	/* Reused: no connect, no handshake. A body over HTTP/2. */
@@ -752,6 +756,7 @@ START_TEST(test_http_tls__http2_trusted)
 	ck_assert(body_has(&y.resp, "\"data\":\"h2-body\""));
 	ck_assert(y.resp.timings.connecting == 0);
 	ck_assert(y.resp.timings.tls_handshaking == 0);
+	ck_assert_str_eq(y.resp.tls_version, "tls1.3");
 	assert_timings_sane(&y.resp);
 
 	do_url(&z, "GET", tls.base_url, "/redirect/2", NULL);
@@ -925,6 +930,89 @@ START_TEST(test_http_error__reset_and_eof)
 }
 END_TEST
 
+START_TEST(test_http_tls__version_bounds)
+{
+	k6c__http_client_opts o = { .max_connections = 4, .ca_file = tls.cert_file,
+		.tls_max = "tls1.2" };
+	k6c__http_client_opts bad = { .tls_min = "ssl3" };
+	k6c__http_client *c2 = NULL;
+	rec x = { 0 };
+
+	ck_assert_int_eq(k6c__http_client_new(&c2, loop, &bad), K6C_EINVAL);
+	ck_assert_ptr_null(c2);
+	use_client(&o);
+	do_url(&x, "GET", tls.base_url, "/get", NULL);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_str_eq(x.resp.tls_version, "tls1.2");
+	ck_assert_msg(strncmp(x.resp.tls_cipher_suite, "TLS_ECDHE_", 10) == 0, "%s",
+		x.resp.tls_cipher_suite);
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
+START_TEST(test_http_opts__hosts_override)
+{
+	char any_port[64], with_port[64], base[64];
+	const char *hosts[] = { any_port, with_port };
+	k6c__http_client_opts o = { .max_connections = 4, .hosts = hosts, .nhosts = 2 };
+	const char *bad_hosts[] = { "no-equals-sign" };
+	k6c__http_client_opts bad = { .hosts = bad_hosts, .nhosts = 1 };
+	k6c__http_client *c2 = NULL;
+	rec x = { 0 }, y = { 0 };
+
+	/* Names that never reach DNS: the override connects to 127.0.0.1. */
+	snprintf(any_port, sizeof(any_port), "k6c-a.test=127.0.0.1");
+	snprintf(with_port, sizeof(with_port), "k6c-b.test=127.0.0.1:%d", srv.port);
+	use_client(&o);
+	snprintf(base, sizeof(base), "http://k6c-a.test:%d", srv.port);
+	do_url(&x, "GET", base, "/headers", NULL);
+	ck_assert_msg(x.resp.status == 200, "%d %s", x.resp.error_code, x.resp.error);
+	ck_assert(body_has(&x.resp, "\"Host\":\"k6c-a.test:"));
+	ck_assert_str_eq(x.resp.remote_ip, "127.0.0.1");
+	do_url(&y, "GET", "http://k6c-b.test", "/headers", NULL);
+	ck_assert_msg(y.resp.status == 200, "%d %s", y.resp.error_code, y.resp.error);
+	ck_assert(body_has(&y.resp, "\"Host\":\"k6c-b.test\""));
+	ck_assert_int_eq(y.resp.remote_port, srv.port);
+	k6c__http_resp_free(&x.resp);
+	k6c__http_resp_free(&y.resp);
+
+	ck_assert_int_eq(k6c__http_client_new(&c2, loop, &bad), K6C_EINVAL);
+}
+END_TEST
+
+START_TEST(test_http_opts__no_connection_reuse)
+{
+	k6c__http_client_opts o = { .max_connections = 4, .no_connection_reuse = true };
+	rec x = { 0 }, y = { 0 };
+
+	use_client(&o);
+	do_req(&x, "GET", "/get", NULL, 0, NULL, 0);
+	do_req(&y, "GET", "/get", NULL, 0, NULL, 0);
+	ck_assert_int_eq(y.resp.status, 200);
+	ck_assert(x.resp.timings.connecting > 0);
+	ck_assert(y.resp.timings.connecting > 0);
+	k6c__http_resp_free(&x.resp);
+	k6c__http_resp_free(&y.resp);
+}
+END_TEST
+
+START_TEST(test_http_body__discard)
+{
+	rec x = { 0 };
+	char url[512];
+	k6c__http_req req = { .method = "GET", .url = url_of(url, sizeof(url), "/bytes/20000"),
+		.max_redirects = -1, .discard_body = true };
+
+	ck_assert_int_eq(k6c__http_start(conn, &req, &x.resp, on_done, &x), 0);
+	run_until(&x.done, 20000);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_uint_eq(x.resp.body.len, 0);
+	ck_assert(x.resp.bytes_received > 20000);
+	ck_assert(x.resp.timings.receiving >= 0);
+	k6c__http_resp_free(&x.resp);
+}
+END_TEST
+
 static Suite *http_suite(void)
 {
 	Suite *s = suite_create("http");
@@ -957,6 +1045,9 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_http_reentry__cancel_in_hop_callback);
 	tcase_add_test(tc, test_http_cancel__no_callback_then_reuse);
 	tcase_add_test(tc, test_http_recycle__reuses_memory);
+	tcase_add_test(tc, test_http_opts__hosts_override);
+	tcase_add_test(tc, test_http_opts__no_connection_reuse);
+	tcase_add_test(tc, test_http_body__discard);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tls");
@@ -967,6 +1058,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_http_tls__hostname_mismatch);
 	tcase_add_test(tc, test_http_tls__insecure_skip_verify);
 	tcase_add_test(tc, test_http_tls__plain_server);
+	tcase_add_test(tc, test_http_tls__version_bounds);
 	suite_add_tcase(s, tc);
 	return s;
 }
