@@ -522,12 +522,15 @@ static duk_ret_t do_request(duk_context *ctx)
 		params = 3;
 	}
 	req.timeout_ms = param_timeout(ctx, params);
-	req.max_redirects = -1;
+	req.max_redirects = vm->prog->max_redirects;
+	throw_err = vm->prog->throw_errors;
+	if (vm->prog->discard_bodies)
+		ri.rtype = RESP_NONE;
 	if (params >= 0) {
 		if (duk_get_prop_string(ctx, params, "redirects") && !duk_is_null_or_undefined(ctx, -1))
 			req.max_redirects = duk_to_int(ctx, -1);
 		duk_pop(ctx);
-		if (duk_get_prop_string(ctx, params, "throw"))
+		if (duk_get_prop_string(ctx, params, "throw") && !duk_is_null_or_undefined(ctx, -1))
 			throw_err = duk_to_boolean(ctx, -1);
 		duk_pop(ctx);
 		if (duk_get_prop_string(ctx, params, "responseType") && duk_is_string(ctx, -1)) {
@@ -537,7 +540,9 @@ static duk_ret_t do_request(duk_context *ctx)
 				ri.rtype = RESP_BINARY;
 			else if (strcmp(t, "none") == 0)
 				ri.rtype = RESP_NONE;
-			else if (strcmp(t, "text") != 0)
+			else if (strcmp(t, "text") == 0)
+				ri.rtype = RESP_TEXT;
+			else
 				return duk_error(ctx, DUK_ERR_TYPE_ERROR, "unknown responseType \"%s\"", t);
 		}
 		duk_pop(ctx);

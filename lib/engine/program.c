@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "engine/lower.h"
+#include "k6c/test.h"
+#include "util/json.h"
 
 /* The module specifiers of k6. Those with a NULL push function exist in k6
  * but not yet here: importing them fails at load with a clear message
@@ -532,6 +534,25 @@ static int read_init_results(k6c__program *p, k6c__vm *vm)
 	return rc;
 }
 
+/* The options a VU applies by itself; the rest are the scheduler's. */
+static void read_vu_options(k6c__program *p)
+{
+	k6c__json *o = NULL;
+	const k6c__json *v;
+
+	p->max_redirects = -1;
+	if (k6c__json_parse(&o, p->options_json, strlen(p->options_json)) != 0)
+		return;
+	if ((v = k6c__json_get(o, "discardResponseBodies")) != NULL && v->type == K6C__JSON_BOOL)
+		p->discard_bodies = v->boolean;
+	if ((v = k6c__json_get(o, "throw")) != NULL && v->type == K6C__JSON_BOOL)
+		p->throw_errors = v->boolean;
+	if ((v = k6c__json_get(o, "maxRedirects")) != NULL && v->type == K6C__JSON_NUMBER &&
+		v->number >= 0)
+		p->max_redirects = (int)v->number;
+	k6c__json_free(o);
+}
+
 /* ---- Public functions ----------------------------------------------------- */
 
 static int copy_env(k6c__program *p, const k6c__engine_config *cfg)
@@ -616,9 +637,13 @@ int k6c__program_new(k6c__program **out, const char *filename, const char *sourc
 
 	if (rc == 0) {
 		rc = k6c__vm_new(&vm, p, NULL);
+		if (rc == K6C_ESCRIPT && p->log != NULL)
+			p->log(K6C_LOG_ERROR, k6c_error_last()->message, p->log_arg);
 		if (rc == 0)
 			rc = read_init_results(p, vm);
 		k6c__vm_free(vm);
+		if (rc == 0)
+			read_vu_options(p);
 	}
 	if (rc != 0) {
 		k6c__program_free(p);

@@ -82,6 +82,11 @@ struct k6c__program {
 	k6c__log_fn log;
 	void *log_arg;
 
+	/* Script options the VUs apply themselves (from `export const options`). */
+	bool discard_bodies;         /* discardResponseBodies */
+	bool throw_errors;           /* throw */
+	int max_redirects;           /* maxRedirects; -1: k6's default */
+
 	/* Everything below is shared by VUs on several workers. */
 	pthread_mutex_t lock;
 	bool setup_done;             /* setup() ran (setup_json may be NULL: undefined) */

@@ -323,6 +323,26 @@ START_TEST(test_engine_vm_load__init_context_rules)
 }
 END_TEST
 
+START_TEST(test_engine_vm_load__cycle_and_commonjs)
+{
+	k6c__program *prog = NULL;
+	collect c;
+
+	collect_init(&c);
+	ck_assert_int_eq(load(&prog, fixture_path("vm_cycle_a.js"), NULL, &c), 0);
+	ck_assert_str_eq(k6c__program_options_json(prog), "{\"ext\":{\"v\":\"ba\"}}");
+	ck_assert(k6c__program_has_function(prog, "a"));
+	k6c__program_free(prog);
+	ck_assert_int_eq(load(&prog, fixture_path("cjs.js"),
+		"var k6 = require('k6');\nmodule.exports.options = { vus: 3 };\n"
+		"module.exports.default = function () { k6.sleep(0); };\n", &c), 0);
+	ck_assert_str_eq(k6c__program_options_json(prog), "{\"vus\":3}");
+	ck_assert(k6c__program_has_function(prog, "default"));
+	k6c__program_free(prog);
+	collect_free(&c);
+}
+END_TEST
+
 /* ---- Running VUs ---------------------------------------------------------------- */
 
 START_TEST(test_engine_vm_run__setup_data_group_check)
@@ -621,6 +641,44 @@ START_TEST(test_engine_vm_run__check_throwing_and_tags)
 }
 END_TEST
 
+START_TEST(test_engine_vm_run__metrics_and_execution)
+{
+	collect c;
+	k6c__sched_result res;
+	double sum;
+
+	collect_init(&c);
+	res = run_src("metrics.js",
+		"import { Counter, Gauge, Rate, Trend } from 'k6/metrics';\n"
+		"import exec from 'k6/execution';\n"
+		"import { group } from 'k6';\n"
+		"const c = new Counter('my_counter');\n"
+		"const g = new Gauge('my_gauge');\n"
+		"const r = new Rate('my_rate');\n"
+		"const t = new Trend('my_trend', true);\n"
+		"let bad = '';\n"
+		"try { new Trend('bad-name'); } catch (e) { bad = e.message; }\n"
+		"export default function () {\n"
+		"  c.add(2, { k: 'v' });\n"
+		"  g.add(exec.vu.idInTest);\n"
+		"  r.add(true); r.add(0);\n"
+		"  group('tg', () => t.add(1.5));\n"
+		"  console.log('exec', exec.vu.iterationInScenario, exec.scenario.name, exec.scenario.executor, bad);\n"
+		"}\n", per_vu(2, 2), &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(count_samples(&c, "my_counter", (const char *const[]){ "k=v", NULL }, &sum), 4);
+	ck_assert(sum == 8);
+	ck_assert_int_eq(count_samples(&c, "my_rate", NULL, &sum), 8);
+	ck_assert(sum == 4);
+	ck_assert_int_eq(count_samples(&c, "my_trend", (const char *const[]){ "group=::tg", NULL }, NULL), 4);
+	count_samples(&c, "my_gauge", NULL, &sum);
+	ck_assert(sum == 1 + 1 + 2 + 2);
+	ck_assert_msg(log_has(&c, "exec 1 default per-vu-iterations Invalid metric name: 'bad-name'"),
+		"%s", logs_of(&c));
+	collect_free(&c);
+}
+END_TEST
+
 START_TEST(test_engine_vm_run__async_default)
 {
 	collect c;
@@ -721,6 +779,7 @@ static Suite *engine_vm_suite(void)
 	tcase_add_test(load_tc, test_engine_vm_load__init_exception);
 	tcase_add_test(load_tc, test_engine_vm_load__unknown_module);
 	tcase_add_test(load_tc, test_engine_vm_load__init_context_rules);
+	tcase_add_test(load_tc, test_engine_vm_load__cycle_and_commonjs);
 	suite_add_tcase(s, load_tc);
 
 	tcase_set_timeout(run_tc, 120);
@@ -733,6 +792,7 @@ static Suite *engine_vm_suite(void)
 	tcase_add_test(run_tc, test_engine_vm_run__random_seed);
 	tcase_add_test(run_tc, test_engine_vm_run__console_and_globals);
 	tcase_add_test(run_tc, test_engine_vm_run__check_throwing_and_tags);
+	tcase_add_test(run_tc, test_engine_vm_run__metrics_and_execution);
 	tcase_add_test(run_tc, test_engine_vm_run__async_default);
 	suite_add_tcase(s, run_tc);
 
