@@ -195,6 +195,8 @@ static void on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, void 
 	}
 	if (r->error[0] != '\0')
 		k6c__vm_tag_set(NULL, vm, &n, "error", r->error);
+	if (r->tls_version[0] != '\0')
+		k6c__vm_tag_set(NULL, vm, &n, "tls_version", r->tls_version);
 
 	values[0] = 1;
 	values[1] = r->timings.duration;
@@ -440,7 +442,8 @@ static void push_response(duk_context *ctx, k6c__vm *vm, const req_info *ri)
 	put_number(ctx, "error_code", r->error_code);
 	put_string(ctx, "remote_ip", r->remote_ip);
 	put_number(ctx, "remote_port", r->remote_port);
-	put_string(ctx, "tls_version", "");
+	put_string(ctx, "tls_version", r->tls_version);
+	put_string(ctx, "tls_cipher_suite", r->tls_cipher_suite);
 
 	duk_push_object(ctx);
 	put_string(ctx, "method", ri->method);
@@ -590,6 +593,7 @@ static duk_ret_t do_request(duk_context *ctx)
 	req.nheaders = ri.nheaders;
 	req.body = ri.body;
 	req.body_len = ri.body_len;
+	req.discard_body = ri.rtype == RESP_NONE;
 
 	/* Nothing below allocates on the Duktape side until the response is
 	 * built; vm->resp is freed at the next request or with the VM. */

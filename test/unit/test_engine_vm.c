@@ -6,6 +6,7 @@
  */
 #include <check.h>
 #include <malloc.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,11 +105,17 @@ static const char *logs_of(collect *c)
 
 /* ---- Loading and running --------------------------------------------------- */
 
-static char fixture[1024];
+static char fixture[PATH_MAX + 64];
 
+/* Fixture paths are normalised the way the loader names files in messages
+ * (K6C_TEST_SRCDIR may contain ".."). */
 static const char *fixture_path(const char *name)
 {
-	snprintf(fixture, sizeof(fixture), "%s/unit/js/%s", ts_srcdir(), name);
+	char dir[PATH_MAX];
+
+	if (realpath(ts_srcdir(), dir) == NULL)
+		snprintf(dir, sizeof(dir), "%s", ts_srcdir());
+	snprintf(fixture, sizeof(fixture), "%s/unit/js/%s", dir, name);
 	return fixture;
 }
 
@@ -247,7 +254,7 @@ START_TEST(test_engine_vm_load__syntax_error)
 	k6c__program *prog = NULL;
 	collect c;
 	const k6c_error *e;
-	char want[1100];
+	char want[PATH_MAX + 128];
 
 	collect_init(&c);
 	ck_assert_int_eq(load(&prog, fixture_path("bad.js"),
@@ -266,7 +273,7 @@ START_TEST(test_engine_vm_load__init_exception)
 	k6c__program *prog = NULL;
 	collect c;
 	const k6c_error *e;
-	char want[1100];
+	char want[PATH_MAX + 128];
 
 	collect_init(&c);
 	ck_assert_int_eq(load(&prog, fixture_path("throws.js"),
@@ -380,7 +387,7 @@ START_TEST(test_engine_vm_run__exception_counts_and_logs)
 {
 	collect c;
 	k6c__sched_result res;
-	char want[1100];
+	char want[PATH_MAX + 128];
 
 	collect_init(&c);
 	res = run_src("iter_throw.js",
