@@ -35,7 +35,9 @@ typedef struct k6c__http_client_opts {
 } k6c__http_client_opts;
 
 int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__http_client_opts *opts);
-void k6c__http_client_free(k6c__http_client *c);  /* cancels transfers without callbacks */
+/* Cancels transfers without callbacks and frees the client's remaining
+ * conns too. Call it before freeing the loop (curl unwatches its sockets). */
+void k6c__http_client_free(k6c__http_client *c);
 
 int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out);
 void k6c__http_conn_free(k6c__http_conn *conn);   /* cancels its transfer without callback */
