@@ -10,12 +10,26 @@
 #include <stdint.h>
 
 #ifdef __cplusplus
-# define K6C_BEGIN_DECL extern "C" {
-# define K6C_END_DECL }
+# define K6C__EXTERN_C_BEGIN extern "C" {
+# define K6C__EXTERN_C_END }
 #else
-# define K6C_BEGIN_DECL
-# define K6C_END_DECL
+# define K6C__EXTERN_C_BEGIN
+# define K6C__EXTERN_C_END
 #endif
+
+/**
+ * K6C_BEGIN_DECL - opens a block of C declarations (extern "C" in C++).
+ *
+ * Since: 0.1
+ */
+#define K6C_BEGIN_DECL K6C__EXTERN_C_BEGIN
+
+/**
+ * K6C_END_DECL - closes a block opened with K6C_BEGIN_DECL.
+ *
+ * Since: 0.1
+ */
+#define K6C_END_DECL K6C__EXTERN_C_END
 
 /**
  * K6C_EXTERN - marks a function exported from libk6c.

@@ -176,20 +176,11 @@ static int cmd_run(int argc, char **argv)
 			json_quote(q, sizeof(q), v);
 			opt_add(opts, sizeof(opts), "duration", q);
 		} else if (TAKES("--summary-trend-stats", "--summary-trend-stats")) {
-			char list[2048] = "[";
-			const char *p = v;
+			/* The comma-separated list is split by the option parser. */
+			char list[2100];
 			NEED_VALUE();
-			p = v;
-			while (*p) {
-				const char *e = strchr(p, ',');
-				size_t n = e ? (size_t)(e - p) : strlen(p);
-				char item[256];
-				snprintf(item, sizeof(item), "%.*s", (int)n, p);
-				json_quote(q, sizeof(q), item);
-				snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", list[1] ? "," : "", q);
-				p += n + (e ? 1 : 0);
-			}
-			strcat(list, "]");
+			json_quote(q, sizeof(q), v);
+			snprintf(list, sizeof(list), "[%s]", q);
 			opt_add(opts, sizeof(opts), "summaryTrendStats", list);
 		} else if (TAKES("--summary-time-unit", "--summary-time-unit")) {
 			NEED_VALUE();
