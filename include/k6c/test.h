@@ -109,7 +109,9 @@ K6C_EXTERN(int) k6c_test_set_script_source(k6c_test *test, const char *name,
  * over `K6_*` environment variables, which win over the script's own
  * `export const options`. The JSON is parsed at once; option values are
  * validated when the test runs (an invalid value makes the run end with exit
- * code 104).
+ * code 104). Besides k6's script options, `"noColor": false` asks for
+ * k6's ANSI colours in k6c_test_summary_text(); the library's default is
+ * plain text (`K6_NO_COLOR` also turns colours off).
  *
  * Return: 0, K6C_EINVAL (NULL or not a JSON object; see k6c_error_last()),
  * K6C_ENOMEM, K6C_ESTATE if the test is running.

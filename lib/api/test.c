@@ -438,6 +438,7 @@ static int run_test(k6c_test *t)
 	sopts.trend_stats = (const char *const *)opts.trend_stats;
 	sopts.ntrend_stats = opts.ntrend_stats;
 	sopts.time_unit = opts.time_unit;
+	sopts.no_color = !opts.color;
 	sopts.test_duration_ms = res.duration_ms;
 	if ((rc = k6c__metrics_summary_text(metrics, &sopts, &text)) ||
 	    (rc = k6c__metrics_summary_json(metrics, &sopts, &json)))

@@ -28,6 +28,7 @@ typedef struct tier {
 	char *trend_stats_csv;          /* from env: "avg,p(99)" */
 	const char *time_unit, *user_agent;
 	bool no_setup, no_teardown;
+	bool has_no_color, no_color;
 	bool has_thresholds;
 } tier;
 
@@ -197,6 +198,11 @@ static int tier_from_json(tier *t, const k6c__json *o)
 			return rc;
 		t->has_no_teardown = true;
 	}
+	if ((v = k6c__json_get(o, "noColor")) && v->type != K6C__JSON_NULL) {
+		if ((rc = get_bool("noColor", v, &t->no_color)))
+			return rc;
+		t->has_no_color = true;
+	}
 	if ((v = k6c__json_get(o, "thresholds")) && v->type == K6C__JSON_OBJECT && v->len > 0)
 		t->has_thresholds = true;
 	return 0;
@@ -227,6 +233,7 @@ static int tier_from_env(tier *t, const char *const *env, size_t n, k6c__json *s
 		{ "K6_USER_AGENT", "userAgent" },
 		{ "K6_NO_SETUP", "noSetup" },
 		{ "K6_NO_TEARDOWN", "noTeardown" },
+		{ "K6_NO_COLOR", "noColor" },
 	};
 	k6c__json obj;
 	k6c__json *items[K6C__ARRAY_LEN(map)];
@@ -579,6 +586,8 @@ int k6c__options_consolidate(k6c__options *out, const char *script_json,
 			out->no_setup = t->no_setup;
 		if (t->has_no_teardown)
 			out->no_teardown = t->no_teardown;
+		if (t->has_no_color)
+			out->color = !t->no_color;
 		if (t->has_thresholds)
 			out->has_thresholds = true;
 	}

@@ -18,6 +18,7 @@ typedef struct k6c__options {
 	char *time_unit;                /* owned; NULL: automatic */
 	char *user_agent;               /* owned; NULL: the library default */
 	bool no_setup, no_teardown;
+	bool color;                     /* colour the summary text: noColor false (default off in the library) */
 	bool has_thresholds;            /* the script declares thresholds */
 	unsigned max_vus;               /* peak VUs over all scenarios */
 	double max_duration_ms;         /* the longest a scenario may run incl. graceful stop */

@@ -36,6 +36,7 @@ static const char usage[] =
 	"      --summary-trend-stats LIST   trend columns, e.g. avg,p(95),p(99.9)\n"
 	"      --summary-time-unit U        s, ms or us\n"
 	"      --no-summary                 do not print the end-of-test summary\n"
+	"      --no-color                   no colours in the summary\n"
 	"      --no-setup, --no-teardown    skip setup() / teardown()\n"
 	"      --user-agent UA              User-Agent header of HTTP requests\n"
 	"  -q, --quiet                      print only the summary and errors\n"
@@ -127,7 +128,7 @@ static int cmd_run(int argc, char **argv)
 {
 	char opts[8192] = "{", q[2048];
 	const char *script = NULL;
-	int quiet = 0, no_summary = 0, sysenv = 1, rc;
+	int quiet = 0, no_summary = 0, no_color = 0, sysenv = 1, rc;
 	unsigned workers = 0;
 	struct sigaction sa;
 
@@ -155,6 +156,8 @@ static int cmd_run(int argc, char **argv)
 			quiet = 1;
 		} else if (TAKES("-v", "--verbose")) {
 			g_verbose = 1;
+		} else if (TAKES("--no-color", "--no-color")) {
+			no_color = 1;
 		} else if (TAKES("--no-summary", "--no-summary")) {
 			no_summary = 1;
 		} else if (TAKES("--no-setup", "--no-setup")) {
@@ -212,6 +215,9 @@ static int cmd_run(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_OTHER;
 	}
+	/* The library never colours by default; a terminal gets k6's colours. */
+	if (!no_color && isatty(STDOUT_FILENO) && !getenv("K6_NO_COLOR") && !getenv("NO_COLOR"))
+		opt_add(opts, sizeof(opts), "noColor", "false");
 	strcat(opts, "}");
 
 	clock_gettime(CLOCK_MONOTONIC, &g_start);
