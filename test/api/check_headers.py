@@ -5,13 +5,14 @@ Each header (include/k6c.h, include/k6c/*.h and the generated k6c/version.h)
 is included alone in a one-line translation unit and compiled with
 -pedantic -Werror, so a header that forgets one of its own includes, uses a
 GNU extension or C11-only syntax, or is not valid C++ fails here. For C++
-a second unit also checks that the declarations have C linkage (calling
-through an extern "C" function pointer type). k6c/module.h exposes Duktape
+a second unit references every K6C_EXTERN function and the symbol names in
+its object file must be unmangled (C linkage). k6c/module.h exposes Duktape
 and is compiled like the others when it exists.
 """
 import argparse
 import glob
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -42,12 +43,57 @@ def compile_unit(compiler, flags, incs, text, suffix):
         return proc.returncode, ' '.join(cmd), proc.stdout
 
 
+def declared_functions(srcdir):
+    names = []
+    for path in glob.glob(os.path.join(srcdir, '**', '*.h*'), recursive=True):
+        if path.endswith('module.h'):
+            continue   # not in the umbrella header
+        with open(path) as f:
+            names += re.findall(r'^K6C_EXTERN\([^)]*\)\s*(\w+)\s*\(', f.read(), re.M)
+    return sorted(set(names))
+
+
+def check_linkage(args, incs):
+    """From C++, every function of the umbrella header has C linkage: an
+    object file referencing them all has only unmangled k6c_ symbols
+    (g++ ignores linkage in function types, so the symbol names are what
+    tells)."""
+    names = declared_functions(args.srcdir)
+    refs = ',\n'.join('  reinterpret_cast<void (*)()>(&%s)' % n for n in names)
+    unit = '#include <k6c.h>\ntypedef void (*any_fn)();\nextern const any_fn k6c_refs[];\n' \
+           'const any_fn k6c_refs[] = {\n%s\n};\n' % refs
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, 'linkage.cpp')
+        obj = os.path.join(tmp, 'linkage.o')
+        with open(src, 'w') as f:
+            f.write(unit)
+        cmd = shlex.split(args.cxx) + CXX_FLAGS + incs + ['-c', src, '-o', obj]
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if proc.returncode != 0:
+            print('FAIL extern "C" linkage: the reference unit does not compile')
+            print('  $ ' + ' '.join(cmd))
+            print('  ' + proc.stdout.replace('\n', '\n  '))
+            return 1
+        syms = subprocess.run([args.nm, '-u', obj], stdout=subprocess.PIPE, text=True,
+                              check=True).stdout.split()
+    mangled = [s for s in syms if 'k6c_' in s and s.startswith('_Z')]
+    missing = [n for n in names if n not in syms]
+    print('%-4s %-24s C++11 (%d functions)' % ('ok' if not (mangled or missing) else 'FAIL',
+                                              'extern "C" linkage', len(names)))
+    for s in mangled:
+        print('  mangled (no C linkage): ' + s)
+    for n in missing:
+        print('  not referenced as a C symbol: ' + n)
+    return 1 if mangled or missing or not names else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--srcdir', required=True)
     ap.add_argument('--builddir', required=True)
     ap.add_argument('--cc', required=True)
     ap.add_argument('--cxx')
+    ap.add_argument('--nm', default='nm')
     args = ap.parse_args()
 
     incs = ['-I' + args.srcdir, '-I' + args.builddir]
@@ -76,22 +122,7 @@ def main():
                 print('  ' + out.replace('\n', '\n  '))
 
     if args.cxx:
-        # The umbrella header's functions must have C linkage from C++: a
-        # pointer to them converts to a pointer to an extern "C" function type.
-        unit = '''#include <k6c.h>
-extern "C" { typedef int new_fn(k6c_test **); typedef const char *str_fn(int); }
-int main() {
-    new_fn *a = &k6c_test_new;
-    str_fn *b = &k6c_strerror;
-    return (a != 0 && b != 0) ? 0 : 1;
-}
-'''
-        rc, cmd, out = compile_unit(args.cxx, CXX_FLAGS, incs, unit, '.cpp')
-        print('%-4s %-24s %s' % ('ok' if rc == 0 else 'FAIL', 'extern "C" linkage', 'C++11'))
-        if rc != 0:
-            failures += 1
-            print('  $ ' + cmd)
-            print('  ' + out.replace('\n', '\n  '))
+        failures += check_linkage(args, incs)
     else:
         print('SKIP C++11: no C++ compiler configured')
 

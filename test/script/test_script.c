@@ -2,8 +2,9 @@
  * test_script.c - script tier: runs each .js file of test/script through the
  * public API against one local httpbin and asserts what k6 would report:
  * the summary JSON (metric counts, rates, per-check passes, thresholds), the
- * log lines and the exit code. One Check test per script, so a failure names
- * the script; the log of a failing run is printed to help find the cause.
+ * log lines and the exit code. One Check test case per script, plus one for
+ * the tagged submetrics of each script that sets thresholds, so a failure
+ * names the script; each run's log is printed to help find the cause.
  */
 #include <check.h>
 #include <limits.h>
@@ -248,7 +249,21 @@ START_TEST(test_script_syntax__every_feature)
 	assert_check(&r, "http get in nested group", 2, 0, "::http::nested::http get in nested group");
 	/* 85+ expect() checks plus the two in groups, twice. */
 	ck_assert_metric_ge(&r, "checks", "passes", 2 * 87);
+	run_free(&r);
+}
+END_TEST
+
+/* Request tags and group tags reach the metrics: the script's thresholds on
+ * tagged submetrics make them appear in the summary. */
+START_TEST(test_script_syntax__tag_submetrics)
+{
+	run r;
+
+	run_script(&r, "syntax.js", "{\"vus\":1,\"iterations\":2}", 0, 0);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_ptr_nonnull(r.doc);
 	ck_assert_metric_eq(&r, "http_reqs{feature:tagged}", "count", 2);
+	ck_assert_metric_eq(&r, "checks{feature:tagged}", "passes", 2);
 	ck_assert_metric_eq(&r, "http_reqs{group:::http::nested}", "count", 2);
 	assert_thresholds_ok(&r, 4);
 	run_free(&r);
@@ -316,11 +331,26 @@ START_TEST(test_script_errors__transport_errors)
 	ck_assert_metric_eq(&r, "http_req_failed", "passes", 3);
 	ck_assert_metric_eq(&r, "http_req_failed", "fails", 1);
 	ck_assert_metric_eq(&r, "http_req_failed", "rate", 0.75);
-	ck_assert_metric_eq(&r, "http_reqs{error_code:1212}", "count", 1);
-	ck_assert_metric_eq(&r, "http_reqs{error_code:1050}", "count", 2);
 	assert_check(&r, "refused: error_code 1212", 1, 0, NULL);
 	assert_check(&r, "timeout string: error_code 1050", 1, 0, NULL);
 	assert_check(&r, "timeout ms: error_code 1050", 1, 0, NULL);
+	run_free(&r);
+}
+END_TEST
+
+/* The status and error_code tags of failed requests, through the script's
+ * thresholds on submetrics. */
+START_TEST(test_script_errors__tag_submetrics)
+{
+	run r;
+
+	run_script(&r, "errors.js", "{\"vus\":1,\"iterations\":1}", 0, 0);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_ptr_nonnull(r.doc);
+	ck_assert_metric_eq(&r, "http_reqs{error_code:1212}", "count", 1);
+	ck_assert_metric_eq(&r, "http_reqs{error_code:1050}", "count", 2);
+	ck_assert_metric_eq(&r, "http_reqs{status:0}", "count", 3);
+	ck_assert_metric_eq(&r, "http_reqs{status:200}", "count", 1);
 	assert_thresholds_ok(&r, 4);
 	run_free(&r);
 }
@@ -363,13 +393,27 @@ START_TEST(test_script_http_basic__requests)
 	ck_assert_metric_eq(&r, "http_reqs", "count", 15);
 	ck_assert_metric_eq(&r, "http_req_failed", "passes", 1);
 	ck_assert_metric_eq(&r, "http_req_failed", "fails", 14);
-	ck_assert_metric_eq(&r, "http_reqs{mytag:custom}", "count", 2);
-	ck_assert_metric_eq(&r, "http_reqs{name:named-request}", "count", 1);
-	ck_assert_metric_eq(&r, "checks{kind:tagged-check}", "passes", 1);
-	assert_thresholds_ok(&r, 4);
 	ck_assert_msg(metric(&r, "data_received", "count") > 0, "no data_received");
 	ck_assert_msg(metric(&r, "data_sent", "count") > 0, "no data_sent");
 	ck_assert_msg(metric(&r, "http_req_duration", "max") >= 0, "no http_req_duration");
+	run_free(&r);
+}
+END_TEST
+
+/* params.tags, the name tag and check() tags, through the script's
+ * thresholds on submetrics. */
+START_TEST(test_script_http_basic__tag_submetrics)
+{
+	run r;
+
+	run_script(&r, "http_basic.js", "{\"vus\":1,\"iterations\":1}", 0, 0);
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_ptr_nonnull(r.doc);
+	ck_assert_metric_eq(&r, "http_reqs{mytag:custom}", "count", 2);
+	ck_assert_metric_eq(&r, "http_reqs{name:named-request}", "count", 1);
+	ck_assert_metric_eq(&r, "http_reqs{method:PATCH}", "count", 2);
+	ck_assert_metric_eq(&r, "checks{kind:tagged-check}", "passes", 1);
+	assert_thresholds_ok(&r, 4);
 	run_free(&r);
 }
 END_TEST
@@ -439,11 +483,14 @@ static Suite *script_suite(void)
 		const TTest *test;
 	} cases[] = {
 		{ "syntax", test_script_syntax__every_feature },
+		{ "syntax_tags", test_script_syntax__tag_submetrics },
 		{ "syntax_error", test_script_syntax_error__position },
 		{ "exception", test_script_exception__logged_and_counted },
 		{ "errors", test_script_errors__transport_errors },
+		{ "errors_tags", test_script_errors__tag_submetrics },
 		{ "many_vus", test_script_many_vus__one_worker },
 		{ "http_basic", test_script_http_basic__requests },
+		{ "http_basic_tags", test_script_http_basic__tag_submetrics },
 		{ "lifecycle", test_script_lifecycle__stages },
 		{ "busy_loop", test_script_busy_loop__abort },
 	};
