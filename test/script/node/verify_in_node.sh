@@ -1,8 +1,9 @@
 #!/bin/sh
 # verify_in_node.sh SCRIPT_DIR [SCRIPT] - runs syntax.js (by default) under
-# node 20+ ($NODE, else node on PATH) with stand-ins for the k6 modules, to confirm that every check's
-# expected value is what a standard engine computes. The script and its lib/
-# are copied into a temporary directory with a node_modules/k6 package.
+# node 20+ ($NODE, else node on PATH) with stand-ins for the k6 modules, to
+# confirm that every check's expected value is what a standard engine
+# computes. The script and its lib/ are copied into a temporary directory
+# with a node_modules/k6 package.
 set -eu
 src=$1
 script=${2:-syntax.js}
