@@ -17,19 +17,14 @@ static duk_ret_t js_check(duk_context *ctx)
 	static const int id = K6C__M_CHECKS;
 	k6c__vm *vm = k6c__vm_get(ctx);
 	int64_t t;
-	size_t n, nbase;
+	size_t n;
 	bool ok = true;
-	duk_idx_t e;
+	duk_idx_t e, res;
 
 	k6c__vm_check_not_init(ctx, vm, "Using check()");
 	if (!duk_is_object(ctx, 1))
 		return duk_error(ctx, DUK_ERR_TYPE_ERROR, "check() requires an object of checks as its second argument");
 	t = k6c__wall_us();
-	k6c__vm_tags_reset(vm, &n);
-	k6c__vm_tags_base(ctx, vm, &n);
-	k6c__vm_tags_from_object(ctx, vm, &n, 2);
-	nbase = n;
-
 	duk_enum(ctx, 1, DUK_ENUM_OWN_PROPERTIES_ONLY);
 	e = duk_get_top_index(ctx);
 	while (duk_next(ctx, e, 1)) {
@@ -49,17 +44,24 @@ static duk_ret_t js_check(duk_context *ctx)
 		} else {
 			pass = duk_to_boolean(ctx, -1);
 		}
-		n = nbase;
-		k6c__vm_tag_set(ctx, vm, &n, "check", name);
+		res = duk_get_top_index(ctx);   /* the check's result or exception */
+		/* The tags are built after the check function ran: it may have
+		 * used vm->tags itself (an HTTP request, a metric). */
 		if (!vm->aborted && !(vm->vu != NULL && k6c__vu_should_stop(vm->vu))) {
 			double v = pass ? 1.0 : 0.0;
 
+			k6c__vm_tags_reset(vm, &n);
+			k6c__vm_tags_base(ctx, vm, &n);
+			k6c__vm_tags_from_object(ctx, vm, &n, 2);
+			k6c__vm_tag_set(ctx, vm, &n, "check", name);
 			k6c__vm_emit(vm, t, n, &id, &v, 1);
 		}
 		if (!pass)
 			ok = false;
-		if (threw)
+		if (threw) {
+			duk_dup(ctx, res);
 			return duk_throw(ctx);
+		}
 		duk_set_top(ctx, e + 1);
 	}
 	duk_push_boolean(ctx, ok);

@@ -626,8 +626,10 @@ START_TEST(test_engine_vm_run__check_throwing_and_tags)
 		"    { extra: 'e' }) ? 'yes' : 'no'));\n"
 		"  console.log('group returned', v);\n"
 		"  try {\n"
-		"    check(0, { 'throws': () => { throw new Error('in check'); }, 'never': true });\n"
+		"    check(0, { 'throws': () => { throw new Error('in check'); }, 'never': true }, { t: 'x' });\n"
 		"  } catch (e) { console.log('caught', e.message); }\n"
+		"  group('nested', () => check(0, { 'first': () => check(1, { inner: true }, { deep: 'd' }),\n"
+		"    'second': true }, { outer: 'o' }));\n"
 		"  try { fail('failed on purpose'); } catch (e) { console.log('fail:', e.message); }\n"
 		"}\n", per_vu(1, 1), &c);
 	ck_assert_int_eq(res.status, 0);
@@ -637,6 +639,16 @@ START_TEST(test_engine_vm_run__check_throwing_and_tags)
 	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "check=throws", "group=", NULL },
 		NULL), 1);
 	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "check=never", NULL }, NULL), 0);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "check=throws", "t=x", NULL },
+		NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "check=inner", "deep=d",
+		"group=::nested", NULL }, NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "check=first", "outer=o",
+		"group=::nested", NULL }, NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "check=second", "outer=o",
+		NULL }, NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "deep=d", "outer=o", NULL },
+		NULL), 0);
 	ck_assert_int_eq(count_samples(&c, "group_duration", (const char *const[]){ "group=::outer::inner",
 		NULL }, NULL), 1);
 	ck_assert_int_eq(count_samples(&c, "group_duration", (const char *const[]){ "group=::outer", NULL },
