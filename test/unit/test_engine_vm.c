@@ -245,6 +245,12 @@ START_TEST(test_engine_vm_load__no_options)
 	ck_assert_int_eq(load(&prog, fixture_path("inline.js"), "export default function () {}\n", &c), 0);
 	ck_assert_str_eq(k6c__program_options_json(prog), "{}");
 	k6c__program_free(prog);
+	/* In-memory source: relative imports resolve against the name's directory. */
+	ck_assert_int_eq(load(&prog, fixture_path("inline.js"),
+		"import { greet } from './lib/vm_helper.js';\n"
+		"export const options = { ext: greet('x') };\nexport default function () {}\n", &c), 0);
+	ck_assert_str_eq(k6c__program_options_json(prog), "{\"ext\":\"hello x!\"}");
+	k6c__program_free(prog);
 	collect_free(&c);
 }
 END_TEST
@@ -603,12 +609,17 @@ START_TEST(test_engine_vm_run__console_and_globals)
 		"  console.error(new Error('err obj'));\n"
 		"  const cyc = {}; cyc.self = cyc;\n"
 		"  console.debug(cyc);\n"
+		"  let r = 'no';\n"
+		"  try { open('vm_data.txt'); } catch (e) { r = e.message; }\n"
+		"  console.log('open:', r);\n"
 		"}\n", per_vu(1, 2), &c);
 	ck_assert_msg(log_has(&c, "1|obj {\"a\":1,\"b\":[true,null]} 2 undefined"), "%s", logs_of(&c));
 	ck_assert_msg(log_has(&c, "2|vu 1 iter 0 env yes"), "%s", logs_of(&c));
 	ck_assert_msg(log_has(&c, "2|vu 1 iter 1 env yes"), "%s", logs_of(&c));
 	ck_assert_msg(log_has(&c, "3|Error: err obj"), "%s", logs_of(&c));
 	ck_assert_msg(log_has(&c, "0|[object Object]"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "1|open: The \"open()\" function is only available in the init stage"),
+		"%s", logs_of(&c));
 	collect_free(&c);
 }
 END_TEST
