@@ -7,6 +7,12 @@ The shipped duk_config.h defines or undefines every option unconditionally,
 so compiler -D flags cannot change it; the documented way is to add lines
 after its "/* __OVERRIDE_DEFINES__ */" marker, which is what this does.
 
+One small change is made to the copied duktape.c: the bytecode loader
+(duk_load_function) attaches a _Varmap object to every function, even an
+empty one, where the compiler leaves it out. VUs are created from bytecode,
+so this costs about 30 KiB per VU for a typical script; the loader is made
+to drop an empty _Varmap, which means the same to the engine as none.
+
 usage: duk_config.py SRC_DIR OVERRIDES_FILE OUT_DUKTAPE_C OUT_DUKTAPE_H OUT_DUK_CONFIG_H
 """
 import os
@@ -16,13 +22,32 @@ import sys
 MARKER = "/* __OVERRIDE_DEFINES__ */"
 
 
+VARMAP_OLD = """	duk_compact_m1(thr);
+	duk_xdef_prop_stridx_short(thr, -2, DUK_STRIDX_INT_VARMAP, DUK_PROPDESC_FLAGS_NONE);
+"""
+VARMAP_NEW = """	if (DUK_HOBJECT_GET_ENEXT(duk_get_hobject(thr, -1)) == 0) {
+		duk_pop(thr); /* libk6c: an empty _Varmap is left out, as the compiler does */
+	} else {
+		duk_compact_m1(thr);
+		duk_xdef_prop_stridx_short(thr, -2, DUK_STRIDX_INT_VARMAP, DUK_PROPDESC_FLAGS_NONE);
+	}
+"""
+
+
 def main(argv):
     if len(argv) != 6:
         sys.stderr.write(__doc__)
         return 2
     src, overrides, out_c, out_h, out_cfg = argv[1:]
-    for name, out in (("duktape.c", out_c), ("duktape.h", out_h)):
-        shutil.copyfile(os.path.join(src, name), out)
+    shutil.copyfile(os.path.join(src, "duktape.h"), out_h)
+    with open(os.path.join(src, "duktape.c"), encoding="utf-8") as f:
+        code = f.read()
+    if code.count(VARMAP_OLD) != 1:
+        sys.stderr.write("duk_config.py: the _Varmap loader code was not found once in %s/duktape.c\n" % src)
+        return 1
+    with open(out_c + ".tmp", "w", encoding="utf-8") as f:
+        f.write(code.replace(VARMAP_OLD, VARMAP_NEW, 1))
+    os.replace(out_c + ".tmp", out_c)
     with open(os.path.join(src, "duk_config.h"), encoding="utf-8") as f:
         cfg = f.read()
     if cfg.count(MARKER) != 1:
