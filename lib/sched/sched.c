@@ -10,12 +10,17 @@
  */
 #include "sched/sched_int.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define GAUGE_INTERVAL_NS 1000000000ull
+
+/* k6c__sched_abort may run in a signal handler: its atomics must not be
+ * emulated with a lock. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_uint must be lock-free");
 
 static uint64_t ms_to_ns(double ms)
 {
@@ -228,12 +233,15 @@ void k6c__sched_free(k6c__sched *s)
 
 void k6c__sched_abort(k6c__sched *s)
 {
-	/* Async-signal-safe: lock-free atomics and eventfd writes only. The
-	 * workers and the controller notice the new count after waking. */
+	/* Async-signal-safe: lock-free atomics and eventfd writes only (and
+	 * errno kept for the interrupted code). The workers and the controller
+	 * notice the new count after waking. */
+	int saved_errno = errno;
 	atomic_fetch_add_explicit(&s->abort_seq, 1, memory_order_acq_rel);
 	for (unsigned i = 0; i < s->nworkers; i++)
 		k6c__loop_wakeup(s->workers[i].loop);
 	k6c__loop_wakeup(s->ctl_loop);
+	errno = saved_errno;
 }
 
 /* ---- controller helpers ---- */
