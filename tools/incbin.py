@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes an assembler file that embeds a binary file with .incbin, defining
-SYMBOL (the first byte, 16-byte aligned) and SYMBOL_end (one past the last
-byte) as hidden read-only data. The file's SHA-256 goes into a comment, so
-the .S changes (and is reassembled) whenever the data does: compilers do not
-record .incbin inputs as dependencies.
+SYMBOL (the first byte, 16-byte aligned), SYMBOL_end (one past the last
+byte) and SYMBOL_sha256 (the file's SHA-256 as a NUL-terminated hex string)
+as hidden read-only data. Because the hash is in the .S, it changes (and is
+reassembled) whenever the data does: compilers do not record .incbin inputs
+as dependencies.
 
 usage: incbin.py SYMBOL INPUT.bin OUTPUT.S
 """
@@ -33,6 +34,12 @@ def main(argv):
 %(sym)s_end:
 	.byte 0
 	.size %(sym)s, . - %(sym)s
+	.globl %(sym)s_sha256
+	.hidden %(sym)s_sha256
+	.type %(sym)s_sha256, %%object
+%(sym)s_sha256:
+	.asciz "%(digest)s"
+	.size %(sym)s_sha256, . - %(sym)s_sha256
 	.section .note.GNU-stack,"",%%progbits
 """ % {"sym": sym, "path": path, "digest": digest}
     tmp = out + ".tmp"

@@ -67,6 +67,7 @@ static const char transform_glue[] =
 
 extern const unsigned char k6c__babel_bc[];
 extern const unsigned char k6c__babel_bc_end[];
+extern const char k6c__babel_bc_sha256[];
 
 struct k6c__lowerer {
 	char *cache_dir;        /* NULL: no cache */
@@ -127,15 +128,19 @@ static void make_dirs(const char *path)
  *   // k6c-lower <key> <length of code> <sha256 of code>\n
  * An entry whose header does not match is ignored (and later replaced). */
 
-/* False when out of memory: the cache is then skipped for this module. */
+/* The key covers the source, Babel's version and options, this file's
+ * format and the hash of the embedded bytecode (so a rebuilt transpiler,
+ * patched or with different polyfills, never reuses old output). False when
+ * out of memory: the cache is then skipped for this module. */
 static bool cache_key(const char *src, size_t len, char out[65])
 {
 	static const char prefix[] = "k6c-lower " LOWER_FORMAT_VERSION "\nbabel " K6C__BABEL_VERSION "\n";
 	k6c__buf b = K6C__BUF_INIT;
 	bool ok;
 
-	ok = k6c__buf_reserve(&b, sizeof(prefix) + sizeof(babel_options) + len + 2) == 0 &&
+	ok = k6c__buf_reserve(&b, sizeof(prefix) + 66 + sizeof(babel_options) + len + 2) == 0 &&
 	     k6c__buf_put(&b, prefix, sizeof(prefix) - 1) == 0 &&
+	     k6c__buf_puts(&b, k6c__babel_bc_sha256) == 0 && k6c__buf_putc(&b, '\n') == 0 &&
 	     k6c__buf_put(&b, babel_options, sizeof(babel_options) - 1) == 0 &&
 	     k6c__buf_putc(&b, '\n') == 0 && k6c__buf_put(&b, src, len) == 0;
 	if (ok)

@@ -805,6 +805,20 @@ START_TEST(test_engine_lower_prelude__selection)
 	ck_assert_ptr_nonnull(strstr(p, "__k6c_drain_jobs"));
 	free(p);
 
+	p = prelude_of("var out = []; for (const m of 'a1b22c'.matchAll(/\\d+/g)) out.push(m[0] + '@' + m.index);");
+	ck_assert(has_chunk(p, "string.matchAll"));
+	{
+		duk_context *ctx = duk_create_heap(NULL, NULL, NULL, NULL, fatal_handler);
+
+		ck_assert_int_eq(duk_peval_string(ctx, p), 0);
+		ck_assert_int_eq(duk_peval_string(ctx,
+			"var out = [], it = 'a1b22c'.matchAll(/\\d+/g), r;"
+			" while (!(r = it.next()).done) out.push(r.value[0] + '@' + r.value.index); out.join()"), 0);
+		ck_assert_str_eq(duk_get_string(ctx, -1), "1@1,22@3");
+		duk_destroy_heap(ctx);
+	}
+	free(p);
+
 	p = prelude_of("a.at(-1); s.padStart(3); [].includes(1); Object.entries(o);");
 	ck_assert(has_chunk(p, "array.at"));
 	ck_assert(has_chunk(p, "string.at"));
@@ -844,6 +858,16 @@ START_TEST(test_engine_lower_prelude__job_queue)
 	ck_assert_str_eq(duk_get_string(ctx, -1), "a1,b2,c");
 	ck_assert_int_eq(duk_peval_string(ctx, "__k6c_drain_jobs()"), 0);
 	ck_assert_int_eq(duk_get_int(ctx, -1), 0);
+	/* rejections nobody handled by the time the queue ran dry */
+	ck_assert_int_eq(duk_peval_string(ctx,
+		"Promise.reject(new Error('lost'));\n"
+		"Promise.reject(2).catch(function () {});\n"
+		"new Promise(function (res, rej) { rej(3); }).then(function () {});\n"
+		"Promise.reject(4).then(null, function () {});\n"
+		"__k6c_drain_jobs();\n"
+		"var u = __k6c_take_unhandled();\n"
+		"JSON.stringify([u.map(String), __k6c_take_unhandled().length])"), 0);
+	ck_assert_str_eq(duk_get_string(ctx, -1), "[[\"Error: lost\",\"3\"],0]");
 	/* polyfilled methods are not enumerable */
 	ck_assert_int_eq(duk_peval_string(ctx, "Object.keys(Promise.prototype).length + Object.keys(Promise).length"), 0);
 	ck_assert_int_eq(duk_get_int(ctx, -1), 0);
@@ -857,7 +881,7 @@ START_TEST(test_engine_lower_prelude__all_chunks_install_together)
 	/* every chunk, in order, in one heap; for-in over arrays stays clean */
 	char *p = prelude_of("Map WeakMap Symbol.iterator Promise Array.from Array.of includes find fill flat .at( "
 			     "Object.entries Object.fromEntries getOwnPropertyDescriptors Object.hasOwn padStart "
-			     "trimStart replaceAll String.raw Reflect");
+			     "trimStart replaceAll matchAll String.raw Reflect");
 	duk_context *ctx = duk_create_heap(NULL, NULL, NULL, NULL, fatal_handler);
 
 	ck_assert_msg(duk_peval_string(ctx, p) == 0, "%s", duk_safe_to_string(ctx, -1));

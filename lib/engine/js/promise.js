@@ -7,6 +7,12 @@
  * async native completion), which gives the microtask semantics of an event
  * loop. Ordering follows the specification's PromiseJobs (thenables resolve
  * through an extra job), so it matches node and k6 for await chains.
+ *
+ * Unhandled rejections: a promise rejected with no handler that still has
+ * none when the queue runs dry is reported once; the global
+ * __k6c_take_unhandled() returns the reasons collected since its last call
+ * (at most 32, oldest first), so the VM can report them like k6's
+ * "Uncaught (in promise)".
  */
 
 //# chunk promise
@@ -16,8 +22,11 @@
 	var STATE = Symbol('k6c.promiseState'); /* 0 pending, 1 fulfilled, 2 rejected */
 	var VALUE = Symbol('k6c.promiseValue');
 	var REACT = Symbol('k6c.promiseReactions'); /* array while pending */
+	var HANDLED = Symbol('k6c.promiseHandled');
 	var jobs = [];  /* flat pairs: function, argument */
 	var head = 0;
+	var rejected = []; /* rejected without a handler, not yet checked */
+	var unhandled = []; /* reasons to report */
 
 	function def(o, k, v) {
 		Object.defineProperty(o, k, { value: v, writable: true, configurable: true });
@@ -40,7 +49,17 @@
 		}
 		jobs.length = 0;
 		head = 0;
+		while (rejected.length > 0) {
+			var p = rejected.shift();
+			if (!p[HANDLED] && unhandled.length < 32)
+				unhandled.push(p[VALUE]);
+		}
 		return n;
+	}
+	function takeUnhandled() {
+		var out = unhandled;
+		unhandled = [];
+		return out;
 	}
 
 	function init(p) {
@@ -55,6 +74,8 @@
 		p[STATE] = state;
 		p[VALUE] = value;
 		p[REACT] = null;
+		if (state === 2 && rs.length === 0 && !p[HANDLED])
+			rejected.push(p);
 		for (i = 0; i < rs.length; i++) {
 			r = rs[i];
 			r.s = state;
@@ -200,6 +221,7 @@
 				throw new TypeError('Promise.prototype.then called on incompatible receiver');
 			c = new Derived();
 			r = { f: onFulfilled, r: onRejected, c: c, s: 0, v: undefined };
+			this[HANDLED] = true;
 			if (this[STATE] === 0) {
 				this[REACT].push(r);
 			} else {
@@ -267,4 +289,5 @@
 
 	def(G, 'Promise', Promise);
 	def(G, '__k6c_drain_jobs', drain);
+	def(G, '__k6c_take_unhandled', takeUnhandled);
 })(this);

@@ -88,6 +88,49 @@
 	}.replaceAll });
 })();
 
+//# chunk string.matchAll
+//# triggers matchAll
+(function () {
+	'use strict';
+	function MatchIter(re, s) {
+		this._r = re;
+		this._s = s;
+	}
+	var ms = {
+		next() {
+			var m, re = this._r;
+			if (re === null)
+				return { value: undefined, done: true };
+			m = re.exec(this._s);
+			if (m === null) {
+				this._r = null;
+				return { value: undefined, done: true };
+			}
+			if (m[0] === '')
+				re.lastIndex++;
+			return { value: m, done: false };
+		},
+		self() {
+			return this;
+		},
+		matchAll(re) {
+			var flags;
+			if (re instanceof RegExp) {
+				if (!re.global)
+					throw new TypeError('matchAll must be called with a global RegExp');
+				flags = (re.ignoreCase ? 'i' : '') + (re.multiline ? 'm' : '');
+				re = new RegExp(re.source, 'g' + flags);
+			} else {
+				re = new RegExp(re === undefined ? '(?:)' : String(re), 'g');
+			}
+			return new MatchIter(re, String(this));
+		}
+	};
+	Object.defineProperty(MatchIter.prototype, 'next', { writable: true, configurable: true, value: ms.next });
+	Object.defineProperty(MatchIter.prototype, Symbol.iterator, { writable: true, configurable: true, value: ms.self });
+	Object.defineProperty(String.prototype, 'matchAll', { writable: true, configurable: true, value: ms.matchAll });
+})();
+
 //# chunk string.at
 //# triggers .at(
 Object.defineProperty(String.prototype, 'at', { writable: true, configurable: true, value: {
