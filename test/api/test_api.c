@@ -99,7 +99,17 @@ static const char *SCRIPT_NOP =
 /* A script that keeps running until aborted (a duration of 30 s). */
 static const char *SCRIPT_SLEEPY =
 	"import { sleep } from 'k6';\n"
-	"export default function () { sleep(0.1); }\n";
+	"export default function () { if (__ITER === 0) console.log('iterating'); sleep(0.1); }\n";
+
+/* Waits until the script logged that it iterates: a cold lowering under a
+ * sanitizer can take longer than any fixed delay. */
+static void wait_iterating(tcap *cap)
+{
+	for (int i = 0; i < 1200 && !tcap_find(cap, K6C_LOG_INFO, "iterating"); i++)
+		sleep_s(0.1);
+	ck_assert_msg(tcap_find(cap, K6C_LOG_INFO, "iterating") != NULL, "the script never iterated");
+	sleep_s(0.3);
+}
 static const char *OPTS_30S = "{\"vus\":2,\"duration\":\"30s\"}";
 
 /* ---- creation, errors ---------------------------------------------------- */
@@ -620,9 +630,9 @@ START_TEST(test_api_abort__start_wait)
 
 	tcap_init(&cap);
 	t = make_test(&cap, "abort.js", SCRIPT_SLEEPY, OPTS_30S);
-	t0 = now_s();
 	ck_assert_int_eq(k6c_test_start(t), 0);
-	sleep_s(1.5);
+	wait_iterating(&cap);
+	t0 = now_s();
 	k6c_test_abort(t);
 	k6c_test_abort(t); /* a second abort is harmless */
 	ck_assert_int_eq(k6c_test_wait(t), 0);
@@ -674,7 +684,7 @@ START_TEST(test_api_abort__teardown_runs)
 	static const char *src =
 		"import { sleep } from 'k6';\n"
 		"export function setup() { return { v: 'kept' }; }\n"
-		"export default function () { sleep(0.1); }\n"
+		"export default function () { if (__ITER === 0) console.log('iterating'); sleep(0.1); }\n"
 		"export function teardown(data) { console.log('teardown ' + data.v); }\n";
 	tcap cap;
 	k6c_test *t;
@@ -682,7 +692,7 @@ START_TEST(test_api_abort__teardown_runs)
 	tcap_init(&cap);
 	t = make_test(&cap, "abort3.js", src, OPTS_30S);
 	ck_assert_int_eq(k6c_test_start(t), 0);
-	sleep_s(1.5);
+	wait_iterating(&cap);
 	k6c_test_abort(t);
 	ck_assert_int_eq(k6c_test_wait(t), 0);
 	expect_exit(t, &cap, 105);
