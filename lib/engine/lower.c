@@ -30,9 +30,11 @@
 /* The Babel options; they are part of the cache key, so any change here
  * invalidates old entries by itself. preset-env 7.20 with an ie 11 target
  * lowers everything Duktape lacks (including async functions and
- * generators, through an inlined regenerator runtime helper). */
+ * generators, through an inlined regenerator runtime helper). Duktape has
+ * real symbols, so typeof needs no _typeof() wrapper around every use. */
 static const char babel_options[] =
-	"{\"presets\":[[\"env\",{\"targets\":{\"ie\":11},\"modules\":\"commonjs\"}]],"
+	"{\"presets\":[[\"env\",{\"targets\":{\"ie\":11},\"modules\":\"commonjs\","
+	"\"exclude\":[\"transform-typeof-symbol\"]}]],"
 	"\"sourceType\":\"module\",\"retainLines\":true,\"babelrc\":false,"
 	"\"configFile\":false,\"compact\":false,\"comments\":false,"
 	"\"highlightCode\":false}";

@@ -464,7 +464,8 @@ START_TEST(test_engine_lower_output__commonjs_requires_and_lines)
 		"\n"
 		"export default function () {\n"
 		"  throw new Error('line five');\n"
-		"}\n";
+		"}\n"
+		"export const kind = typeof check === 'function' && typeof Symbol() === 'symbol';\n";
 	k6c__lowerer *l;
 	k6c__buf out = K6C__BUF_INIT;
 	duk_context *ctx;
@@ -474,6 +475,8 @@ START_TEST(test_engine_lower_output__commonjs_requires_and_lines)
 	ck_assert_ptr_nonnull(strstr(out.ptr, "require(\"k6/http\")"));
 	ck_assert_ptr_nonnull(strstr(out.ptr, "require(\"k6\")"));
 	ck_assert_ptr_null(strstr(out.ptr, "import "));
+	/* Duktape's typeof knows symbols: no _typeof() helper */
+	ck_assert_ptr_null(strstr(out.ptr, "_typeof"));
 
 	/* retainLines: the throw is still on line 5 of the lowered text */
 	ctx = duk_create_heap(NULL, NULL, NULL, NULL, fatal_handler);
