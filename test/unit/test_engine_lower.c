@@ -327,6 +327,36 @@ static const struct module builtins_mods[] = {
 static const char builtins_expected[] =
 	"[true,1,1,[3,1,null,4,5],[1,10,2,20],[4,[5]],[7,7,7],[0,1,4],[1,2],2,-1,\"***hello\",\"hello--\",\"t  |\",\"|  t\",\"a+b+c\",\"o\",true,true,[\"a\",\"b\"],\"wv\",false,true,\"nan\",\"zero\",2,[null,0],\"object\",[\"a\",\"b\"],\"recv\"]";
 
+/* async2 */
+static const char async2_main[] =
+	"export const result = [];\n"
+	"const log = (x) => result.push(x);\n"
+	"const p1 = Promise.resolve('v1');\n"
+	"p1.finally(() => log('f1')).then((v) => log('after f1 ' + v));\n"
+	"p1.finally(() => Promise.resolve('ignored')).then((v) => log('after f2 ' + v));\n"
+	"Promise.reject('e1').finally(() => { throw 'e2'; }).catch((e) => log('caught ' + e));\n"
+	"Promise.resolve().then(() => Promise.resolve('nested')).then((v) => log(v));\n"
+	"Promise.resolve().then(() => log('t1')).then(() => log('t2')).then(() => log('t3')).then(() => log('t4')).then(() => log('t5'));\n"
+	"Promise.all([Promise.reject('all-rej'), new Promise(() => {})]).catch((e) => log(e));\n"
+	"Promise.any([]).catch((e) => log(e.name + ' ' + e.errors.length));\n"
+	"Promise.race([]).then(() => log('never'));\n"
+	"async function* agen() { yield 'ag1'; await null; yield 'ag2'; }\n"
+	"(async () => { for await (const v of agen()) log(v); for await (const v of [Promise.resolve('fa1'), 'fa2']) log(v); log('for-await done'); })();\n"
+	"class Res { async get() { return 'method'; } static async s() { return 'static'; } }\n"
+	"new Res().get().then(log);\n"
+	"Res.s().then(log);\n"
+	"const arrow = async (x) => x * 2;\n"
+	"arrow(21).then(log);\n"
+	"(async () => { try { await (async () => { throw new TypeError('inner'); })(); } catch (e) { log(e instanceof TypeError ? 'typed ' + e.message : 'untyped'); } })();\n"
+	"new Promise((res) => res(Promise.reject('late'))).catch((e) => log('late ' + e));\n"
+	"";
+static const struct module async2_mods[] = {
+	{ "main", async2_main },
+	{ NULL, NULL }
+};
+static const char async2_expected[] =
+	"[\"f1\",\"t1\",\"AggregateError 0\",\"method\",\"static\",42,\"typed inner\",\"caught e2\",\"t2\",\"all-rej\",\"ag1\",\"t3\",\"late late\",\"after f1 v1\",\"after f2 v1\",\"nested\",\"t4\",\"t5\",\"ag2\",\"fa1\",\"fa2\",\"for-await done\"]";
+
 /* --- harness --------------------------------------------------------------- */
 
 static void fatal_handler(void *udata, const char *msg)
@@ -451,6 +481,7 @@ SNIPPET_TEST(forof)
 SNIPPET_TEST(optional)
 SNIPPET_TEST(objects)
 SNIPPET_TEST(async)
+SNIPPET_TEST(async2)
 SNIPPET_TEST(generators)
 SNIPPET_TEST(builtins)
 
@@ -961,6 +992,7 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, test_engine_lower_syntax__optional);
 	tcase_add_test(tc, test_engine_lower_syntax__objects);
 	tcase_add_test(tc, test_engine_lower_syntax__async);
+	tcase_add_test(tc, test_engine_lower_syntax__async2);
 	tcase_add_test(tc, test_engine_lower_syntax__generators);
 	tcase_add_test(tc, test_engine_lower_syntax__builtins);
 	tcase_add_test(tc, test_engine_lower_output__commonjs_requires_and_lines);

@@ -6,13 +6,20 @@
  * drains after each piece of JS it runs (init, iteration, timer callback,
  * async native completion), which gives the microtask semantics of an event
  * loop. Ordering follows the specification's PromiseJobs (thenables resolve
- * through an extra job), so it matches node and k6 for await chains.
+ * through an extra job, finally() takes its extra steps), so it matches node
+ * and k6 for await chains.
  *
  * Unhandled rejections: a promise rejected with no handler that still has
  * none when the queue runs dry is reported once; the global
  * __k6c_take_unhandled() returns the reasons collected since its last call
  * (at most 32, oldest first), so the VM can report them like k6's
  * "Uncaught (in promise)".
+ *
+ * Memory matters more than elegance here (this is loaded into every VU of a
+ * script that uses async code, and each function costs bytes in every VU):
+ * the combinators and finally() are reaction kinds dispatched by react()
+ * rather than closures, and methods use the method shorthand, which gives
+ * them no .prototype object.
  */
 
 //# chunk promise
@@ -23,22 +30,18 @@
 	var VALUE = Symbol('k6c.promiseValue');
 	var REACT = Symbol('k6c.promiseReactions'); /* array while pending */
 	var HANDLED = Symbol('k6c.promiseHandled');
-	var jobs = [];  /* flat pairs: function, argument */
+	/* Reaction kinds. */
+	var THEN = 0, ALL = 1, SETTLED = 2, RACE = 3, ANY = 4, FINALLY = 5, FINALLY_DONE = 6;
+	var jobs = [];      /* flat pairs: function, argument */
 	var head = 0;
-	var rejected = []; /* rejected without a handler, not yet checked */
+	var rejected = [];  /* rejected without a handler, not yet checked */
 	var unhandled = []; /* reasons to report */
 
-	function def(o, k, v) {
-		Object.defineProperty(o, k, { value: v, writable: true, configurable: true });
-	}
 	function isObj(v) {
 		return (typeof v === 'object' && v !== null) || typeof v === 'function';
 	}
-	function enqueue(fn, arg) {
-		jobs.push(fn, arg);
-	}
 	function drain() {
-		var n = 0, fn, arg;
+		var n = 0, fn, arg, p;
 		while (head < jobs.length) {
 			fn = jobs[head];
 			arg = jobs[head + 1];
@@ -50,16 +53,11 @@
 		jobs.length = 0;
 		head = 0;
 		while (rejected.length > 0) {
-			var p = rejected.shift();
+			p = rejected.shift();
 			if (!p[HANDLED] && unhandled.length < 32)
 				unhandled.push(p[VALUE]);
 		}
 		return n;
-	}
-	function takeUnhandled() {
-		var out = unhandled;
-		unhandled = [];
-		return out;
 	}
 
 	function init(p) {
@@ -80,7 +78,7 @@
 			r = rs[i];
 			r.s = state;
 			r.v = value;
-			enqueue(react, r);
+			jobs.push(react, r);
 		}
 	}
 	function reject(p, e) {
@@ -100,7 +98,7 @@
 				return;
 			}
 			if (typeof then === 'function') {
-				enqueue(thenableJob, { p: p, x: x, t: then });
+				jobs.push(thenableJob, { p: p, x: x, t: then });
 				return;
 			}
 		}
@@ -122,23 +120,92 @@
 			fns[1](e);
 		}
 	}
-	/* A reaction r: f/r handlers, c the derived promise, s/v the outcome. */
+	/* Adds reaction r to promise p; it runs as a job once p settles. */
+	function subscribe(p, r) {
+		p[HANDLED] = true;
+		if (p[STATE] === 0) {
+			p[REACT].push(r);
+		} else {
+			r.s = p[STATE];
+			r.v = p[VALUE];
+			jobs.push(react, r);
+		}
+	}
+	function aggregate(errors) {
+		var e = new Error('All promises were rejected');
+		e.name = 'AggregateError';
+		e.errors = errors;
+		return e;
+	}
+	/* A reaction r: kind k, outcome s (1 fulfilled, 2 rejected) and v. THEN
+	 * has handlers f/r and the derived promise c; the combinators have the
+	 * shared state c = {left, out, p} and the item index i; FINALLY has the
+	 * callback f and c; FINALLY_DONE settles c with the original outcome
+	 * o/ov once the callback's result has settled. */
 	function react(r) {
-		var h = r.s === 1 ? r.f : r.r, x;
-		if (typeof h !== 'function') {
-			if (r.s === 1)
-				resolve(r.c, r.v);
+		var h, x, st = r.c, ok = r.s === 1;
+		switch (r.k) {
+		case THEN:
+			h = ok ? r.f : r.r;
+			if (typeof h !== 'function') {
+				settle(st, r.s, r.v);
+				return;
+			}
+			try {
+				x = h(r.v);
+			} catch (e) {
+				reject(st, e);
+				return;
+			}
+			resolve(st, x);
+			return;
+		case ALL:
+			if (!ok) {
+				reject(st.p, r.v);
+				return;
+			}
+			st.out[r.i] = r.v;
+			if (--st.left === 0)
+				resolve(st.p, st.out);
+			return;
+		case SETTLED:
+			st.out[r.i] = ok ? { status: 'fulfilled', value: r.v } : { status: 'rejected', reason: r.v };
+			if (--st.left === 0)
+				resolve(st.p, st.out);
+			return;
+		case RACE:
+			settle(st.p, r.s, r.v);
+			return;
+		case ANY:
+			if (ok) {
+				resolve(st.p, r.v);
+				return;
+			}
+			st.out[r.i] = r.v;
+			if (--st.left === 0)
+				reject(st.p, aggregate(st.out));
+			return;
+		case FINALLY:
+			/* as the specification's thenFinally/catchFinally: the derived
+			 * promise is resolved with a second promise q, which settles
+			 * with the original outcome after f()'s result has settled */
+			try {
+				x = r.f();
+			} catch (e) {
+				reject(st, e);
+				return;
+			}
+			h = new Derived();
+			subscribe(resolved(x), { k: FINALLY_DONE, c: h, o: r.s, ov: r.v, s: 0, v: undefined });
+			resolve(st, h);
+			return;
+		case FINALLY_DONE:
+			if (ok)
+				settle(st, r.o, r.ov);
 			else
-				reject(r.c, r.v);
+				reject(st, r.v);
 			return;
 		}
-		try {
-			x = h(r.v);
-		} catch (e) {
-			reject(r.c, e);
-			return;
-		}
-		resolve(r.c, x);
 	}
 
 	function Promise(executor) {
@@ -163,10 +230,6 @@
 	function isPromise(p) {
 		return isObj(p) && p[STATE] !== undefined;
 	}
-
-	function defAll(o, ms) {
-		Object.keys(ms).forEach(function (k) { def(o, k, ms[k]); });
-	}
 	function resolved(x) {
 		var p;
 		if (isPromise(x) && x.constructor === Promise)
@@ -189,10 +252,7 @@
 			return it.split('');
 		throw new TypeError('object is not iterable');
 	}
-	/* Calls onItem(state, i, promise) for each item of an iterable and
-	 * returns the combined promise state.p; onEmpty settles it when there
-	 * are no items. */
-	function combine(it, onItem, onEmpty) {
+	function combine(it, kind) {
 		var p = new Derived(), items, st, i;
 		try {
 			items = list(it);
@@ -201,93 +261,72 @@
 			return p;
 		}
 		st = { left: items.length, out: new Array(items.length), p: p };
-		if (items.length === 0)
-			onEmpty(st);
+		if (items.length === 0) {
+			if (kind === ANY)
+				reject(p, aggregate([]));
+			else if (kind !== RACE)
+				resolve(p, []);
+		}
 		for (i = 0; i < items.length; i++)
-			onItem(st, i, resolved(items[i]));
+			subscribe(resolved(items[i]), { k: kind, c: st, i: i, s: 0, v: undefined });
 		return p;
 	}
-	function aggregate(errors) {
-		var e = new Error('All promises were rejected');
-		e.name = 'AggregateError';
-		e.errors = errors;
-		return e;
-	}
 
-	defAll(Promise.prototype, {
+	var ms = {
 		then(onFulfilled, onRejected) {
-			var c, r;
+			var c;
 			if (!isPromise(this))
 				throw new TypeError('Promise.prototype.then called on incompatible receiver');
 			c = new Derived();
-			r = { f: onFulfilled, r: onRejected, c: c, s: 0, v: undefined };
-			this[HANDLED] = true;
-			if (this[STATE] === 0) {
-				this[REACT].push(r);
-			} else {
-				r.s = this[STATE];
-				r.v = this[VALUE];
-				enqueue(react, r);
-			}
+			subscribe(this, { k: THEN, f: onFulfilled, r: onRejected, c: c, s: 0, v: undefined });
 			return c;
 		},
 		'catch'(onRejected) {
 			return this.then(undefined, onRejected);
 		},
 		'finally'(f) {
+			var c;
 			if (typeof f !== 'function')
 				return this.then(f, f);
-			return this.then(
-				function (v) { return resolved(f()).then(function () { return v; }); },
-				function (e) { return resolved(f()).then(function () { throw e; }); });
-		}
-	});
-	Object.defineProperty(Promise.prototype, Symbol.toStringTag, { value: 'Promise', configurable: true });
-
-	defAll(Promise, {
-		resolve: resolved,
+			if (!isPromise(this))
+				throw new TypeError('Promise.prototype.finally called on incompatible receiver');
+			c = new Derived();
+			subscribe(this, { k: FINALLY, f: f, c: c, s: 0, v: undefined });
+			return c;
+		},
+		resolve(x) {
+			return resolved(x);
+		},
 		reject(e) {
 			var p = new Derived();
 			reject(p, e);
 			return p;
 		},
 		all(it) {
-			return combine(it, function (st, i, p) {
-				p.then(function (v) {
-					st.out[i] = v;
-					if (--st.left === 0)
-						resolve(st.p, st.out);
-				}, function (e) { reject(st.p, e); });
-			}, function (st) { resolve(st.p, []); });
+			return combine(it, ALL);
 		},
 		allSettled(it) {
-			return combine(it, function (st, i, p) {
-				function done(o) {
-					st.out[i] = o;
-					if (--st.left === 0)
-						resolve(st.p, st.out);
-				}
-				p.then(function (v) { done({ status: 'fulfilled', value: v }); },
-					function (e) { done({ status: 'rejected', reason: e }); });
-			}, function (st) { resolve(st.p, []); });
+			return combine(it, SETTLED);
 		},
 		race(it) {
-			return combine(it, function (st, i, p) {
-				p.then(function (v) { resolve(st.p, v); }, function (e) { reject(st.p, e); });
-			}, function () {});
+			return combine(it, RACE);
 		},
 		any(it) {
-			return combine(it, function (st, i, p) {
-				p.then(function (v) { resolve(st.p, v); }, function (e) {
-					st.out[i] = e;
-					if (--st.left === 0)
-						reject(st.p, aggregate(st.out));
-				});
-			}, function (st) { reject(st.p, aggregate([])); });
+			return combine(it, ANY);
+		},
+		takeUnhandled() {
+			var out = unhandled;
+			unhandled = [];
+			return out;
 		}
-	});
-
+	};
+	function def(o, k, v) {
+		Object.defineProperty(o, k, { value: v, writable: true, configurable: true });
+	}
+	['then', 'catch', 'finally'].forEach(function (k) { def(Promise.prototype, k, ms[k]); });
+	['resolve', 'reject', 'all', 'allSettled', 'race', 'any'].forEach(function (k) { def(Promise, k, ms[k]); });
+	Object.defineProperty(Promise.prototype, Symbol.toStringTag, { value: 'Promise', configurable: true });
 	def(G, 'Promise', Promise);
 	def(G, '__k6c_drain_jobs', drain);
-	def(G, '__k6c_take_unhandled', takeUnhandled);
+	def(G, '__k6c_take_unhandled', ms.takeUnhandled);
 })(this);
