@@ -206,10 +206,57 @@
 	def(Iter.prototype, ITER, Iter.prototype.self);
 	delete Iter.prototype.self;
 
-	function check(o, C) {
-		if (!(o instanceof C) || !o._i)
-			throw new TypeError(C.name + ' method called on incompatible receiver');
+	/* Map and Set share the methods whose behaviour is the same for both. */
+	function check(o) {
+		if (!isObj(o) || !HOP.call(o, '_i'))
+			throw new TypeError('Map/Set method called on incompatible receiver');
 		return o;
+	}
+	function isObj(v) {
+		return (typeof v === 'object' && v !== null) || typeof v === 'function';
+	}
+	var ms = {
+		'get'(k) {
+			var e = find(check(this), k);
+			return e ? e.v : undefined;
+		},
+		'set'(k, v) {
+			add(check(this), k, v);
+			return this;
+		},
+		add(k) {
+			add(check(this), k, k);
+			return this;
+		},
+		has(k) {
+			return !!find(check(this), k);
+		},
+		'delete'(k) {
+			return remove(check(this), k);
+		},
+		clear() {
+			clear(check(this));
+		},
+		forEach(fn, self) {
+			each(check(this), fn, self, this instanceof Set);
+		},
+		keys() {
+			return new Iter(check(this), 0);
+		},
+		values() {
+			return new Iter(check(this), 1);
+		},
+		entries() {
+			return new Iter(check(this), 2);
+		},
+		get size() {
+			return check(this)._n;
+		}
+	};
+	function install(P, names, tag) {
+		names.forEach(function (k) { def(P, k, ms[k]); });
+		Object.defineProperty(P, 'size', Object.getOwnPropertyDescriptor(ms, 'size'));
+		Object.defineProperty(P, Symbol.toStringTag, { value: tag, configurable: true });
 	}
 
 	function Map(it) {
@@ -218,77 +265,21 @@
 		init(this);
 		fill(this, it, false);
 	}
-	var MP = Map.prototype;
-	defAll(MP, {
-		'get'(k) {
-			var e = find(check(this, Map), k);
-			return e ? e.v : undefined;
-		},
-		'set'(k, v) {
-			add(check(this, Map), k, v);
-			return this;
-		},
-		has(k) {
-			return !!find(check(this, Map), k);
-		},
-		'delete'(k) {
-			return remove(check(this, Map), k);
-		},
-		clear() {
-			clear(check(this, Map));
-		},
-		forEach(fn, self) {
-			each(check(this, Map), fn, self, false);
-		},
-		keys() {
-			return new Iter(check(this, Map), 0);
-		},
-		values() {
-			return new Iter(check(this, Map), 1);
-		},
-		entries() {
-			return new Iter(check(this, Map), 2);
-		}
-	});
-	def(MP, ITER, MP.entries);
-	Object.defineProperty(MP, 'size', { get: function () { return check(this, Map)._n; }, configurable: true });
-	Object.defineProperty(MP, Symbol.toStringTag, { value: 'Map', configurable: true });
+	install(Map.prototype, ['get', 'set', 'has', 'delete', 'clear', 'forEach', 'keys', 'values', 'entries'], 'Map');
+	def(Map.prototype, ITER, ms.entries);
 
+	/* A Set keeps each value as both key and value, so its keys() and
+	 * values() are the Map's keys() and its entries() yield [v, v]. */
 	function Set(it) {
 		if (!(this instanceof Set))
 			throw new TypeError('Constructor Set requires \'new\'');
 		init(this);
 		fill(this, it, true);
 	}
-	var SP = Set.prototype;
-	defAll(SP, {
-		add(k) {
-			add(check(this, Set), k, k);
-			return this;
-		},
-		has(k) {
-			return !!find(check(this, Set), k);
-		},
-		'delete'(k) {
-			return remove(check(this, Set), k);
-		},
-		clear() {
-			clear(check(this, Set));
-		},
-		forEach(fn, self) {
-			each(check(this, Set), fn, self, true);
-		},
-		values() {
-			return new Iter(check(this, Set), 0);
-		},
-		entries() {
-			return new Iter(check(this, Set), 2);
-		}
-	});
-	def(SP, 'keys', SP.values);
-	def(SP, ITER, SP.values);
-	Object.defineProperty(SP, 'size', { get: function () { return check(this, Set)._n; }, configurable: true });
-	Object.defineProperty(SP, Symbol.toStringTag, { value: 'Set', configurable: true });
+	install(Set.prototype, ['add', 'has', 'delete', 'clear', 'forEach', 'entries'], 'Set');
+	def(Set.prototype, 'values', ms.keys);
+	def(Set.prototype, 'keys', ms.keys);
+	def(Set.prototype, ITER, ms.keys);
 
 	def(G, 'Map', Map);
 	def(G, 'Set', Set);
@@ -302,9 +293,6 @@
 
 	function def(o, k, v) {
 		Object.defineProperty(o, k, { value: v, writable: true, configurable: true });
-	}
-	function defAll(o, ms) {
-		Object.keys(ms).forEach(function (k) { def(o, k, ms[k]); });
 	}
 	function isObj(v) {
 		return (typeof v === 'object' && v !== null) || typeof v === 'function';
@@ -377,10 +365,34 @@
 			else
 				w.set(it[i][0], it[i][1]);
 	}
-	function check(o, C) {
-		if (!(o instanceof C) || !o._s)
-			throw new TypeError(C.name + ' method called on incompatible receiver');
+	function check(o) {
+		if (!isObj(o) || !HOP.call(o, '_s'))
+			throw new TypeError('WeakMap/WeakSet method called on incompatible receiver');
 		return o;
+	}
+	/* WeakMap and WeakSet share has() and delete(). */
+	var ms = {
+		'get'(k) {
+			return wget(check(this), k);
+		},
+		'set'(k, v) {
+			wset(check(this), k, v);
+			return this;
+		},
+		add(k) {
+			wset(check(this), k, true);
+			return this;
+		},
+		has(k) {
+			return whas(check(this), k);
+		},
+		'delete'(k) {
+			return wdel(check(this), k);
+		}
+	};
+	function install(P, names, tag) {
+		names.forEach(function (k) { def(P, k, ms[k]); });
+		Object.defineProperty(P, Symbol.toStringTag, { value: tag, configurable: true });
 	}
 
 	function WeakMap(it) {
@@ -388,41 +400,14 @@
 			throw new TypeError('Constructor WeakMap requires \'new\'');
 		winit(this, it, false);
 	}
-	defAll(WeakMap.prototype, {
-		'get'(k) {
-			return wget(check(this, WeakMap), k);
-		},
-		'set'(k, v) {
-			wset(check(this, WeakMap), k, v);
-			return this;
-		},
-		has(k) {
-			return whas(check(this, WeakMap), k);
-		},
-		'delete'(k) {
-			return wdel(check(this, WeakMap), k);
-		}
-	});
-	Object.defineProperty(WeakMap.prototype, Symbol.toStringTag, { value: 'WeakMap', configurable: true });
+	install(WeakMap.prototype, ['get', 'set', 'has', 'delete'], 'WeakMap');
 
 	function WeakSet(it) {
 		if (!(this instanceof WeakSet))
 			throw new TypeError('Constructor WeakSet requires \'new\'');
 		winit(this, it, true);
 	}
-	defAll(WeakSet.prototype, {
-		add(k) {
-			wset(check(this, WeakSet), k, true);
-			return this;
-		},
-		has(k) {
-			return whas(check(this, WeakSet), k);
-		},
-		'delete'(k) {
-			return wdel(check(this, WeakSet), k);
-		}
-	});
-	Object.defineProperty(WeakSet.prototype, Symbol.toStringTag, { value: 'WeakSet', configurable: true });
+	install(WeakSet.prototype, ['add', 'has', 'delete'], 'WeakSet');
 
 	def(G, 'WeakMap', WeakMap);
 	def(G, 'WeakSet', WeakSet);
