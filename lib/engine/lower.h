@@ -3,8 +3,9 @@
  * with Babel standalone (Debian's node-babel7-standalone) loaded from
  * bytecode built at compile time into a throw-away Duktape heap. Line numbers
  * are kept (retainLines) so errors point at the user's lines. Results are
- * cached on disk keyed by SHA-256 of source + Babel version + options, so a
- * second run of the same script never starts the transpiler.
+ * cached on disk keyed by SHA-256 of source + Babel version and bytecode
+ * hash + options, so a second run of the same script never starts the
+ * transpiler.
  */
 #ifndef K6C_ENGINE_LOWER_H
 #define K6C_ENGINE_LOWER_H
@@ -23,7 +24,8 @@ void k6c__lowerer_free(k6c__lowerer *l);
  * CommonJS module: code that uses the free variables exports, require and
  * module. Import specifiers appear as require("<specifier>") string literals
  * exactly as written. Return 0; K6C_ESCRIPT with the message
- * "<filename>:<line>:<column>: SyntaxError: <what>" for a syntax error;
+ * "<filename>:<line>:<column>: SyntaxError: <what>" for a syntax error
+ * (line and column 1-based, as k6 prints positions);
  * K6C_ENOMEM; K6C_EINTERNAL if the transpiler itself failed. */
 int k6c__lower(k6c__lowerer *l, const char *filename, const char *src, size_t len, k6c__buf *out);
 
@@ -40,7 +42,9 @@ void k6c__lowerer_stats(const k6c__lowerer *l, k6c__lower_stats *out);
  * them. Returns the JS source of the chunks that the given lowered modules
  * need (deterministic order, with dependencies). The Promise chunk defines
  * the global function __k6c_drain_jobs(), which runs queued reactions and
- * returns how many ran. */
+ * returns how many ran, and __k6c_take_unhandled(), which returns (and
+ * forgets) the reasons of rejections still unhandled when the queue ran dry
+ * (at most 32). */
 int k6c__prelude_for(const char *const *lowered, const size_t *lens, size_t n, k6c__buf *out);
 
 #endif /* K6C_ENGINE_LOWER_H */
