@@ -917,10 +917,10 @@ out:
 }
 
 /* The aggregation a threshold expression uses: its text before the first
- * operator character, trimmed (as k6's report does). */
+ * operator character ("!=" included), trimmed (as k6's report does). */
 static void threshold_agg(const char *source, char *out, size_t cap)
 {
-	size_t n = strcspn(source, "=><");
+	size_t n = strcspn(source, "=><!");
 	const char *s = source, *e = source + n;
 	while (s < e && (*s == ' ' || *s == '\t'))
 		s++;
