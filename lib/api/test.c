@@ -1,8 +1,10 @@
 /*
  * test.c - the public k6c_test object: thin shims that check arguments, set
  * the last error and call the layers. A run is: load the program (lowering,
- * bytecode, init as VU 0), consolidate options, start the metrics
- * aggregator, hand scenarios to the scheduler, then build the summary.
+ * bytecode, init as VU 0, which registers the script's custom metrics),
+ * consolidate options, validate thresholds, start the metrics aggregator
+ * (which evaluates them), hand scenarios to the scheduler, then evaluate the
+ * thresholds once more and build the summary.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -19,6 +21,7 @@
 #include "engine/options.h"
 #include "http/http.h"
 #include "metrics/metrics.h"
+#include "metrics/thresholds.h"
 #include "sched/sched.h"
 #include "util/util.h"
 
@@ -53,6 +56,8 @@ struct k6c_test {
 
 	atomic_bool running;
 	atomic_bool abort_requested;
+	atomic_bool thresholds_abort; /* an abortOnFail threshold failed */
+	k6c__thresholds *thresholds;  /* set before the metrics thread starts, cleared after it stops */
 	_Atomic(k6c__sched *) sched;  /* published for k6c_test_abort; freed on the next run or free */
 	k6c__sched *sched_owned;
 
@@ -345,6 +350,56 @@ static void log_scenarios(k6c_test *t, const k6c__options *o)
 	k6c__buf_free(&d);
 }
 
+/* The registry's on_tick (metrics thread): thresholds are evaluated there. */
+static void on_metrics_tick(k6c__metrics *m, void *arg)
+{
+	k6c_test *t = arg;
+
+	if (t->thresholds)
+		k6c__thresholds_tick(m, t->thresholds);
+}
+
+/* An abortOnFail threshold failed (metrics thread): stop the run as an abort
+ * does, so teardown and the summary still happen. */
+static void on_thresholds_abort(void *arg)
+{
+	k6c_test *t = arg;
+	k6c__sched *s;
+
+	atomic_store(&t->thresholds_abort, true);
+	if ((s = atomic_load(&t->sched)) != NULL)
+		k6c__sched_abort(s);
+}
+
+/* Parses the thresholds option and validates it against the registry, which
+ * by now holds the built-in metrics and those the script's init declared.
+ * With noThresholds a problem is only a warning and nothing is evaluated
+ * (*out stays NULL), but the submetrics are still registered. Return 0,
+ * K6C_ECONFIG (message set) or K6C_ENOMEM. */
+static int load_thresholds(k6c_test *t, const k6c__options *o, k6c__metrics *m,
+	k6c__thresholds **out)
+{
+	k6c__thresholds *th = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!o->thresholds_json)
+		return 0;
+	rc = k6c__thresholds_parse(&th, o->thresholds_json, strlen(o->thresholds_json));
+	if (rc == 0)
+		rc = k6c__thresholds_bind(th, m);
+	if (rc == 0 && !o->no_thresholds) {
+		*out = th;
+		return 0;
+	}
+	k6c__thresholds_free(th);
+	if (rc && !o->no_thresholds)
+		return rc;
+	if (rc && rc != K6C_ENOMEM)
+		test_logf(t, K6C_LOG_WARN, "%s", k6c_error_last() ? k6c_error_last()->message : k6c_strerror(rc));
+	return rc == K6C_ENOMEM ? rc : 0;
+}
+
 /* The body of a run; sets exit_code and the summaries. Returns an API error
  * only for failures of the library itself, never for script problems. */
 static int run_test(k6c_test *t)
@@ -353,6 +408,9 @@ static int run_test(k6c_test *t)
 	k6c__program *prog = NULL;
 	k6c__options opts;
 	k6c__metrics *metrics = NULL;
+	k6c__metrics_config mcfg;
+	k6c__thresholds *thresholds = NULL;
+	const char *crossed;
 	k6c__sched_config scfg;
 	k6c__sched_result res;
 	k6c__summary_opts sopts;
@@ -367,12 +425,23 @@ static int run_test(k6c_test *t)
 	ecfg.log = test_log;
 	ecfg.log_arg = t;
 
+	/* The registry exists before the program so that the init code of VU 0
+	 * registers the script's custom metrics, which thresholds may name. */
+	memset(&mcfg, 0, sizeof(mcfg));
+	mcfg.on_tick = on_metrics_tick;
+	mcfg.on_tick_arg = t;
+	t->thresholds = NULL;
+	if ((rc = k6c__metrics_new(&metrics, &mcfg)))
+		goto fail;
+	ecfg.metrics = metrics;
+
 	rc = k6c__program_new(&prog, t->script_path, t->source, t->source_len, &ecfg);
 	if (rc) {
 		const k6c_error *e = k6c_error_last();
 		test_logf(t, K6C_LOG_ERROR, "%s", e ? e->message : k6c_strerror(rc));
 		t->exit_code = rc == K6C_ESCRIPT ? EXIT_SCRIPT_EXCEPTION : EXIT_OTHER;
-		return rc == K6C_ENOMEM ? rc : 0;
+		rc = rc == K6C_ENOMEM ? rc : 0;
+		goto out;
 	}
 	rc = k6c__options_consolidate(&opts, k6c__program_options_json(prog),
 		(const char *const *)t->sysenv, t->nsysenv, t->options_json);
@@ -380,8 +449,8 @@ static int run_test(k6c_test *t)
 		const k6c_error *e = k6c_error_last();
 		test_logf(t, K6C_LOG_ERROR, "%s", e ? e->message : k6c_strerror(rc));
 		t->exit_code = rc == K6C_ENOMEM ? EXIT_OTHER : EXIT_INVALID_CONFIG;
-		k6c__program_free(prog);
-		return rc == K6C_ENOMEM ? rc : 0;
+		rc = rc == K6C_ENOMEM ? rc : 0;
+		goto out;
 	}
 	for (size_t i = 0; i < opts.nscenarios; i++) {
 		const char *exec = opts.scenarios[i].exec ? opts.scenarios[i].exec : "default";
@@ -395,11 +464,22 @@ static int run_test(k6c_test *t)
 			goto out;
 		}
 	}
-	if (opts.has_thresholds)
-		test_log(K6C_LOG_WARN, "thresholds are not evaluated by this release of libk6c; they are ignored", t);
+	if ((rc = load_thresholds(t, &opts, metrics, &thresholds))) {
+		if (rc == K6C_ENOMEM)
+			goto fail;
+		test_logf(t, K6C_LOG_ERROR, "%s", k6c_error_last() ? k6c_error_last()->message : k6c_strerror(rc));
+		t->exit_code = EXIT_INVALID_CONFIG;
+		rc = 0;
+		goto out;
+	}
 	log_scenarios(t, &opts);
 
-	if ((rc = k6c__metrics_new(&metrics, NULL)) || (rc = k6c__metrics_start(metrics)))
+	if (thresholds) {
+		k6c__thresholds_set_abort(thresholds, on_thresholds_abort, t);
+		k6c__thresholds_start(thresholds);
+		t->thresholds = thresholds;
+	}
+	if ((rc = k6c__metrics_start(metrics)))
 		goto fail;
 	memset(&scfg, 0, sizeof(scfg));
 	scfg.workers = resolve_workers(t);
@@ -420,19 +500,37 @@ static int run_test(k6c_test *t)
 		goto fail;
 	atomic_store(&t->sched, t->sched_owned);
 	/* An abort that arrived before the scheduler existed still counts. */
-	if (atomic_load(&t->abort_requested))
+	if (atomic_load(&t->abort_requested) || atomic_load(&t->thresholds_abort))
 		k6c__sched_abort(t->sched_owned);
 	memset(&res, 0, sizeof(res));
 	if ((rc = k6c__sched_run(t->sched_owned, &res)))
 		goto fail;
 	k6c__metrics_stop(metrics);
+	/* The final evaluation sees every metric, empty ones included, over the
+	 * same duration as the summary's rates. */
+	if (thresholds && (rc = k6c__thresholds_evaluate(thresholds, metrics, res.duration_ms, true)))
+		goto fail;
 
-	if (res.status == K6C_ESCRIPT)
+	if (res.status == K6C_ESCRIPT) {
 		t->exit_code = EXIT_SCRIPT_EXCEPTION;
-	else if (res.status == K6C_EABORTED || atomic_load(&t->abort_requested))
+	} else if (res.status == K6C_EABORTED && k6c__thresholds_aborted(thresholds, &crossed)) {
+		t->exit_code = EXIT_THRESHOLDS;
+		test_logf(t, K6C_LOG_ERROR, "thresholds on metrics '%s' were crossed; at least one has "
+			"abortOnFail enabled, stopping test prematurely", crossed);
+	} else if (res.status == K6C_EABORTED || atomic_load(&t->abort_requested)) {
 		t->exit_code = EXIT_EXTERNAL_ABORT;
-	else
+	} else if (k6c__thresholds_failed(thresholds)) {
+		k6c__buf names = K6C__BUF_INIT;
+		t->exit_code = EXIT_THRESHOLDS;
+		rc = k6c__thresholds_crossed(thresholds, &names);
+		if (rc == 0)
+			test_logf(t, K6C_LOG_ERROR, "thresholds on metrics '%s' have been crossed", names.ptr ? names.ptr : "");
+		k6c__buf_free(&names);
+		if (rc)
+			goto fail;
+	} else {
 		t->exit_code = EXIT_OK;
+	}
 
 	memset(&sopts, 0, sizeof(sopts));
 	sopts.trend_stats = (const char *const *)opts.trend_stats;
@@ -440,6 +538,7 @@ static int run_test(k6c_test *t)
 	sopts.time_unit = opts.time_unit;
 	sopts.no_color = !opts.color;
 	sopts.test_duration_ms = res.duration_ms;
+	sopts.thresholds = k6c__thresholds_results(thresholds, &sopts.nthresholds);
 	if ((rc = k6c__metrics_summary_text(metrics, &sopts, &text)) ||
 	    (rc = k6c__metrics_summary_json(metrics, &sopts, &json)))
 		goto fail;
@@ -452,7 +551,11 @@ fail:
 	if (t->exit_code < 0)
 		t->exit_code = EXIT_OTHER;
 out:
+	/* Freeing the registry stops its thread, so the thresholds are no
+	 * longer in use after it. */
 	k6c__metrics_free(metrics);
+	t->thresholds = NULL;
+	k6c__thresholds_free(thresholds);
 	k6c__options_free(&opts);
 	k6c__program_free(prog);
 	k6c__buf_free(&text);
@@ -471,6 +574,7 @@ static int begin_run(k6c_test *t, const char *fn)
 	if (!atomic_compare_exchange_strong(&t->running, &expected, true))
 		return k6c__error(K6C_ESTATE, "%s: the test is already running", fn);
 	atomic_store(&t->abort_requested, false);
+	atomic_store(&t->thresholds_abort, false);
 	t->exit_code = -1;
 	k6c__free(t->summary_json);
 	k6c__free(t->summary_text);

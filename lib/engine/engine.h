@@ -17,6 +17,10 @@ typedef struct k6c__engine_config {
 	size_t nenv;
 	k6c__log_fn log;
 	void *log_arg;
+	/* Custom metrics the init code of the options-reading VU 0 declares are
+	 * registered here, so thresholds can be validated against them before
+	 * the VUs start (as k6 does). NULL: VU 0 registers nothing. */
+	k6c__metrics *metrics;
 } k6c__engine_config;
 
 /* Loads filename (source NULL: read the file; otherwise source[0..len) is the

@@ -1,9 +1,9 @@
 /*
  * mod_metrics.c - the `k6/metrics` module: Counter, Gauge, Rate and Trend.
  * Metrics are declared in the init context (registered with the test's
- * metric registry; the options-reading VU 0 has none) and add() samples
- * during iterations, with the current group and scenario tags plus the
- * given ones.
+ * metric registry, by the options-reading VU 0 too when the program has one)
+ * and add() samples during iterations, with the current group and scenario
+ * tags plus the given ones.
  */
 #include "engine/vm.h"
 
@@ -77,6 +77,7 @@ static duk_ret_t js_metric(duk_context *ctx)
 	k6c__vm *vm = k6c__vm_get(ctx);
 	k6c__metric_type type = (k6c__metric_type)duk_get_current_magic(ctx);
 	k6c__metric_contains contains;
+	k6c__metrics *registry;
 	const char *name;
 	int id = -1, rc;
 
@@ -92,8 +93,11 @@ static duk_ret_t js_metric(duk_context *ctx)
 	contains = duk_to_boolean(ctx, 1) ? K6C__CONTAINS_TIME : K6C__CONTAINS_DEFAULT;
 	if (type == K6C__RATE)
 		contains = K6C__CONTAINS_DEFAULT;
-	if (vm->vu != NULL) {
-		rc = k6c__metrics_register(k6c__vu_metrics(vm->vu), name, type, contains, &id);
+	/* VU 0 registers too (when the program was given a registry), so the
+	 * metrics exist when thresholds are validated, before any VU starts. */
+	registry = vm->vu != NULL ? k6c__vu_metrics(vm->vu) : vm->prog->metrics;
+	if (registry != NULL) {
+		rc = k6c__metrics_register(registry, name, type, contains, &id);
 		if (rc != 0) {
 			const k6c_error *e = k6c_error_last();
 

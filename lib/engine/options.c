@@ -29,7 +29,10 @@ typedef struct tier {
 	const char *time_unit, *user_agent;
 	bool no_setup, no_teardown;
 	bool has_no_color, no_color;
-	bool has_thresholds;
+	bool has_thresholds;            /* replaced wholesale by a higher tier */
+	const k6c__json *thresholds;    /* an object */
+	k6c__json *thresholds_owned;    /* parsed from K6_THRESHOLDS */
+	bool has_no_thresholds, no_thresholds;
 } tier;
 
 static int bad(const char *name, const char *value, const char *why)
@@ -203,8 +206,17 @@ static int tier_from_json(tier *t, const k6c__json *o)
 			return rc;
 		t->has_no_color = true;
 	}
-	if ((v = k6c__json_get(o, "thresholds")) && v->type == K6C__JSON_OBJECT && v->len > 0)
+	if ((v = k6c__json_get(o, "thresholds")) && v->type != K6C__JSON_NULL) {
+		if (v->type != K6C__JSON_OBJECT)
+			return bad("thresholds", "?", "expected an object of metric names to arrays of thresholds");
+		t->thresholds = v;
 		t->has_thresholds = true;
+	}
+	if ((v = k6c__json_get(o, "noThresholds")) && v->type != K6C__JSON_NULL) {
+		if ((rc = get_bool("noThresholds", v, &t->no_thresholds)))
+			return rc;
+		t->has_no_thresholds = true;
+	}
 	return 0;
 }
 
@@ -234,6 +246,7 @@ static int tier_from_env(tier *t, const char *const *env, size_t n, k6c__json *s
 		{ "K6_NO_SETUP", "noSetup" },
 		{ "K6_NO_TEARDOWN", "noTeardown" },
 		{ "K6_NO_COLOR", "noColor" },
+		{ "K6_NO_THRESHOLDS", "noThresholds" },
 	};
 	k6c__json obj;
 	k6c__json *items[K6C__ARRAY_LEN(map)];
@@ -265,6 +278,14 @@ static int tier_from_env(tier *t, const char *const *env, size_t n, k6c__json *s
 		if (!(t->trend_stats_csv = k6c__strdup(v)))
 			return K6C_ENOMEM;
 		t->has_trend_stats = true;
+	}
+	/* K6_THRESHOLDS holds the same JSON object as the option. */
+	if ((v = env_get(env, n, "K6_THRESHOLDS")) && *v) {
+		if (k6c__json_parse(&t->thresholds_owned, v, strlen(v)) != 0 ||
+		    t->thresholds_owned->type != K6C__JSON_OBJECT)
+			return bad("thresholds", v, "K6_THRESHOLDS must be a JSON object of metric names to arrays of thresholds");
+		t->thresholds = t->thresholds_owned;
+		t->has_thresholds = true;
 	}
 	return tier_from_json(t, &obj);
 }
@@ -305,6 +326,7 @@ void k6c__options_free(k6c__options *o)
 	k6c__free(o->trend_stats);
 	k6c__free(o->time_unit);
 	k6c__free(o->user_agent);
+	k6c__free(o->thresholds_json);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -588,8 +610,17 @@ int k6c__options_consolidate(k6c__options *out, const char *script_json,
 			out->no_teardown = t->no_teardown;
 		if (t->has_no_color)
 			out->color = !t->no_color;
-		if (t->has_thresholds)
-			out->has_thresholds = true;
+		if (t->has_thresholds) {
+			k6c__buf b = K6C__BUF_INIT;
+			if ((rc = k6c__json_write(&b, t->thresholds))) {
+				k6c__buf_free(&b);
+				goto done;
+			}
+			k6c__free(out->thresholds_json);
+			out->thresholds_json = k6c__buf_detach(&b);
+		}
+		if (t->has_no_thresholds)
+			out->no_thresholds = t->no_thresholds;
 	}
 	for (size_t k = 0; k < out->ntrend_stats; k++) {
 		if (k6c__summary_check_stat(out->trend_stats[k]) != 0) {
@@ -616,6 +647,7 @@ done:
 	k6c__free(ts.trend_stats_csv);
 	k6c__free(te.trend_stats_csv);
 	k6c__free(to.trend_stats_csv);
+	k6c__json_free(te.thresholds_owned);
 	k6c__json_free(script);
 	k6c__json_free(over);
 	if (rc)

@@ -19,7 +19,8 @@ typedef struct k6c__options {
 	char *user_agent;               /* owned; NULL: the library default */
 	bool no_setup, no_teardown;
 	bool color;                     /* colour the summary text: noColor false (default off in the library) */
-	bool has_thresholds;            /* the script declares thresholds */
+	char *thresholds_json;          /* owned; the highest tier's `thresholds` object as JSON, or NULL */
+	bool no_thresholds;             /* noThresholds: thresholds are not evaluated */
 	unsigned max_vus;               /* peak VUs over all scenarios */
 	double max_duration_ms;         /* the longest a scenario may run incl. graceful stop */
 } k6c__options;

@@ -592,6 +592,7 @@ int k6c__program_new(k6c__program **out, const char *filename, const char *sourc
 	if (cfg != NULL) {
 		p->log = cfg->log;
 		p->log_arg = cfg->log_arg;
+		p->metrics = cfg->metrics;
 	}
 	rc = copy_env(p, cfg);
 	if (rc == 0)

@@ -81,6 +81,7 @@ struct k6c__program {
 	size_t nenv;
 	k6c__log_fn log;
 	void *log_arg;
+	k6c__metrics *metrics;       /* VU 0 registers custom metrics here; may be NULL */
 
 	/* Script options the VUs apply themselves (from `export const options`). */
 	bool discard_bodies;         /* discardResponseBodies */

@@ -38,6 +38,7 @@ static const char usage[] =
 	"      --no-summary                 do not print the end-of-test summary\n"
 	"      --no-color                   no colours in the summary\n"
 	"      --no-setup, --no-teardown    skip setup() / teardown()\n"
+	"      --no-thresholds              do not evaluate thresholds\n"
 	"      --user-agent UA              User-Agent header of HTTP requests\n"
 	"  -q, --quiet                      print only the summary and errors\n"
 	"  -v, --verbose                    print debug log lines\n"
@@ -164,6 +165,8 @@ static int cmd_run(int argc, char **argv)
 			opt_add(opts, sizeof(opts), "noSetup", "true");
 		} else if (TAKES("--no-teardown", "--no-teardown")) {
 			opt_add(opts, sizeof(opts), "noTeardown", "true");
+		} else if (TAKES("--no-thresholds", "--no-thresholds")) {
+			opt_add(opts, sizeof(opts), "noThresholds", "true");
 		} else if (TAKES("-u", "--vus")) {
 			NEED_VALUE();
 			if (!is_uint(v))

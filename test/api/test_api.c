@@ -572,6 +572,101 @@ START_TEST(test_api_run__threshold_fail)
 	ck_assert_msg(ok && ok->type == TJ_BOOL && ok->num == 0, "iterations threshold not failed");
 	ok = tj_getv(doc, "metrics", "checks", "thresholds", "rate==1", "ok", NULL);
 	ck_assert_msg(ok && ok->type == TJ_BOOL && ok->num == 1, "checks threshold not passed");
+	ck_assert_msg(tcap_find(&cap, K6C_LOG_ERROR, "thresholds on metrics 'iterations' have been "
+		"crossed") != NULL, "the crossed thresholds are not logged");
+	ck_assert_ptr_nonnull(strstr(k6c_test_summary_text(t), "THRESHOLDS"));
+	tj_free(doc);
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+/* Thresholds may name the script's custom metrics and their submetrics
+ * (declared in init, so they exist when thresholds are validated); an
+ * unknown metric or a bad expression is an invalid configuration. */
+START_TEST(test_api_run__threshold_validation)
+{
+	static const char *src =
+		"import { Counter } from 'k6/metrics';\n"
+		"const c = new Counter('my_counter');\n"
+		"export default function () { c.add(2, { kind: 'a' }); c.add(1); }\n";
+	static const struct {
+		const char *thresholds, *want;
+	} bad[] = {
+		{ "{\"nope\":[\"count>0\"]}", "no metric name \"nope\" found" },
+		{ "{\"my_counter\":[\"avg>0\"]}", "unsupported aggregation method avg" },
+		{ "{\"my_counter\":[\"count=>0\"]}", "\"count=>0\"" },
+		{ "{\"nope{kind:a}\":[\"count>0\"]}", "no metric name \"nope\" found" },
+	};
+	char opts[256];
+	tcap cap;
+	k6c_test *t;
+	tj *doc;
+
+	tcap_init(&cap);
+	t = make_test(&cap, "custom.js", src, "{\"iterations\":3,\"thresholds\":{"
+		"\"my_counter\":[\"count==9\"],\"my_counter{kind: 'a'}\":[\"count==6\"]}}");
+	ck_assert_int_eq(k6c_test_run(t), 0);
+	expect_exit(t, &cap, 0);
+	doc = summary(t);
+	ck_assert_metric_eq(doc, "my_counter{kind: 'a'}", "count", 6);
+	tj_free(doc);
+	k6c_test_free(t);
+	tcap_free(&cap);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tcap_init(&cap);
+		snprintf(opts, sizeof(opts), "{\"iterations\":1,\"thresholds\":%s}", bad[i].thresholds);
+		t = make_test(&cap, "custom.js", src, opts);
+		ck_assert_int_eq(k6c_test_run(t), 0);
+		expect_exit(t, &cap, 104);
+		ck_assert_msg(tcap_find(&cap, K6C_LOG_ERROR, bad[i].want) != NULL,
+			"%s: no error naming %s", bad[i].thresholds, bad[i].want);
+		k6c_test_free(t);
+		tcap_free(&cap);
+	}
+
+	/* noThresholds: the same mistake is only a warning. */
+	tcap_init(&cap);
+	t = make_test(&cap, "custom.js", src,
+		"{\"iterations\":1,\"noThresholds\":true,\"thresholds\":{\"nope\":[\"count>0\"]}}");
+	ck_assert_int_eq(k6c_test_run(t), 0);
+	expect_exit(t, &cap, 0);
+	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_WARN, "no metric name \"nope\" found"));
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+/* abortOnFail stops the run at the first evaluation (every 2 s) that fails;
+ * teardown and the summary still happen, and the exit code is 99. */
+START_TEST(test_api_run__threshold_abort_on_fail)
+{
+	static const char *src =
+		"import { sleep } from 'k6';\n"
+		"export default function () { sleep(0.1); }\n"
+		"export function teardown() { console.log('teardown ran'); }\n";
+	tcap cap;
+	k6c_test *t;
+	double t0, elapsed;
+	tj *doc;
+	const tj *ok;
+
+	tcap_init(&cap);
+	t = make_test(&cap, "abortonfail.js", src, "{\"vus\":2,\"duration\":\"30s\",\"thresholds\":"
+		"{\"iterations\":[{\"threshold\":\"count<2\",\"abortOnFail\":true}]}}");
+	t0 = now_s();
+	ck_assert_int_eq(k6c_test_run(t), 0);
+	elapsed = now_s() - t0;
+	expect_exit(t, &cap, 99);
+	ck_assert_msg(elapsed < 25, "the run took %.1f s: thresholds did not abort it", elapsed);
+	ck_assert_msg(tcap_find(&cap, K6C_LOG_ERROR, "thresholds on metrics 'iterations' were "
+		"crossed; at least one has abortOnFail enabled") != NULL, "the abort is not logged");
+	ck_assert_msg(tcap_find(&cap, K6C_LOG_INFO, "teardown ran") != NULL,
+		"teardown did not run after the abort");
+	doc = summary(t);
+	ok = tj_getv(doc, "metrics", "iterations", "thresholds", "count<2", "ok", NULL);
+	ck_assert_msg(ok && ok->type == TJ_BOOL && ok->num == 0, "iterations threshold not failed");
 	tj_free(doc);
 	k6c_test_free(t);
 	tcap_free(&cap);
@@ -890,6 +985,8 @@ static Suite *api_suite(void)
 	tcase_add_test(run, test_api_run__init_exception);
 	tcase_add_test(run, test_api_run__missing_file);
 	tcase_add_test(run, test_api_run__threshold_fail);
+	tcase_add_test(run, test_api_run__threshold_validation);
+	tcase_add_test(run, test_api_run__threshold_abort_on_fail);
 	tcase_add_test(run, test_api_run__cache_disabled);
 	tcase_add_test(run, test_api_options__precedence);
 	tcase_add_test(run, test_api_options__invalid_value);

@@ -87,6 +87,48 @@ START_TEST(test_engine_options_tiers__env_duration)
 }
 END_TEST
 
+/* thresholds are replaced wholesale by the highest tier that sets them
+ * (K6_THRESHOLDS is JSON too); noThresholds follows the usual tiers. */
+START_TEST(test_engine_options_tiers__thresholds_replaced_wholesale)
+{
+	k6c__options o;
+	const char *script = "{\"thresholds\":{\"checks\":[\"rate>0.9\"],\"iterations\":[\"count>1\"]}}";
+	const char *env[] = { "K6_THRESHOLDS", "{\"vus\":[\"value<5\"]}", "K6_NO_THRESHOLDS", "true" };
+
+	ck_assert_int_eq(k6c__options_consolidate(&o, NULL, NULL, 0, NULL), 0);
+	ck_assert_ptr_null(o.thresholds_json);
+	ck_assert(!o.no_thresholds);
+	k6c__options_free(&o);
+
+	ck_assert_int_eq(k6c__options_consolidate(&o, script, NULL, 0, NULL), 0);
+	ck_assert_str_eq(o.thresholds_json, "{\"checks\":[\"rate>0.9\"],\"iterations\":[\"count>1\"]}");
+	k6c__options_free(&o);
+
+	ck_assert_int_eq(k6c__options_consolidate(&o, script, env, 1, NULL), 0);
+	ck_assert_str_eq(o.thresholds_json, "{\"vus\":[\"value<5\"]}");
+	ck_assert(!o.no_thresholds);
+	k6c__options_free(&o);
+
+	/* An empty object in a higher tier removes them; null does not. */
+	ck_assert_int_eq(k6c__options_consolidate(&o, script, env, 2, "{\"thresholds\":{}}"), 0);
+	ck_assert_str_eq(o.thresholds_json, "{}");
+	ck_assert(o.no_thresholds);
+	k6c__options_free(&o);
+	ck_assert_int_eq(k6c__options_consolidate(&o, script, env, 2,
+		"{\"thresholds\":null,\"noThresholds\":false}"), 0);
+	ck_assert_str_eq(o.thresholds_json, "{\"vus\":[\"value<5\"]}");
+	ck_assert(!o.no_thresholds);
+	k6c__options_free(&o);
+
+	env[1] = "p(95)<5";
+	ck_assert_int_eq(k6c__options_consolidate(&o, script, env, 1, NULL), K6C_ECONFIG);
+	ck_assert_ptr_nonnull(strstr(last_message(), "K6_THRESHOLDS"));
+	ck_assert_int_eq(k6c__options_consolidate(&o, "{\"thresholds\":[\"count>1\"]}", NULL, 0, NULL),
+		K6C_ECONFIG);
+	ck_assert_ptr_nonnull(strstr(last_message(), "\"thresholds\""));
+}
+END_TEST
+
 START_TEST(test_engine_options_errors__bad_duration_names_option_and_value)
 {
 	k6c__options o;
@@ -155,6 +197,7 @@ int main(void)
 	tcase_add_test(tc, test_engine_options_shortcuts__iterations_is_shared);
 	tcase_add_test(tc, test_engine_options_tiers__override_wins_and_replaces_exec_group);
 	tcase_add_test(tc, test_engine_options_tiers__env_duration);
+	tcase_add_test(tc, test_engine_options_tiers__thresholds_replaced_wholesale);
 	tcase_add_test(tc, test_engine_options_errors__bad_duration_names_option_and_value);
 	tcase_add_test(tc, test_engine_options_errors__conflicting_shortcuts);
 	tcase_add_test(tc, test_engine_options_scenarios__supported_and_unsupported);
