@@ -517,6 +517,7 @@ int k6c__sched_run(k6c__sched *s, k6c__sched_result *out)
 	int status = 0, api_rc = 0, rc;
 	unsigned expected = 0;
 	bool can_teardown = false;
+	uint64_t run_t0 = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (s->ran)
@@ -561,6 +562,10 @@ int k6c__sched_run(k6c__sched *s, k6c__sched_result *out)
 		goto shutdown;
 	}
 
+	/* k6's test run duration (counter rates, testRunDurationMs) spans
+	 * setup, the scenarios and teardown. */
+	run_t0 = k6c__now_ns();
+
 	/* Setup. A failure (or an abort) skips the scenarios and teardown,
 	 * as in k6: teardown would get no data. */
 	if (!s->cfg.no_setup && ops->setup != NULL) {
@@ -601,6 +606,8 @@ shutdown:
 		}
 	}
 
+	if (run_t0 != 0)
+		out->duration_ms = (double)(k6c__now_ns() - run_t0) / 1e6;
 	for (unsigned i = 0; i < s->nworkers; i++)
 		k6c__worker_join(&s->workers[i]);
 	for (size_t i = 0; i < s->nscenarios; i++) {

@@ -79,7 +79,7 @@ typedef struct k6c__sched_config {
 /* The verdict of a run. */
 typedef struct k6c__sched_result {
 	int status;                    /* 0 ok, K6C_ESCRIPT (init/setup threw), K6C_EABORTED (aborted) */
-	double duration_ms;            /* scenario time, for summary rates */
+	double duration_ms;            /* setup + scenarios + teardown, as k6's test run duration */
 	uint64_t iterations_complete;
 	uint64_t iterations_interrupted;
 } k6c__sched_result;
