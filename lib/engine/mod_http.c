@@ -4,7 +4,8 @@
  * reusable buffers before anything is taken (a Duktape error unwinds with
  * longjmp); the VU then suspends in k6c__vu_http. Each hop of a redirect
  * chain emits k6's HTTP samples in one k6c__samples_add call, and the final
- * hop becomes the Response object.
+ * hop becomes the Response object, whose members are built when the script
+ * first reads them (see "The Response object").
  */
 #include "engine/vm.h"
 
@@ -212,6 +213,162 @@ static void on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, void 
 
 /* ---- The Response object ------------------------------------------------------ */
 
+/*
+ * A Response is built lazily: building every member up front (nested headers,
+ * timings and request objects, about 40 property puts and as many string table
+ * lookups in a heap that is cold in the cache) cost about 7 µs per request,
+ * a fifth of the whole request path. do_request now makes a bare object whose
+ * prototype is the VU's shared Response prototype and gives it one hidden
+ * property: a Duktape buffer (the "record") with a copy of everything the
+ * response can show, the native response and the request echo. The record
+ * belongs to that response alone, so a response kept past later requests
+ * stays valid, and Duktape frees it with the response.
+ *
+ * The fields are enumerable accessors on the prototype, one getter and one
+ * setter for all of them (Duktape passes the property key to both):
+ * - primitives (status, url, error_code, ...) are read from the record on
+ *   each access;
+ * - the body and the objects (headers, cookies, timings, request) are built
+ *   on first access and then defined as the response's own data property, so
+ *   they keep their identity and whatever the script changes in them;
+ * - an assignment defines an own data property, as on a plain object.
+ * for-in lists the fields (own ones first); JSON.stringify and console.log
+ * go through toJSON, which lists every field in the order the eagerly built
+ * object had, then the script's own additions. What differs from a plain
+ * object: Object.keys, Object.assign and spread see only the fields already
+ * read or assigned.
+ */
+
+/* The fields, in the order JSON.stringify shows them. A field's number is
+ * also the index of its key in vm->http_keys. */
+enum field {
+	F_STATUS, F_STATUS_TEXT, F_PROTO, F_URL, F_BODY, F_HEADERS, F_COOKIES, F_TIMINGS,
+	F_ERROR, F_ERROR_CODE, F_REMOTE_IP, F_REMOTE_PORT, F_TLS_VERSION, F_TLS_CIPHER_SUITE,
+	F_REQUEST, NFIELDS
+};
+
+/* The other keys used per request; the timings keys in k6c__http_timings'
+ * order, then looking_up. */
+enum key {
+	K_RECORD = NFIELDS, K_METHOD, K_BLOCKED, K_CONNECTING, K_TLS_HANDSHAKING, K_SENDING,
+	K_WAITING, K_RECEIVING, K_DURATION, K_LOOKING_UP, K_TIMEOUT, K_REDIRECTS, K_THROW,
+	K_RESPONSE_TYPE, K_TAGS, NKEYS
+};
+
+static const char *const key_names[NKEYS] = {
+	"status", "status_text", "proto", "url", "body", "headers", "cookies", "timings",
+	"error", "error_code", "remote_ip", "remote_port", "tls_version", "tls_cipher_suite",
+	"request",
+	"\xff" "k6cResponse",   /* a hidden Symbol: scripts cannot reach it */
+	"method", "blocked", "connecting", "tls_handshaking", "sending", "waiting", "receiving",
+	"duration", "looking_up", "timeout", "redirects", "throw", "responseType", "tags",
+};
+
+_Static_assert(NKEYS <= K6C__ARRAY_LEN(((k6c__vm *)0)->http_keys), "vm->http_keys is too small");
+
+static void push_key(duk_context *ctx, const k6c__vm *vm, int k)
+{
+	duk_push_heapptr(ctx, vm->http_keys[k]);
+}
+
+/* The strings of a record, stored after its header. */
+enum rec_str {
+	S_STATUS_TEXT, S_PROTO, S_URL, S_ERROR, S_REMOTE_IP, S_TLS_VERSION, S_TLS_CIPHER_SUITE,
+	S_METHOD, S_HEADERS, S_BODY,
+	S_REQ_HEADERS,   /* the request's "Name: value" lines, each ended by a NUL */
+	S_REQ_BODY, NSTR
+};
+
+typedef struct resp_rec {
+	int status, error_code, remote_port;
+	int rtype;                      /* enum response_type */
+	k6c__http_timings timings;
+	size_t off[NSTR], len[NSTR];    /* string i is at buffer + off[i] */
+} resp_rec;
+
+typedef struct req_info {
+	const char *method, *url;
+	const char *body;
+	size_t body_len;
+	size_t nheaders;
+	enum response_type rtype;
+} req_info;
+
+/* [ ... ] -> [ ... record ] from vm->resp and the request. */
+static void push_record(duk_context *ctx, k6c__vm *vm, const req_info *ri)
+{
+	const k6c__http_resp *r = &vm->resp;
+	const char *src[NSTR];
+	resp_rec rec;
+	size_t total = sizeof(rec);
+	char *b;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.status = r->status;
+	rec.error_code = r->error_code;
+	rec.remote_port = r->remote_port;
+	rec.rtype = ri->rtype;
+	rec.timings = r->timings;
+	src[S_STATUS_TEXT] = r->status_text;
+	src[S_PROTO] = r->proto;
+	src[S_URL] = r->url != NULL ? r->url : ri->url;
+	src[S_ERROR] = r->error;
+	src[S_REMOTE_IP] = r->remote_ip;
+	src[S_TLS_VERSION] = r->tls_version;
+	src[S_TLS_CIPHER_SUITE] = r->tls_cipher_suite;
+	src[S_METHOD] = ri->method;
+	for (int i = 0; i < S_HEADERS; i++)
+		rec.len[i] = strlen(src[i]);
+	src[S_HEADERS] = r->headers.ptr;
+	rec.len[S_HEADERS] = r->headers.len;
+	src[S_BODY] = r->body.ptr;
+	rec.len[S_BODY] = r->body.len;
+	src[S_REQ_HEADERS] = NULL;   /* copied line by line below */
+	for (size_t i = 0; i < ri->nheaders; i++)
+		rec.len[S_REQ_HEADERS] += strlen(vm->ptrs[i]) + 1;
+	src[S_REQ_BODY] = ri->body;
+	rec.len[S_REQ_BODY] = ri->body != NULL ? ri->body_len : 0;
+	for (int i = 0; i < NSTR; i++) {
+		rec.off[i] = total;
+		total += rec.len[i];
+	}
+
+	b = duk_push_buffer_raw(ctx, total, DUK_BUF_FLAG_NOZERO);
+	memcpy(b, &rec, sizeof(rec));
+	for (int i = 0; i < NSTR; i++)
+		if (src[i] != NULL && rec.len[i] > 0)
+			memcpy(b + rec.off[i], src[i], rec.len[i]);
+	b += rec.off[S_REQ_HEADERS];
+	for (size_t i = 0; i < ri->nheaders; i++) {
+		size_t n = strlen(vm->ptrs[i]) + 1;
+
+		memcpy(b, vm->ptrs[i], n);
+		b += n;
+	}
+}
+
+/* The record of the object at obj (own or inherited), copied into *rec; the
+ * buffer is left on the stack top, which keeps the returned bytes alive.
+ * NULL when obj is no response. */
+static const char *get_record(duk_context *ctx, const k6c__vm *vm, duk_idx_t obj, resp_rec *rec)
+{
+	duk_size_t size;
+	const char *b;
+
+	push_key(ctx, vm, K_RECORD);
+	duk_get_prop(ctx, obj);
+	b = duk_get_buffer(ctx, -1, &size);
+	if (b == NULL || size < sizeof(*rec))
+		return NULL;
+	memcpy(rec, b, sizeof(*rec));
+	return b;
+}
+
+static void push_rec_string(duk_context *ctx, const char *b, const resp_rec *rec, int i)
+{
+	duk_push_lstring(ctx, b + rec->off[i], rec->len[i]);
+}
+
 /* Go's textproto.CanonicalMIMEHeaderKey, in place. */
 static void canonical_header(char *s, size_t n)
 {
@@ -232,16 +389,14 @@ static void canonical_header(char *s, size_t n)
 	}
 }
 
-/* [ ... ] -> [ ... headers ]: the last response's header block; repeated
- * names are joined with ", ". */
-static void push_resp_headers(duk_context *ctx, const k6c__buf *raw)
+/* [ ... ] -> [ ... headers ]: the response's header block p[0..len);
+ * repeated names are joined with ", ". */
+static void push_resp_headers(duk_context *ctx, const char *p, size_t len)
 {
-	const char *p = raw->ptr, *end = raw->ptr + raw->len;
+	const char *end = p + len;
 	char name[256];
 
 	duk_push_object(ctx);
-	if (p == NULL)
-		return;
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		const char *le = eol != NULL ? eol : end;
@@ -286,6 +441,207 @@ static void push_resp_headers(duk_context *ctx, const k6c__buf *raw)
 		}
 		p = eol != NULL ? eol + 1 : end;
 	}
+}
+
+static void push_timings(duk_context *ctx, const k6c__vm *vm, const k6c__http_timings *t)
+{
+	const double v[] = {
+		t->blocked, t->connecting, t->tls_handshaking, t->sending, t->waiting, t->receiving,
+		t->duration, 0 /* looking_up */,
+	};
+
+	duk_push_object(ctx);
+	for (int i = 0; i < (int)K6C__ARRAY_LEN(v); i++) {
+		push_key(ctx, vm, K_BLOCKED + i);
+		duk_push_number(ctx, v[i]);
+		duk_put_prop(ctx, -3);
+	}
+}
+
+/* [ ... ] -> [ ... request ]: {method, url, headers, body, cookies}. */
+static void push_request(duk_context *ctx, const k6c__vm *vm, const char *b, const resp_rec *rec)
+{
+	const char *p = b + rec->off[S_REQ_HEADERS], *end = p + rec->len[S_REQ_HEADERS];
+
+	duk_push_object(ctx);
+	push_key(ctx, vm, K_METHOD);
+	push_rec_string(ctx, b, rec, S_METHOD);
+	duk_put_prop(ctx, -3);
+	push_key(ctx, vm, F_URL);
+	push_rec_string(ctx, b, rec, S_URL);
+	duk_put_prop(ctx, -3);
+	push_key(ctx, vm, F_HEADERS);
+	duk_push_object(ctx);
+	while (p < end) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		const char *le = nul != NULL ? nul : end;
+		const char *colon = memchr(p, ':', (size_t)(le - p));
+
+		if (colon != NULL) {
+			const char *v = colon + 2 <= le ? colon + 2 : le;
+
+			duk_push_lstring(ctx, p, (size_t)(colon - p));
+			duk_push_array(ctx);
+			duk_push_lstring(ctx, v, (size_t)(le - v));
+			duk_put_prop_index(ctx, -2, 0);
+			duk_put_prop(ctx, -3);
+		}
+		p = le + 1;
+	}
+	duk_put_prop(ctx, -3);
+	push_key(ctx, vm, F_BODY);
+	push_rec_string(ctx, b, rec, S_REQ_BODY);
+	duk_put_prop(ctx, -3);
+	push_key(ctx, vm, F_COOKIES);
+	duk_push_object(ctx);
+	duk_put_prop(ctx, -3);
+}
+
+/* [ ... obj key value ] -> [ ... ignored ] (a safe call sees its caller's
+ * whole frame, so only negative indices). */
+static duk_ret_t define_safe(duk_context *ctx, void *udata)
+{
+	K6C__UNUSED(udata);
+	duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
+	return 0;
+}
+
+/* Makes value the own data property key of obj. A frozen or sealed response
+ * refuses it; the getter then builds the value again on the next access. */
+static void define_own(duk_context *ctx, duk_idx_t obj, duk_idx_t key, duk_idx_t value)
+{
+	value = duk_normalize_index(ctx, value);
+	duk_dup(ctx, obj);
+	duk_dup(ctx, key);
+	duk_dup(ctx, value);
+	(void)duk_safe_call(ctx, define_safe, NULL, 3, 1);
+	duk_pop(ctx);
+}
+
+/* The getter of every field: (key) with this = the response. */
+static duk_ret_t js_resp_get(duk_context *ctx)
+{
+	k6c__vm *vm = k6c__vm_get(ctx);
+	const void *key = duk_get_heapptr(ctx, 0);
+	resp_rec rec;
+	const char *b;
+	int f = 0;
+
+	while (f < NFIELDS && vm->http_keys[f] != key)
+		f++;
+	duk_push_this(ctx);                                     /* 1 */
+	if (f == NFIELDS || !duk_is_object(ctx, 1))
+		return 0;
+	b = get_record(ctx, vm, 1, &rec);                       /* 2 */
+	if (b == NULL)
+		return 0;
+	switch (f) {
+	case F_STATUS:
+		duk_push_int(ctx, rec.status);
+		return 1;
+	case F_ERROR_CODE:
+		duk_push_int(ctx, rec.error_code);
+		return 1;
+	case F_REMOTE_PORT:
+		duk_push_int(ctx, rec.remote_port);
+		return 1;
+	case F_STATUS_TEXT:
+		push_rec_string(ctx, b, &rec, S_STATUS_TEXT);
+		return 1;
+	case F_PROTO:
+		push_rec_string(ctx, b, &rec, S_PROTO);
+		return 1;
+	case F_URL:
+		push_rec_string(ctx, b, &rec, S_URL);
+		return 1;
+	case F_ERROR:
+		push_rec_string(ctx, b, &rec, S_ERROR);
+		return 1;
+	case F_REMOTE_IP:
+		push_rec_string(ctx, b, &rec, S_REMOTE_IP);
+		return 1;
+	case F_TLS_VERSION:
+		push_rec_string(ctx, b, &rec, S_TLS_VERSION);
+		return 1;
+	case F_TLS_CIPHER_SUITE:
+		push_rec_string(ctx, b, &rec, S_TLS_CIPHER_SUITE);
+		return 1;
+	case F_BODY:
+		if (rec.rtype == RESP_NONE || (rec.status == 0 && rec.len[S_BODY] == 0)) {
+			duk_push_null(ctx);
+			return 1;
+		}
+		if (rec.rtype == RESP_BINARY) {
+			void *p = duk_push_fixed_buffer(ctx, rec.len[S_BODY]);
+
+			if (rec.len[S_BODY] > 0)
+				memcpy(p, b + rec.off[S_BODY], rec.len[S_BODY]);
+			duk_push_buffer_object(ctx, -1, 0, rec.len[S_BODY], DUK_BUFOBJ_ARRAYBUFFER);
+			duk_remove(ctx, -2);
+		} else {
+			push_rec_string(ctx, b, &rec, S_BODY);
+		}
+		break;
+	case F_HEADERS:
+		push_resp_headers(ctx, b + rec.off[S_HEADERS], rec.len[S_HEADERS]);
+		break;
+	case F_COOKIES:
+		duk_push_object(ctx);
+		break;
+	case F_TIMINGS:
+		push_timings(ctx, vm, &rec.timings);
+		break;
+	default:
+		push_request(ctx, vm, b, &rec);
+		break;
+	}
+	define_own(ctx, 1, 0, -1);
+	return 1;
+}
+
+/* The setter of every field: (value, key) with this = the response. */
+static duk_ret_t js_resp_set(duk_context *ctx)
+{
+	duk_push_this(ctx);
+	if (!duk_is_object(ctx, 2) || !duk_is_string(ctx, 1))
+		return 0;
+	duk_dup(ctx, 1);
+	duk_dup(ctx, 0);
+	/* Throws on a frozen response, as the assignment would in strict code. */
+	duk_def_prop(ctx, 2, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
+	return 0;
+}
+
+/* Response.toJSON(): a plain object with every field, then the response's
+ * other own enumerable properties. */
+static duk_ret_t js_resp_to_json(duk_context *ctx)
+{
+	k6c__vm *vm = k6c__vm_get(ctx);
+
+	duk_push_this(ctx);                                     /* 1 */
+	if (!duk_is_object(ctx, 1))
+		return 1;
+	duk_push_object(ctx);                                   /* 2 */
+	for (int f = 0; f < NFIELDS; f++) {
+		push_key(ctx, vm, f);
+		duk_dup_top(ctx);
+		duk_get_prop(ctx, 1);
+		duk_put_prop(ctx, 2);
+	}
+	duk_enum(ctx, 1, DUK_ENUM_OWN_PROPERTIES_ONLY);
+	while (duk_next(ctx, -1, 1)) {
+		const void *key = duk_get_heapptr(ctx, -2);
+		int f = 0;
+
+		while (f < NFIELDS && vm->http_keys[f] != key)
+			f++;
+		if (f == NFIELDS)
+			duk_put_prop(ctx, 2);
+		else
+			duk_pop_2(ctx);
+	}
+	duk_pop(ctx);
+	return 1;
 }
 
 /* gjson-style selector: "a.b.0", "\." escapes a dot, "#" is an array's
@@ -343,7 +699,8 @@ static duk_ret_t js_resp_json(duk_context *ctx)
 	k6c__vm *vm = k6c__vm_get(ctx);
 
 	duk_push_this(ctx);
-	duk_get_prop_string(ctx, -1, "body");
+	push_key(ctx, vm, F_BODY);
+	duk_get_prop(ctx, -2);
 	if (duk_is_null_or_undefined(ctx, -1))
 		return duk_error(ctx, DUK_ERR_ERROR, "the body is null so we can't transform it to "
 			"JSON - this likely was because the responseType option was set to none");
@@ -355,129 +712,87 @@ static duk_ret_t js_resp_json(duk_context *ctx)
 	return 1;
 }
 
+/* [ ... ] -> [ ... proto ]: the VU's Response prototype. The first call
+ * also interns the keys. */
 static void push_resp_proto(duk_context *ctx, k6c__vm *vm)
 {
 	static const k6c__vm_fn fns[] = {
 		{ "json", js_resp_json, 1, 0 },
 		{ NULL, NULL, 0, 0 },
 	};
+	duk_idx_t proto;
 
 	if (vm->resp_proto != NULL) {
 		duk_push_heapptr(ctx, vm->resp_proto);
 		return;
 	}
-	duk_push_object(ctx);
-	k6c__vm_put_functions(ctx, -1, fns);
 	duk_push_heap_stash(ctx);
-	duk_dup(ctx, -2);
-	duk_put_prop_string(ctx, -2, "respProto");
-	duk_pop(ctx);
-	vm->resp_proto = duk_get_heapptr(ctx, -1);
+	duk_push_array(ctx);
+	for (int k = 0; k < NKEYS; k++) {
+		duk_push_string(ctx, key_names[k]);
+		vm->http_keys[k] = duk_get_heapptr(ctx, -1);
+		duk_put_prop_index(ctx, -2, (duk_uarridx_t)k);
+	}
+	duk_put_prop_string(ctx, -2, "httpKeys");
+
+	proto = duk_push_object(ctx);
+	duk_push_c_function(ctx, js_resp_get, 1);              /* proto + 1 */
+	duk_push_c_function(ctx, js_resp_set, 2);              /* proto + 2 */
+	for (int f = 0; f < NFIELDS; f++) {
+		push_key(ctx, vm, f);
+		duk_dup(ctx, proto + 1);
+		duk_dup(ctx, proto + 2);
+		duk_def_prop(ctx, proto, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_HAVE_SETTER |
+			DUK_DEFPROP_SET_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
+	}
+	duk_pop_2(ctx);
+	k6c__vm_put_functions(ctx, proto, fns);
+	duk_push_string(ctx, "toJSON");
+	duk_push_c_lightfunc(ctx, js_resp_to_json, 1, 1, 0);
+	duk_def_prop(ctx, proto, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |
+		DUK_DEFPROP_CLEAR_ENUMERABLE | DUK_DEFPROP_SET_CONFIGURABLE);
+
+	duk_dup(ctx, proto);
+	duk_put_prop_string(ctx, -3, "respProto");
+	vm->resp_proto = duk_get_heapptr(ctx, proto);
+	duk_remove(ctx, -2);
 }
 
-static void put_number(duk_context *ctx, const char *key, double v)
-{
-	duk_push_number(ctx, v);
-	duk_put_prop_string(ctx, -2, key);
-}
-
-static void put_string(duk_context *ctx, const char *key, const char *v)
-{
-	duk_push_string(ctx, v != NULL ? v : "");
-	duk_put_prop_string(ctx, -2, key);
-}
-
-typedef struct req_info {
-	const char *method, *url;
-	const char *body;
-	size_t body_len;
-	size_t nheaders;
-	enum response_type rtype;
-} req_info;
-
-/* [ ... ] -> [ ... response ] from vm->resp. */
+/* [ ... ] -> [ ... response ] from vm->resp. The record goes in before the
+ * prototype is set: a put then looks for inherited setters in no chain. */
 static void push_response(duk_context *ctx, k6c__vm *vm, const req_info *ri)
 {
-	const k6c__http_resp *r = &vm->resp;
-	const k6c__http_timings *t = &r->timings;
-
-	duk_push_object(ctx);
+	duk_push_bare_object(ctx);
+	push_key(ctx, vm, K_RECORD);
+	push_record(ctx, vm, ri);
+	duk_put_prop(ctx, -3);
 	push_resp_proto(ctx, vm);
 	duk_set_prototype(ctx, -2);
-
-	put_number(ctx, "status", r->status);
-	put_string(ctx, "status_text", r->status_text);
-	put_string(ctx, "proto", r->proto);
-	put_string(ctx, "url", r->url != NULL ? r->url : ri->url);
-	if (ri->rtype == RESP_NONE || (r->status == 0 && r->body.len == 0)) {
-		duk_push_null(ctx);
-	} else if (ri->rtype == RESP_BINARY) {
-		void *b = duk_push_fixed_buffer(ctx, r->body.len);
-
-		if (r->body.len > 0)
-			memcpy(b, r->body.ptr, r->body.len);
-		duk_push_buffer_object(ctx, -1, 0, r->body.len, DUK_BUFOBJ_ARRAYBUFFER);
-		duk_remove(ctx, -2);
-	} else {
-		duk_push_lstring(ctx, r->body.ptr != NULL ? r->body.ptr : "", r->body.len);
-	}
-	duk_put_prop_string(ctx, -2, "body");
-	push_resp_headers(ctx, &r->headers);
-	duk_put_prop_string(ctx, -2, "headers");
-	duk_push_object(ctx);
-	duk_put_prop_string(ctx, -2, "cookies");
-
-	duk_push_object(ctx);
-	put_number(ctx, "blocked", t->blocked);
-	put_number(ctx, "connecting", t->connecting);
-	put_number(ctx, "tls_handshaking", t->tls_handshaking);
-	put_number(ctx, "sending", t->sending);
-	put_number(ctx, "waiting", t->waiting);
-	put_number(ctx, "receiving", t->receiving);
-	put_number(ctx, "duration", t->duration);
-	put_number(ctx, "looking_up", 0);
-	duk_put_prop_string(ctx, -2, "timings");
-
-	put_string(ctx, "error", r->error);
-	put_number(ctx, "error_code", r->error_code);
-	put_string(ctx, "remote_ip", r->remote_ip);
-	put_number(ctx, "remote_port", r->remote_port);
-	put_string(ctx, "tls_version", r->tls_version);
-	put_string(ctx, "tls_cipher_suite", r->tls_cipher_suite);
-
-	duk_push_object(ctx);
-	put_string(ctx, "method", ri->method);
-	put_string(ctx, "url", r->url != NULL ? r->url : ri->url);
-	duk_push_object(ctx);
-	for (size_t i = 0; i < ri->nheaders; i++) {
-		const char *line = vm->ptrs[i], *colon = strchr(line, ':');
-
-		if (colon == NULL)
-			continue;
-		duk_push_array(ctx);
-		duk_push_string(ctx, colon + 2);
-		duk_put_prop_index(ctx, -2, 0);
-		duk_put_prop_lstring(ctx, -2, line, (size_t)(colon - line));
-	}
-	duk_put_prop_string(ctx, -2, "headers");
-	duk_push_lstring(ctx, ri->body != NULL ? ri->body : "", ri->body_len);
-	duk_put_prop_string(ctx, -2, "body");
-	duk_push_object(ctx);
-	duk_put_prop_string(ctx, -2, "cookies");
-	duk_put_prop_string(ctx, -2, "request");
 }
 
 /* ---- request() ----------------------------------------------------------------- */
 
-static double param_timeout(duk_context *ctx, duk_idx_t params)
+/* params[key] on the stack top, or false (nothing pushed) when there are no
+ * params or the value is null or undefined. */
+static bool get_param(duk_context *ctx, const k6c__vm *vm, duk_idx_t params, int key)
+{
+	if (params < 0)
+		return false;
+	push_key(ctx, vm, key);
+	duk_get_prop(ctx, params);
+	if (duk_is_null_or_undefined(ctx, -1)) {
+		duk_pop(ctx);
+		return false;
+	}
+	return true;
+}
+
+static double param_timeout(duk_context *ctx, const k6c__vm *vm, duk_idx_t params)
 {
 	double ms = 0;
 
-	if (params < 0 || !duk_get_prop_string(ctx, params, "timeout") ||
-		duk_is_null_or_undefined(ctx, -1)) {
-		duk_pop(ctx);
+	if (!get_param(ctx, vm, params, K_TIMEOUT))
 		return 0;
-	}
 	if (duk_is_number(ctx, -1)) {
 		ms = duk_get_number(ctx, -1);
 	} else if (k6c__duration_parse(duk_to_string(ctx, -1), &ms) != 0) {
@@ -491,8 +806,9 @@ static double param_timeout(duk_context *ctx, duk_idx_t params)
 	return ms;
 }
 
-/* Stack: [ method url body params ] (body/params may be undefined). */
-static duk_ret_t do_request(duk_context *ctx)
+/* The request at url_i, body_i (< 0: none) and params_i (may be undefined). */
+static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_i, duk_idx_t body_i,
+	duk_idx_t params_i)
 {
 	k6c__vm *vm = k6c__vm_get(ctx);
 	k6c__http_req req;
@@ -506,38 +822,44 @@ static duk_ret_t do_request(duk_context *ctx)
 	k6c__vm_check_not_init(ctx, vm, "Making http requests");
 	memset(&req, 0, sizeof(req));
 	memset(&ri, 0, sizeof(ri));
-	duk_set_top(ctx, 4);
+	/* The prototype comes first: it interns the keys used below. */
+	push_resp_proto(ctx, vm);
+	duk_pop(ctx);
 
-	ri.method = duk_to_string(ctx, 0);
-	if (duk_is_object(ctx, 1) && duk_get_prop_string(ctx, 1, "url") && duk_is_string(ctx, -1)) {
-		duk_replace(ctx, 1);
-	} else {
-		if (duk_is_object(ctx, 1))
+	ri.method = method;
+	if (duk_is_object(ctx, url_i)) {
+		push_key(ctx, vm, F_URL);
+		if (duk_get_prop(ctx, url_i) && duk_is_string(ctx, -1))
+			duk_replace(ctx, url_i);
+		else
 			duk_pop(ctx);
-		if (duk_is_null_or_undefined(ctx, 1))
-			return duk_error(ctx, DUK_ERR_TYPE_ERROR, "no URL given to the HTTP request");
 	}
-	ri.url = duk_to_string(ctx, 1);
+	if (duk_is_null_or_undefined(ctx, url_i))
+		return duk_error(ctx, DUK_ERR_TYPE_ERROR, "no URL given to the HTTP request");
+	ri.url = duk_to_string(ctx, url_i);
 
-	if (!duk_is_null_or_undefined(ctx, 3)) {
-		if (!duk_is_object(ctx, 3))
+	if (!duk_is_null_or_undefined(ctx, params_i)) {
+		if (!duk_is_object(ctx, params_i))
 			return duk_error(ctx, DUK_ERR_TYPE_ERROR, "the request params must be an object");
-		params = 3;
+		params = params_i;
 	}
-	req.timeout_ms = param_timeout(ctx, params);
+	req.timeout_ms = param_timeout(ctx, vm, params);
 	req.max_redirects = vm->prog->max_redirects;
 	throw_err = vm->prog->throw_errors;
 	if (vm->prog->discard_bodies)
 		ri.rtype = RESP_NONE;
 	if (params >= 0) {
-		if (duk_get_prop_string(ctx, params, "redirects") && !duk_is_null_or_undefined(ctx, -1))
+		if (get_param(ctx, vm, params, K_REDIRECTS)) {
 			req.max_redirects = duk_to_int(ctx, -1);
-		duk_pop(ctx);
-		if (duk_get_prop_string(ctx, params, "throw") && !duk_is_null_or_undefined(ctx, -1))
+			duk_pop(ctx);
+		}
+		if (get_param(ctx, vm, params, K_THROW)) {
 			throw_err = duk_to_boolean(ctx, -1);
-		duk_pop(ctx);
-		if (duk_get_prop_string(ctx, params, "responseType") && duk_is_string(ctx, -1)) {
-			const char *t = duk_get_string(ctx, -1);
+			duk_pop(ctx);
+		}
+		if (get_param(ctx, vm, params, K_RESPONSE_TYPE)) {
+			/* A value that is not a string is ignored. */
+			const char *t = duk_is_string(ctx, -1) ? duk_get_string(ctx, -1) : "";
 
 			if (strcmp(t, "binary") == 0)
 				ri.rtype = RESP_BINARY;
@@ -545,29 +867,32 @@ static duk_ret_t do_request(duk_context *ctx)
 				ri.rtype = RESP_NONE;
 			else if (strcmp(t, "text") == 0)
 				ri.rtype = RESP_TEXT;
-			else
+			else if (duk_is_string(ctx, -1))
 				return duk_error(ctx, DUK_ERR_TYPE_ERROR, "unknown responseType \"%s\"", t);
+			duk_pop(ctx);
 		}
-		duk_pop(ctx);
-		duk_get_prop_string(ctx, params, "headers");   /* stays on the stack */
+		push_key(ctx, vm, F_HEADERS);                   /* stays on the stack */
+		duk_get_prop(ctx, params);
 		headers = duk_get_top_index(ctx);
 	}
 
 	/* The body: string as is, bytes raw, a plain object form-encoded. */
-	if (duk_is_buffer_data(ctx, 2)) {
+	if (body_i < 0 || duk_is_null_or_undefined(ctx, body_i)) {
+		/* none */
+	} else if (duk_is_buffer_data(ctx, body_i)) {
 		duk_size_t len;
 
-		ri.body = duk_get_buffer_data(ctx, 2, &len);
+		ri.body = duk_get_buffer_data(ctx, body_i, &len);
 		ri.body_len = len;
-	} else if (duk_is_object(ctx, 2) && !duk_is_function(ctx, 2)) {
-		form_encode(ctx, vm, 2, &vm->scratch2);
+	} else if (duk_is_object(ctx, body_i) && !duk_is_function(ctx, body_i)) {
+		form_encode(ctx, vm, body_i, &vm->scratch2);
 		ri.body = vm->scratch2.ptr;
 		ri.body_len = vm->scratch2.len;
 		form = true;
-	} else if (!duk_is_null_or_undefined(ctx, 2)) {
+	} else {
 		duk_size_t len;
 
-		ri.body = duk_to_lstring(ctx, 2, &len);
+		ri.body = duk_to_lstring(ctx, body_i, &len);
 		ri.body_len = len;
 	}
 	ri.nheaders = build_headers(ctx, vm, headers, form);
@@ -577,7 +902,8 @@ static duk_ret_t do_request(duk_context *ctx)
 	k6c__vm_tags_reset(vm, &n);
 	k6c__vm_tags_base(ctx, vm, &n);
 	if (params >= 0) {
-		duk_get_prop_string(ctx, params, "tags");
+		push_key(ctx, vm, K_TAGS);
+		duk_get_prop(ctx, params);
 		k6c__vm_tags_from_object(ctx, vm, &n, -1);
 	}
 	hop.vm = vm;
@@ -631,27 +957,19 @@ static const char *const methods[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "D
 /* get/head(url, params) */
 static duk_ret_t js_nobody(duk_context *ctx)
 {
-	duk_set_top(ctx, 2);
-	duk_push_string(ctx, methods[duk_get_current_magic(ctx)]);
-	duk_insert(ctx, 0);
-	duk_push_undefined(ctx);
-	duk_insert(ctx, 2);
-	return do_request(ctx);
+	return do_request(ctx, methods[duk_get_current_magic(ctx)], 0, -1, 1);
 }
 
 /* post/put/patch/del/options(url, body, params) */
 static duk_ret_t js_body(duk_context *ctx)
 {
-	duk_set_top(ctx, 3);
-	duk_push_string(ctx, methods[duk_get_current_magic(ctx)]);
-	duk_insert(ctx, 0);
-	return do_request(ctx);
+	return do_request(ctx, methods[duk_get_current_magic(ctx)], 0, 1, 2);
 }
 
 /* request(method, url, body, params) */
 static duk_ret_t js_request(duk_context *ctx)
 {
-	return do_request(ctx);
+	return do_request(ctx, duk_to_string(ctx, 0), 1, 2, 3);
 }
 
 void k6c__mod_http_push(duk_context *ctx)

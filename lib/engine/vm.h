@@ -128,6 +128,10 @@ typedef struct k6c__vm {
 	void *exports;               /* the entry module's module.exports at init end */
 	void *resp_proto;            /* k6/http Response prototype (lazily) */
 	k6c__http_resp resp;         /* the last response (freed on the next request) */
+	/* Property keys mod_http.c interns once per heap with its Response
+	 * prototype (kept alive from the stash), pushed with duk_push_heapptr
+	 * so a request never looks a key up in the string table. */
+	void *http_keys[48];
 	void *drain;                 /* the prelude's __k6c_drain_jobs, or NULL */
 	bool data_ready;             /* the setup data was parsed into the stash */
 	int promise_state;           /* 0 pending, 1 fulfilled, 2 rejected */

@@ -489,6 +489,84 @@ START_TEST(test_engine_vm_run__http_get_post_json)
 }
 END_TEST
 
+/* The Response is built lazily (lib/engine/mod_http.c): each response owns
+ * its data, so responses kept across later requests stay intact; built
+ * members keep their identity and the script's changes; JSON.stringify,
+ * console.log and for-in still see every field. */
+START_TEST(test_engine_vm_run__http_response_object)
+{
+	collect c;
+	k6c__sched_result res;
+	double sum;
+
+	ck_assert_msg(httpbin_ok, "httpbin did not start");
+	collect_init(&c);
+	res = run_src("http_response.js",
+		"import http from 'k6/http';\n"
+		"import { check } from 'k6';\n"
+		"const FIELDS = 'status,status_text,proto,url,body,headers,cookies,timings,error,error_code,' +\n"
+		"  'remote_ip,remote_port,tls_version,tls_cipher_suite,request';\n"
+		"const kept = [];\n"
+		"export default function () {\n"
+		"  const B = __ENV.BASE;\n"
+		"  for (let i = 0; i < 3; i++) kept.push(http.get(B + '/response-headers?n=' + i));\n"
+		"  const late = http.post(B + '/status/404', 'payload', { headers: { 'X-A': 'b' } });\n"
+		"  check(kept, {\n"
+		"    'kept responses stay intact': (k) => k.length % 3 === 0 && k.every((r, j) => {\n"
+		"      const i = j % 3;\n"
+		"      return r.status === 200 && r.url === B + '/response-headers?n=' + i &&\n"
+		"      r.headers['N'] === String(i) &&\n"
+		"      r.json('n') === String(i) && r.request.method === 'GET' && r.timings.duration >= 0; }),\n"
+		"  });\n"
+		"  check(late, {\n"
+		"    'fields': (r) => r.status === 404 && r.status_text === '404 NOT FOUND' &&\n"
+		"      r.request.method === 'POST' && r.request.body === 'payload' &&\n"
+		"      r.request.headers['X-A'][0] === 'b' && r.error === '' && r.error_code === 0 &&\n"
+		"      r.remote_port > 0 && r.tls_version === '' && typeof r.cookies === 'object',\n"
+		"    'JSON lists every field in order': (r) =>\n"
+		"      Object.keys(JSON.parse(JSON.stringify(r))).join(',') === FIELDS,\n"
+		"    'for-in lists every field': (r) => { const k = []; for (const x in r) k.push(x);\n"
+		"      return FIELDS.split(',').every((f) => k.indexOf(f) >= 0); },\n"
+		"    'members keep identity and changes': (r) => { r.headers.Extra = 'x';\n"
+		"      return r.headers === r.headers && r.headers.Extra === 'x' && r.timings === r.timings &&\n"
+		"        r.request === r.request && JSON.parse(JSON.stringify(r)).headers.Extra === 'x'; },\n"
+		"    'assignment sticks': (r) => { r.status = 1; r.body = null; r.mine = 2;\n"
+		"      const j = JSON.parse(JSON.stringify(r));\n"
+		"      return r.status === 1 && r.body === null && j.status === 1 && j.body === null && j.mine === 2; },\n"
+		"  });\n"
+		"  const bin = http.get(B + '/bytes/8', { responseType: 'binary' });\n"
+		"  const none = http.get(B + '/get', { responseType: 'none' });\n"
+		"  const frozen = Object.freeze(http.get(B + '/get'));\n"
+		"  check(null, {\n"
+		"    'binary body': () => bin.body.byteLength === 8 && bin.body === bin.body,\n"
+		"    'none body': () => none.body === null && none.status === 200,\n"
+		"    'frozen response readable': () => frozen.headers['Content-Type'] === 'application/json' &&\n"
+		"      frozen.json('url') === B + '/get',\n"
+		"    'inherited response readable': () => Object.create(kept[1]).headers['N'] === '1',\n"
+		"  });\n"
+		"}\n", per_vu(1, 2), &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(res.iterations_complete, 2);
+	ck_assert_int_eq(count_samples(&c, "checks", NULL, &sum), 2 * 10);
+	if (sum != 2 * 10) {
+		/* Failed checks only: the whole sample list is too long for Check. */
+		const char *p = c.samples.ptr;
+
+		while ((p = strstr(p, "|#0\n")) != NULL) {
+			const char *start = p;
+
+			while (start > c.samples.ptr && start[-1] != '\n')
+				start--;
+			if (strncmp(start, "checks|", 7) == 0)
+				fprintf(stderr, "failed: %.*s\n", (int)(p - start), start);
+			p++;
+		}
+	}
+	ck_assert_msg(sum == 2 * 10, "passes %g\n%s", sum, logs_of(&c));
+	collect_free(&c);
+}
+END_TEST
+
 START_TEST(test_engine_vm_run__http_errors)
 {
 	collect c;
@@ -816,6 +894,7 @@ static Suite *engine_vm_suite(void)
 	tcase_add_test(run_tc, test_engine_vm_run__setup_data_group_check);
 	tcase_add_test(run_tc, test_engine_vm_run__exception_counts_and_logs);
 	tcase_add_test(run_tc, test_engine_vm_run__http_get_post_json);
+	tcase_add_test(run_tc, test_engine_vm_run__http_response_object);
 	tcase_add_test(run_tc, test_engine_vm_run__http_errors);
 	tcase_add_test(run_tc, test_engine_vm_run__busy_loop_interrupted);
 	tcase_add_test(run_tc, test_engine_vm_run__sleep_interrupted);
