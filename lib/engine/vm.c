@@ -620,6 +620,19 @@ static duk_ret_t init_safe(duk_context *ctx, void *udata)
 	duk_push_array(ctx);
 	vm->native_cache = duk_get_heapptr(ctx, -1);
 	duk_put_prop_string(ctx, -2, "natives");
+	/* Pushed with duk_push_heapptr on every iteration: no string table
+	 * lookup (each VU's heap is cold in the cache by its next turn). */
+	duk_push_array(ctx);
+	duk_push_string(ctx, "default");
+	vm->key_default = duk_get_heapptr(ctx, -1);
+	duk_put_prop_index(ctx, -2, 0);
+	duk_push_string(ctx, "__ITER");
+	vm->key_iter = duk_get_heapptr(ctx, -1);
+	duk_put_prop_index(ctx, -2, 1);
+	duk_push_string(ctx, "data");
+	vm->key_data = duk_get_heapptr(ctx, -1);
+	duk_put_prop_index(ctx, -2, 2);
+	duk_put_prop_string(ctx, -2, "keys");
 
 	if (p->prelude_bc != NULL) {
 		push_bytecode_function(ctx, p->prelude_bc, p->prelude_len);
@@ -732,7 +745,12 @@ static int op_init(void *ctx, k6c__vu *vu, void **out_state)
 static void push_export(duk_context *ctx, k6c__vm *vm, const char *name)
 {
 	duk_push_heapptr(ctx, vm->exports);
-	duk_get_prop_string(ctx, -1, name);
+	if (strcmp(name, "default") == 0) {
+		duk_push_heapptr(ctx, vm->key_default);
+		duk_get_prop(ctx, -2);
+	} else {
+		duk_get_prop_string(ctx, -1, name);
+	}
 	duk_remove(ctx, -2);
 	if (!duk_is_callable(ctx, -1))
 		(void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "function '%s' not found in exports", name);
@@ -744,8 +762,13 @@ static void push_setup_data(duk_context *ctx, k6c__vm *vm, bool fresh)
 	bool have = false;
 
 	if (vm->data_ready && !fresh) {
+		if (vm->data != NULL) {
+			duk_push_heapptr(ctx, vm->data);
+			return;
+		}
 		duk_push_heap_stash(ctx);
-		duk_get_prop_string(ctx, -1, "data");
+		duk_push_heapptr(ctx, vm->key_data);
+		duk_get_prop(ctx, -2);
 		duk_remove(ctx, -2);
 		return;
 	}
@@ -763,10 +786,13 @@ static void push_setup_data(duk_context *ctx, k6c__vm *vm, bool fresh)
 		duk_push_undefined(ctx);
 	if (!fresh) {
 		duk_push_heap_stash(ctx);
-		duk_dup(ctx, -2);
-		duk_put_prop_string(ctx, -2, "data");
+		duk_push_heapptr(ctx, vm->key_data);
+		duk_dup(ctx, -3);
+		duk_put_prop(ctx, -3);
 		duk_pop(ctx);
 		vm->data_ready = true;
+		/* The stash keeps it alive; NULL for a number, boolean, null or undefined. */
+		vm->data = duk_get_heapptr(ctx, -1);
 	}
 }
 
@@ -776,8 +802,9 @@ static duk_ret_t iterate_safe(duk_context *ctx, void *udata)
 	const char *exec = k6c__vu_exec(vm->vu);
 
 	duk_push_global_object(ctx);
+	duk_push_heapptr(ctx, vm->key_iter);
 	duk_push_number(ctx, (double)k6c__vu_iteration(vm->vu));
-	duk_put_prop_string(ctx, -2, "__ITER");
+	duk_put_prop(ctx, -3);
 	duk_pop(ctx);
 
 	push_export(ctx, vm, exec != NULL && exec[0] != '\0' ? exec : "default");

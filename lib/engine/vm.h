@@ -133,7 +133,10 @@ typedef struct k6c__vm {
 	 * so a request never looks a key up in the string table. */
 	void *http_keys[48];
 	void *drain;                 /* the prelude's __k6c_drain_jobs, or NULL */
+	/* Keys of the per-iteration path, interned once (kept in the stash). */
+	void *key_default, *key_iter, *key_data;
 	bool data_ready;             /* the setup data was parsed into the stash */
+	void *data;                  /* ... and its heap pointer when it is an object or string */
 	int promise_state;           /* 0 pending, 1 fulfilled, 2 rejected */
 
 	/* Scratch space reused by every native call, so a Duktape error that
