@@ -766,6 +766,10 @@ static void push_setup_data(duk_context *ctx, k6c__vm *vm, bool fresh)
 			duk_push_heapptr(ctx, vm->data);
 			return;
 		}
+		if (vm->data_undefined) {
+			duk_push_undefined(ctx);
+			return;
+		}
 		duk_push_heap_stash(ctx);
 		duk_push_heapptr(ctx, vm->key_data);
 		duk_get_prop(ctx, -2);
@@ -793,6 +797,7 @@ static void push_setup_data(duk_context *ctx, k6c__vm *vm, bool fresh)
 		vm->data_ready = true;
 		/* The stash keeps it alive; NULL for a number, boolean, null or undefined. */
 		vm->data = duk_get_heapptr(ctx, -1);
+		vm->data_undefined = duk_is_undefined(ctx, -1);
 	}
 }
 

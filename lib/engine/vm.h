@@ -137,6 +137,7 @@ typedef struct k6c__vm {
 	void *key_default, *key_iter, *key_data;
 	bool data_ready;             /* the setup data was parsed into the stash */
 	void *data;                  /* ... and its heap pointer when it is an object or string */
+	bool data_undefined;         /* ... or it is undefined (no setup(), or it returned nothing) */
 	int promise_state;           /* 0 pending, 1 fulfilled, 2 rejected */
 
 	/* Scratch space reused by every native call, so a Duktape error that

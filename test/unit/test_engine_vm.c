@@ -389,6 +389,40 @@ START_TEST(test_engine_vm_run__setup_data_group_check)
 }
 END_TEST
 
+/* Each kind of setup() result reaches every iteration of a VU (the VM keeps
+ * objects and strings by heap pointer, undefined as a flag, the rest in the
+ * stash); an object is the same one in every iteration of a VU. */
+START_TEST(test_engine_vm_run__setup_data_kinds)
+{
+	static const char *const cases[][2] = {
+		{ "return 42;", "data === 42" },
+		{ "return 'str';", "data === 'str'" },
+		{ "", "data === undefined" },
+		{ "return null;", "data === null" },
+		{ "return { n: 0 };", "data.n++ === __ITER" },
+	};
+
+	for (size_t i = 0; i < K6C__ARRAY_LEN(cases); i++) {
+		collect c;
+		k6c__sched_result res;
+		double sum;
+		char src[512];
+
+		snprintf(src, sizeof(src),
+			"import { check } from 'k6';\n"
+			"export function setup() { %s }\n"
+			"export default function (data) { check(data, { ok: () => %s }); }\n",
+			cases[i][0], cases[i][1]);
+		collect_init(&c);
+		res = run_src("setup_kinds.js", src, per_vu(2, 3), &c);
+		ck_assert_int_eq(res.status, 0);
+		ck_assert_int_eq(count_samples(&c, "checks", NULL, &sum), 6);
+		ck_assert_msg(sum == 6, "%s: passes %g\n%s", cases[i][0], sum, logs_of(&c));
+		collect_free(&c);
+	}
+}
+END_TEST
+
 START_TEST(test_engine_vm_run__exception_counts_and_logs)
 {
 	collect c;
@@ -892,6 +926,7 @@ static Suite *engine_vm_suite(void)
 
 	tcase_set_timeout(run_tc, 120);
 	tcase_add_test(run_tc, test_engine_vm_run__setup_data_group_check);
+	tcase_add_test(run_tc, test_engine_vm_run__setup_data_kinds);
 	tcase_add_test(run_tc, test_engine_vm_run__exception_counts_and_logs);
 	tcase_add_test(run_tc, test_engine_vm_run__http_get_post_json);
 	tcase_add_test(run_tc, test_engine_vm_run__http_response_object);
