@@ -247,12 +247,11 @@ enum field {
 	F_REQUEST, NFIELDS
 };
 
-/* The other keys used per request; the timings keys in k6c__http_timings'
- * order, then looking_up. */
+/* The other keys used per request. Keys only needed when a member is built
+ * (the timings') are not kept: each costs a VU about 60 bytes. */
 enum key {
-	K_RECORD = NFIELDS, K_METHOD, K_BLOCKED, K_CONNECTING, K_TLS_HANDSHAKING, K_SENDING,
-	K_WAITING, K_RECEIVING, K_DURATION, K_LOOKING_UP, K_TIMEOUT, K_REDIRECTS, K_THROW,
-	K_RESPONSE_TYPE, K_TAGS, NKEYS
+	K_RECORD = NFIELDS, K_METHOD, K_TIMEOUT, K_REDIRECTS, K_THROW, K_RESPONSE_TYPE, K_TAGS,
+	NKEYS
 };
 
 static const char *const key_names[NKEYS] = {
@@ -260,8 +259,7 @@ static const char *const key_names[NKEYS] = {
 	"error", "error_code", "remote_ip", "remote_port", "tls_version", "tls_cipher_suite",
 	"request",
 	"\xff" "k6cResponse",   /* a hidden Symbol: scripts cannot reach it */
-	"method", "blocked", "connecting", "tls_handshaking", "sending", "waiting", "receiving",
-	"duration", "looking_up", "timeout", "redirects", "throw", "responseType", "tags",
+	"method", "timeout", "redirects", "throw", "responseType", "tags",
 };
 
 _Static_assert(NKEYS <= K6C__ARRAY_LEN(((k6c__vm *)0)->http_keys), "vm->http_keys is too small");
@@ -443,19 +441,25 @@ static void push_resp_headers(duk_context *ctx, const char *p, size_t len)
 	}
 }
 
-static void push_timings(duk_context *ctx, const k6c__vm *vm, const k6c__http_timings *t)
+static void push_timings(duk_context *ctx, const k6c__http_timings *t)
 {
-	const double v[] = {
-		t->blocked, t->connecting, t->tls_handshaking, t->sending, t->waiting, t->receiving,
-		t->duration, 0 /* looking_up */,
-	};
-
 	duk_push_object(ctx);
-	for (int i = 0; i < (int)K6C__ARRAY_LEN(v); i++) {
-		push_key(ctx, vm, K_BLOCKED + i);
-		duk_push_number(ctx, v[i]);
-		duk_put_prop(ctx, -3);
-	}
+	duk_push_number(ctx, t->blocked);
+	duk_put_prop_string(ctx, -2, "blocked");
+	duk_push_number(ctx, t->connecting);
+	duk_put_prop_string(ctx, -2, "connecting");
+	duk_push_number(ctx, t->tls_handshaking);
+	duk_put_prop_string(ctx, -2, "tls_handshaking");
+	duk_push_number(ctx, t->sending);
+	duk_put_prop_string(ctx, -2, "sending");
+	duk_push_number(ctx, t->waiting);
+	duk_put_prop_string(ctx, -2, "waiting");
+	duk_push_number(ctx, t->receiving);
+	duk_put_prop_string(ctx, -2, "receiving");
+	duk_push_number(ctx, t->duration);
+	duk_put_prop_string(ctx, -2, "duration");
+	duk_push_number(ctx, 0);   /* looking_up: always 0, as in k6 */
+	duk_put_prop_string(ctx, -2, "looking_up");
 }
 
 /* [ ... ] -> [ ... request ]: {method, url, headers, body, cookies}. */
@@ -589,7 +593,7 @@ static duk_ret_t js_resp_get(duk_context *ctx)
 		duk_push_object(ctx);
 		break;
 	case F_TIMINGS:
-		push_timings(ctx, vm, &rec.timings);
+		push_timings(ctx, &rec.timings);
 		break;
 	default:
 		push_request(ctx, vm, b, &rec);

@@ -131,7 +131,7 @@ typedef struct k6c__vm {
 	/* Property keys mod_http.c interns once per heap with its Response
 	 * prototype (kept alive from the stash), pushed with duk_push_heapptr
 	 * so a request never looks a key up in the string table. */
-	void *http_keys[48];
+	void *http_keys[24];
 	void *drain;                 /* the prelude's __k6c_drain_jobs, or NULL */
 	/* Keys of the per-iteration path, interned once (kept in the stash). */
 	void *key_default, *key_iter, *key_data;
