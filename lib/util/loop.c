@@ -8,6 +8,12 @@
  * epoll event, so an event fetched before its watch was removed (or replaced
  * by a new watch on a reused fd number) is dropped; and the loop never holds
  * a pointer into its tables across a callback.
+ *
+ * A disarmed watch (k6c__loop_disarm) stays in the epoll set with its old
+ * events but no interest: the HTTP layer's sockets go idle after every
+ * request and are wanted again for the next, and keeping them registered
+ * saves two epoll_ctl calls per request. An event that still arrives for a
+ * disarmed descriptor removes it for real.
  */
 #include "loop.h"
 
@@ -26,8 +32,9 @@
 typedef struct watch {
 	k6c__io_cb cb;
 	void *arg;
-	unsigned events;
-	uint32_t gen;        /* 0: not watched */
+	unsigned events;     /* wanted now; 0 while disarmed */
+	unsigned armed;      /* what the epoll registration asks for */
+	uint32_t gen;        /* 0: not in the epoll set */
 } watch;
 
 /* Heap entries copy the due time next to the pointer so sifting does not
@@ -164,7 +171,9 @@ int k6c__loop_watch(k6c__loop *loop, int fd, unsigned events, k6c__io_cb cb, voi
 	memset(&ev, 0, sizeof(ev));
 	ev.events = to_epoll(events);
 	if (w->gen != 0) {
-		if (events != w->events) {
+		/* Still registered, perhaps disarmed: a system call only if
+		 * the kernel must look for other events. */
+		if (events != w->armed) {
 			ev.data.u64 = (uint64_t)w->gen << 32 | (uint32_t)fd;
 			if (epoll_ctl(loop->epfd, EPOLL_CTL_MOD, fd, &ev) < 0) {
 				int e = errno;
@@ -190,9 +199,25 @@ int k6c__loop_watch(k6c__loop *loop, int fd, unsigned events, k6c__io_cb cb, voi
 		w->gen = gen;
 	}
 	w->events = events;
+	w->armed = events;
 	w->cb = cb;
 	w->arg = arg;
 	return 0;
+}
+
+void k6c__loop_disarm(k6c__loop *loop, int fd)
+{
+	if (fd >= 0 && (size_t)fd < loop->nwatches && loop->watches[fd].gen != 0)
+		loop->watches[fd].events = 0;
+}
+
+/* Removes a registration for real: an event came for a disarmed fd. The fd
+ * is still open (its owner unwatches it before closing), so the delete
+ * works; should it fail, the next event simply comes here again. */
+static void drop_disarmed(k6c__loop *loop, int fd)
+{
+	epoll_ctl(loop->epfd, EPOLL_CTL_DEL, fd, NULL);
+	memset(&loop->watches[fd], 0, sizeof(loop->watches[fd]));
 }
 
 /* ---- timers ---------------------------------------------------------- */
@@ -331,7 +356,7 @@ static int wait_ms(const k6c__loop *loop, int timeout_ms)
 {
 	uint64_t now, delta, ms;
 
-	if (loop->heap_len == 0)
+	if (loop->heap_len == 0 || timeout_ms == 0)
 		return timeout_ms;
 	now = k6c__now_ns();
 	if (loop->heap[0].due <= now)
@@ -389,6 +414,10 @@ int k6c__loop_run_once(k6c__loop *loop, int timeout_ms)
 		w = &loop->watches[fd];
 		if (w->gen != gen || w->cb == NULL)
 			continue;
+		if (w->events == 0) {
+			drop_disarmed(loop, fd);
+			continue;
+		}
 		events = from_epoll(evs[i].events);
 		if (!(evs[i].events & (EPOLLERR | EPOLLHUP)))
 			events &= w->events;

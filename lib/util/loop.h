@@ -31,6 +31,14 @@ void k6c__loop_free(k6c__loop *loop);
 /* Watches fd for events (0 stops watching). One callback per fd. */
 int k6c__loop_watch(k6c__loop *loop, int fd, unsigned events, k6c__io_cb cb, void *arg);
 
+/* Stops delivering fd's events without a system call: the kernel keeps the
+ * registration, so watching fd again with the same events is free (for a
+ * socket that goes idle between requests). Should an event arrive while it is
+ * disarmed, the loop drops it and removes the registration then. Only for
+ * descriptors whose closing the caller sees: unwatch (events 0) before closing
+ * a disarmed fd, or a new file under the same number would never be watched. */
+void k6c__loop_disarm(k6c__loop *loop, int fd);
+
 void k6c__timer_init(k6c__timer *t, k6c__timer_cb cb, void *arg);
 void k6c__timer_start(k6c__loop *loop, k6c__timer *t, uint64_t due_ns);  /* re-arms if armed */
 void k6c__timer_stop(k6c__loop *loop, k6c__timer *t);                    /* no-op if not armed */

@@ -1,11 +1,14 @@
 /*
  * test_util_loop.c - unit tests of the event loop: timer ordering, stop and
  * re-arm, self-re-arming timers, fd watches on pipes, unwatching from inside
- * a callback, cross-thread wake-ups and a large timer heap.
+ * a callback, disarmed watches, cross-thread wake-ups and a large timer
+ * heap.
  */
 #include <check.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -433,6 +436,106 @@ START_TEST(test_util_loop_io__unwatch_self)
 }
 END_TEST
 
+/* Whether some epoll set of this process has fd registered, from the
+ * "tfd:" lines of /proc/self/fdinfo (the only epoll set here is the loop's). */
+static bool epoll_has(int fd)
+{
+	DIR *d = opendir("/proc/self/fdinfo");
+	struct dirent *e;
+	bool found = false;
+
+	ck_assert_ptr_nonnull(d);
+	while (!found && (e = readdir(d)) != NULL) {
+		char path[300], line[256];
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fdinfo/%s", e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			int tfd;
+
+			if (sscanf(line, "tfd: %d", &tfd) == 1 && tfd == fd) {
+				found = true;
+				break;
+			}
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+START_TEST(test_util_loop_io__disarm)
+{
+	k6c__loop *loop;
+	io_state rs = { 0 }, ws = { 0 };
+	int p[2], q[2];
+
+	ck_assert_int_eq(k6c__loop_new(&loop), 0);
+	ck_assert_int_eq(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	ck_assert_int_eq(k6c__loop_watch(loop, p[0], K6C__IO_READ, read_cb, &rs), 0);
+	/* Disarmed: still registered with the kernel, but silent. */
+	k6c__loop_disarm(loop, p[0]);
+	ck_assert(epoll_has(p[0]));
+	ck_assert_int_eq(k6c__loop_run_once(loop, 10), 0);
+	/* Armed again with the same events: it is delivered as before. */
+	ck_assert_int_eq(k6c__loop_watch(loop, p[0], K6C__IO_READ, read_cb, &rs), 0);
+	ck_assert_int_eq(write(p[1], "a", 1), 1);
+	ck_assert_int_eq(k6c__loop_run_once(loop, 1000), 1);
+	ck_assert_int_eq(rs.calls, 1);
+	ck_assert_int_eq(rs.got, 1);
+	/* An event for a disarmed fd runs no callback and removes the
+	 * registration; watching again registers it anew. */
+	k6c__loop_disarm(loop, p[0]);
+	ck_assert_int_eq(write(p[1], "b", 1), 1);
+	ck_assert_int_eq(k6c__loop_run_once(loop, 1000), 0);
+	ck_assert_int_eq(rs.calls, 1);
+	ck_assert(!epoll_has(p[0]));
+	ck_assert_int_eq(k6c__loop_watch(loop, p[0], K6C__IO_READ, read_cb, &rs), 0);
+	ck_assert(epoll_has(p[0]));
+	ck_assert_int_eq(k6c__loop_run_once(loop, 1000), 1);
+	ck_assert_int_eq(rs.calls, 2);
+	ck_assert_int_eq(rs.got, 1);
+	/* Disarmed, then armed for other events (and another callback). */
+	k6c__loop_disarm(loop, p[1]);   /* never watched: harmless */
+	k6c__loop_disarm(loop, 100000);
+	k6c__loop_disarm(loop, p[0]);
+	ck_assert_int_eq(k6c__loop_watch(loop, p[1], K6C__IO_WRITE, read_cb, &ws), 0);
+	k6c__loop_disarm(loop, p[1]);
+	ck_assert_int_eq(k6c__loop_watch(loop, p[1], K6C__IO_READ | K6C__IO_WRITE, read_cb, &ws), 0);
+	ck_assert_int_eq(k6c__loop_run_once(loop, 1000), 1);
+	ck_assert_int_eq(ws.calls, 1);
+	ck_assert_uint_eq(ws.events, K6C__IO_WRITE);
+	ck_assert_int_eq(k6c__loop_watch(loop, p[1], 0, NULL, NULL), 0);
+	/* Unwatching a disarmed fd removes it, so its number can be closed
+	 * and reused by a file that is then watched properly. */
+	ck_assert(epoll_has(p[0]));
+	ck_assert_int_eq(k6c__loop_watch(loop, p[0], 0, NULL, NULL), 0);
+	ck_assert(!epoll_has(p[0]));
+	close(p[0]);
+	ck_assert_int_eq(pipe2(q, O_NONBLOCK | O_CLOEXEC), 0);
+	if (q[0] != p[0]) {
+		ck_assert_int_eq(dup2(q[0], p[0]), p[0]);
+		close(q[0]);
+		q[0] = p[0];
+	}
+	ck_assert_int_eq(write(q[1], "c", 1), 1);
+	ck_assert_int_eq(k6c__loop_watch(loop, q[0], K6C__IO_READ, read_cb, &rs), 0);
+	ck_assert_int_eq(k6c__loop_run_once(loop, 1000), 1);
+	ck_assert_int_eq(rs.calls, 3);
+	ck_assert_int_eq(rs.data[0], 'c');
+	ck_assert_int_eq(k6c__loop_watch(loop, q[0], 0, NULL, NULL), 0);
+	close(q[0]);
+	close(q[1]);
+	close(p[1]);
+	k6c__loop_free(loop);
+}
+END_TEST
+
 /* ---- wake-ups -------------------------------------------------------- */
 
 typedef struct wake_state {
@@ -499,6 +602,7 @@ static Suite *loop_suite(void)
 	tcase_add_test(tc, test_util_loop_io__unwatch_in_callback);
 	tcase_add_test(tc, test_util_loop_io__unwatch_close_reuse_in_callback);
 	tcase_add_test(tc, test_util_loop_io__unwatch_self);
+	tcase_add_test(tc, test_util_loop_io__disarm);
 	tcase_add_test(tc, test_util_loop_wakeup__from_thread);
 	suite_add_tcase(s, tc);
 	return s;
