@@ -34,6 +34,8 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #ifdef K6C__HTTP_OPENSSL
 #include <openssl/ssl.h>
 #endif
@@ -92,6 +94,11 @@ struct k6c__http_client {
 	struct curl_slist *connect_to; /* the hosts option as CURLOPT_CONNECT_TO */
 	k6c__http_conn *conns;        /* every conn, for k6c__http_client_free */
 	k6c__http_conn *unsent;       /* transfers whose t_sent is still open */
+	/* Sockets opened by on_open_socket, by number: curl closes them through
+	 * on_close_socket, so they may stay registered with the loop while idle
+	 * (k6c__loop_disarm) without a reused number inheriting the watch. */
+	unsigned char *owned;
+	size_t nowned;
 };
 
 struct k6c__http_conn {
@@ -370,6 +377,11 @@ static k6c__http_conn *conn_of(CURL *easy)
 
 static void on_io(k6c__loop *loop, int fd, unsigned events, void *arg);
 
+static bool is_owned(const k6c__http_client *c, curl_socket_t s)
+{
+	return s >= 0 && (size_t)s < c->nowned && c->owned[s];
+}
+
 static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 {
 	k6c__http_client *c = userp;
@@ -382,7 +394,12 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *s
 	case CURL_POLL_INOUT: ev = K6C__IO_READ | K6C__IO_WRITE; break;
 	default: ev = 0; break;
 	}
-	if (k6c__loop_watch(c->loop, s, ev, on_io, c) != 0)
+	/* curl removes a connection's socket when a transfer ends and adds it
+	 * back when the next one starts on it: for our own sockets the loop
+	 * keeps the registration meanwhile. */
+	if (ev == 0 && is_owned(c, s))
+		k6c__loop_disarm(c->loop, s);
+	else if (k6c__loop_watch(c->loop, s, ev, on_io, c) != 0)
 		return -1;
 	/* Wanting to read only, once the request has started, means curl has
 	 * nothing left to write: the request is on the wire. */
@@ -393,6 +410,48 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *s
 			mark_sent(conn, k6c__now_ns());
 	}
 	return 0;
+}
+
+/* CURLOPT_OPENSOCKETFUNCTION: the connection sockets, made the way curl
+ * would (it sets them non-blocking itself), close-on-exec, and marked as
+ * ours so that on_socket may keep them registered while idle. */
+static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	k6c__http_client *c = clientp;
+	int fd;
+
+	K6C__UNUSED(purpose);
+	fd = socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
+	if (fd < 0)
+		return CURL_SOCKET_BAD;
+	if ((size_t)fd >= c->nowned) {
+		size_t n = c->nowned ? c->nowned : 64;
+		unsigned char *o;
+
+		while (n <= (size_t)fd)
+			n *= 2;
+		o = k6c__realloc(c->owned, n);
+		if (o == NULL)
+			return fd;   /* works, just without the idle registration */
+		memset(o + c->nowned, 0, n - c->nowned);
+		c->owned = o;
+		c->nowned = n;
+	}
+	c->owned[fd] = 1;
+	return fd;
+}
+
+/* CURLOPT_CLOSESOCKETFUNCTION: the end of a socket from on_open_socket.
+ * Its registration goes first, so the number is clean for its next file. */
+static int on_close_socket(void *clientp, curl_socket_t s)
+{
+	k6c__http_client *c = clientp;
+
+	if (is_owned(c, s)) {
+		c->owned[s] = 0;
+		k6c__loop_watch(c->loop, s, 0, NULL, NULL);
+	}
+	return close(s);
 }
 
 static int on_multi_timer(CURLM *multi, long timeout_ms, void *userp)
@@ -1296,6 +1355,7 @@ void k6c__http_client_free(k6c__http_client *c)
 	 * on_socket, so the loop must still exist. */
 	curl_multi_cleanup(c->multi);
 	k6c__timer_stop(c->loop, &c->timer);
+	k6c__free(c->owned);
 	curl_slist_free_all(c->connect_to);
 	k6c__free(c->ua_line);
 	k6c__free(c->ca_file);
@@ -1337,6 +1397,10 @@ int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
 	curl_easy_setopt(e, CURLOPT_SEEKDATA, conn);
 	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
 	curl_easy_setopt(e, CURLOPT_PREREQDATA, conn);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, c);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, c);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");

@@ -818,10 +818,11 @@ END_TEST
  * plain text at once (keeping the connection open, so the client sees the
  * bytes, not a reset), or reads the request and then resets the connection
  * or closes it without a word. */
-enum { BAD_PLAIN_REPLY, BAD_RESET, BAD_CLOSE };
+enum { BAD_PLAIN_REPLY, BAD_RESET, BAD_CLOSE, BAD_ANSWER_CLOSE, BAD_ANSWER_CONN_CLOSE };
 
 typedef struct bad_server {
 	int lfd, peer, mode;
+	int accepts;
 	char base[64];
 } bad_server;
 
@@ -831,8 +832,21 @@ static void on_bad_peer(k6c__loop *l, int fd, unsigned events, void *arg)
 	char buf[4096];
 
 	(void)events;
-	if (recv(fd, buf, sizeof(buf), 0) > 0 && b->mode == BAD_PLAIN_REPLY)
-		return;
+	if (recv(fd, buf, sizeof(buf), 0) > 0) {
+		static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+		static const char ok_close[] =
+			"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+
+		if (b->mode == BAD_PLAIN_REPLY)
+			return;
+		/* An answer, keep-alive as far as the client can tell or not,
+		 * then the server drops the connection. */
+		if (b->mode == BAD_ANSWER_CLOSE)
+			ck_assert_int_eq(send(fd, ok, sizeof(ok) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(ok) - 1);
+		else if (b->mode == BAD_ANSWER_CONN_CLOSE)
+			ck_assert_int_eq(send(fd, ok_close, sizeof(ok_close) - 1, MSG_NOSIGNAL),
+				(ssize_t)sizeof(ok_close) - 1);
+	}
 	k6c__loop_watch(l, fd, 0, NULL, NULL);
 	if (b->mode == BAD_RESET) {
 		struct linger lg = { 1, 0 };
@@ -852,6 +866,7 @@ static void on_bad_accept(k6c__loop *l, int fd, unsigned events, void *arg)
 	(void)events;
 	if (c < 0)
 		return;
+	b->accepts++;
 	if (b->peer >= 0) {
 		k6c__loop_watch(l, b->peer, 0, NULL, NULL);
 		close(b->peer);
@@ -870,6 +885,7 @@ static void bad_server_start(bad_server *b, int mode, const char *scheme)
 
 	b->mode = mode;
 	b->peer = -1;
+	b->accepts = 0;
 	b->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ck_assert_int_ge(b->lfd, 0);
@@ -927,6 +943,36 @@ START_TEST(test_http_error__reset_and_eof)
 	ck_assert_str_eq(y.resp.error, "EOF");
 	k6c__http_resp_free(&y.resp);
 	bad_server_stop(&b);
+}
+END_TEST
+
+START_TEST(test_http_reuse__server_closes_idle)
+{
+	bad_server b;
+	rec x[8] = { 0 };
+
+	/* Every answer is followed by the server closing the connection. The
+	 * client's idle socket stays registered with the loop between
+	 * requests: a hang-up seen while idle, none seen before the next
+	 * request, or the client closing the socket itself after a
+	 * "Connection: close" answer (the next socket usually gets the same
+	 * number) must all end with a fresh connection that works. */
+	for (int mode = 0; mode < 2; mode++) {
+		bad_server_start(&b, mode ? BAD_ANSWER_CONN_CLOSE : BAD_ANSWER_CLOSE, "http");
+		for (int i = 0; i < 4; i++) {
+			rec *r = &x[mode * 4 + i];
+
+			do_url(r, "GET", b.base, "/", NULL);
+			ck_assert_msg(r->resp.status == 200, "%d/%d: %d %s", mode, i, r->resp.error_code,
+				r->resp.error);
+			ck_assert_int_eq(r->resp.body.len, 2);
+			if (i % 2 == 0)
+				run_for(50);
+			k6c__http_resp_free(&r->resp);
+		}
+		ck_assert_int_eq(b.accepts, 4);
+		bad_server_stop(&b);
+	}
 }
 END_TEST
 
@@ -1047,6 +1093,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_http_recycle__reuses_memory);
 	tcase_add_test(tc, test_http_opts__hosts_override);
 	tcase_add_test(tc, test_http_opts__no_connection_reuse);
+	tcase_add_test(tc, test_http_reuse__server_closes_idle);
 	tcase_add_test(tc, test_http_body__discard);
 	suite_add_tcase(s, tc);
 
