@@ -90,6 +90,7 @@ struct k6c__http_client {
 	char *ca_file;                /* or NULL: curl's default bundle */
 	bool insecure;
 	bool no_reuse;
+	bool env_proxy;               /* a proxy variable is set: curl reads them */
 	long sslversion;              /* CURLOPT_SSLVERSION, or -1 */
 	struct curl_slist *connect_to; /* the hosts option as CURLOPT_CONNECT_TO */
 	k6c__http_conn *conns;        /* every conn, for k6c__http_client_free */
@@ -463,6 +464,8 @@ static int on_multi_timer(CURLM *multi, long timeout_ms, void *userp)
 	 * now runs on the loop's next pass. */
 	if (timeout_ms < 0)
 		k6c__timer_stop(c->loop, &c->timer);
+	else if (timeout_ms == 0)
+		k6c__timer_start(c->loop, &c->timer, 0);   /* due: no clock read needed */
 	else
 		k6c__timer_start(c->loop, &c->timer, k6c__now_ns() + (uint64_t)timeout_ms * 1000000u);
 	return 0;
@@ -591,14 +594,21 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
 	k6c__http_conn *conn = ud;
 	size_t len = size * n;
-	uint64_t now = k6c__now_ns();
+	bool blank = len <= 2 && (len == 0 || p[0] == '\r' || p[0] == '\n');
 
+	/* The clock is read for the first byte, the end of a header block and
+	 * trailers: t_last of the lines in between would be overwritten by
+	 * the blank line that ends their block anyway. */
 	if (conn->t_first == 0) {
+		uint64_t now = k6c__now_ns();
+
 		first_byte(conn, now);
+		conn->t_last = now;
 		if (strncasecmp(conn->url.ptr, "https:", 6) == 0)
 			capture_tls(conn);
+	} else if (blank || conn->in_body) {
+		conn->t_last = k6c__now_ns();
 	}
-	conn->t_last = now;
 	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
 		/* A new block (after a 1xx, or a proxy's CONNECT answer): only
 		 * the last one belongs to the response. */
@@ -607,7 +617,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		conn->in_body = false;
 		return len;
 	}
-	if (len <= 2 && (p[0] == '\r' || p[0] == '\n'))
+	if (blank)
 		return len;
 	if (conn->in_body)
 		return len;  /* trailers are not headers (Go keeps them apart) */
@@ -869,7 +879,8 @@ static int build_headers(k6c__http_conn *conn)
 		ADD(no_accept_encoding);
 	if (conn->has_body && !(conn->have & HAVE_CONTENT_TYPE))
 		ADD(no_content_type);
-	if (!(conn->have & HAVE_EXPECT))
+	/* curl only adds "Expect: 100-continue" to requests with a body. */
+	if (conn->has_body && !(conn->have & HAVE_EXPECT))
 		ADD(no_expect);
 	if (conn->referer.len && !(conn->have & HAVE_REFERER))
 		ADD(conn->referer.ptr);
@@ -881,11 +892,10 @@ static int build_headers(k6c__http_conn *conn)
 }
 
 /* Sets this hop's options and hands the easy handle to the multi. */
-static int start_hop(k6c__http_conn *conn)
+static int start_hop(k6c__http_conn *conn, uint64_t now)
 {
 	CURL *e = conn->easy;
 	const char *m = conn->method.ptr;
-	uint64_t now = k6c__now_ns();
 	long timeout_ms;
 	CURLMcode mc;
 	int rc;
@@ -946,12 +956,17 @@ static void fill_result(k6c__http_conn *conn, CURLcode rc)
 	char *ip = NULL;
 	uint64_t end;
 
-	curl_easy_getinfo(e, CURLINFO_NAMELOOKUP_TIME_T, &nl);
-	curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &cn);
-	curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &app);
-	curl_easy_getinfo(e, CURLINFO_PRETRANSFER_TIME_T, &pre);
-	curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total);
 	curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &nconn);
+	/* A reused connection has no connection phases to ask about. */
+	if (nconn > 0 || conn->t_prereq == 0) {
+		curl_easy_getinfo(e, CURLINFO_NAMELOOKUP_TIME_T, &nl);
+		curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &cn);
+		curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &app);
+	}
+	if (conn->t_prereq == 0)
+		curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total);
+	else
+		curl_easy_getinfo(e, CURLINFO_PRETRANSFER_TIME_T, &pre);
 	curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &reqsize);
 	curl_easy_getinfo(e, CURLINFO_HEADER_SIZE, &hdrsize);
 	curl_easy_getinfo(e, CURLINFO_SIZE_UPLOAD_T, &up);
@@ -1148,7 +1163,7 @@ static void hop_done(k6c__http_conn *conn, CURLcode rc)
 		conn->next_url = tmp;
 	}
 	conn->redirects++;
-	if (start_hop(conn) != 0) {
+	if (start_hop(conn, k6c__now_ns()) != 0) {
 		fail_oom(conn);
 		finish(conn);
 	}
@@ -1210,6 +1225,24 @@ static void on_timer(k6c__loop *loop, k6c__timer *t)
 }
 
 /* ---- client ---------------------------------------------------------- */
+
+/* Whether any environment variable that curl consults for a proxy, for the
+ * http and https schemes we allow, is set (curl ignores empty ones). */
+static bool proxy_env_set(void)
+{
+	static const char *const names[] = {
+		"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+		"no_proxy", "NO_PROXY",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = getenv(names[i]);
+
+		if (v && *v)
+			return true;
+	}
+	return false;
+}
 
 /* "tls1.2" -> 12; -1 if unknown. */
 static int tls_version_num(const char *v)
@@ -1295,6 +1328,7 @@ int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__htt
 			goto oom;
 	}
 	c->insecure = opts && opts->insecure_skip_tls_verify;
+	c->env_proxy = proxy_env_set();
 	c->no_reuse = opts && opts->no_connection_reuse;
 	c->sslversion = -1;
 	if (opts && (opts->tls_min || opts->tls_max)) {
@@ -1431,6 +1465,13 @@ int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
 	}
 	if (c->connect_to)
 		curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
+	/* Without proxy variables (checked once per client, as Go reads them
+	 * once), say so: curl would otherwise look up five of them for every
+	 * request. */
+	if (!c->env_proxy) {
+		curl_easy_setopt(e, CURLOPT_PROXY, "");
+		curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+	}
 
 	conn->next = c->conns;
 	if (c->conns)
@@ -1555,6 +1596,7 @@ int k6c__http_start(k6c__http_conn *conn, const k6c__http_req *req, k6c__http_re
 	k6c__http_cb cb, void *arg)
 {
 	double timeout_ms;
+	uint64_t now;
 	bool body;
 	int rc;
 
@@ -1584,12 +1626,13 @@ int k6c__http_start(k6c__http_conn *conn, const k6c__http_req *req, k6c__http_re
 	conn->max_redirects = req->max_redirects < 0 ? DEFAULT_MAX_REDIRECTS : req->max_redirects;
 	conn->redirects = 0;
 	timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : DEFAULT_TIMEOUT_MS;
-	conn->deadline_ns = k6c__now_ns() + (uint64_t)(timeout_ms * 1e6);
+	now = k6c__now_ns();
+	conn->deadline_ns = now + (uint64_t)(timeout_ms * 1e6);
 	conn->final_out = final_resp;
 	conn->cb = cb;
 	conn->arg = arg;
 	conn->seq++;
-	rc = start_hop(conn);
+	rc = start_hop(conn, now);
 	if (rc != 0)
 		return rc;
 	conn->active = true;

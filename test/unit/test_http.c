@@ -976,6 +976,41 @@ START_TEST(test_http_reuse__server_closes_idle)
 }
 END_TEST
 
+START_TEST(test_http_opts__proxy_from_environment)
+{
+	k6c__http_client_opts o = { .max_connections = 4 };
+	rec x = { 0 }, y = { 0 }, z = { 0 };
+	char closed[64];
+
+	/* httpbin answers a proxy's absolute-form request line too, so it
+	 * stands in for the proxy: a name without an address works through
+	 * it (only the proxy's address is looked up). The variables are read
+	 * when the client is made (each test runs in its own process). */
+	ck_assert_int_eq(setenv("http_proxy", srv.base_url, 1), 0);
+	use_client(&o);
+	do_url(&x, "GET", "http://k6c-proxy.test", "/headers", NULL);
+	ck_assert_msg(x.resp.status == 200, "%d %s", x.resp.error_code, x.resp.error);
+	ck_assert(body_has(&x.resp, "\"Host\":\"k6c-proxy.test\""));
+	k6c__http_resp_free(&x.resp);
+
+	/* A proxy that refuses connections: no_proxy bypasses it... */
+	snprintf(closed, sizeof(closed), "http://127.0.0.1:%d", ts_closed_port());
+	ck_assert_int_eq(setenv("http_proxy", closed, 1), 0);
+	ck_assert_int_eq(setenv("no_proxy", "127.0.0.1", 1), 0);
+	use_client(&o);
+	do_url(&y, "GET", srv.base_url, "/get", NULL);
+	ck_assert_msg(y.resp.status == 200, "%d %s", y.resp.error_code, y.resp.error);
+	k6c__http_resp_free(&y.resp);
+	/* ...and without it the request fails at the proxy. */
+	ck_assert_int_eq(unsetenv("no_proxy"), 0);
+	use_client(&o);
+	do_url(&z, "GET", srv.base_url, "/get", NULL);
+	ck_assert_int_eq(z.resp.status, 0);
+	ck_assert_msg(z.resp.error_code != 0, "%s", z.resp.error);
+	k6c__http_resp_free(&z.resp);
+}
+END_TEST
+
 START_TEST(test_http_tls__version_bounds)
 {
 	k6c__http_client_opts o = { .max_connections = 4, .ca_file = tls.cert_file,
@@ -1093,6 +1128,7 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_http_recycle__reuses_memory);
 	tcase_add_test(tc, test_http_opts__hosts_override);
 	tcase_add_test(tc, test_http_opts__no_connection_reuse);
+	tcase_add_test(tc, test_http_opts__proxy_from_environment);
 	tcase_add_test(tc, test_http_reuse__server_closes_idle);
 	tcase_add_test(tc, test_http_body__discard);
 	suite_add_tcase(s, tc);
