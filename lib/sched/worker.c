@@ -273,6 +273,10 @@ static void run_scenario(k6c__vu *vu)
 	k6c__exec *e = vu->exec;
 	const k6c__vu_ops *ops = s->cfg.ops;
 
+	/* The end of one iteration is the start of the next unless the VU
+	 * waited in between (0: read the clock). */
+	uint64_t t_end = 0;
+
 	vu->scen_iter = 0;
 	vu->scen_iter_global = 0;
 	vu->wake_pending = false;
@@ -283,6 +287,7 @@ static void run_scenario(k6c__vu *vu)
 		if (nx == K6C__NEXT_LEAVE)
 			break;
 		if (nx == K6C__NEXT_PARK) {
+			t_end = 0;
 			if (vu->wake_pending) {
 				vu->wake_pending = false;
 				continue;
@@ -293,9 +298,15 @@ static void run_scenario(k6c__vu *vu)
 			continue;
 		}
 		vu->scen_iter_global = atomic_fetch_add_explicit(&e->started, 1, memory_order_relaxed);
-		uint64_t t0 = k6c__now_ns();
+		uint64_t t0 = t_end != 0 ? t_end : k6c__now_ns();
+		if (vu->w->slice_start_ns == 0)
+			vu->w->slice_start_ns = t0;
 		int rc = ops->iterate(vu->state, vu);
 		uint64_t t1 = k6c__now_ns();
+		t_end = t1;
+		/* Resumed inside the iteration: its slice counts from here. */
+		if (vu->w->slice_start_ns == 0)
+			vu->w->slice_start_ns = t1;
 		vu->iter++;
 		vu->scen_iter++;
 		if (rc == 0 || rc == 1) {
@@ -306,8 +317,10 @@ static void run_scenario(k6c__vu *vu)
 		}
 		if (e->vt->done != NULL)
 			e->vt->done(e, vu, rc);
-		if (t1 - vu->w->slice_start_ns >= SLICE_NS)
+		if (t1 - vu->w->slice_start_ns >= SLICE_NS) {
 			vu_yield_now(vu);
+			t_end = 0;
+		}
 	}
 	vu->exec = NULL;
 	if (atomic_fetch_sub_explicit(&e->active, 1, memory_order_acq_rel) == 1)
@@ -385,7 +398,9 @@ static void run_ready(k6c__worker *w)
 		list = vu->rq_next;
 		vu->rq_next = NULL;
 		vu->queued = false;
-		w->slice_start_ns = k6c__now_ns();
+		/* Set at the VU's next clock read (see run_scenario): a VU
+		 * resumed from a wait is mostly about to block again. */
+		w->slice_start_ns = 0;
 		if (!k6c__coro_resume(vu->coro)) {
 			k6c__coro_free(vu->coro);
 			vu->coro = NULL;
