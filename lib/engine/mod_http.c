@@ -230,13 +230,15 @@ static void on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, void 
  *   each access;
  * - the body and the objects (headers, cookies, timings, request) are built
  *   on first access and then defined as the response's own data property, so
- *   they keep their identity and whatever the script changes in them;
+ *   they keep their identity and whatever the script changes in them (a body
+ *   over LAZY_BODY_MAX is defined at once instead);
  * - an assignment defines an own data property, as on a plain object.
  * for-in lists the fields (own ones first); JSON.stringify and console.log
  * go through toJSON, which lists every field in the order the eagerly built
  * object had, then the script's own additions. What differs from a plain
  * object: Object.keys, Object.assign and spread see only the fields already
- * read or assigned.
+ * read or assigned, and a deleted field reads as its original value again
+ * (undefined for a body given at once).
  */
 
 /* The fields, in the order JSON.stringify shows them. A field's number is
@@ -277,9 +279,16 @@ enum rec_str {
 	S_REQ_BODY, NSTR
 };
 
+/* Bodies above this size are not copied into the record but given to the
+ * response at once, as a string or ArrayBuffer: a body that is read would
+ * otherwise be copied twice and held twice, and for a big one that costs
+ * more than the lookup and the property definition laziness saves. */
+#define LAZY_BODY_MAX 8192
+
 typedef struct resp_rec {
 	int status, error_code, remote_port;
 	int rtype;                      /* enum response_type */
+	int body_given;                 /* the body was defined on the response at once */
 	k6c__http_timings timings;
 	size_t off[NSTR], len[NSTR];    /* string i is at buffer + off[i] */
 } resp_rec;
@@ -292,8 +301,9 @@ typedef struct req_info {
 	enum response_type rtype;
 } req_info;
 
-/* [ ... ] -> [ ... record ] from vm->resp and the request. */
-static void push_record(duk_context *ctx, k6c__vm *vm, const req_info *ri)
+/* [ ... ] -> [ ... record ] from vm->resp and the request; without the body
+ * when body_given. */
+static void push_record(duk_context *ctx, k6c__vm *vm, const req_info *ri, bool body_given)
 {
 	const k6c__http_resp *r = &vm->resp;
 	const char *src[NSTR];
@@ -306,6 +316,7 @@ static void push_record(duk_context *ctx, k6c__vm *vm, const req_info *ri)
 	rec.error_code = r->error_code;
 	rec.remote_port = r->remote_port;
 	rec.rtype = ri->rtype;
+	rec.body_given = body_given;
 	rec.timings = r->timings;
 	src[S_STATUS_TEXT] = r->status_text;
 	src[S_PROTO] = r->proto;
@@ -320,7 +331,7 @@ static void push_record(duk_context *ctx, k6c__vm *vm, const req_info *ri)
 	src[S_HEADERS] = r->headers.ptr;
 	rec.len[S_HEADERS] = r->headers.len;
 	src[S_BODY] = r->body.ptr;
-	rec.len[S_BODY] = r->body.len;
+	rec.len[S_BODY] = body_given ? 0 : r->body.len;
 	src[S_REQ_HEADERS] = NULL;   /* copied line by line below */
 	for (size_t i = 0; i < ri->nheaders; i++)
 		rec.len[S_REQ_HEADERS] += strlen(vm->ptrs[i]) + 1;
@@ -365,6 +376,24 @@ static const char *get_record(duk_context *ctx, const k6c__vm *vm, duk_idx_t obj
 static void push_rec_string(duk_context *ctx, const char *b, const resp_rec *rec, int i)
 {
 	duk_push_lstring(ctx, b + rec->off[i], rec->len[i]);
+}
+
+/* [ ... ] -> [ ... body ]: the bytes p[0..len) as responseType asks (a
+ * transport failure without a body gives null). */
+static void push_body(duk_context *ctx, int rtype, int status, const char *p, size_t len)
+{
+	if (rtype == RESP_NONE || (status == 0 && len == 0)) {
+		duk_push_null(ctx);
+	} else if (rtype == RESP_BINARY) {
+		void *b = duk_push_fixed_buffer(ctx, len);
+
+		if (len > 0)
+			memcpy(b, p, len);
+		duk_push_buffer_object(ctx, -1, 0, len, DUK_BUFOBJ_ARRAYBUFFER);
+		duk_remove(ctx, -2);
+	} else {
+		duk_push_lstring(ctx, p != NULL ? p : "", len);
+	}
 }
 
 /* Go's textproto.CanonicalMIMEHeaderKey, in place. */
@@ -571,20 +600,11 @@ static duk_ret_t js_resp_get(duk_context *ctx)
 		push_rec_string(ctx, b, &rec, S_TLS_CIPHER_SUITE);
 		return 1;
 	case F_BODY:
-		if (rec.rtype == RESP_NONE || (rec.status == 0 && rec.len[S_BODY] == 0)) {
-			duk_push_null(ctx);
+		if (rec.body_given)
+			return 0;   /* the script deleted it, as from a plain object */
+		push_body(ctx, rec.rtype, rec.status, b + rec.off[S_BODY], rec.len[S_BODY]);
+		if (duk_is_null(ctx, -1))
 			return 1;
-		}
-		if (rec.rtype == RESP_BINARY) {
-			void *p = duk_push_fixed_buffer(ctx, rec.len[S_BODY]);
-
-			if (rec.len[S_BODY] > 0)
-				memcpy(p, b + rec.off[S_BODY], rec.len[S_BODY]);
-			duk_push_buffer_object(ctx, -1, 0, rec.len[S_BODY], DUK_BUFOBJ_ARRAYBUFFER);
-			duk_remove(ctx, -2);
-		} else {
-			push_rec_string(ctx, b, &rec, S_BODY);
-		}
 		break;
 	case F_HEADERS:
 		push_resp_headers(ctx, b + rec.off[S_HEADERS], rec.len[S_HEADERS]);
@@ -766,10 +786,18 @@ static void push_resp_proto(duk_context *ctx, k6c__vm *vm)
  * prototype is set: a put then looks for inherited setters in no chain. */
 static void push_response(duk_context *ctx, k6c__vm *vm, const req_info *ri)
 {
+	const k6c__http_resp *r = &vm->resp;
+	bool body_given = ri->rtype != RESP_NONE && r->body.len > LAZY_BODY_MAX;
+
 	duk_push_bare_object(ctx);
 	push_key(ctx, vm, K_RECORD);
-	push_record(ctx, vm, ri);
+	push_record(ctx, vm, ri, body_given);
 	duk_put_prop(ctx, -3);
+	if (body_given) {
+		push_key(ctx, vm, F_BODY);
+		push_body(ctx, ri->rtype, r->status, r->body.ptr, r->body.len);
+		duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
+	}
 	push_resp_proto(ctx, vm);
 	duk_set_prototype(ctx, -2);
 }

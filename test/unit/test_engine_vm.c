@@ -569,10 +569,15 @@ START_TEST(test_engine_vm_run__http_response_object)
 		"      return r.status === 1 && r.body === null && j.status === 1 && j.body === null && j.mine === 2; },\n"
 		"  });\n"
 		"  const bin = http.get(B + '/bytes/8', { responseType: 'binary' });\n"
+		"  const bigBin = http.get(B + '/bytes/20000', { responseType: 'binary' });\n"
+		"  const big = http.get(B + '/range/20000');\n"
 		"  const none = http.get(B + '/get', { responseType: 'none' });\n"
 		"  const frozen = Object.freeze(http.get(B + '/get'));\n"
 		"  check(null, {\n"
 		"    'binary body': () => bin.body.byteLength === 8 && bin.body === bin.body,\n"
+		"    'big bodies': () => bigBin.body.byteLength === 20000 && bigBin.body === bigBin.body &&\n"
+		"      big.body.length === 20000 && big.body.indexOf('abc') === 0 &&\n"
+		"      JSON.parse(JSON.stringify(big)).body === big.body,\n"
 		"    'none body': () => none.body === null && none.status === 200,\n"
 		"    'frozen response readable': () => frozen.headers['Content-Type'] === 'application/json' &&\n"
 		"      frozen.json('url') === B + '/get',\n"
@@ -581,8 +586,8 @@ START_TEST(test_engine_vm_run__http_response_object)
 		"}\n", per_vu(1, 2), &c);
 	ck_assert_int_eq(res.status, 0);
 	ck_assert_int_eq(res.iterations_complete, 2);
-	ck_assert_int_eq(count_samples(&c, "checks", NULL, &sum), 2 * 10);
-	if (sum != 2 * 10) {
+	ck_assert_int_eq(count_samples(&c, "checks", NULL, &sum), 2 * 11);
+	if (sum != 2 * 11) {
 		/* Failed checks only: the whole sample list is too long for Check. */
 		const char *p = c.samples.ptr;
 
@@ -596,7 +601,7 @@ START_TEST(test_engine_vm_run__http_response_object)
 			p++;
 		}
 	}
-	ck_assert_msg(sum == 2 * 10, "passes %g\n%s", sum, logs_of(&c));
+	ck_assert_msg(sum == 2 * 11, "passes %g\n%s", sum, logs_of(&c));
 	collect_free(&c);
 }
 END_TEST
