@@ -824,12 +824,24 @@ static void map_error(k6c__http_conn *conn, CURLcode rc)
 
 /* ---- hops ------------------------------------------------------------ */
 
-/* Clears cur for a new hop, keeping its buffers. */
+/* An empty buffer takes the recycled one, if any. */
+static void take_spare(k6c__buf *b, k6c__buf *spare)
+{
+	if (b->ptr == NULL && spare->ptr != NULL) {
+		*b = *spare;
+		memset(spare, 0, sizeof(*spare));
+	}
+}
+
+/* Clears cur for a new hop, keeping its buffers or taking recycled ones. */
 static void reset_cur(k6c__http_conn *conn)
 {
 	k6c__http_resp *r = &conn->cur;
 	k6c__buf headers = r->headers, body = r->body;
 
+	take_spare(&headers, &conn->spare_headers);
+	take_spare(&body, &conn->spare_body);
+	take_spare(&conn->cur_url, &conn->spare_url);
 	memset(r, 0, sizeof(*r));
 	k6c__buf_clear(&headers);
 	k6c__buf_clear(&body);
@@ -1110,14 +1122,12 @@ static void finish(k6c__http_conn *conn)
 	if (conn->cur.url == NULL)
 		conn->cur.url = k6c__strdup("");
 	*out = conn->cur;
-	/* The next response starts from recycled memory, if any. */
-	memset(&conn->cur, 0, sizeof(conn->cur));
-	conn->cur.body = conn->spare_body;
-	conn->cur.headers = conn->spare_headers;
-	conn->cur_url = conn->spare_url;
-	memset(&conn->spare_body, 0, sizeof(conn->spare_body));
-	memset(&conn->spare_headers, 0, sizeof(conn->spare_headers));
-	memset(&conn->spare_url, 0, sizeof(conn->spare_url));
+	/* The buffers now belong to out; the next request starts from
+	 * recycled memory, if any (reset_cur). */
+	memset(&conn->cur.headers, 0, sizeof(conn->cur.headers));
+	memset(&conn->cur.body, 0, sizeof(conn->cur.body));
+	conn->cur.url = NULL;
+	memset(&conn->cur_url, 0, sizeof(conn->cur_url));
 	cb(conn, out, true, arg);
 }
 

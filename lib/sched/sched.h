@@ -114,6 +114,10 @@ int k6c__vu_sleep(k6c__vu *vu, double ms);
  * request, K6C_EABORTED on a hard stop (the transfer is cancelled). */
 int k6c__vu_http(k6c__vu *vu, const k6c__http_req *req, k6c__http_resp *resp,
 	k6c__http_cb cb, void *arg);
+/* Frees a response from k6c__vu_http (zeroing it) but hands its buffers to
+ * the VU's connection, so the VU's next response reuses their memory
+ * (k6c__http_conn_recycle). Any thread-affine rule of k6c__vu_http applies. */
+void k6c__vu_http_recycle(k6c__vu *vu, k6c__http_resp *resp);
 
 /* Per-VU iteration count in the current scenario (k6's
  * vu.iterationInScenario), and the iteration's index among all iterations of

@@ -650,3 +650,11 @@ int k6c__vu_http(k6c__vu *vu, const k6c__http_req *req, k6c__http_resp *resp,
 	vu->user_arg = NULL;
 	return rc;
 }
+
+void k6c__vu_http_recycle(k6c__vu *vu, k6c__http_resp *resp)
+{
+	if (vu != NULL && vu->conn != NULL)
+		k6c__http_conn_recycle(vu->conn, resp);
+	else
+		k6c__http_resp_free(resp);
+}

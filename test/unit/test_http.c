@@ -699,12 +699,17 @@ END_TEST
 START_TEST(test_http_recycle__reuses_memory)
 {
 	rec x = { 0 };
+	const char *last = NULL;
 
 	for (int i = 0; i < 5; i++) {
 		memset(&x, 0, sizeof(x));
 		do_req(&x, "GET", "/bytes/4096", NULL, 0, NULL, 0);
 		ck_assert_int_eq(x.resp.status, 200);
 		ck_assert_uint_eq(x.resp.body.len, 4096);
+		/* The same size again: the recycled body buffer is the one used. */
+		if (i > 0)
+			ck_assert_ptr_eq(x.resp.body.ptr, last);
+		last = x.resp.body.ptr;
 		k6c__http_conn_recycle(conn, &x.resp);
 		ck_assert_ptr_null(x.resp.body.ptr);
 		ck_assert_ptr_null(x.resp.url);

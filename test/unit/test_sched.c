@@ -26,7 +26,7 @@ enum mode {
 	MODE_SLEEP,      /* k6c__vu_sleep(sleep_ms) */
 	MODE_BUSY,       /* spin until k6c__vu_should_stop (JS busy loop) */
 	MODE_MIXED,      /* odd VUs spin, even VUs sleep sleep_ms */
-	MODE_HTTP,       /* GET url */
+	MODE_HTTP,       /* GET url (recycling the response if recycle is set) */
 	MODE_THROW       /* "throws": returns 1 */
 };
 
@@ -36,6 +36,8 @@ typedef struct fake {
 	int fail_init_vu;            /* this VU's init fails (-1: none) */
 	int setup_rc;
 	const char *url;
+	bool recycle;                /* MODE_HTTP: k6c__vu_http_recycle, not k6c__http_resp_free */
+	atomic_int http_reused, http_not_zeroed;
 	atomic_int inits, setups, teardowns, frees, frees_other_thread;
 	atomic_int iterates, aborted_calls, stack_low_seen;
 	atomic_int http_ok, http_hops, http_finals;
@@ -52,6 +54,7 @@ typedef struct vu_state {
 	int id;
 	pthread_t thread;
 	uint64_t expect_iter;
+	const char *last_body;       /* the body buffer last recycled by this VU */
 } vu_state;
 
 static int fake_init(void *ctx, k6c__vu *vu, void **out)
@@ -118,7 +121,17 @@ static int fake_iterate(void *state, k6c__vu *vu)
 		rc = k6c__vu_http(vu, &req, &resp, http_hop, f);
 		if (rc == 0 && resp.status == 200)
 			atomic_fetch_add(&f->http_ok, 1);
-		k6c__http_resp_free(&resp);
+		if (!f->recycle) {
+			k6c__http_resp_free(&resp);
+			break;
+		}
+		/* The same answer again fits the recycled buffer exactly. */
+		if (resp.body.ptr != NULL && resp.body.ptr == st->last_body)
+			atomic_fetch_add(&f->http_reused, 1);
+		st->last_body = resp.body.ptr;
+		k6c__vu_http_recycle(vu, &resp);
+		if (resp.body.ptr != NULL || resp.headers.ptr != NULL || resp.url != NULL)
+			atomic_fetch_add(&f->http_not_zeroed, 1);
 		break;
 	}
 	default:
@@ -741,6 +754,27 @@ START_TEST(test_sched_http__get)
 }
 END_TEST
 
+START_TEST(test_sched_http__recycle)
+{
+	ck_assert(httpbin_ok);
+	fake *f = fake_new(MODE_HTTP, 0);
+	f->url = url_get;
+	f->recycle = true;
+	run r;
+	run_init(&r, f, 2);
+	r.sc[0].executor = K6C__EXEC_PER_VU_ITERATIONS;
+	r.sc[0].vus = 3;
+	r.sc[0].iterations = 2;
+	run_go(&r, false);
+	ck_assert_int_eq(r.res.status, 0);
+	ck_assert_int_eq(atomic_load(&f->http_ok), 6);
+	ck_assert_int_eq(atomic_load(&f->http_not_zeroed), 0);
+	/* Each VU's second response lives in its first one's memory. */
+	ck_assert_int_eq(atomic_load(&f->http_reused), 3);
+	run_end(&r, f);
+}
+END_TEST
+
 START_TEST(test_sched_http__redirect_hops)
 {
 	ck_assert(httpbin_ok);
@@ -820,6 +854,7 @@ static Suite *sched_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_unchecked_fixture(tc, httpbin_setup, httpbin_teardown);
 	tcase_add_test(tc, test_sched_http__get);
+	tcase_add_test(tc, test_sched_http__recycle);
 	tcase_add_test(tc, test_sched_http__redirect_hops);
 	tcase_add_test(tc, test_sched_http__hard_stop_cancels);
 	suite_add_tcase(s, tc);
