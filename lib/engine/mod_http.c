@@ -838,6 +838,21 @@ static double param_timeout(duk_context *ctx, const k6c__vm *vm, duk_idx_t param
 	return ms;
 }
 
+/* Largest response buffer handed back to the VU's connection for reuse: a
+ * bigger one is freed, or every VU that once downloaded a large file would
+ * keep that much memory for the rest of the test. */
+#define RECYCLE_MAX (64 * 1024)
+
+/* Done with vm->resp (zeroed): its memory serves the VU's next response. */
+static void release_resp(k6c__vm *vm)
+{
+	if (vm->resp.body.cap > RECYCLE_MAX)
+		k6c__buf_free(&vm->resp.body);
+	if (vm->resp.headers.cap > RECYCLE_MAX)
+		k6c__buf_free(&vm->resp.headers);
+	k6c__vu_http_recycle(vm->vu, &vm->resp);
+}
+
 /* The request at url_i, body_i (< 0: none) and params_i (may be undefined). */
 static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_i, duk_idx_t body_i,
 	duk_idx_t params_i)
@@ -954,17 +969,16 @@ static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_
 	req.discard_body = ri.rtype == RESP_NONE;
 
 	/* Nothing below allocates on the Duktape side until the response is
-	 * built; vm->resp is freed at the next request or with the VM. */
-	k6c__http_resp_free(&vm->resp);
-	memset(&vm->resp, 0, sizeof(vm->resp));
+	 * built. vm->resp is released after each request; this release only
+	 * matters when a Duktape error cut the last one short. */
+	release_resp(vm);
 	rc = k6c__vu_http(vm->vu, &req, &vm->resp, on_hop, &hop);
 	if (rc == K6C_EABORTED)
 		k6c__vm_throw_aborted(ctx, vm);
 	if (rc != 0) {
 		const k6c_error *e = k6c_error_last();
 
-		k6c__http_resp_free(&vm->resp);
-		memset(&vm->resp, 0, sizeof(vm->resp));
+		release_resp(vm);
 		snprintf(vm->resp.error, sizeof(vm->resp.error), "%s",
 			e != NULL ? e->message : "invalid request");
 		vm->resp.error_code = rc == K6C_EINVAL ? 1020 : 1000;
@@ -972,15 +986,13 @@ static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_
 	if (vm->resp.error[0] != '\0') {
 		if (throw_err) {
 			duk_push_string(ctx, vm->resp.error);
-			k6c__http_resp_free(&vm->resp);
-			memset(&vm->resp, 0, sizeof(vm->resp));
+			release_resp(vm);
 			return duk_error(ctx, DUK_ERR_ERROR, "%s", duk_get_string(ctx, -1));
 		}
 		k6c__vm_log(vm, K6C_LOG_WARN, "Request Failed error=\"%s\"", vm->resp.error);
 	}
 	push_response(ctx, vm, &ri);
-	k6c__http_resp_free(&vm->resp);
-	memset(&vm->resp, 0, sizeof(vm->resp));
+	release_resp(vm);
 	return 1;
 }
 
