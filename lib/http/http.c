@@ -33,7 +33,10 @@
 #include "http.h"
 
 #include <curl/curl.h>
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <zlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #ifdef K6C__HTTP_OPENSSL
@@ -149,6 +152,32 @@ struct k6c__http_conn {
 
 	/* Memory handed back by k6c__http_conn_recycle. */
 	k6c__buf spare_body, spare_headers, spare_url;
+
+	/* The fast path (see "fast path" below): our own HTTP/1.1 on a
+	 * keep-alive socket that a CONNECT_ONLY transfer of fe connected. */
+	CURL *fe;
+	bool fe_in_multi;
+	int ffd;              /* our duplicate of curl's socket, or -1 */
+	unsigned fwatch;      /* events watched on ffd */
+	k6c__buf fkey;        /* the authority ("host:port") ffd is connected to */
+	char fip[64];
+	int fport;
+	bool fast;            /* the current hop runs on the fast path */
+	int fphase;           /* FP_* */
+	bool freused, fretried;
+	double fconnecting;   /* ms spent connecting for this hop; 0 on reuse */
+	uint64_t t_start;     /* the hop's start */
+	k6c__buf wbuf;        /* the request as written */
+	size_t wpos;
+	k6c__buf rbuf;        /* received, not yet parsed from rpos */
+	size_t rpos;
+	uint64_t rbytes;
+	int rstate;           /* RS_* */
+	uint64_t rremain;
+	bool rclose;
+	bool zinit, zon;
+	z_stream z;
+	k6c__timer ftimer;
 };
 
 /* ---- global init ----------------------------------------------------- */
@@ -686,19 +715,19 @@ static const char *errno_text(int e, char *buf, size_t cap)
 
 /* Maps a failed transfer to k6's error code and message
  * (lib/netext/httpext/error_codes.go in k6 is the reference). */
-static void map_error(k6c__http_conn *conn, CURLcode rc)
+static void map_error_on(k6c__http_conn *conn, CURL *easy, CURLcode rc)
 {
 	k6c__http_resp *r = &conn->cur;
 	const char *detail = conn->errbuf[0] ? conn->errbuf : curl_easy_strerror(rc);
 	long os_errno = 0;
 	char ebuf[128];
 
-	curl_easy_getinfo(conn->easy, CURLINFO_OS_ERRNO, &os_errno);
+	curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT: {
 		curl_off_t connected = 0;
 
-		curl_easy_getinfo(conn->easy, CURLINFO_CONNECT_TIME_T, &connected);
+		curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected);
 		/* Only the 30 s dial limit fires before the request deadline. */
 		if (conn->t_prereq == 0 && connected == 0 && k6c__now_ns() + 1000000u < conn->deadline_ns)
 			set_error(r, 1211, "dial: i/o timeout");
@@ -758,7 +787,7 @@ static void map_error(k6c__http_conn *conn, CURLcode rc)
 	case CURLE_PEER_FAILED_VERIFICATION: {
 		long verify = 0;
 
-		curl_easy_getinfo(conn->easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+		curl_easy_getinfo(easy, CURLINFO_SSL_VERIFYRESULT, &verify);
 		/* OpenSSL's X509_V_ERR_*: 2, 18-21 are an unknown or untrusted
 		 * issuer; 62/64 a name or IP mismatch. curl checks the name
 		 * itself after a good chain and then reports 0 or 1 with its
@@ -822,7 +851,18 @@ static void map_error(k6c__http_conn *conn, CURLcode rc)
 	}
 }
 
+static void map_error(k6c__http_conn *conn, CURLcode rc)
+{
+	map_error_on(conn, conn->easy, rc);
+}
+
 /* ---- hops ------------------------------------------------------------ */
+
+static bool fast_eligible(const k6c__http_conn *conn);
+static int fast_start(k6c__http_conn *conn, uint64_t now);
+static void fast_cancel(k6c__http_conn *conn);
+static void fast_free(k6c__http_conn *conn);
+static void on_fast_timer(k6c__loop *loop, k6c__timer *t);
 
 /* An empty buffer takes the recycled one, if any. */
 static void take_spare(k6c__buf *b, k6c__buf *spare)
@@ -916,6 +956,11 @@ static int start_hop(k6c__http_conn *conn, uint64_t now)
 	if (buf_set(&conn->cur_url, conn->url.ptr, conn->url.len) != 0)
 		return k6c__error(K6C_ENOMEM, "out of memory starting a request");
 	copy_str(conn->cur.method, sizeof(conn->cur.method), m);
+	if (fast_eligible(conn)) {
+		conn->cur.start_us = k6c__wall_us();
+		return fast_start(conn, now);
+	}
+	conn->fast = false;
 	rc = build_headers(conn);
 	if (rc != 0)
 		return rc;
@@ -1046,10 +1091,9 @@ static void fill_result(k6c__http_conn *conn, CURLcode rc)
 /* Decides whether the finished hop is a redirect to follow, as Go's client
  * does in k6: 301/302/303 turn everything but GET and HEAD into a GET
  * without a body, 307/308 repeat the request. Prepares the next hop. */
-static bool prepare_redirect(k6c__http_conn *conn, int *err)
+static bool prepare_redirect(k6c__http_conn *conn, const char *loc, int *err)
 {
 	int status = conn->cur.status;
-	char *loc = NULL;
 	const char *h1, *h2;
 	size_t l1, l2;
 	bool keep_body;
@@ -1059,8 +1103,7 @@ static bool prepare_redirect(k6c__http_conn *conn, int *err)
 		return false;
 	if (conn->redirects >= conn->max_redirects)
 		return false;  /* k6 returns the redirect itself as the response */
-	if (curl_easy_getinfo(conn->easy, CURLINFO_REDIRECT_URL, &loc) != CURLE_OK || loc == NULL ||
-	    *loc == '\0')
+	if (loc == NULL || *loc == '\0')
 		return false;
 	if (buf_set(&conn->next_url, loc, strlen(loc)) != 0)
 		goto oom;
@@ -1131,20 +1174,15 @@ static void finish(k6c__http_conn *conn)
 	cb(conn, out, true, arg);
 }
 
-static void hop_done(k6c__http_conn *conn, CURLcode rc)
+/* The common end of a hop (either path): the final callback, or the hop
+ * callback and the next hop of a redirect to loc (NULL: none). */
+static void hop_next(k6c__http_conn *conn, bool ok, const char *loc)
 {
-	k6c__http_client *c = conn->client;
 	bool gone = false;
 	unsigned seq;
 	int err = 0;
 
-	curl_multi_remove_handle(c->multi, conn->easy);
-	conn->in_multi = false;
-	unsent_unlink(conn);
-	if (rc == CURLE_OK && conn->oom)
-		rc = CURLE_WRITE_ERROR;
-	fill_result(conn, rc);
-	if (rc != CURLE_OK || !prepare_redirect(conn, &err)) {
+	if (!ok || !prepare_redirect(conn, loc, &err)) {
 		if (err)
 			fail_oom(conn);
 		finish(conn);
@@ -1179,6 +1217,24 @@ static void hop_done(k6c__http_conn *conn, CURLcode rc)
 	}
 }
 
+static void hop_done(k6c__http_conn *conn, CURLcode rc)
+{
+	k6c__http_client *c = conn->client;
+	char *loc = NULL;
+
+	curl_multi_remove_handle(c->multi, conn->easy);
+	conn->in_multi = false;
+	unsent_unlink(conn);
+	if (rc == CURLE_OK && conn->oom)
+		rc = CURLE_WRITE_ERROR;
+	fill_result(conn, rc);
+	if (rc == CURLE_OK && curl_easy_getinfo(conn->easy, CURLINFO_REDIRECT_URL, &loc) != CURLE_OK)
+		loc = NULL;
+	hop_next(conn, rc == CURLE_OK, loc);
+}
+
+#include "http_fast.inc"
+
 /* After every curl_multi_socket_action: close the "request sent" stamps of
  * transfers that wrote their request in it, then finish what is done. */
 static void after_action(k6c__http_client *c)
@@ -1205,7 +1261,9 @@ static void after_action(k6c__http_client *c)
 		easy = msg->easy_handle;
 		rc = msg->data.result;
 		conn = conn_of(easy);
-		if (conn)
+		if (conn && easy == conn->fe)
+			fast_connected(conn, rc);
+		else if (conn)
 			hop_done(conn, rc);
 	}
 }
@@ -1426,6 +1484,8 @@ int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
 	}
 	conn->client = c;
 	conn->easy = e;
+	conn->ffd = -1;
+	k6c__timer_init(&conn->ftimer, on_fast_timer, conn);
 	/* The options that never change; per-request ones are set in
 	 * start_hop, and the handle is never reset so curl keeps its caches. */
 	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)(void *)conn);
@@ -1499,6 +1559,7 @@ void k6c__http_cancel(k6c__http_conn *conn)
 		curl_multi_remove_handle(conn->client->multi, conn->easy);
 		conn->in_multi = false;
 	}
+	fast_cancel(conn);
 	unsent_unlink(conn);
 	conn->active = false;
 	conn->seq++;
@@ -1521,6 +1582,7 @@ void k6c__http_conn_free(k6c__http_conn *conn)
 	if (conn->next)
 		conn->next->prev = conn->prev;
 	curl_easy_cleanup(conn->easy);
+	fast_free(conn);
 	k6c__buf_free(&conn->method);
 	k6c__buf_free(&conn->url);
 	k6c__buf_free(&conn->next_url);
