@@ -981,6 +981,173 @@ START_TEST(test_http_reuse__server_closes_idle)
 }
 END_TEST
 
+/* ---- the plain-http fast path (our own HTTP/1.1 on keep-alive) -------- */
+
+/* A GET on the fixture's conn that must find the previous response framed
+ * exactly right: it runs on the same connection, so nothing is connected. */
+static void assert_reuse_works(void)
+{
+	rec y = { 0 };
+
+	do_req(&y, "GET", "/get", NULL, 0, NULL, 0);
+	ck_assert_msg(y.resp.status == 200, "%d %s", y.resp.error_code, y.resp.error);
+	ck_assert(y.resp.timings.connecting == 0);
+	ck_assert(body_has(&y.resp, "\"url\""));
+	assert_timings_sane(&y.resp);
+	k6c__http_resp_free(&y.resp);
+}
+
+START_TEST(test_http_fast__keepalive_fields)
+{
+	rec x = { 0 };
+
+	do_req(&x, "GET", "/get", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_str_eq(x.resp.proto, "HTTP/1.1");
+	ck_assert_str_eq(x.resp.status_text, "200 OK");
+	ck_assert_str_eq(x.resp.remote_ip, "127.0.0.1");
+	ck_assert_int_gt(x.resp.remote_port, 0);
+	ck_assert(x.resp.bytes_sent > 20);
+	ck_assert(x.resp.bytes_received > x.resp.body.len + x.resp.headers.len);
+	ck_assert(has_header(&x.resp, "Content-Type: application/json\r\n"));
+	/* Go's defaults: a User-Agent, no Accept or Accept-Encoding. */
+	ck_assert(body_has(&x.resp, "\"User-Agent\":\"k6c/"));
+	ck_assert(!body_has(&x.resp, "\"Accept\""));
+	ck_assert(!body_has(&x.resp, "Accept-Encoding"));
+	k6c__http_resp_free(&x.resp);
+	assert_reuse_works();
+	assert_reuse_works();
+}
+END_TEST
+
+START_TEST(test_http_fast__chunked)
+{
+	rec x = { 0 };
+	size_t lines = 0;
+
+	do_req(&x, "GET", "/stream/3", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert(has_header(&x.resp, "Transfer-Encoding: chunked"));
+	for (size_t i = 0; i < x.resp.body.len; i++)
+		lines += x.resp.body.ptr[i] == '\n';
+	ck_assert_uint_eq(lines, 3);
+	ck_assert_msg(body_has(&x.resp, "\"id\": 2") || body_has(&x.resp, "\"id\":2"), "body: %s", x.resp.body.ptr);
+	k6c__http_resp_free(&x.resp);
+	assert_reuse_works();
+}
+END_TEST
+
+START_TEST(test_http_fast__gzip_then_reuse)
+{
+	rec x = { 0 };
+
+	do_req(&x, "GET", "/gzip", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_msg(body_has(&x.resp, "\"gzipped\":true"), "body: %s", x.resp.body.ptr);
+	k6c__http_resp_free(&x.resp);
+	assert_reuse_works();
+}
+END_TEST
+
+START_TEST(test_http_fast__head_and_204_have_no_body)
+{
+	rec x = { 0 }, y = { 0 };
+
+	do_req(&x, "HEAD", "/bytes/5000", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_uint_eq(x.resp.body.len, 0);
+	k6c__http_resp_free(&x.resp);
+	assert_reuse_works();
+	do_req(&y, "GET", "/status/204", NULL, 0, NULL, 0);
+	ck_assert_int_eq(y.resp.status, 204);
+	ck_assert_str_eq(y.resp.status_text, "204 NO CONTENT");
+	ck_assert_uint_eq(y.resp.body.len, 0);
+	k6c__http_resp_free(&y.resp);
+	assert_reuse_works();
+}
+END_TEST
+
+START_TEST(test_http_fast__large_body)
+{
+	rec x = { 0 };
+
+	do_req(&x, "GET", "/bytes/100000", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_uint_eq(x.resp.body.len, 100000);
+	ck_assert(x.resp.bytes_received > 100000);
+	k6c__http_resp_free(&x.resp);
+	assert_reuse_works();
+}
+END_TEST
+
+START_TEST(test_http_fast__large_post_body)
+{
+	rec x = { 0 };
+	size_t n = 300000;
+	char *body = malloc(n);
+
+	ck_assert_ptr_nonnull(body);
+	memset(body, 'a', n);
+	do_req(&x, "POST", "/post", NULL, 0, body, n);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert(x.resp.bytes_sent > n);
+	ck_assert(body_has(&x.resp, "\"Content-Length\":\"300000\""));
+	k6c__http_resp_free(&x.resp);
+	free(body);
+	assert_reuse_works();
+}
+END_TEST
+
+START_TEST(test_http_fast__timeout_on_reused_connection)
+{
+	rec x = { 0 }, y = { 0 }, z = { 0 };
+	char url[512];
+	k6c__http_req req = { .method = "GET", .url = url_of(url, sizeof(url), "/delay/3"),
+		.timeout_ms = 500, .max_redirects = -1 };
+
+	do_req(&x, "GET", "/get", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert_int_eq(k6c__http_start(conn, &req, &y.resp, on_done, &y), 0);
+	run_until(&y.done, 10000);
+	ck_assert(y.done);
+	ck_assert_int_eq(y.resp.error_code, 1050);
+	ck_assert_str_eq(y.resp.error, "request timeout");
+	ck_assert_int_eq(y.resp.status, 0);
+	ck_assert(y.resp.timings.connecting == 0);
+	ck_assert(y.resp.timings.waiting > 0);
+	assert_timings_sane(&y.resp);
+	/* The timed-out connection is gone: the next request makes a new one. */
+	do_req(&z, "GET", "/get", NULL, 0, NULL, 0);
+	ck_assert_int_eq(z.resp.status, 200);
+	ck_assert(z.resp.timings.connecting > 0);
+	k6c__http_resp_free(&x.resp);
+	k6c__http_resp_free(&y.resp);
+	k6c__http_resp_free(&z.resp);
+}
+END_TEST
+
+START_TEST(test_http_fast__server_closes_idle_reconnects)
+{
+	bad_server b;
+	rec x = { 0 }, y = { 0 };
+
+	/* The server answers as if keep-alive, then closes: the next request
+	 * (sent before the client saw the close) goes out again on a new
+	 * connection instead of failing. */
+	bad_server_start(&b, BAD_ANSWER_CLOSE, "http");
+	do_url(&x, "GET", b.base, "/", NULL);
+	ck_assert_int_eq(x.resp.status, 200);
+	do_url(&y, "GET", b.base, "/", NULL);
+	ck_assert_msg(y.resp.status == 200, "%d %s", y.resp.error_code, y.resp.error);
+	ck_assert_int_eq(y.resp.body.len, 2);
+	ck_assert(y.resp.timings.connecting > 0);
+	ck_assert_int_eq(b.accepts, 2);
+	k6c__http_resp_free(&x.resp);
+	k6c__http_resp_free(&y.resp);
+	bad_server_stop(&b);
+}
+END_TEST
+
 START_TEST(test_http_opts__proxy_from_environment)
 {
 	k6c__http_client_opts o = { .max_connections = 4 };
@@ -1136,6 +1303,14 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_http_opts__proxy_from_environment);
 	tcase_add_test(tc, test_http_reuse__server_closes_idle);
 	tcase_add_test(tc, test_http_body__discard);
+	tcase_add_test(tc, test_http_fast__keepalive_fields);
+	tcase_add_test(tc, test_http_fast__chunked);
+	tcase_add_test(tc, test_http_fast__gzip_then_reuse);
+	tcase_add_test(tc, test_http_fast__head_and_204_have_no_body);
+	tcase_add_test(tc, test_http_fast__large_body);
+	tcase_add_test(tc, test_http_fast__large_post_body);
+	tcase_add_test(tc, test_http_fast__timeout_on_reused_connection);
+	tcase_add_test(tc, test_http_fast__server_closes_idle_reconnects);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tls");
