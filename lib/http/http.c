@@ -1,6 +1,6 @@
 /*
  * http.c - HTTP transfers on a worker's event loop, on libcurl's multi
- * "socket" interface.
+ * "socket" interface, and our own HTTP/1.1 for plain http:// keep-alive.
  *
  * One CURLM per client (worker): curl tells us which sockets to watch
  * (CURLMOPT_SOCKETFUNCTION -> k6c__loop_watch) and when to call it back
@@ -29,6 +29,17 @@
  * sending = t_sent - t_prereq, waiting = t_first - t_sent,
  * receiving = t_last - t_first, blocked = PRETRANSFER (time until the
  * connection was ready, which on a reused connection is only the queueing).
+ *
+ * The fast path. curl's own per-request cost (curl_multi_socket_action
+ * alone was about half the instructions of a whole k6 request) exceeded the
+ * budget, so plain http:// requests without a proxy are written and parsed
+ * here, in HTTP/1.1 on a keep-alive connection per conn; curl only resolves
+ * and connects (a CONNECT_ONLY transfer of a second easy handle, fe, on the
+ * multi), and we keep a duplicate of its socket. Its timings: blocked = hop
+ * start to the first write (so it includes connecting on a new connection),
+ * connecting from fe's CONNECT - NAMELOOKUP, sending = first to last byte
+ * written, waiting = to the first response byte, receiving = to the end.
+ * See "fast path" below for what it covers; everything else uses curl.
  */
 #include "http.h"
 
@@ -1233,7 +1244,867 @@ static void hop_done(k6c__http_conn *conn, CURLcode rc)
 	hop_next(conn, rc == CURLE_OK, loc);
 }
 
-#include "http_fast.inc"
+/* ---- fast path: our own HTTP/1.1 on a socket curl connected ---------- */
+
+/* Plain http:// requests without a proxy are written and parsed here, on a
+ * keep-alive connection per conn: curl's per-request cost alone exceeded the
+ * whole per-request budget. curl still resolves and connects (a CONNECT_ONLY
+ * transfer of conn->fe on the multi, so both are asynchronous, honour the
+ * hosts option and fail with curl's codes); we then work on our own
+ * duplicate of its socket, so the connection's life is ours whatever curl's
+ * cache does with its copy. */
+
+enum { FP_IDLE = 0, FP_CONNECT, FP_SEND, FP_RECV };
+enum { RS_HEAD, RS_CL, RS_CHUNK_SIZE, RS_CHUNK_DATA, RS_CHUNK_CRLF, RS_TRAILER, RS_EOF, RS_DONE };
+#define FAST_MAX_HEAD (256u << 10)
+#define FAST_READ_CHUNK 65536u
+
+/* The authority and request target of an http:// URL we can send as is. */
+static bool fast_parse_url(const char *url, const char **auth, size_t *auth_len, const char **path)
+{
+	const char *p, *end;
+
+	if (strncasecmp(url, "http://", 7) != 0)
+		return false;
+	for (p = url; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			return false;
+	p = url + 7;
+	end = p + strcspn(p, "/?#");
+	if (end == p || memchr(p, '@', (size_t)(end - p)) != NULL)
+		return false;   /* credentials in the URL: curl's Basic auth */
+	*auth = p;
+	*auth_len = (size_t)(end - p);
+	*path = end;
+	return true;
+}
+
+static bool line_is(const char *line, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncasecmp(line, name, n) == 0 && (line[n] == ':' || line[n] == ';' ||
+		line[n] == ' ' || line[n] == '\t');
+}
+
+static bool fast_eligible(const k6c__http_conn *conn)
+{
+	const k6c__http_client *c = conn->client;
+	const char *auth, *path;
+	size_t alen;
+
+	if (c->env_proxy || c->no_reuse)
+		return false;
+	if (!fast_parse_url(conn->url.ptr, &auth, &alen, &path))
+		return false;
+	if (strpbrk(conn->method.ptr, " \t\r\n") != NULL)
+		return false;
+	for (size_t i = 0; i < conn->nlines; i++) {
+		const char *l = conn->lines.ptr + conn->line_off[i];
+
+		/* A framing of the user's own is curl's business. */
+		if (strpbrk(l, "\r\n") != NULL || line_is(l, "transfer-encoding"))
+			return false;
+	}
+	return true;
+}
+
+static void fast_watch(k6c__http_conn *conn, unsigned ev);
+static void on_fast_io(k6c__loop *loop, int fd, unsigned events, void *arg);
+
+static void fast_watch(k6c__http_conn *conn, unsigned ev)
+{
+	if (conn->ffd < 0 || conn->fwatch == ev)
+		return;
+	if (k6c__loop_watch(conn->client->loop, conn->ffd, ev, on_fast_io, conn) == 0)
+		conn->fwatch = ev;
+}
+
+/* Closes our connection, if any. */
+static void fast_drop(k6c__http_conn *conn)
+{
+	if (conn->ffd >= 0) {
+		k6c__loop_watch(conn->client->loop, conn->ffd, 0, NULL, NULL);
+		/* curl may still hold its copy in its cache: end the TCP
+		 * connection itself, not only our descriptor. */
+		shutdown(conn->ffd, SHUT_RDWR);
+		close(conn->ffd);
+		conn->ffd = -1;
+	}
+	conn->fwatch = 0;
+	k6c__buf_clear(&conn->fkey);
+	k6c__buf_clear(&conn->rbuf);
+	conn->rpos = 0;
+}
+
+static void fast_cancel(k6c__http_conn *conn)
+{
+	if (!conn->fast)
+		return;
+	k6c__timer_stop(conn->client->loop, &conn->ftimer);
+	if (conn->fe_in_multi) {
+		curl_multi_remove_handle(conn->client->multi, conn->fe);
+		conn->fe_in_multi = false;
+	}
+	/* A request half written or half read leaves the connection useless. */
+	if (conn->fphase == FP_SEND || conn->fphase == FP_RECV)
+		fast_drop(conn);
+	conn->fphase = FP_IDLE;
+	conn->fast = false;
+}
+
+static void fast_free(k6c__http_conn *conn)
+{
+	fast_cancel(conn);
+	fast_drop(conn);
+	if (conn->fe)
+		curl_easy_cleanup(conn->fe);
+	conn->fe = NULL;
+	if (conn->zinit)
+		inflateEnd(&conn->z);
+	k6c__buf_free(&conn->fkey);
+	k6c__buf_free(&conn->wbuf);
+	k6c__buf_free(&conn->rbuf);
+}
+
+/* Writes the request into wbuf: request line, Host, the user's headers, our
+ * defaults (User-Agent, Referer) and Content-Length, then the body. Nothing
+ * else: Go's client (so k6) sends no Accept, Accept-Encoding or Expect. */
+static int fast_build(k6c__http_conn *conn, const char *auth, size_t alen, const char *path)
+{
+	k6c__http_client *c = conn->client;
+	k6c__buf *w = &conn->wbuf;
+	size_t plen = strcspn(path, "#");
+	bool have_host = false;
+	int rc = 0;
+
+	k6c__buf_clear(w);
+	rc |= k6c__buf_puts(w, conn->method.ptr);
+	rc |= k6c__buf_putc(w, ' ');
+	if (plen == 0 || path[0] != '/')
+		rc |= k6c__buf_putc(w, '/');
+	rc |= k6c__buf_put(w, path, plen);
+	rc |= k6c__buf_puts(w, " HTTP/1.1\r\n");
+	for (size_t i = 0; i < conn->nlines; i++)
+		if (line_is(conn->lines.ptr + conn->line_off[i], "host"))
+			have_host = true;
+	if (!have_host) {
+		rc |= k6c__buf_puts(w, "Host: ");
+		rc |= k6c__buf_put(w, auth, alen);
+		rc |= k6c__buf_puts(w, "\r\n");
+	}
+	for (size_t i = 0; i < conn->nlines; i++) {
+		const char *l = conn->lines.ptr + conn->line_off[i];
+		unsigned char kind = conn->line_kind[i];
+		size_t n = strlen(l);
+
+		if (kind == HDR_CONTENT_LENGTH || (kind == HDR_SENSITIVE && conn->strip_sensitive))
+			continue;
+		if (n > 0 && l[n - 1] == ';' && memchr(l, ':', n) == NULL) {
+			/* copy_headers' "Name;" for an empty value. */
+			rc |= k6c__buf_put(w, l, n - 1);
+			rc |= k6c__buf_puts(w, ": \r\n");
+		} else {
+			rc |= k6c__buf_put(w, l, n);
+			rc |= k6c__buf_puts(w, "\r\n");
+		}
+	}
+	if (!(conn->have & HAVE_UA) && c->ua_line) {
+		rc |= k6c__buf_puts(w, c->ua_line);
+		rc |= k6c__buf_puts(w, "\r\n");
+	}
+	if (conn->referer.len && !(conn->have & HAVE_REFERER)) {
+		rc |= k6c__buf_put(w, conn->referer.ptr, conn->referer.len);
+		rc |= k6c__buf_puts(w, "\r\n");
+	}
+	if (conn->has_body)
+		rc |= k6c__buf_printf(w, "Content-Length: %zu\r\n", conn->body.len);
+	rc |= k6c__buf_puts(w, "\r\n");
+	if (conn->has_body && conn->body.len)
+		rc |= k6c__buf_put(w, conn->body.ptr, conn->body.len);
+	return rc ? k6c__error(K6C_ENOMEM, "out of memory building a request") : 0;
+}
+
+/* Timings, sizes and peer of the finished fast hop; on failure the error
+ * was set already and the response parts are cleared. */
+static void fast_fill(k6c__http_conn *conn, bool ok)
+{
+	k6c__http_resp *r = &conn->cur;
+	k6c__http_timings *t = &r->timings;
+	uint64_t end = conn->t_last ? conn->t_last : k6c__now_ns();
+
+	memset(t, 0, sizeof(*t));
+	t->blocked = ns_to_ms(conn->t_start, conn->t_prereq ? conn->t_prereq : end);
+	t->connecting = conn->fconnecting;
+	if (conn->t_prereq) {
+		uint64_t sent = conn->t_sent ? conn->t_sent : (conn->t_first ? conn->t_first : end);
+
+		t->sending = ns_to_ms(conn->t_prereq, sent);
+		if (conn->t_first) {
+			t->waiting = ns_to_ms(sent, conn->t_first);
+			t->receiving = ns_to_ms(conn->t_first, end);
+		} else {
+			t->waiting = ns_to_ms(sent, end);
+		}
+	}
+	t->duration = t->sending + t->waiting + t->receiving;
+	r->bytes_sent = conn->wpos;
+	r->bytes_received = conn->rbytes;
+	copy_str(r->remote_ip, sizeof(r->remote_ip), conn->fip);
+	r->remote_port = conn->fport;
+	if (!ok) {
+		r->status = 0;
+		r->status_text[0] = '\0';
+		r->proto[0] = '\0';
+		k6c__buf_clear(&r->headers);
+		k6c__buf_clear(&r->body);
+	}
+}
+
+/* Resolves the Location of a redirect against this hop's URL; the result
+ * is curl's (curl_free), NULL if none. */
+static char *fast_location(k6c__http_conn *conn)
+{
+	const char *h = conn->cur.headers.ptr, *end = h + conn->cur.headers.len;
+	char *out = NULL;
+	CURLU *u;
+
+	while (h && h < end) {
+		const char *nl = memchr(h, '\n', (size_t)(end - h));
+		const char *le = nl ? nl : end;
+
+		if ((size_t)(le - h) > 9 && strncasecmp(h, "location:", 9) == 0) {
+			const char *v = h + 9;
+			k6c__buf tmp = K6C__BUF_INIT;
+
+			while (v < le && (*v == ' ' || *v == '\t'))
+				v++;
+			while (le > v && (le[-1] == '\r' || le[-1] == ' ' || le[-1] == '\t'))
+				le--;
+			if (k6c__buf_put(&tmp, v, (size_t)(le - v)) != 0)
+				return NULL;
+			u = curl_url();
+			if (u && curl_url_set(u, CURLUPART_URL, conn->url.ptr, 0) == CURLUE_OK &&
+			    curl_url_set(u, CURLUPART_URL, tmp.ptr, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+			    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK)
+				out = NULL;
+			curl_url_cleanup(u);
+			k6c__buf_free(&tmp);
+			return out;
+		}
+		h = nl ? nl + 1 : end;
+	}
+	return NULL;
+}
+
+/* Ends the fast hop: the result, then the common redirect/callback logic.
+ * conn must not be touched afterwards. */
+static void fast_complete(k6c__http_conn *conn, bool ok)
+{
+	char *loc = NULL;
+	int s = conn->cur.status;
+
+	k6c__timer_stop(conn->client->loop, &conn->ftimer);
+	conn->fphase = FP_IDLE;
+	fast_fill(conn, ok);
+	if (ok && (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) &&
+	    conn->redirects < conn->max_redirects)
+		loc = fast_location(conn);
+	hop_next(conn, ok, loc);
+	curl_free(loc);
+}
+
+static void fast_fail(k6c__http_conn *conn, int code, const char *msg)
+{
+	set_error(&conn->cur, code, "%s", msg);
+	fast_drop(conn);
+	fast_complete(conn, false);
+}
+
+static int fast_connect(k6c__http_conn *conn);
+
+/* A socket error (or EOF, err 0) during a hop. On a reused connection
+ * before any response byte the server most likely closed it while idle:
+ * like Go's transport, try once more on a new connection. Returns 1 (the
+ * hop went on or ended), or a negative code when sync and the retry could
+ * not start. */
+static int fast_io_error(k6c__http_conn *conn, int err, bool write, bool sync)
+{
+	const char *op = write ? "write" : "read";
+	char ebuf[128];
+	int rc;
+
+	if (conn->freused && !conn->fretried && conn->t_first == 0) {
+		fast_drop(conn);
+		conn->fretried = true;
+		rc = fast_connect(conn);
+		if (rc == 0)
+			return 1;
+		if (sync)
+			return rc;
+		fail_oom(conn);
+		fast_complete(conn, false);
+		return 1;
+	}
+	if (err == 0 && conn->t_first == 0)
+		set_error(&conn->cur, 1000, "EOF");
+	else if (err == 0)
+		set_error(&conn->cur, 1000, "unexpected EOF");
+	else if (err == ECONNRESET)
+		set_error(&conn->cur, 1220, "%s: connection reset by peer", op);
+	else if (err == EPIPE)
+		set_error(&conn->cur, 1201, "%s: broken pipe", op);
+	else
+		set_error(&conn->cur, 1202, "%s: unknown errno `%d` on linux with message `%s`", op, err,
+			errno_text(err, ebuf, sizeof(ebuf)));
+	fast_drop(conn);
+	fast_complete(conn, false);
+	return 1;
+}
+
+/* Writes what is left of the request. 0: written or waiting for the
+ * socket; 1: the hop went on elsewhere or ended; negative: see above. */
+static int fast_write(k6c__http_conn *conn, bool sync)
+{
+	while (conn->wpos < conn->wbuf.len) {
+		ssize_t n = send(conn->ffd, conn->wbuf.ptr + conn->wpos, conn->wbuf.len - conn->wpos,
+			MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n > 0) {
+			conn->wpos += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			fast_watch(conn, K6C__IO_READ | K6C__IO_WRITE);
+			return 0;
+		}
+		return fast_io_error(conn, n < 0 ? errno : EPIPE, true, sync);
+	}
+	conn->t_sent = k6c__now_ns();
+	conn->fphase = FP_RECV;
+	fast_watch(conn, K6C__IO_READ);
+	return 0;
+}
+
+/* Starts writing the hop's request on the connection in ffd. */
+static int fast_send_begin(k6c__http_conn *conn, bool sync)
+{
+	conn->fphase = FP_SEND;
+	conn->wpos = 0;
+	conn->rbytes = 0;
+	conn->rstate = RS_HEAD;
+	conn->rclose = false;
+	conn->zon = false;
+	conn->t_sent = conn->t_first = conn->t_last = 0;
+	k6c__buf_clear(&conn->rbuf);
+	conn->rpos = 0;
+	k6c__timer_start(conn->client->loop, &conn->ftimer, conn->deadline_ns);
+	conn->t_prereq = k6c__now_ns();
+	fast_watch(conn, K6C__IO_READ);
+	return fast_write(conn, sync);
+}
+
+static int fast_connect(k6c__http_conn *conn)
+{
+	k6c__http_client *c = conn->client;
+	uint64_t now = k6c__now_ns();
+	long timeout_ms;
+	CURL *e = conn->fe;
+	CURLMcode mc;
+
+	if (e == NULL) {
+		e = curl_easy_init();
+		if (e == NULL)
+			return k6c__error(K6C_ENOMEM, "out of memory creating a connection");
+		conn->fe = e;
+		curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)(void *)conn);
+		curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(e, CURLOPT_ERRORBUFFER, conn->errbuf);
+		curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+		curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+		curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, c);
+		curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+		curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, c);
+		curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
+		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
+		curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 300L);
+		curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+		curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
+		curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 15L);
+		curl_easy_setopt(e, CURLOPT_PROXY, "");
+		curl_easy_setopt(e, CURLOPT_NOPROXY, "");
+		/* A new connection every time: the previous one is ours now. */
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+		if (c->connect_to)
+			curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
+	}
+	{
+		const char *auth, *path;
+		size_t alen;
+
+		if (!fast_parse_url(conn->url.ptr, &auth, &alen, &path) ||
+		    buf_set(&conn->fkey, auth, alen) != 0)
+			return k6c__error(K6C_ENOMEM, "out of memory starting a request");
+	}
+	curl_easy_setopt(e, CURLOPT_URL, conn->url.ptr);
+	timeout_ms = conn->deadline_ns > now ? (long)((conn->deadline_ns - now + 999999u) / 1000000u) : 1;
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 1L);
+	conn->errbuf[0] = '\0';
+	conn->freused = false;
+	conn->fconnecting = 0;
+	conn->t_prereq = conn->t_sent = conn->t_first = conn->t_last = 0;
+	conn->fphase = FP_CONNECT;
+	mc = curl_multi_add_handle(c->multi, e);
+	if (mc != CURLM_OK)
+		return k6c__error(mc == CURLM_OUT_OF_MEMORY ? K6C_ENOMEM : K6C_EINTERNAL,
+			"curl_multi_add_handle: %s", curl_multi_strerror(mc));
+	conn->fe_in_multi = true;
+	return 0;
+}
+
+/* fe's CONNECT_ONLY transfer ended: take over its socket, or report. */
+static void fast_connected(k6c__http_conn *conn, CURLcode rc)
+{
+	k6c__http_client *c = conn->client;
+	CURL *e = conn->fe;
+	curl_socket_t s = CURL_SOCKET_BAD;
+	curl_off_t nl = 0, cn = 0, total = 0;
+	char *ip = NULL;
+	long port = 0;
+	int fd = -1;
+
+	if (rc == CURLE_OK && (curl_easy_getinfo(e, CURLINFO_ACTIVESOCKET, &s) != CURLE_OK ||
+	    s == CURL_SOCKET_BAD))
+		rc = CURLE_COULDNT_CONNECT;
+	if (rc == CURLE_OK) {
+		fd = fcntl(s, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			rc = CURLE_OUT_OF_MEMORY;
+	}
+	curl_easy_getinfo(e, CURLINFO_NAMELOOKUP_TIME_T, &nl);
+	curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &cn);
+	curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &total);
+	curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip);
+	curl_easy_getinfo(e, CURLINFO_PRIMARY_PORT, &port);
+	copy_str(conn->fip, sizeof(conn->fip), ip ? ip : "");
+	conn->fport = (int)port;
+	if (rc != CURLE_OK) {
+		k6c__http_timings *t = &conn->cur.timings;
+
+		map_error_on(conn, e, rc);
+		curl_multi_remove_handle(c->multi, e);
+		conn->fe_in_multi = false;
+		k6c__buf_clear(&conn->fkey);
+		conn->t_start = 0;
+		fast_fill(conn, false);
+		/* Never got a connection: all of it was spent getting one. */
+		memset(t, 0, sizeof(*t));
+		t->blocked = us_to_ms(total);
+		if (rc == CURLE_COULDNT_CONNECT || (rc == CURLE_OPERATION_TIMEDOUT && cn == 0))
+			t->connecting = us_to_ms(total - nl);
+		conn->fphase = FP_IDLE;
+		hop_next(conn, false, NULL);
+		return;
+	}
+	/* curl closes (or keeps in its cache) its own copy; ours is what the
+	 * connection lives on from now on. */
+	curl_multi_remove_handle(c->multi, e);
+	conn->fe_in_multi = false;
+	conn->ffd = fd;
+	conn->fwatch = 0;
+	conn->fconnecting = us_to_ms(cn - nl);
+	fast_send_begin(conn, false);
+}
+
+static int fast_start(k6c__http_conn *conn, uint64_t now)
+{
+	const char *auth, *path;
+	size_t alen;
+	int rc;
+
+	fast_parse_url(conn->url.ptr, &auth, &alen, &path);
+	rc = fast_build(conn, auth, alen, path);
+	if (rc != 0)
+		return rc;
+	conn->fast = true;
+	conn->fretried = false;
+	conn->t_start = now;
+	conn->oom = false;
+	conn->errbuf[0] = '\0';
+	conn->t_prereq = conn->t_sent = conn->t_first = conn->t_last = 0;
+	if (conn->ffd >= 0 && conn->fkey.len == alen && strncasecmp(conn->fkey.ptr, auth, alen) == 0) {
+		conn->freused = true;
+		conn->fconnecting = 0;
+		rc = fast_send_begin(conn, true);
+		return rc < 0 ? rc : 0;
+	}
+	fast_drop(conn);
+	return fast_connect(conn);
+}
+
+/* Body bytes as they come off the wire: decoded, kept or only counted. */
+static int fast_body(k6c__http_conn *conn, const char *p, size_t n)
+{
+	k6c__buf *b = &conn->cur.body;
+
+	if (conn->discard_body || n == 0)
+		return 0;
+	if (!conn->zon)
+		return k6c__buf_put(b, p, n) ? -1 : 0;
+	conn->z.next_in = (Bytef *)(uintptr_t)p;
+	conn->z.avail_in = (uInt)n;
+	while (conn->z.avail_in > 0) {
+		size_t room;
+		int zr;
+
+		if (k6c__buf_reserve(b, n * 4 > 16384 ? n * 4 : 16384) != 0)
+			return -1;
+		room = b->cap - b->len - 1;
+		conn->z.next_out = (Bytef *)b->ptr + b->len;
+		conn->z.avail_out = (uInt)room;
+		zr = inflate(&conn->z, Z_NO_FLUSH);
+		b->len += room - conn->z.avail_out;
+		b->ptr[b->len] = '\0';
+		if (zr == Z_STREAM_END) {
+			conn->zon = false;   /* anything after the stream is ignored, as curl does */
+			break;
+		}
+		if (zr != Z_OK && zr != Z_BUF_ERROR)
+			return -2;
+		if (zr == Z_BUF_ERROR && conn->z.avail_out != 0)
+			break;
+	}
+	return 0;
+}
+
+/* Finds the end of a header block (just past its blank line) in p[0..n). */
+static size_t head_end(const char *p, size_t n)
+{
+	const char *q = p, *end = p + n;
+
+	while ((q = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+		q++;
+		if (q < end && *q == '\n')
+			return (size_t)(q + 1 - p);
+		if (q + 1 < end && q[0] == '\r' && q[1] == '\n')
+			return (size_t)(q + 2 - p);
+	}
+	return 0;
+}
+
+/* Parses a header block: status, raw header lines, body framing. Returns 0,
+ * 1 for an interim (1xx) block to skip, or -1 if malformed. */
+static int fast_head(k6c__http_conn *conn, const char *p, size_t n)
+{
+	k6c__http_resp *r = &conn->cur;
+	const char *end = p + n, *nl = memchr(p, '\n', n);
+	bool chunked = false, has_cl = false, close_conn = false, keep_alive = false, h10;
+	const char *enc = NULL;
+	size_t enc_len = 0;
+	uint64_t cl = 0;
+	int code;
+
+	if (nl == NULL || n < 12 || memcmp(p, "HTTP/1.", 7) != 0 || p[8] != ' ' ||
+	    !(p[9] >= '1' && p[9] <= '9') || !(p[10] >= '0' && p[10] <= '9') ||
+	    !(p[11] >= '0' && p[11] <= '9'))
+		return -1;
+	code = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
+	if (code >= 100 && code < 200 && code != 101)
+		return 1;
+	h10 = p[7] == '0';
+	k6c__buf_clear(&r->headers);
+	parse_status_line(r, p, (size_t)(nl + 1 - p));
+	r->status = code;
+	copy_str(r->proto, sizeof(r->proto), h10 ? "HTTP/1.0" : "HTTP/1.1");
+	for (const char *l = nl + 1; l < end;) {
+		const char *le = memchr(l, '\n', (size_t)(end - l));
+		const char *colon, *v, *ve;
+		size_t len;
+
+		le = le ? le + 1 : end;
+		len = (size_t)(le - l);
+		if (len <= 2 && (l[0] == '\r' || l[0] == '\n'))
+			break;   /* the blank line */
+		if (k6c__buf_put(&r->headers, l, len) != 0)
+			return -2;
+		colon = memchr(l, ':', len);
+		if (colon) {
+			size_t nlen = (size_t)(colon - l);
+
+			v = colon + 1;
+			ve = le;
+			while (v < ve && (*v == ' ' || *v == '\t'))
+				v++;
+			while (ve > v && (ve[-1] == '\r' || ve[-1] == '\n' || ve[-1] == ' ' || ve[-1] == '\t'))
+				ve--;
+			if (nlen == 14 && strncasecmp(l, "content-length", 14) == 0) {
+				char *e2;
+				unsigned long long x;
+
+				if (v == ve || !(*v >= '0' && *v <= '9'))
+					return -1;
+				x = strtoull(v, &e2, 10);
+				if (e2 != ve || (has_cl && x != cl))
+					return -1;
+				cl = x;
+				has_cl = true;
+			} else if (nlen == 17 && strncasecmp(l, "transfer-encoding", 17) == 0) {
+				for (const char *q = v; q + 7 <= ve; q++)
+					if (strncasecmp(q, "chunked", 7) == 0)
+						chunked = true;
+			} else if (nlen == 10 && strncasecmp(l, "connection", 10) == 0) {
+				for (const char *q = v; q + 5 <= ve; q++)
+					if (strncasecmp(q, "close", 5) == 0)
+						close_conn = true;
+				for (const char *q = v; q + 10 <= ve; q++)
+					if (strncasecmp(q, "keep-alive", 10) == 0)
+						keep_alive = true;
+			} else if (nlen == 16 && strncasecmp(l, "content-encoding", 16) == 0) {
+				enc = v;
+				enc_len = (size_t)(ve - v);
+			}
+		}
+		l = le;
+	}
+	conn->rclose = close_conn || (h10 && !keep_alive) || code == 101;
+	if (strcmp(conn->method.ptr, "HEAD") == 0 || code == 204 || code == 304 || code == 101) {
+		conn->rstate = RS_DONE;
+	} else if (chunked) {
+		conn->rstate = RS_CHUNK_SIZE;
+	} else if (has_cl) {
+		conn->rremain = cl;
+		conn->rstate = cl ? RS_CL : RS_DONE;
+	} else {
+		conn->rstate = RS_EOF;
+		conn->rclose = true;
+	}
+	/* curl decodes what the server compressed on its own; gzip and
+	 * deflate are what zlib does. Other codings stay as received. */
+	if (conn->rstate != RS_DONE && enc && !conn->discard_body &&
+	    ((enc_len == 4 && strncasecmp(enc, "gzip", 4) == 0) ||
+	     (enc_len == 6 && strncasecmp(enc, "x-gzip", 6) == 0) ||
+	     (enc_len == 7 && strncasecmp(enc, "deflate", 7) == 0))) {
+		if (!conn->zinit) {
+			memset(&conn->z, 0, sizeof(conn->z));
+			if (inflateInit2(&conn->z, 15 + 32) != Z_OK)
+				return -2;
+			conn->zinit = true;
+		} else if (inflateReset(&conn->z) != Z_OK) {
+			return -2;
+		}
+		conn->zon = true;
+	}
+	return 0;
+}
+
+/* Consumes what rbuf holds. 0: needs more; 1: the hop ended (conn must not
+ * be touched). */
+static int fast_parse(k6c__http_conn *conn)
+{
+	for (;;) {
+		const char *p = conn->rbuf.ptr + conn->rpos;
+		size_t avail = conn->rbuf.len - conn->rpos;
+		const char *nl;
+		int rc;
+
+		switch (conn->rstate) {
+		case RS_HEAD: {
+			size_t n = head_end(p, avail);
+
+			if (n == 0) {
+				if (avail > FAST_MAX_HEAD) {
+					fast_fail(conn, 1000, "net/http: response headers too large");
+					return 1;
+				}
+				return 0;
+			}
+			rc = fast_head(conn, p, n);
+			if (rc == -2) {
+				fail_oom(conn);
+				fast_drop(conn);
+				fast_complete(conn, false);
+				return 1;
+			}
+			if (rc < 0) {
+				fast_fail(conn, 1000, "malformed HTTP response");
+				return 1;
+			}
+			conn->rpos += n;
+			break;
+		}
+		case RS_CL:
+		case RS_CHUNK_DATA:
+		case RS_EOF: {
+			size_t n = avail;
+
+			if (conn->rstate != RS_EOF && n > conn->rremain)
+				n = (size_t)conn->rremain;
+			if (n == 0)
+				return 0;
+			rc = fast_body(conn, p, n);
+			if (rc != 0) {
+				if (rc == -1) {
+					fail_oom(conn);
+					fast_drop(conn);
+					fast_complete(conn, false);
+				} else {
+					set_error(&conn->cur, 1701, "error decompressing response body (%s)",
+						conn->z.msg ? conn->z.msg : "invalid data");
+					fast_drop(conn);
+					fast_complete(conn, false);
+				}
+				return 1;
+			}
+			conn->rpos += n;
+			if (conn->rstate == RS_EOF)
+				return 0;
+			conn->rremain -= n;
+			if (conn->rremain == 0)
+				conn->rstate = conn->rstate == RS_CL ? RS_DONE : RS_CHUNK_CRLF;
+			break;
+		}
+		case RS_CHUNK_SIZE:
+		case RS_CHUNK_CRLF:
+		case RS_TRAILER: {
+			size_t len;
+
+			nl = memchr(p, '\n', avail);
+			if (nl == NULL) {
+				if (avail > 65536) {
+					fast_fail(conn, 1000, "malformed chunked encoding");
+					return 1;
+				}
+				return 0;
+			}
+			len = (size_t)(nl + 1 - p);
+			if (conn->rstate == RS_CHUNK_SIZE) {
+				char *e2;
+				unsigned long long x;
+
+				if (!isxdigit((unsigned char)p[0])) {
+					fast_fail(conn, 1000, "malformed chunked encoding");
+					return 1;
+				}
+				x = strtoull(p, &e2, 16);
+				if (e2 != nl && *e2 != ';' && *e2 != '\r' && *e2 != ' ' && *e2 != '\t') {
+					fast_fail(conn, 1000, "malformed chunked encoding");
+					return 1;
+				}
+				conn->rremain = x;
+				conn->rstate = x ? RS_CHUNK_DATA : RS_TRAILER;
+			} else if (conn->rstate == RS_CHUNK_CRLF) {
+				if (len > 2 || (len == 2 && p[0] != '\r')) {
+					fast_fail(conn, 1000, "malformed chunked encoding");
+					return 1;
+				}
+				conn->rstate = RS_CHUNK_SIZE;
+			} else if (len <= 2 && (p[0] == '\r' || p[0] == '\n')) {
+				conn->rstate = RS_DONE;   /* trailers are not kept (as on_header) */
+			}
+			conn->rpos += len;
+			break;
+		}
+		case RS_DONE:
+		default:
+			conn->t_last = k6c__now_ns();
+			/* Anything after the response was not asked for, and a
+			 * request not fully written (the server answered early):
+			 * either way the connection is out of step. */
+			if (conn->rclose || conn->rpos != conn->rbuf.len || conn->wpos < conn->wbuf.len)
+				fast_drop(conn);
+			else {
+				k6c__buf_clear(&conn->rbuf);
+				conn->rpos = 0;
+			}
+			fast_complete(conn, true);
+			return 1;
+		}
+	}
+}
+
+/* Reads what the socket has and parses it. */
+static void fast_read(k6c__http_conn *conn)
+{
+	for (;;) {
+		k6c__buf *b = &conn->rbuf;
+		size_t room;
+		ssize_t n;
+
+		if (conn->rpos > 0 && conn->rpos == b->len) {
+			b->len = 0;
+			conn->rpos = 0;
+		} else if (conn->rpos > 0 && b->cap - b->len < 4096) {
+			memmove(b->ptr, b->ptr + conn->rpos, b->len - conn->rpos);
+			b->len -= conn->rpos;
+			conn->rpos = 0;
+		}
+		if (k6c__buf_reserve(b, FAST_READ_CHUNK) != 0) {
+			fail_oom(conn);
+			fast_drop(conn);
+			fast_complete(conn, false);
+			return;
+		}
+		room = b->cap - b->len - 1;
+		n = recv(conn->ffd, b->ptr + b->len, room, MSG_DONTWAIT);
+		if (n > 0) {
+			if (conn->t_first == 0)
+				conn->t_first = k6c__now_ns();
+			conn->rbytes += (uint64_t)n;
+			b->len += (size_t)n;
+			b->ptr[b->len] = '\0';
+			if (fast_parse(conn) != 0)
+				return;
+			if ((size_t)n < room)
+				return;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n == 0 && conn->rstate == RS_EOF) {
+			/* A body framed by the end of the connection. */
+			conn->rstate = RS_DONE;
+			conn->rclose = true;
+			fast_parse(conn);
+			return;
+		}
+		fast_io_error(conn, n < 0 ? errno : 0, false, false);
+		return;
+	}
+}
+
+static void on_fast_io(k6c__loop *loop, int fd, unsigned events, void *arg)
+{
+	k6c__http_conn *conn = arg;
+
+	K6C__UNUSED(loop);
+	K6C__UNUSED(fd);
+	if (!conn->active || !conn->fast || (conn->fphase != FP_SEND && conn->fphase != FP_RECV)) {
+		/* Idle: a hang-up, a reset or bytes nobody asked for all mean
+		 * the connection cannot carry the next request. */
+		fast_drop(conn);
+		return;
+	}
+	if (conn->fphase == FP_SEND && (events & K6C__IO_WRITE)) {
+		if (fast_write(conn, false) != 0)
+			return;
+	}
+	if (events & K6C__IO_READ)
+		fast_read(conn);
+}
+
+static void on_fast_timer(k6c__loop *loop, k6c__timer *t)
+{
+	k6c__http_conn *conn = t->arg;
+
+	K6C__UNUSED(loop);
+	if (!conn->active || !conn->fast || (conn->fphase != FP_SEND && conn->fphase != FP_RECV))
+		return;
+	fast_fail(conn, 1050, "request timeout");
+}
 
 /* After every curl_multi_socket_action: close the "request sent" stamps of
  * transfers that wrote their request in it, then finish what is done. */
