@@ -187,7 +187,7 @@ struct k6c__http_conn {
 	int rstate;           /* RS_* */
 	uint64_t rremain;
 	bool rclose;
-	bool zinit, zon;
+	bool zinit, zon, zraw;
 	z_stream z;
 	k6c__timer ftimer;
 };
@@ -1772,6 +1772,17 @@ static int fast_body(k6c__http_conn *conn, const char *p, size_t n)
 			conn->zon = false;   /* anything after the stream is ignored, as curl does */
 			break;
 		}
+		if (zr == Z_DATA_ERROR && conn->z.total_out == 0 && !conn->zraw &&
+		    conn->z.total_in <= n) {
+			/* "deflate" sent without its zlib wrapper, which curl
+			 * also accepts: start over as a raw stream. */
+			if (inflateReset2(&conn->z, -15) != Z_OK)
+				return -2;
+			conn->zraw = true;
+			conn->z.next_in = (Bytef *)(uintptr_t)p;
+			conn->z.avail_in = (uInt)n;
+			continue;
+		}
 		if (zr != Z_OK && zr != Z_BUF_ERROR)
 			return -2;
 		if (zr == Z_BUF_ERROR && conn->z.avail_out != 0)
@@ -1892,10 +1903,11 @@ static int fast_head(k6c__http_conn *conn, const char *p, size_t n)
 			if (inflateInit2(&conn->z, 15 + 32) != Z_OK)
 				return -2;
 			conn->zinit = true;
-		} else if (inflateReset(&conn->z) != Z_OK) {
+		} else if (inflateReset2(&conn->z, 15 + 32) != Z_OK) {
 			return -2;
 		}
 		conn->zon = true;
+		conn->zraw = false;
 	}
 	return 0;
 }

@@ -823,7 +823,8 @@ END_TEST
  * plain text at once (keeping the connection open, so the client sees the
  * bytes, not a reset), or reads the request and then resets the connection
  * or closes it without a word. */
-enum { BAD_PLAIN_REPLY, BAD_RESET, BAD_CLOSE, BAD_ANSWER_CLOSE, BAD_ANSWER_CONN_CLOSE };
+enum { BAD_PLAIN_REPLY, BAD_RESET, BAD_CLOSE, BAD_ANSWER_CLOSE, BAD_ANSWER_CONN_CLOSE,
+	BAD_ANSWER_RAW_DEFLATE };
 
 typedef struct bad_server {
 	int lfd, peer, mode;
@@ -842,8 +843,17 @@ static void on_bad_peer(k6c__loop *l, int fd, unsigned events, void *arg)
 		static const char ok_close[] =
 			"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
 
+		/* "hello raw" as a deflate stream without its zlib wrapper,
+		 * then keep the connection. */
+		static const char raw[] = "HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\n"
+			"Content-Length: 11\r\n\r\n\xcb\x48\xcd\xc9\xc9\x57\x28\x4a\x2c\x07\x00";
+
 		if (b->mode == BAD_PLAIN_REPLY)
 			return;
+		if (b->mode == BAD_ANSWER_RAW_DEFLATE) {
+			ck_assert_int_eq(send(fd, raw, sizeof(raw) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(raw) - 1);
+			return;
+		}
 		/* An answer, keep-alive as far as the client can tell or not,
 		 * then the server drops the connection. */
 		if (b->mode == BAD_ANSWER_CLOSE)
@@ -1049,6 +1059,20 @@ START_TEST(test_http_fast__gzip_then_reuse)
 }
 END_TEST
 
+START_TEST(test_http_fast__deflate_decoded)
+{
+	rec x = { 0 };
+
+	do_req(&x, "GET", "/deflate", NULL, 0, NULL, 0);
+	ck_assert_int_eq(x.resp.status, 200);
+	ck_assert(has_header(&x.resp, "Content-Encoding: deflate"));
+	ck_assert_msg(body_has(&x.resp, "\"deflated\":true") || body_has(&x.resp, "\"deflated\": true"),
+		"body: %s", x.resp.body.ptr);
+	k6c__http_resp_free(&x.resp);
+	assert_reuse_works();
+}
+END_TEST
+
 START_TEST(test_http_fast__head_and_204_have_no_body)
 {
 	rec x = { 0 }, y = { 0 };
@@ -1142,6 +1166,26 @@ START_TEST(test_http_fast__server_closes_idle_reconnects)
 	ck_assert_int_eq(y.resp.body.len, 2);
 	ck_assert(y.resp.timings.connecting > 0);
 	ck_assert_int_eq(b.accepts, 2);
+	k6c__http_resp_free(&x.resp);
+	k6c__http_resp_free(&y.resp);
+	bad_server_stop(&b);
+}
+END_TEST
+
+START_TEST(test_http_fast__raw_deflate_decoded)
+{
+	bad_server b;
+	rec x = { 0 }, y = { 0 };
+
+	bad_server_start(&b, BAD_ANSWER_RAW_DEFLATE, "http");
+	do_url(&x, "GET", b.base, "/", NULL);
+	ck_assert_msg(x.resp.status == 200, "%d %s", x.resp.error_code, x.resp.error);
+	ck_assert_uint_eq(x.resp.body.len, 9);
+	ck_assert_str_eq(x.resp.body.ptr, "hello raw");
+	do_url(&y, "GET", b.base, "/", NULL);
+	ck_assert_str_eq(y.resp.body.ptr, "hello raw");
+	ck_assert(y.resp.timings.connecting == 0);
+	ck_assert_int_eq(b.accepts, 1);
 	k6c__http_resp_free(&x.resp);
 	k6c__http_resp_free(&y.resp);
 	bad_server_stop(&b);
@@ -1306,6 +1350,8 @@ static Suite *http_suite(void)
 	tcase_add_test(tc, test_http_fast__keepalive_fields);
 	tcase_add_test(tc, test_http_fast__chunked);
 	tcase_add_test(tc, test_http_fast__gzip_then_reuse);
+	tcase_add_test(tc, test_http_fast__deflate_decoded);
+	tcase_add_test(tc, test_http_fast__raw_deflate_decoded);
 	tcase_add_test(tc, test_http_fast__head_and_204_have_no_body);
 	tcase_add_test(tc, test_http_fast__large_body);
 	tcase_add_test(tc, test_http_fast__large_post_body);
