@@ -99,6 +99,24 @@ void k6c__coro_main(k6c__coro *c) __attribute__((noreturn));
 static void coro_main(k6c__coro *c) __attribute__((noreturn));
 #endif
 
+/* Switches from coroutine c back to whoever resumed it, telling the
+ * sanitizers first. A suspended c keeps its ASan fake stack in asan_fake; a
+ * finished one passes none, so ASan may drop its frames. */
+static void switch_to_caller(k6c__coro *c, bool finished)
+{
+#ifdef CORO_ASAN
+	__sanitizer_start_switch_fiber(finished ? NULL : &c->asan_fake, c->caller_bottom, c->caller_size);
+#endif
+#ifdef CORO_TSAN
+	__tsan_switch_to_fiber(c->tsan_caller, 0);
+#endif
+#ifdef CORO_ASM
+	k6c__coro_switch(&c->sp, c->caller_sp);
+#else
+	swapcontext(&c->uc, &c->caller_uc);
+#endif
+}
+
 #ifdef CORO_ASM
 void k6c__coro_main(k6c__coro *c)
 #else
@@ -112,18 +130,7 @@ static void coro_main(k6c__coro *c)
 #endif
 	c->fn(c->arg);
 	c->done = true;
-#ifdef CORO_ASAN
-	/* NULL: this stack is finished, so ASan may drop its fake frames. */
-	__sanitizer_start_switch_fiber(NULL, c->caller_bottom, c->caller_size);
-#endif
-#ifdef CORO_TSAN
-	__tsan_switch_to_fiber(c->tsan_caller, 0);
-#endif
-#ifdef CORO_ASM
-	k6c__coro_switch(&c->sp, c->caller_sp);
-#else
-	swapcontext(&c->uc, &c->caller_uc);
-#endif
+	switch_to_caller(c, true);
 	/* A finished coroutine is never resumed again. */
 	abort();
 }
@@ -285,17 +292,7 @@ void k6c__coro_yield(void)
 	k6c__coro *c = t_current;
 	if (c == NULL)
 		abort();  /* yield off a coroutine: a scheduler bug */
-#ifdef CORO_ASAN
-	__sanitizer_start_switch_fiber(&c->asan_fake, c->caller_bottom, c->caller_size);
-#endif
-#ifdef CORO_TSAN
-	__tsan_switch_to_fiber(c->tsan_caller, 0);
-#endif
-#ifdef CORO_ASM
-	k6c__coro_switch(&c->sp, c->caller_sp);
-#else
-	swapcontext(&c->uc, &c->caller_uc);
-#endif
+	switch_to_caller(c, false);
 #ifdef CORO_ASAN
 	/* Resumed, possibly from a different stack than last time. */
 	__sanitizer_finish_switch_fiber(c->asan_fake, &c->caller_bottom, &c->caller_size);
