@@ -955,13 +955,24 @@ static int build_headers(k6c__http_conn *conn)
 	return 0;
 }
 
+/* Hands an easy handle to the client's multi. Return 0, K6C_ENOMEM or
+ * K6C_EINTERNAL. */
+static int multi_add(k6c__http_client *c, CURL *e)
+{
+	CURLMcode mc = curl_multi_add_handle(c->multi, e);
+
+	if (mc != CURLM_OK)
+		return k6c__error(mc == CURLM_OUT_OF_MEMORY ? K6C_ENOMEM : K6C_EINTERNAL,
+			"curl_multi_add_handle: %s", curl_multi_strerror(mc));
+	return 0;
+}
+
 /* Sets this hop's options and hands the easy handle to the multi. */
 static int start_hop(k6c__http_conn *conn, uint64_t now)
 {
 	CURL *e = conn->easy;
 	const char *m = conn->method.ptr;
 	long timeout_ms;
-	CURLMcode mc;
 	int rc;
 
 	reset_cur(conn);
@@ -1005,12 +1016,9 @@ static int start_hop(k6c__http_conn *conn, uint64_t now)
 	conn->oom = false;
 	conn->errbuf[0] = '\0';
 	conn->cur.start_us = k6c__wall_us();
-	mc = curl_multi_add_handle(conn->client->multi, e);
-	if (mc != CURLM_OK)
-		return k6c__error(mc == CURLM_OUT_OF_MEMORY ? K6C_ENOMEM : K6C_EINTERNAL,
-			"curl_multi_add_handle: %s", curl_multi_strerror(mc));
-	conn->in_multi = true;
-	return 0;
+	if ((rc = multi_add(conn->client, e)) == 0)
+		conn->in_multi = true;
+	return rc;
 }
 
 /* Everything about the finished hop that curl knows: timings, sizes, peer,
@@ -1613,7 +1621,7 @@ static int fast_connect(k6c__http_conn *conn)
 	uint64_t now = k6c__now_ns();
 	long timeout_ms;
 	CURL *e = conn->fe;
-	CURLMcode mc;
+	int rc;
 
 	if (e == NULL) {
 		e = curl_easy_init();
@@ -1657,12 +1665,9 @@ static int fast_connect(k6c__http_conn *conn)
 	conn->fconnecting = 0;
 	conn->t_prereq = conn->t_sent = conn->t_first = conn->t_last = 0;
 	conn->fphase = FP_CONNECT;
-	mc = curl_multi_add_handle(c->multi, e);
-	if (mc != CURLM_OK)
-		return k6c__error(mc == CURLM_OUT_OF_MEMORY ? K6C_ENOMEM : K6C_EINTERNAL,
-			"curl_multi_add_handle: %s", curl_multi_strerror(mc));
-	conn->fe_in_multi = true;
-	return 0;
+	if ((rc = multi_add(c, e)) == 0)
+		conn->fe_in_multi = true;
+	return rc;
 }
 
 /* fe's CONNECT_ONLY transfer ended: take over its socket, or report. */
