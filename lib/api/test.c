@@ -443,7 +443,7 @@ static int run_test(k6c_test *t)
 		rc = rc == K6C_ENOMEM ? rc : 0;
 		goto out;
 	}
-	rc = k6c__options_consolidate(&opts, k6c__program_options_json(prog),
+	rc = k6c__options_consolidate(&opts, NULL, k6c__program_options_json(prog),
 		(const char *const *)t->sysenv, t->nsysenv, t->options_json);
 	if (rc) {
 		const k6c_error *e = k6c_error_last();

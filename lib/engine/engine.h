@@ -39,6 +39,15 @@ const char *k6c__program_options_json(const k6c__program *p);
 /* Whether the entry module exports a function of that name. */
 bool k6c__program_has_function(const k6c__program *p, const char *name);
 
+/* Sets the consolidated options (k6c__options.json) that exec.test.options
+ * returns, and the per-run facts VUs read; call before the scheduler starts
+ * the VUs. json is copied. Return 0 or K6C_ENOMEM. */
+int k6c__program_set_options(k6c__program *p, const char *json);
+/* The JSON of setup()'s return value once setup ran, or NULL (no setup, it
+ * returned undefined, or it has not run); borrowed, valid until the program
+ * is freed. For the summary data's setup_data. */
+const char *k6c__program_setup_json(const k6c__program *p);
+
 /* The VU operations for k6c__sched_config.ops; ops_ctx is the program. */
 extern const k6c__vu_ops k6c__engine_vu_ops;
 

@@ -544,7 +544,7 @@ static int parse_tier_json(const char *json, k6c__json **out, const char *what)
 	return 0;
 }
 
-int k6c__options_consolidate(k6c__options *out, const char *script_json,
+int k6c__options_consolidate(k6c__options *out, const char *config_json, const char *script_json,
 	const char *const *env_pairs, size_t nenv, const char *override_json)
 {
 	k6c__json *script = NULL, *over = NULL;
@@ -679,6 +679,9 @@ int k6c__options_describe_scenario(const k6c__scenario *sc, k6c__buf *out)
 		if ((rc = k6c__duration_format(&d1, sc->duration_ms)))
 			goto done;
 		rc = k6c__buf_printf(out, "%u looping VUs for %s (gracefulStop: %s)", sc->vus, d1.ptr, d2.ptr);
+		break;
+	default:
+		rc = k6c__buf_puts(out, k6c__executor_name(sc->executor));
 		break;
 	}
 done:

@@ -1,17 +1,21 @@
 /*
- * options.h - k6 option consolidation: the script's `export const options`,
- * then K6_* environment variables, then API/CLI overrides, each tier
- * overwriting only what it sets, with k6's rules for the execution shortcuts
- * (vus, duration, iterations, stages, scenarios).
+ * options.h - k6 option consolidation (k6-compat.md section 2.1): defaults,
+ * then a --config JSON file, then the script's `export const options`, then
+ * K6_* environment variables, then API/CLI overrides, each tier overwriting
+ * only what it sets, with k6's rules for the execution group (duration,
+ * iterations, stages, scenarios are replaced as a whole by the highest tier
+ * that sets any of them; two in one tier is an error) and the shortcuts
+ * becoming a scenario named "default".
  */
 #ifndef K6C_ENGINE_OPTIONS_H
 #define K6C_ENGINE_OPTIONS_H
 
 #include "sched/sched.h"
+#include "sched/segment.h"
 #include "util/util.h"
 
 typedef struct k6c__options {
-	k6c__scenario *scenarios;       /* owned, with owned strings */
+	k6c__scenario *scenarios;       /* owned (k6c__scenario_copy) */
 	size_t nscenarios;
 	char **trend_stats;             /* owned; NULL/0: k6's default list */
 	size_t ntrend_stats;
@@ -21,21 +25,41 @@ typedef struct k6c__options {
 	bool color;                     /* colour the summary text: noColor false (default off in the library) */
 	char *thresholds_json;          /* owned; the highest tier's `thresholds` object as JSON, or NULL */
 	bool no_thresholds;             /* noThresholds: thresholds are not evaluated */
-	unsigned max_vus;               /* peak VUs over all scenarios */
+	bool paused;                    /* paused: start paused */
+	double setup_timeout_ms;        /* setupTimeout (default 60 s) */
+	double teardown_timeout_ms;     /* teardownTimeout (default 60 s) */
+	double summary_timeout_ms;      /* handleSummaryTimeout (default 120 s) */
+	char *summary_export;           /* owned; summaryExport / K6_SUMMARY_EXPORT path, or NULL */
+	/* executionSegment / executionSegmentSequence (the override and config
+	 * tiers only, as in k6: env cannot set them). NULL: the whole test. */
+	k6c__stripe *stripe;            /* owned */
+	unsigned max_vus;               /* peak VUs over all scenarios (this segment's share) */
 	double max_duration_ms;         /* the longest a scenario may run incl. graceful stop */
+	/* The consolidated options as one JSON object in k6's shape (what
+	 * `k6 inspect` prints and exec.test.options holds): the shortcuts are
+	 * folded into "scenarios" with every field of each scenario filled in
+	 * with its default, plus every other option with its final value. */
+	char *json;                     /* owned */
 } k6c__options;
 
-/* A tier of options as JSON text; NULL or "" is an empty tier. env_pairs are
- * the process environment (key, value, key, value, ...) from which K6_*
+/* Each tier is JSON text; NULL or "" is an empty tier. config_json is the
+ * --config file's content, script_json the script's `options`,
+ * override_json the API/CLI tier. env_pairs are the process environment
+ * (key, value, key, value, ...; nenv counts pairs) from which K6_*
  * variables are read. On failure returns K6C_ECONFIG with a message naming
- * the option and the value (the k6 exit code 104), or K6C_ENOTSUP naming a
- * feature this release does not implement yet. */
-int k6c__options_consolidate(k6c__options *out, const char *script_json,
+ * the option and the value (the k6 exit code 104), or K6C_ENOMEM; out is
+ * then empty. */
+int k6c__options_consolidate(k6c__options *out, const char *config_json, const char *script_json,
 	const char *const *env_pairs, size_t nenv, const char *override_json);
 void k6c__options_free(k6c__options *o);
 
 /* k6's description of a scenario for the run header, e.g.
  * "10 iterations shared among 2 VUs (maxDuration: 10m0s, gracefulStop: 30s)". */
 int k6c__options_describe_scenario(const k6c__scenario *sc, k6c__buf *out);
+
+/* Parses k6's --stage/K6_STAGES syntax "30s:10,1m:0" into a JSON array of
+ * {"duration":"30s","target":10} appended to out. Return 0, K6C_ECONFIG
+ * (quoting text) or K6C_ENOMEM. */
+int k6c__options_stages_json(const char *text, k6c__buf *out);
 
 #endif /* K6C_ENGINE_OPTIONS_H */

@@ -187,6 +187,10 @@ typedef struct k6c__summary_opts {
 	 * without samples, as in k6. May be NULL/0. */
 	const k6c__summary_threshold *thresholds;
 	size_t nthresholds;
+	/* The JSON of setup()'s return value for the data's "setup_data", or
+	 * NULL (the key is then left out, as k6 does). */
+	const char *setup_data_json;
+	bool stdout_tty, stderr_tty;     /* the data's "state" */
 } k6c__summary_opts;
 
 /* Validates a trend stat name (avg, min, med, max, count, p(N) with 0<=N<=100).
@@ -199,5 +203,20 @@ int k6c__summary_check_stat(const char *stat);
 int k6c__metrics_summary_text(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out);
 /* The handleSummary(data) JSON document (§5.5). */
 int k6c__metrics_summary_json(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out);
+
+/* The compact summary text rendered from a handleSummary data document (the
+ * JSON k6c__metrics_summary_json writes, possibly changed by a script): what
+ * jslib's textSummary(data, {indent, enableColors}) returns. For the same
+ * run, k6c__metrics_summary_text gives exactly this text of its own JSON
+ * with indent " " and colours as opts->no_color says. indent NULL: " ".
+ * Appends to out. Return 0, K6C_EINVAL (data is not such a document; the
+ * message says what is wrong) or K6C_ENOMEM. */
+int k6c__summary_text_from_data(const char *data_json, size_t len, const char *indent,
+	bool colors, k6c__buf *out);
+/* The --summary-export document (k6-compat.md section 5.6: groups and
+ * checks keyed by name, values flattened, threshold booleans meaning
+ * "failed") from a handleSummary data document. Appends to out. Return 0,
+ * K6C_EINVAL or K6C_ENOMEM. */
+int k6c__summary_export_from_data(const char *data_json, size_t len, k6c__buf *out);
 
 #endif /* K6C_METRICS_H */

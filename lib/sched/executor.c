@@ -157,6 +157,8 @@ const k6c__executor *k6c__executor_for(k6c__executor_kind kind)
 		return &per_vu_iterations;
 	case K6C__EXEC_CONSTANT_VUS:
 		return &constant_vus;
+	default:
+		break;
 	}
 	return NULL;
 }

@@ -14,6 +14,7 @@
 
 typedef struct k6c__sched k6c__sched;
 typedef struct k6c__vu k6c__vu;
+typedef struct k6c__summary_output k6c__summary_output;
 
 /* Log sink shared by the layers; level is a k6c_log_level value. Called from
  * any thread. */
@@ -36,6 +37,15 @@ typedef struct k6c__vu_ops {
 	 * or K6C_ESCRIPT (exception; logged): setup failing ends the run with 107. */
 	int (*setup)(void *state, k6c__vu *vu);
 	int (*teardown)(void *state, k6c__vu *vu);
+	/* Calls the exported handleSummary(data) with data_json (the summary
+	 * data, k6-compat.md section 5.5) and converts the returned map into
+	 * *out (an array of *nout outputs, owned by the caller, freed with
+	 * k6c__summary_outputs_free). Return 0 (*out may be NULL and *nout 0 when
+	 * the map is empty), K6C_ENOTFOUND when the script exports no
+	 * handleSummary, K6C_ESCRIPT (exception or a bad return value; logged),
+	 * K6C_EABORTED (interrupted by a timeout or an abort). May be NULL. */
+	int (*handle_summary)(void *state, k6c__vu *vu, const char *data_json,
+		k6c__summary_output **out, size_t *nout);
 	/* Frees the state; on the worker thread that created it. */
 	void (*free)(void *state);
 } k6c__vu_ops;
@@ -43,22 +53,95 @@ typedef struct k6c__vu_ops {
 typedef enum k6c__executor_kind {
 	K6C__EXEC_SHARED_ITERATIONS,
 	K6C__EXEC_PER_VU_ITERATIONS,
-	K6C__EXEC_CONSTANT_VUS
-	/* ramping-vus, arrival-rate and externally-controlled come with the
-	 * scenarios issue; the executor vtable in sched/executor.h is their seam. */
+	K6C__EXEC_CONSTANT_VUS,
+	K6C__EXEC_RAMPING_VUS,
+	K6C__EXEC_CONSTANT_ARRIVAL_RATE,
+	K6C__EXEC_RAMPING_ARRIVAL_RATE,
+	K6C__EXEC_EXTERNALLY_CONTROLLED
 } k6c__executor_kind;
 
+/* k6's name of an executor kind ("shared-iterations", ...); "" if unknown. */
+const char *k6c__executor_name(k6c__executor_kind kind);
+/* The kind for k6's name. Return 0 or K6C_ENOTFOUND. */
+int k6c__executor_kind_parse(const char *name, k6c__executor_kind *out);
+
+/* One stage of ramping-vus (target VUs) or ramping-arrival-rate (target
+ * iterations per timeUnit). */
+typedef struct k6c__stage {
+	double duration_ms;
+	double target;
+} k6c__stage;
+
+/* A scenario as k6 defines it. Which fields an executor reads:
+ *   shared-iterations, per-vu-iterations: vus, iterations, max_duration_ms
+ *   constant-vus: vus, duration_ms
+ *   ramping-vus: start_vus, stages, graceful_ramp_down_ms
+ *   constant-arrival-rate: rate, time_unit_ms, duration_ms,
+ *       pre_allocated_vus, max_vus
+ *   ramping-arrival-rate: start_rate, time_unit_ms, stages,
+ *       pre_allocated_vus, max_vus
+ *   externally-controlled: vus, max_vus, duration_ms (0: until stopped)
+ * plus the common start_time_ms, graceful_stop_ms, exec, env and tags.
+ * Counts are the whole test's: with an execution segment the scheduler
+ * scales them itself (k6c__sched_config.stripe).
+ *
+ * Ownership: whoever fills one owns its strings and arrays; the options
+ * layer and the scheduler keep deep copies made by k6c__scenario_copy and
+ * released by k6c__scenario_free. */
 typedef struct k6c__scenario {
 	const char *name;              /* "default" for the shortcuts */
 	k6c__executor_kind executor;
 	unsigned vus;
 	uint64_t iterations;           /* shared/per-vu iterations */
-	double duration_ms;            /* constant-vus */
+	double duration_ms;            /* constant-vus, constant-arrival-rate, externally-controlled */
 	double max_duration_ms;        /* iteration executors; 0: 10 min */
 	double graceful_stop_ms;       /* <0: 30 s default */
 	double start_time_ms;
 	const char *exec;              /* exported function; NULL: "default" */
+
+	unsigned start_vus;            /* ramping-vus */
+	double graceful_ramp_down_ms;  /* ramping-vus; <0: 30 s default */
+	const k6c__stage *stages;      /* ramping-vus, ramping-arrival-rate */
+	size_t nstages;
+	double rate;                   /* constant-arrival-rate: iterations per time unit */
+	double start_rate;             /* ramping-arrival-rate */
+	double time_unit_ms;           /* arrival-rate; 0: 1 s */
+	unsigned pre_allocated_vus;    /* arrival-rate */
+	unsigned max_vus;              /* arrival-rate (0: = pre_allocated_vus), externally-controlled (0: = vus) */
+
+	/* Extra __ENV entries and tags for this scenario's iterations:
+	 * key, value, key, value, ... (nenv and ntags count pairs). */
+	const char *const *env;
+	size_t nenv;
+	const char *const *tags;
+	size_t ntags;
 } k6c__scenario;
+
+/* Deep copy (strings, stages, env, tags). Return 0 or K6C_ENOMEM (dst is then
+ * zeroed and owns nothing). */
+int k6c__scenario_copy(k6c__scenario *dst, const k6c__scenario *src);
+/* Frees what k6c__scenario_copy allocated and zeroes sc. */
+void k6c__scenario_free(k6c__scenario *sc);
+
+typedef struct k6c__stripe k6c__stripe;   /* sched/segment.h */
+
+/* One file the script's handleSummary() returned: key is "stdout",
+ * "stderr" or a path; data[0..len) the bytes (a string's UTF-8 or an
+ * ArrayBuffer's contents). Owned by the array it is in. */
+struct k6c__summary_output {
+	char *key;
+	char *data;
+	size_t len;
+};
+
+void k6c__summary_outputs_free(k6c__summary_output *outs, size_t n);
+/* Called on the controller thread after teardown, while the workers still
+ * run, when the scheduler is about to call ops->handle_summary: the caller
+ * finalises its metrics and returns the summary data JSON (owned by the
+ * caller, valid until k6c__sched_run returns), or NULL to skip
+ * handleSummary. result holds everything but the summary fields. */
+struct k6c__sched_result;
+typedef const char *(*k6c__summary_data_fn)(void *arg, const struct k6c__sched_result *result);
 
 typedef struct k6c__sched_config {
 	unsigned workers;              /* 0: online CPUs */
@@ -67,13 +150,26 @@ typedef struct k6c__sched_config {
 	k6c__metrics *metrics;
 	k6c__log_fn log;
 	void *log_arg;
-	const k6c__scenario *scenarios;
+	const k6c__scenario *scenarios;   /* deep-copied by k6c__sched_new */
 	size_t nscenarios;
 	bool no_setup, no_teardown;
 	const char *user_agent;        /* passed to the HTTP clients */
 	/* Added by sched: the C stack reserved per VU coroutine; 0 means
 	 * 256 KiB. Untouched pages cost no memory. */
 	size_t stack_size;
+	/* This instance's execution segment (sched/segment.h); NULL: the whole
+	 * test. Borrowed: it must outlive the scheduler. */
+	const k6c__stripe *stripe;
+	/* Start paused (k6's --paused): the VUs are initialised, then nothing
+	 * else happens (not even setup) until k6c__sched_pause(s, false). */
+	bool paused;
+	/* setupTimeout, teardownTimeout, handleSummaryTimeout; <= 0: k6's
+	 * 60 s, 60 s and 120 s. */
+	double setup_timeout_ms, teardown_timeout_ms, summary_timeout_ms;
+	/* handleSummary: when set and ops->handle_summary is too, VU 0 calls
+	 * it after teardown with the data this returns. */
+	k6c__summary_data_fn summary_data;
+	void *summary_data_arg;
 } k6c__sched_config;
 
 /* The verdict of a run. */
@@ -82,19 +178,90 @@ typedef struct k6c__sched_result {
 	double duration_ms;            /* setup + scenarios + teardown, as k6's test run duration */
 	uint64_t iterations_complete;
 	uint64_t iterations_interrupted;
+	bool setup_timed_out;          /* status is K6C_EABORTED; k6 exits 100 */
+	bool teardown_timed_out;       /* k6 exits 101 (status may be 0) */
+	bool script_aborted;           /* exec.test.abort(); status is K6C_EABORTED; exit 108 */
+	char *abort_reason;            /* its message (owned; may be NULL) */
+	bool marked_failed;            /* exec.test.fail(); exit 110 */
+	/* handleSummary: whether VU 0 was asked to run it, what
+	 * ops->handle_summary returned (K6C_ENOTFOUND: not exported) and the
+	 * outputs (owned). */
+	bool summary_ran;
+	int summary_rc;
+	k6c__summary_output *summary_out;
+	size_t nsummary_out;
 } k6c__sched_result;
+
+/* Frees the owned parts of a result (abort_reason, summary_out). */
+void k6c__sched_result_free(k6c__sched_result *r);
 
 int k6c__sched_new(k6c__sched **out, const k6c__sched_config *cfg);
 void k6c__sched_free(k6c__sched *s);
 /* Runs everything on the calling thread (workers are started and joined):
- * init VUs, setup, scenarios, teardown. Return 0 (see out) or an API error. */
+ * init VUs, (wait while paused), setup, scenarios, teardown, handleSummary.
+ * Return 0 (see out; free it with k6c__sched_result_free) or an API error. */
 int k6c__sched_run(k6c__sched *s, k6c__sched_result *out);
 /* Any thread, async-signal-safe: interrupt the run; teardown still runs. */
 void k6c__sched_abort(k6c__sched *s);
 
+/* Any thread: pause or resume. Before the scenarios start they wait (and
+ * setup too). While scenarios run, no new iteration starts (running ones
+ * go on) and the executors' clocks stop, so durations and arrival schedules
+ * continue where they paused. */
+void k6c__sched_pause(k6c__sched *s, bool paused);
+bool k6c__sched_paused(const k6c__sched *s);
+
+/* Any thread: change an externally-controlled scenario's VUs while it runs
+ * (or before). scenario NULL picks the only externally-controlled scenario.
+ * max_vus 0 keeps the current maximum; a higher maximum initialises more VUs
+ * in the background. Return 0; K6C_ENOTFOUND (no such externally-controlled
+ * scenario; message names it); K6C_EINVAL (vus > max_vus, message with
+ * both); K6C_ESTATE (the scenario has ended); K6C_ENOMEM. */
+int k6c__sched_scale(k6c__sched *s, const char *scenario, unsigned vus, unsigned max_vus);
+
+/* Progress of one scenario, for k6/execution and the host. */
+typedef enum k6c__scenario_state {
+	K6C__SC_PENDING,               /* before its startTime (or paused before it) */
+	K6C__SC_RUNNING,
+	K6C__SC_STOPPING,              /* in gracefulStop */
+	K6C__SC_DONE
+} k6c__scenario_state;
+
+typedef struct k6c__scenario_progress {
+	const char *name;              /* borrowed from the scheduler */
+	k6c__executor_kind executor;
+	k6c__scenario_state state;
+	double progress;               /* 0..1, as k6's exec.scenario.progress */
+	double elapsed_ms;             /* since the scenario started, pauses excluded */
+	double start_epoch_ms;         /* wall clock of the start (0 before it) */
+	unsigned vus_active;           /* VUs in an iteration or allowed to start one */
+	unsigned vus_max;              /* VUs the scenario holds (arrival-rate: initialised so far) */
+	uint64_t iterations_complete;
+	uint64_t iterations_interrupted;
+	uint64_t iterations_dropped;
+} k6c__scenario_progress;
+
+size_t k6c__sched_scenario_count(const k6c__sched *s);
+/* Any thread; a snapshot. Return 0 or K6C_ENOTFOUND (index past the end). */
+int k6c__sched_progress(k6c__sched *s, size_t index, k6c__scenario_progress *out);
+
+/* The instance's counters for exec.instance. Any thread; a snapshot. */
+typedef struct k6c__sched_stats {
+	uint64_t iterations_complete;
+	uint64_t iterations_interrupted;
+	unsigned vus_active;
+	unsigned vus_initialized;
+	double elapsed_ms;             /* since the run started (setup included), pauses included */
+} k6c__sched_stats;
+void k6c__sched_stats_get(k6c__sched *s, k6c__sched_stats *out);
+
 /* ---- Called by the engine on a VU's coroutine ---- */
 
 int k6c__vu_id(const k6c__vu *vu);                 /* 1-based; 0 for the setup/teardown VU */
+/* exec.vu.idInTest: the VU's id across all execution segments (striped
+ * as k6, sched/segment.h); equals k6c__vu_id without a segment. */
+uint64_t k6c__vu_id_in_test(const k6c__vu *vu);
+k6c__sched *k6c__vu_sched(k6c__vu *vu);
 uint64_t k6c__vu_iteration(const k6c__vu *vu);     /* __ITER: 0-based, per VU */
 const char *k6c__vu_scenario(const k6c__vu *vu);   /* current scenario name, "" outside one */
 const char *k6c__vu_exec(const k6c__vu *vu);       /* function to call for an iteration */
@@ -127,6 +294,23 @@ uint64_t k6c__vu_scenario_iter(const k6c__vu *vu);
 uint64_t k6c__vu_scenario_iter_global(const k6c__vu *vu);
 /* The current scenario's definition, or NULL outside a scenario. */
 const k6c__scenario *k6c__vu_scenario_def(const k6c__vu *vu);
+/* exec.scenario.iterationInTest: the iteration's index across all
+ * execution segments (striped); equals k6c__vu_scenario_iter_global without
+ * a segment. Valid during an iteration. */
+uint64_t k6c__vu_scenario_iter_in_test(const k6c__vu *vu);
+/* The current scenario's index in the scheduler's list (for
+ * k6c__sched_progress), or -1 outside a scenario. */
+int k6c__vu_scenario_index(const k6c__vu *vu);
+/* Arrival-rate executors: the monotonic time (k6c__now_ns) this iteration
+ * was scheduled to start; 0 for the other executors. */
+uint64_t k6c__vu_scheduled_ns(const k6c__vu *vu);
+
+/* exec.test.abort(reason): stops the whole test as an abort does (teardown
+ * and handleSummary still run); the result has script_aborted and the
+ * reason (copied; may be NULL). Any VU, setup and teardown included. */
+void k6c__vu_abort_test(k6c__vu *vu, const char *reason);
+/* exec.test.fail(): the test goes on but ends marked failed. */
+void k6c__vu_fail_test(k6c__vu *vu);
 
 /* The worker's event loop, for engine code that waits on its own timers or
  * file descriptors: arm them on this loop, call k6c__vu_suspend, and have
