@@ -75,9 +75,14 @@ struct k6c__exec {
 	atomic_uint_fast64_t interrupted;
 	atomic_uint_fast64_t counter;   /* free for the executor (shared-iterations claims) */
 
+	/* Written by the controller only; atomics because k6c__sched_progress
+	 * reads them from any thread. */
+	atomic_int state;               /* enum exec_state */
+	_Atomic uint64_t start_ns;
+	_Atomic double start_epoch_ms;
+
 	/* Controller thread only (sched.c). */
-	int state;
-	uint64_t start_ns, stop_ns, hard_ns, tick_ns;
+	uint64_t stop_ns, hard_ns, tick_ns;
 	k6c__vu **vus;                  /* the reserved VUs, max_vus of them */
 };
 

@@ -114,6 +114,7 @@ int k6c__sched_new(k6c__sched **out, const k6c__sched_config *cfg)
 		return k6c__error(K6C_ENOMEM, "scheduler: out of memory");
 	s->cfg = *cfg;
 	pthread_mutex_init(&s->err_mu, NULL);
+	atomic_store_explicit(&s->paused, cfg->paused, memory_order_relaxed);
 
 	/* Own copies of the scenarios, so the caller's may go away. */
 	s->nscenarios = cfg->nscenarios;
@@ -122,11 +123,7 @@ int k6c__sched_new(k6c__sched **out, const k6c__sched_config *cfg)
 	if (s->scenarios == NULL || s->execs == NULL)
 		goto nomem;
 	for (size_t i = 0; i < s->nscenarios; i++) {
-		k6c__scenario *sc = &s->scenarios[i];
-		*sc = cfg->scenarios[i];
-		sc->name = k6c__strdup(cfg->scenarios[i].name != NULL ? cfg->scenarios[i].name : "default");
-		sc->exec = cfg->scenarios[i].exec != NULL ? k6c__strdup(cfg->scenarios[i].exec) : NULL;
-		if (sc->name == NULL || (cfg->scenarios[i].exec != NULL && sc->exec == NULL))
+		if (k6c__scenario_copy(&s->scenarios[i], &cfg->scenarios[i]) != 0)
 			goto nomem;
 	}
 	s->cfg.scenarios = s->scenarios;
@@ -220,13 +217,12 @@ void k6c__sched_free(k6c__sched *s)
 		k6c__free(s->execs);
 	}
 	if (s->scenarios != NULL) {
-		for (size_t i = 0; i < s->nscenarios; i++) {
-			k6c__free((char *)s->scenarios[i].name);
-			k6c__free((char *)s->scenarios[i].exec);
-		}
+		for (size_t i = 0; i < s->nscenarios; i++)
+			k6c__scenario_free(&s->scenarios[i]);
 		k6c__free(s->scenarios);
 	}
 	k6c__free(s->init_msg);
+	k6c__free(s->abort_reason);
 	pthread_mutex_destroy(&s->err_mu);
 	k6c__free(s);
 }
@@ -334,6 +330,7 @@ static bool exec_start(k6c__sched *s, k6c__exec *e, run_state *rs, uint64_t now)
 	}
 	atomic_store_explicit(&e->active, e->max_vus, memory_order_release);
 	e->start_ns = now;
+	e->start_epoch_ms = (double)k6c__wall_us() / 1e3;
 	e->stop_ns = now + ms_to_ns(e->run_ms);
 	e->tick_ns = UINT64_MAX;
 	e->state = EXEC_RUNNING;
@@ -562,9 +559,18 @@ int k6c__sched_run(k6c__sched *s, k6c__sched_result *out)
 		goto shutdown;
 	}
 
+	/* --paused: the VUs are ready; nothing else happens until resumed. */
+	while (atomic_load_explicit(&s->paused, memory_order_acquire) && !is_aborted(s))
+		ctl_wait(s, UINT64_MAX);
+	if (is_aborted(s)) {
+		status = K6C_EABORTED;
+		goto shutdown;
+	}
+
 	/* k6's test run duration (counter rates, testRunDurationMs) spans
 	 * setup, the scenarios and teardown. */
 	run_t0 = k6c__now_ns();
+	atomic_store_explicit(&s->run_t0_ns, run_t0, memory_order_release);
 
 	/* Setup. A failure (or an abort) skips the scenarios and teardown,
 	 * as in k6: teardown would get no data. */
@@ -615,6 +621,12 @@ shutdown:
 		out->iterations_interrupted += atomic_load_explicit(&s->execs[i].interrupted, memory_order_relaxed);
 	}
 	out->status = status;
+	out->script_aborted = atomic_load_explicit(&s->script_aborted, memory_order_acquire);
+	out->marked_failed = atomic_load_explicit(&s->marked_failed, memory_order_acquire);
+	pthread_mutex_lock(&s->err_mu);
+	out->abort_reason = s->abort_reason;
+	s->abort_reason = NULL;
+	pthread_mutex_unlock(&s->err_mu);
 	if (ctl != NULL)
 		k6c__samples_free(ctl);
 	k6c__http_global_cleanup();
@@ -628,4 +640,91 @@ shutdown:
 		return api_rc;
 	}
 	return 0;
+}
+
+/* ---- control and progress from any thread ---- */
+
+void k6c__sched_pause(k6c__sched *s, bool paused)
+{
+	atomic_store_explicit(&s->paused, paused, memory_order_release);
+	atomic_fetch_add_explicit(&s->stop_gen, 1, memory_order_acq_rel);
+	k6c__sched_wake_workers(s);
+	k6c__loop_wakeup(s->ctl_loop);
+}
+
+bool k6c__sched_paused(const k6c__sched *s)
+{
+	return atomic_load_explicit(&s->paused, memory_order_acquire);
+}
+
+int k6c__sched_scale(k6c__sched *s, const char *scenario, unsigned vus, unsigned max_vus)
+{
+	(void)s;
+	(void)vus;
+	(void)max_vus;
+	return k6c__error(K6C_ENOTFOUND, "scale: no externally-controlled scenario%s%s",
+		scenario != NULL ? " named " : "", scenario != NULL ? scenario : "");
+}
+
+size_t k6c__sched_scenario_count(const k6c__sched *s)
+{
+	return s->nscenarios;
+}
+
+int k6c__sched_progress(k6c__sched *s, size_t index, k6c__scenario_progress *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (index >= s->nscenarios)
+		return k6c__error(K6C_ENOTFOUND, "scenario index %zu past the end (%zu scenarios)", index, s->nscenarios);
+	k6c__exec *e = &s->execs[index];
+	out->name = e->sc->name;
+	out->executor = e->sc->executor;
+	int st = atomic_load_explicit(&e->state, memory_order_acquire);
+	uint64_t start = atomic_load_explicit(&e->start_ns, memory_order_acquire);
+	switch (st) {
+	case EXEC_PENDING:
+		out->state = K6C__SC_PENDING;
+		break;
+	case EXEC_RUNNING:
+		out->state = K6C__SC_RUNNING;
+		break;
+	case EXEC_STOPPING:
+	case EXEC_HARD:
+		out->state = K6C__SC_STOPPING;
+		break;
+	default:
+		out->state = K6C__SC_DONE;
+		break;
+	}
+	if (st != EXEC_PENDING && start != 0) {
+		out->elapsed_ms = (double)(k6c__now_ns() - start) / 1e6;
+		out->start_epoch_ms = atomic_load_explicit(&e->start_epoch_ms, memory_order_acquire);
+	}
+	out->iterations_complete = atomic_load_explicit(&e->complete, memory_order_relaxed);
+	out->iterations_interrupted = atomic_load_explicit(&e->interrupted, memory_order_relaxed);
+	out->vus_max = e->max_vus;
+	if (st == EXEC_RUNNING || st == EXEC_STOPPING || st == EXEC_HARD)
+		out->vus_active = atomic_load_explicit(&e->active, memory_order_acquire);
+	if (st == EXEC_DONE)
+		out->progress = 1;
+	else if (st != EXEC_PENDING && e->run_ms > 0)
+		out->progress = out->elapsed_ms >= e->run_ms ? 1 : out->elapsed_ms / e->run_ms;
+	return 0;
+}
+
+void k6c__sched_stats_get(k6c__sched *s, k6c__sched_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < s->nscenarios; i++) {
+		k6c__exec *e = &s->execs[i];
+		out->iterations_complete += atomic_load_explicit(&e->complete, memory_order_relaxed);
+		out->iterations_interrupted += atomic_load_explicit(&e->interrupted, memory_order_relaxed);
+		int st = atomic_load_explicit(&e->state, memory_order_acquire);
+		if (st == EXEC_RUNNING || st == EXEC_STOPPING || st == EXEC_HARD)
+			out->vus_active += atomic_load_explicit(&e->active, memory_order_acquire);
+	}
+	out->vus_initialized = atomic_load_explicit(&s->inits_ok, memory_order_acquire);
+	uint64_t t0 = atomic_load_explicit(&s->run_t0_ns, memory_order_acquire);
+	if (t0 != 0)
+		out->elapsed_ms = (double)(k6c__now_ns() - t0) / 1e6;
 }

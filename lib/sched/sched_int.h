@@ -84,6 +84,10 @@ struct k6c__vu {
 
 	/* Any thread: k6c__exec_wake_vu (then wake_gen is bumped). */
 	atomic_bool wake_req;
+
+	/* Arrival-rate executors: when the iteration was due (k6c__now_ns),
+	 * 0 otherwise. Worker thread. */
+	uint64_t sched_ns;
 };
 
 
@@ -138,6 +142,15 @@ struct k6c__sched {
 	atomic_bool init_failed;
 	atomic_bool task_done;          /* setup/teardown finished on VU 0 */
 	atomic_int task_rc;
+
+	/* Any thread: pause state, exec.test.abort()/fail() verdicts. */
+	atomic_bool paused;
+	atomic_bool script_aborted;
+	atomic_bool marked_failed;
+	char *abort_reason;             /* err_mu */
+
+	/* Progress snapshots for other threads (k6c__sched_progress/_stats). */
+	atomic_uint_fast64_t run_t0_ns; /* 0 before the run started */
 	pthread_mutex_t err_mu;
 	int init_rc;                    /* first init failure (err_mu) */
 	char *init_msg;                 /* its message (err_mu) */

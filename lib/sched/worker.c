@@ -658,3 +658,52 @@ void k6c__vu_http_recycle(k6c__vu *vu, k6c__http_resp *resp)
 	else
 		k6c__http_resp_free(resp);
 }
+
+/* ---- k6/execution helpers ---- */
+
+uint64_t k6c__vu_id_in_test(const k6c__vu *vu)
+{
+	/* Without a segment the ids are the same; striping comes with
+	 * segment.c. */
+	return (uint64_t)vu->id;
+}
+
+k6c__sched *k6c__vu_sched(k6c__vu *vu)
+{
+	return vu->s;
+}
+
+uint64_t k6c__vu_scenario_iter_in_test(const k6c__vu *vu)
+{
+	return vu->scen_iter_global;
+}
+
+int k6c__vu_scenario_index(const k6c__vu *vu)
+{
+	if (vu->exec == NULL)
+		return -1;
+	return (int)(vu->exec - vu->s->execs);
+}
+
+uint64_t k6c__vu_scheduled_ns(const k6c__vu *vu)
+{
+	return vu->exec != NULL ? vu->sched_ns : 0;
+}
+
+void k6c__vu_abort_test(k6c__vu *vu, const char *reason)
+{
+	k6c__sched *s = vu->s;
+	pthread_mutex_lock(&s->err_mu);
+	if (!atomic_load_explicit(&s->script_aborted, memory_order_relaxed)) {
+		k6c__free(s->abort_reason);
+		s->abort_reason = reason != NULL ? k6c__strdup(reason) : NULL;
+		atomic_store_explicit(&s->script_aborted, true, memory_order_release);
+	}
+	pthread_mutex_unlock(&s->err_mu);
+	k6c__sched_abort(s);
+}
+
+void k6c__vu_fail_test(k6c__vu *vu)
+{
+	atomic_store_explicit(&vu->s->marked_failed, true, memory_order_release);
+}
