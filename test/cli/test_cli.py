@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+"""test_cli.py - end-to-end tests of the `k6c` command (samples/cli).
+
+Runs the built binary (K6C_CLI) as a subprocess on the scripts of this
+directory and checks what a k6 user sees: exit codes, `k6c inspect` JSON,
+--stage, --config, --summary-export's document, --paused resumed by
+SIGUSR1, SIGINT/SIGTERM handling, progress on stderr when stdout is not a
+terminal, invalid flag values, and execution segments: the three segments of
+0,1/2,3/4,1 run as three processes at once do what one full run does.
+
+No test needs the network: the scripts make no requests. Timings are loose
+(a noisy two-core machine must pass); nothing asserts on speed.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+CLI = os.environ.get('K6C_CLI', '')
+HERE = os.path.dirname(os.path.abspath(__file__))
+LOG_LINE = re.compile(r'^(DEBU|INFO|WARN|ERRO)\[\d+\] (.*)$')
+
+
+def script(name):
+    return os.path.join(HERE, name)
+
+
+def child_env(extra=None):
+    env = dict(os.environ)
+    env.setdefault('K6C_WORKERS', '2')
+    env.pop('K6_VUS', None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run(args, extra_env=None, timeout=120):
+    """Runs k6c to the end; returns (exit code, stdout, stderr)."""
+    p = subprocess.run([CLI] + args, env=child_env(extra_env), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=timeout, text=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def messages(stderr):
+    """The log messages on stderr (without the LEVEL[secs] prefix)."""
+    out = []
+    for line in stderr.splitlines():
+        m = LOG_LINE.match(line)
+        if m:
+            out.append(m.group(2))
+    return out
+
+
+class Proc:
+    """A k6c process in the background with stdout and stderr in files, so
+    the test can watch its log while it runs and signal it."""
+
+    def __init__(self, args, extra_env=None):
+        self.dir = tempfile.TemporaryDirectory(prefix='k6c-cli-')
+        self.out_path = os.path.join(self.dir.name, 'stdout')
+        self.err_path = os.path.join(self.dir.name, 'stderr')
+        self.out = open(self.out_path, 'w')
+        self.err = open(self.err_path, 'w')
+        self.args = args
+        self.p = subprocess.Popen([CLI] + args, env=child_env(extra_env), stdout=self.out,
+                                  stderr=self.err)
+
+    def stderr(self):
+        with open(self.err_path) as f:
+            return f.read()
+
+    def stdout(self):
+        with open(self.out_path) as f:
+            return f.read()
+
+    def wait_for(self, needle, timeout=60):
+        """Waits until stderr has a line containing needle; False on timeout
+        or if the process ended first."""
+        until = time.monotonic() + timeout
+        while time.monotonic() < until:
+            if needle in self.stderr():
+                return True
+            if self.p.poll() is not None:
+                return needle in self.stderr()
+            time.sleep(0.05)
+        return False
+
+    def wait(self, timeout=120):
+        try:
+            rc = self.p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+            raise AssertionError('k6c %s did not end within %s s; stderr:\n%s'
+                                 % (' '.join(self.args), timeout, self.stderr()))
+        self.out.close()
+        self.err.close()
+        return rc
+
+    def close(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait()
+        self.out.close()
+        self.err.close()
+        self.dir.cleanup()
+
+
+class CliTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix='k6c-cli-')
+        self.procs = []
+
+    def tearDown(self):
+        for p in self.procs:
+            p.close()
+        self.tmp.cleanup()
+
+    def spawn(self, args, extra_env=None):
+        p = Proc(args, extra_env)
+        self.procs.append(p)
+        return p
+
+    def path(self, name):
+        return os.path.join(self.tmp.name, name)
+
+    def explain(self, rc, out, err):
+        return 'exit code %s\n---- stdout:\n%s\n---- stderr:\n%s' % (rc, out, err)
+
+    # ---- inspect -----------------------------------------------------------
+
+    def inspect(self, args, extra_env=None):
+        rc, out, err = run(['inspect'] + args, extra_env)
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        try:
+            return json.loads(out)
+        except ValueError as e:
+            self.fail('k6c inspect did not print JSON (%s):\n%s' % (e, out))
+
+    def test_inspect_prints_consolidated_json(self):
+        o = self.inspect(['--vus', '3', '--iterations', '9', script('cli_basic.js')])
+        sc = o['scenarios']['default']
+        self.assertEqual(sc['executor'], 'shared-iterations')
+        self.assertEqual(sc['vus'], 3)
+        self.assertEqual(sc['iterations'], 9)
+        self.assertIn('iterations', o.get('thresholds', {}))
+
+    def test_inspect_stages(self):
+        o = self.inspect(['--stage', '1s:2', '--stage', '1s:0', script('cli_basic.js')])
+        sc = o['scenarios']['default']
+        self.assertEqual(sc['executor'], 'ramping-vus')
+        self.assertEqual([s['target'] for s in sc['stages']], [2, 0])
+
+    def test_inspect_config_env_flag_precedence(self):
+        cfg = self.path('config.json')
+        with open(cfg, 'w') as f:
+            json.dump({'vus': 5, 'iterations': 50}, f)
+        base = ['--config', cfg, script('cli_basic.js')]
+        sc = self.inspect(base)['scenarios']['default']
+        self.assertEqual((sc['executor'], sc['vus'], sc['iterations']), ('shared-iterations', 5, 50))
+        sc = self.inspect(base, {'K6_VUS': '6'})['scenarios']['default']
+        self.assertEqual((sc['vus'], sc['iterations']), (6, 50))
+        sc = self.inspect(['--vus', '7'] + base, {'K6_VUS': '6'})['scenarios']['default']
+        self.assertEqual((sc['vus'], sc['iterations']), (7, 50))
+        # A duration flag replaces the config file's execution group.
+        sc = self.inspect(['--duration', '2s'] + base)['scenarios']['default']
+        self.assertEqual(sc['executor'], 'constant-vus')
+        self.assertNotIn('iterations', sc)
+
+    # ---- run ---------------------------------------------------------------
+
+    def test_summary_export_shape(self):
+        f = self.path('export.json')
+        rc, out, err = run(['run', '-q', '--vus', '2', '--iterations', '6', '--summary-export', f,
+                            script('cli_basic.js')])
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        self.assertIn('iterations', out, 'no summary on stdout')
+        with open(f) as fh:
+            doc = json.load(fh)
+        m = doc['metrics']
+        # Values flattened next to thresholds; a Rate's key is "value".
+        self.assertEqual(m['iterations']['count'], 6)
+        self.assertIn('rate', m['iterations'])
+        self.assertEqual(m['checks']['value'], 1)
+        self.assertEqual((m['checks']['passes'], m['checks']['fails']), (6, 0))
+        self.assertNotIn('values', m['iterations'])
+        # The threshold's boolean says whether it was crossed.
+        self.assertIs(m['iterations']['thresholds']['count>=1'], False)
+        self.assertIs(m['checks']['thresholds']['rate==1'], False)
+        for k in ('avg', 'min', 'med', 'max', 'p(90)', 'p(95)'):
+            self.assertIn(k, m['iteration_duration'])
+        # Groups and checks are objects keyed by name.
+        rg = doc['root_group']
+        self.assertEqual(rg['path'], '')
+        self.assertEqual(rg['id'], 'd41d8cd98f00b204e9800998ecf8427e')
+        self.assertIsInstance(rg['groups'], dict)
+        self.assertIsInstance(rg['checks'], dict)
+        c = rg['checks']['one is one']
+        self.assertEqual((c['passes'], c['fails'], c['path']), (6, 0, '::one is one'))
+
+    def test_no_summary(self):
+        rc, out, err = run(['run', '-q', '--no-summary', script('cli_basic.js')])
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        self.assertNotIn('iteration_duration', out)
+        self.assertNotIn('iteration_duration', err)
+
+    def test_stage_runs_ramping_vus(self):
+        f = self.path('export.json')
+        rc, out, err = run(['run', '-q', '--stage', '1s:2', '--stage', '1s:0', '--summary-export', f,
+                            script('cli_basic.js')], {'SLEEP': '0.1'})
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        with open(f) as fh:
+            m = json.load(fh)['metrics']
+        self.assertEqual(m['vus_max']['value'], 2)
+        self.assertLessEqual(m['vus']['max'], 2)
+        self.assertGreater(m['iterations']['count'], 3)
+        vus = {int(re.search(r'vu=(\d+)', l).group(1)) for l in messages(err) if l.startswith('ITER ')}
+        self.assertTrue(vus <= {1, 2}, vus)
+
+    def test_progress_on_stderr_when_not_a_tty(self):
+        rc, out, err = run(['run', '--vus', '1', '--iterations', '2', script('cli_basic.js')])
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        self.assertRegex(err, r'(running|finished) \(.*VUs', 'no progress lines on stderr')
+        self.assertIn('default', err)
+        self.assertNotRegex(out, r'(running|finished) \(', 'progress on stdout')
+        self.assertIn('iterations', out, 'no summary on stdout')
+
+    def test_paused_until_sigusr1(self):
+        p = self.spawn(['run', '-q', '--paused', '--vus', '1', '--iterations', '2',
+                        script('cli_basic.js')])
+        time.sleep(2.0)
+        self.assertIsNone(p.p.poll(), 'the paused run ended by itself:\n' + p.stderr())
+        self.assertNotIn('setup ran', p.stderr(), 'setup ran while paused')
+        self.assertNotIn('ITER ', p.stderr(), 'an iteration ran while paused')
+        p.p.send_signal(signal.SIGUSR1)
+        rc = p.wait(60)
+        err = p.stderr()
+        self.assertEqual(rc, 0, self.explain(rc, p.stdout(), err))
+        self.assertIn('setup ran', err)
+        self.assertEqual(sum(1 for l in messages(err) if l.startswith('ITER ')), 2, err)
+
+    def signal_run(self, sig):
+        p = self.spawn(['run', '--vus', '1', '--duration', '30s', script('cli_basic.js')],
+                       {'SLEEP': '0.1'})
+        self.assertTrue(p.wait_for('ITER '), 'no iteration started:\n' + p.stderr())
+        t0 = time.monotonic()
+        p.p.send_signal(sig)
+        rc = p.wait(60)
+        took = time.monotonic() - t0
+        out, err = p.stdout(), p.stderr()
+        self.assertEqual(rc, 105, self.explain(rc, out, err))
+        self.assertLess(took, 20, 'the graceful stop took %.1f s' % took)
+        self.assertIn('teardown ran', err, 'teardown did not run')
+        self.assertIn('iterations', out, 'no summary on stdout')
+
+    def test_sigint_graceful_stop_105(self):
+        self.signal_run(signal.SIGINT)
+
+    def test_sigterm_graceful_stop_105(self):
+        self.signal_run(signal.SIGTERM)
+
+    def test_second_sigint_interrupts_teardown(self):
+        p = self.spawn(['run', '--vus', '1', '--duration', '30s', script('cli_basic.js')],
+                       {'SLEEP': '0.1', 'SLOW_TEARDOWN': '1'})
+        self.assertTrue(p.wait_for('ITER '), 'no iteration started:\n' + p.stderr())
+        p.p.send_signal(signal.SIGINT)
+        self.assertTrue(p.wait_for('teardown start', 30), 'teardown did not start:\n' + p.stderr())
+        t0 = time.monotonic()
+        p.p.send_signal(signal.SIGINT)
+        rc = p.wait(60)
+        took = time.monotonic() - t0
+        out, err = p.stdout(), p.stderr()
+        self.assertEqual(rc, 105, self.explain(rc, out, err))
+        self.assertLess(took, 15, 'the second SIGINT did not cut the 30 s teardown (%.1f s)' % took)
+        self.assertNotIn('teardown ran', err)
+        self.assertIn('iterations', out, 'no summary of what was measured')
+
+    def test_invalid_flag_values_104(self):
+        cases = [
+            (['--vus', 'abc'], 'abc'),
+            (['--iterations', '-3'], '-3'),
+            (['--duration', '10x'], '10x'),
+            (['--stage', 'bad'], 'bad'),
+            (['--stage', '1s:x'], '1s:x'),
+            (['--execution-segment', '3/4:1/2'], '3/4:1/2'),
+            (['--execution-segment', '1/3:2/3', '--execution-segment-sequence', '0,1/2,1'],
+             '1/3:2/3'),
+            (['--summary-trend-stats', 'p(101)'], 'p(101)'),
+            (['--config', '/nonexistent/k6c.json'], '/nonexistent/k6c.json'),
+        ]
+        for args, needle in cases:
+            with self.subTest(args=args):
+                rc, out, err = run(['run', '-q'] + args + [script('cli_basic.js')])
+                self.assertEqual(rc, 104, self.explain(rc, out, err))
+                self.assertIn(needle, err, 'the message does not name the value')
+                self.assertNotIn('ITER ', err, 'the test ran')
+
+    # ---- execution segments ------------------------------------------------
+
+    SEQUENCE = '0,1/2,3/4,1'
+    SEGMENTS = ['0:1/2', '1/2:3/4', '3/4:1']
+
+    def run_segments(self, mode):
+        """The full run and the three segments, all four at the same time.
+        Returns [(segment or None, exit code, [(it, vu, local, off)], export)]."""
+        jobs = []
+        for seg in [None] + self.SEGMENTS:
+            export = self.path('export-%s-%s.json' % (mode, (seg or 'full').replace('/', '_')))
+            args = ['run', '-q', '--summary-export', export]
+            if seg:
+                args += ['--execution-segment', seg, '--execution-segment-sequence', self.SEQUENCE]
+            jobs.append((seg, export, self.spawn(args + [script('cli_segments.js')],
+                                                 {'MODE': mode})))
+        results = []
+        for seg, export, p in jobs:
+            rc = p.wait(120)
+            err = p.stderr()
+            self.assertEqual(rc, 0, 'segment %s: %s' % (seg, self.explain(rc, p.stdout(), err)))
+            its = []
+            for l in messages(err):
+                m = re.match(r'SEG kind=\w+ it=(\d+) vu=(\d+) local=(\d+) off=(-?\d+)', l)
+                if m:
+                    its.append(tuple(int(x) for x in m.groups()))
+            with open(export) as fh:
+                doc = json.load(fh)
+            results.append((seg, rc, its, doc))
+            sys.stderr.write('segment %s: %d iterations, VUs %s\n'
+                             % (seg, len(its), sorted({i[1] for i in its})))
+        return results
+
+    def test_segments_shared_iterations(self):
+        res = self.run_segments('shared')
+        full, parts = res[0], res[1:]
+        self.assertEqual(len(full[2]), 100)
+        self.assertEqual(full[3]['metrics']['iterations']['count'], 100)
+        # Same total iterations.
+        self.assertEqual(sum(len(p[2]) for p in parts), 100,
+                         [(p[0], len(p[2])) for p in parts])
+        self.assertEqual(sum(p[3]['metrics']['iterations']['count'] for p in parts), 100)
+        # Disjoint global VU ids covering 1..10, striped as k6 (5/3/2).
+        ids = [sorted({i[1] for i in p[2]}) for p in parts]
+        self.assertEqual(ids, [[1, 3, 5, 7, 9], [2, 6, 10], [4, 8]])
+        self.assertEqual(sorted({i[1] for i in full[2]}), list(range(1, 11)))
+        # Local ids count from 1 in each instance.
+        for p, want in zip(parts, (5, 3, 2)):
+            self.assertEqual(sorted({i[2] for i in p[2]}), list(range(1, want + 1)), p[0])
+        # Global scenario iteration numbers never collide.
+        its = [i[0] for p in parts for i in p[2]]
+        self.assertEqual(len(its), len(set(its)), 'iterationInTest repeated across segments')
+        self.assertEqual(sorted(i[0] for i in full[2]), list(range(100)))
+
+    def test_segments_constant_arrival_rate(self):
+        res = self.run_segments('car')
+        full, parts = res[0], res[1:]
+        full_its = sorted(i[0] for i in full[2])
+        self.assertEqual(full_its, list(range(40)))
+        its = sorted(i[0] for p in parts for i in p[2])
+        # Exactly the full run's arrivals, none twice.
+        self.assertEqual(its, full_its)
+        # Each instance runs its stripe: A every index = 0, 2 mod 4; B 1 mod 4; C 3 mod 4.
+        for p, residues in zip(parts, ({0, 2}, {1}, {3})):
+            self.assertTrue({i[0] % 4 for i in p[2]} <= residues, (p[0], sorted(i[0] for i in p[2])))
+        # At the same times: arrival k at k * 50 ms of its scenario.
+        for seg, _, rows, _ in res:
+            late = [(it, off) for it, _, _, off in rows if abs(off - it * 50) > 400]
+            self.assertFalse(late, 'segment %s: arrivals far from k*50 ms: %s' % (seg, late[:5]))
+        # Disjoint global VU ids.
+        seen = [{i[1] for i in p[2]} for p in parts]
+        self.assertFalse(seen[0] & seen[1] or seen[0] & seen[2] or seen[1] & seen[2], seen)
+        self.assertTrue(set().union(*seen) <= set(range(1, 7)), seen)
+        dropped = sum(p[3]['metrics'].get('dropped_iterations', {}).get('count', 0) for p in parts)
+        self.assertEqual(dropped, 0)
+
+
+if __name__ == '__main__':
+    if not CLI or not os.access(CLI, os.X_OK):
+        sys.stderr.write('K6C_CLI does not name the k6c binary (%r)\n' % CLI)
+        sys.exit(1)
+    unittest.main(verbosity=2)
