@@ -187,6 +187,16 @@ static long line_last(srun *r, const char *needle)
 	return -1;
 }
 
+/* Log lines that start with prefix. */
+static size_t count_prefix(srun *r, const char *prefix)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->cap.n; i++)
+		n += !strncmp(r->cap.lines[i].msg, prefix, strlen(prefix));
+	return n;
+}
+
 /* The number that follows key ("vu=") in line, or -1. */
 static long field(const char *line, const char *key)
 {
@@ -857,7 +867,7 @@ START_TEST(test_lifecycle__test_abort_108)
 	sr_env(&r, "MODE", "abort");
 	sr_run(&r);
 	ck_assert_int_eq(r.exit_code, 108);
-	ck_assert_int_eq(tcap_count(&r.cap, -1, "iteration "), 3);
+	ck_assert_int_eq(count_prefix(&r, "iteration "), 3);
 	ck_assert_msg(tcap_find(&r.cap, -1, "after abort must not print") == NULL,
 		"exec.test.abort() returned");
 	ck_assert_msg(tcap_find(&r.cap, -1, "why") != NULL, "the abort reason was not logged");
@@ -876,7 +886,7 @@ START_TEST(test_lifecycle__test_fail_110_goes_on)
 	sr_env(&r, "MODE", "fail");
 	sr_run(&r);
 	ck_assert_int_eq(r.exit_code, 110);
-	ck_assert_int_eq(tcap_count(&r.cap, -1, "iteration "), 3);
+	ck_assert_int_eq(count_prefix(&r, "iteration "), 3);
 	ck_assert_msg(tcap_find(&r.cap, -1, "after fail goes on") != NULL,
 		"the iteration did not go on after exec.test.fail()");
 	ck_assert_msg(tcap_find(&r.cap, -1, "teardown ran") != NULL, "teardown did not run");
