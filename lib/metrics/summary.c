@@ -1,6 +1,15 @@
 /*
- * summary.c - k6's end-of-test summary: the compact text report (THRESHOLDS
- * and TOTAL RESULTS) and the handleSummary(data) JSON document.
+ * summary.c - k6's end-of-test summary: the handleSummary(data) JSON document
+ * built from the registry, the compact text report (THRESHOLDS and TOTAL
+ * RESULTS) rendered from such a document, and the --summary-export document
+ * derived from it.
+ *
+ * There is one text renderer and it reads only the data document, because
+ * scripts call it (jslib's textSummary) with a document they may have
+ * changed; the registry's own text is the rendering of its own document. The
+ * document does not say which submetric belongs to which metric or in which
+ * order metrics came, so both are derived from the names ("parent{tags}")
+ * and the sorting k6 applies.
  *
  * The text follows k6's layout rules: one name column for every metric line
  * (dots up to a common ':'), trend columns padded to align across all trend
@@ -415,36 +424,33 @@ static int primary_weight(unsigned char c)
 	return 300 + c;
 }
 
-static int locale_compare(const char *a, const char *b)
+/* localeCompare of a[0..na) and b[0..nb). */
+static int locale_compare(const char *a, size_t na, const char *b, size_t nb)
 {
 	size_t i;
-	for (i = 0; a[i] && b[i]; i++) {
+	for (i = 0; i < na && i < nb; i++) {
 		int d = primary_weight((unsigned char)a[i]) - primary_weight((unsigned char)b[i]);
 		if (d != 0)
 			return d;
 	}
-	if (a[i] || b[i])
-		return a[i] ? 1 : -1;
-	for (i = 0; a[i]; i++) {
+	if (na != nb)
+		return na > nb ? 1 : -1;
+	for (i = 0; i < na; i++) {
 		bool la = a[i] >= 'a' && a[i] <= 'z', lb = b[i] >= 'a' && b[i] <= 'z';
 		if (la != lb)
 			return la ? -1 : 1;
 	}
-	return strcmp(a, b);
+	return memcmp(a, b, na);
 }
 
 /* k6's sortMetricsByName: by parent name, then by the submetric suffix. */
-static int metric_name_cmp(const void *pa, const void *pb)
+static int metric_name_order(const char *a, const char *b)
 {
-	const k6c__metric *a = *(const k6c__metric *const *)pa, *b = *(const k6c__metric *const *)pb;
-	size_t la = strcspn(a->name, "{"), lb = strcspn(b->name, "{");
-	char *pa_name = k6c__strndup(a->name, la), *pb_name = k6c__strndup(b->name, lb);
-	int r = (pa_name && pb_name) ? locale_compare(pa_name, pb_name) : strcmp(a->name, b->name);
-	k6c__free(pa_name);
-	k6c__free(pb_name);
+	size_t la = strcspn(a, "{"), lb = strcspn(b, "{");
+	int r = locale_compare(a, la, b, lb);
 	if (r != 0)
 		return r;
-	return locale_compare(a->name + la, b->name + lb);
+	return locale_compare(a + la, strlen(a + la), b + lb, strlen(b + lb));
 }
 
 static int name_byte_cmp(const void *pa, const void *pb)
@@ -453,7 +459,20 @@ static int name_byte_cmp(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
-/* ---- shared helpers ---------------------------------------------------- */
+/* The aggregation a threshold expression uses: its text before the first
+ * operator character ("!=" included), trimmed (as k6's report does). */
+static void threshold_agg(const char *source, char *out, size_t cap)
+{
+	size_t n = strcspn(source, "=><!");
+	const char *s = source, *e = source + n;
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	snprintf(out, cap, "%.*s", (int)(e - s), s);
+}
+
+/* ---- the data document from the registry ------------------------------ */
 
 typedef struct sum_ctx {
 	k6c__metrics *m;
@@ -461,7 +480,6 @@ typedef struct sum_ctx {
 	const char *const *stats;
 	size_t nstats;
 	const char *unit;       /* NULL for automatic */
-	bool color;
 } sum_ctx;
 
 static int ctx_init(sum_ctx *c, k6c__metrics *m, const k6c__summary_opts *opts)
@@ -489,7 +507,6 @@ static int ctx_init(sum_ctx *c, k6c__metrics *m, const k6c__summary_opts *opts)
 	    strcmp(c->unit, "us") != 0)
 		return k6c__error(K6C_EINVAL, "invalid summary time unit '%s': use s, ms or us",
 			c->unit);
-	c->color = !c->opts->no_color;
 	return 0;
 }
 
@@ -540,14 +557,608 @@ static double stat_or_zero(const sum_ctx *c, const k6c__metric *mt, const char *
 	return 0;
 }
 
+static int json_key(k6c__buf *out, bool *first, const char *key)
+{
+	int rc;
+	if (!*first && (rc = k6c__buf_putc(out, ',')) < 0)
+		return rc;
+	*first = false;
+	if ((rc = k6c__json_write_string(out, key, strlen(key))) < 0)
+		return rc;
+	return k6c__buf_putc(out, ':');
+}
+
+static int json_str(k6c__buf *out, const char *s)
+{
+	return k6c__json_write_string(out, s, strlen(s));
+}
+
+static int json_group(k6c__buf *out, const k6c__group *g)
+{
+	char id[33];
+	bool first = true;
+	int rc;
+
+	md5_hex(g->path, id);
+	if ((rc = k6c__buf_putc(out, '{')) < 0 ||
+	    (rc = json_key(out, &first, "name")) < 0 || (rc = json_str(out, g->name)) < 0 ||
+	    (rc = json_key(out, &first, "path")) < 0 || (rc = json_str(out, g->path)) < 0 ||
+	    (rc = json_key(out, &first, "id")) < 0 || (rc = json_str(out, id)) < 0 ||
+	    (rc = json_key(out, &first, "groups")) < 0 || (rc = k6c__buf_putc(out, '[')) < 0)
+		return rc;
+	for (size_t i = 0; i < g->ngroups; i++) {
+		if ((i > 0 && (rc = k6c__buf_putc(out, ',')) < 0) ||
+		    (rc = json_group(out, g->groups[i])) < 0)
+			return rc;
+	}
+	if ((rc = k6c__buf_putc(out, ']')) < 0 || (rc = json_key(out, &first, "checks")) < 0 ||
+	    (rc = k6c__buf_putc(out, '[')) < 0)
+		return rc;
+	for (size_t i = 0; i < g->nchecks; i++) {
+		const k6c__check *ck = g->checks[i];
+		bool f = true;
+		md5_hex(ck->path, id);
+		if ((i > 0 && (rc = k6c__buf_putc(out, ',')) < 0) ||
+		    (rc = k6c__buf_putc(out, '{')) < 0 ||
+		    (rc = json_key(out, &f, "name")) < 0 || (rc = json_str(out, ck->name)) < 0 ||
+		    (rc = json_key(out, &f, "path")) < 0 || (rc = json_str(out, ck->path)) < 0 ||
+		    (rc = json_key(out, &f, "id")) < 0 || (rc = json_str(out, id)) < 0 ||
+		    (rc = json_key(out, &f, "passes")) < 0 ||
+		    (rc = k6c__json_write_number(out, (double)ck->passes)) < 0 ||
+		    (rc = json_key(out, &f, "fails")) < 0 ||
+		    (rc = k6c__json_write_number(out, (double)ck->fails)) < 0 ||
+		    (rc = k6c__buf_putc(out, '}')) < 0)
+			return rc;
+	}
+	if ((rc = k6c__buf_putc(out, ']')) < 0)
+		return rc;
+	return k6c__buf_putc(out, '}');
+}
+
+static int json_value(k6c__buf *out, bool *first, const sum_ctx *c, const k6c__metric *mt,
+	const char *key)
+{
+	int rc = json_key(out, first, key);
+	return rc < 0 ? rc : k6c__json_write_number(out, stat_or_zero(c, mt, key));
+}
+
+static int json_values(k6c__buf *out, const sum_ctx *c, const k6c__metric *mt)
+{
+	static const char *const counter[] = { "count", "rate" };
+	static const char *const gauge[] = { "value", "min", "max" };
+	static const char *const rate[] = { "rate", "passes", "fails" };
+	const char *const *keys;
+	size_t n;
+	bool first = true;
+	int rc;
+
+	switch (mt->type) {
+	case K6C__COUNTER: keys = counter; n = 2; break;
+	case K6C__GAUGE: keys = gauge; n = 3; break;
+	case K6C__RATE: keys = rate; n = 3; break;
+	default: keys = c->stats; n = c->nstats; break;
+	}
+	if ((rc = k6c__buf_putc(out, '{')) < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		/* Repeated stats would repeat a key; keep the first. */
+		bool dup = false;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(keys[i], keys[j]) == 0)
+				dup = true;
+		if (!dup && (rc = json_value(out, &first, c, mt, keys[i])) < 0)
+			return rc;
+	}
+	/* A trend's thresholds may aggregate with a stat the summary does not
+	 * list (p(99) with the default columns); its value goes along so that
+	 * the THRESHOLDS block can show it, as k6 computes it for its report. */
+	for (size_t t = 0; mt->type == K6C__TREND && t < c->opts->nthresholds; t++) {
+		const k6c__summary_threshold *th = &c->opts->thresholds[t];
+		char agg[64];
+		bool dup = false;
+		if (th->metric == NULL || strcmp(th->metric, mt->name) != 0)
+			continue;
+		threshold_agg(th->source ? th->source : "", agg, sizeof(agg));
+		/* Not a trend stat: the text shows "undefined" (the check's
+		 * message is left for nobody; nothing failed). */
+		if (k6c__summary_check_stat(agg) < 0)
+			continue;
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = strcmp(agg, keys[j]) == 0;
+		for (size_t u = 0; u < t && !dup; u++) {
+			const k6c__summary_threshold *o = &c->opts->thresholds[u];
+			char oagg[64];
+			if (o->metric == NULL || strcmp(o->metric, mt->name) != 0)
+				continue;
+			threshold_agg(o->source ? o->source : "", oagg, sizeof(oagg));
+			dup = strcmp(agg, oagg) == 0;
+		}
+		if (!dup && (rc = json_value(out, &first, c, mt, agg)) < 0)
+			return rc;
+	}
+	return k6c__buf_putc(out, '}');
+}
+
+static int json_thresholds(k6c__buf *out, const sum_ctx *c, const k6c__metric *mt)
+{
+	bool t = true;
+	int rc;
+
+	if ((rc = k6c__buf_putc(out, '{')) < 0)
+		return rc;
+	for (size_t k = 0; k < c->opts->nthresholds; k++) {
+		const k6c__summary_threshold *th = &c->opts->thresholds[k];
+		bool ok = true;
+		if (th->metric == NULL || strcmp(th->metric, mt->name) != 0)
+			continue;
+		if ((rc = json_key(out, &t, th->source ? th->source : "")) < 0 ||
+		    (rc = k6c__buf_putc(out, '{')) < 0 ||
+		    (rc = json_key(out, &ok, "ok")) < 0 ||
+		    (rc = k6c__buf_puts(out, th->ok ? "true" : "false")) < 0 ||
+		    (rc = k6c__buf_putc(out, '}')) < 0)
+			return rc;
+	}
+	return k6c__buf_putc(out, '}');
+}
+
+/* The document; with_setup false leaves "setup_data" out (the text does not
+ * use it, and a caller's raw JSON is not ours to vouch for). */
+static int summary_json(k6c__metrics *m, const k6c__summary_opts *opts, bool with_setup,
+	k6c__buf *out)
+{
+	sum_ctx c;
+	int rc;
+	bool first = true;
+
+	if ((rc = ctx_init(&c, m, opts)) < 0)
+		return rc;
+
+	pthread_mutex_lock(&m->lock);
+	size_t nobs;
+	k6c__metric **obs = observed_metrics(&c, &nobs);
+	if (obs == NULL) {
+		rc = k6c__error(K6C_ENOMEM, "out of memory");
+		goto out;
+	}
+	qsort(obs, nobs, sizeof(*obs), name_byte_cmp);
+
+	if ((rc = k6c__buf_putc(out, '{')) < 0 || (rc = json_key(out, &first, "root_group")) < 0 ||
+	    (rc = json_group(out, m->root)) < 0)
+		goto out;
+
+	bool f = true;
+	if ((rc = json_key(out, &first, "options")) < 0 || (rc = k6c__buf_putc(out, '{')) < 0 ||
+	    (rc = json_key(out, &f, "summaryTrendStats")) < 0 || (rc = k6c__buf_putc(out, '[')) < 0)
+		goto out;
+	for (size_t i = 0; i < c.nstats; i++)
+		if ((i > 0 && (rc = k6c__buf_putc(out, ',')) < 0) || (rc = json_str(out, c.stats[i])) < 0)
+			goto out;
+	if ((rc = k6c__buf_putc(out, ']')) < 0 || (rc = json_key(out, &f, "summaryTimeUnit")) < 0 ||
+	    (rc = json_str(out, c.unit ? c.unit : "")) < 0 ||
+	    (rc = json_key(out, &f, "noColor")) < 0 ||
+	    (rc = k6c__buf_puts(out, c.opts->no_color ? "true" : "false")) < 0 ||
+	    (rc = k6c__buf_putc(out, '}')) < 0)
+		goto out;
+
+	f = true;
+	if ((rc = json_key(out, &first, "state")) < 0 || (rc = k6c__buf_putc(out, '{')) < 0 ||
+	    (rc = json_key(out, &f, "isStdOutTTY")) < 0 ||
+	    (rc = k6c__buf_puts(out, c.opts->stdout_tty ? "true" : "false")) < 0 ||
+	    (rc = json_key(out, &f, "isStdErrTTY")) < 0 ||
+	    (rc = k6c__buf_puts(out, c.opts->stderr_tty ? "true" : "false")) < 0 ||
+	    (rc = json_key(out, &f, "testRunDurationMs")) < 0 ||
+	    (rc = k6c__json_write_number(out, c.opts->test_duration_ms)) < 0 ||
+	    (rc = k6c__buf_putc(out, '}')) < 0)
+		goto out;
+
+	if (with_setup && c.opts->setup_data_json != NULL &&
+	    ((rc = json_key(out, &first, "setup_data")) < 0 ||
+	     (rc = k6c__buf_puts(out, c.opts->setup_data_json)) < 0))
+		goto out;
+
+	f = true;
+	if ((rc = json_key(out, &first, "metrics")) < 0 || (rc = k6c__buf_putc(out, '{')) < 0)
+		goto out;
+	for (size_t i = 0; i < nobs; i++) {
+		const k6c__metric *mt = obs[i];
+		bool g = true;
+		if ((rc = json_key(out, &f, mt->name)) < 0 || (rc = k6c__buf_putc(out, '{')) < 0 ||
+		    (rc = json_key(out, &g, "type")) < 0 ||
+		    (rc = json_str(out, k6c__metric_type_name(mt->type))) < 0 ||
+		    (rc = json_key(out, &g, "contains")) < 0 ||
+		    (rc = json_str(out, k6c__metric_contains_name(mt->contains))) < 0 ||
+		    (rc = json_key(out, &g, "values")) < 0 || (rc = json_values(out, &c, mt)) < 0)
+			goto out;
+		if (has_threshold(&c, mt->name) &&
+		    ((rc = json_key(out, &g, "thresholds")) < 0 ||
+		     (rc = json_thresholds(out, &c, mt)) < 0))
+			goto out;
+		if ((rc = k6c__buf_putc(out, '}')) < 0)
+			goto out;
+	}
+	if ((rc = k6c__buf_putc(out, '}')) < 0 || (rc = k6c__buf_putc(out, '}')) < 0)
+		goto out;
+out:
+	pthread_mutex_unlock(&m->lock);
+	k6c__free(obs);
+	return rc;
+}
+
+int k6c__metrics_summary_json(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out)
+{
+	if (m == NULL || out == NULL)
+		return k6c__error(K6C_EINVAL, "k6c__metrics_summary_json: NULL argument");
+	return summary_json(m, opts, true, out);
+}
+
+/* ---- reading a data document ------------------------------------------- */
+
+#define doc_error(...) k6c__error(K6C_EINVAL, "summary data: " __VA_ARGS__)
+
+/* JavaScript keeps one member per key (JSON.parse, and an object filled by
+ * name): at the position of the first occurrence, with the value of the
+ * last. *out gets, for each kept position in order, the index of the item
+ * whose value it keeps. */
+static int unique_by_key(const char *const *keys, size_t n, size_t **out, size_t *nout)
+{
+	k6c__map *last = NULL;
+	bool *done = NULL;
+	int rc = 0;
+
+	*out = k6c__calloc(n ? n : 1, sizeof(**out));
+	*nout = 0;
+	done = k6c__calloc(n ? n : 1, sizeof(*done));
+	if (*out == NULL || done == NULL || k6c__map_new(&last) < 0) {
+		rc = k6c__error(K6C_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (k6c__map_set(last, keys[i], strlen(keys[i]), (void *)(uintptr_t)(i + 1)) < 0) {
+			rc = k6c__error(K6C_ENOMEM, "out of memory");
+			goto out;
+		}
+	for (size_t i = 0; i < n; i++) {
+		size_t j = (size_t)(uintptr_t)k6c__map_get(last, keys[i], strlen(keys[i])) - 1;
+		if (!done[j]) {
+			done[j] = true;
+			(*out)[(*nout)++] = j;
+		}
+	}
+out:
+	k6c__map_free(last, NULL);
+	k6c__free(done);
+	if (rc < 0) {
+		k6c__free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static int object_members(const k6c__json *obj, size_t **out, size_t *nout)
+{
+	return unique_by_key((const char *const *)obj->keys, obj->len, out, nout);
+}
+
+/* A number of the document; null stands for what JSON cannot hold (NaN,
+ * Infinity), which JSON.stringify writes as null. */
+static bool doc_number(const k6c__json *v, double *out)
+{
+	if (v != NULL && v->type == K6C__JSON_NUMBER) {
+		*out = v->number;
+		return true;
+	}
+	if (v != NULL && v->type == K6C__JSON_NULL) {
+		*out = NAN;
+		return true;
+	}
+	return false;
+}
+
+typedef struct doc_metric {
+	const char *name;
+	k6c__metric_type type;
+	k6c__metric_contains contains;
+	const k6c__json *values;
+	const k6c__json *thresholds;    /* a non-empty object, or NULL */
+} doc_metric;
+
+typedef struct doc_check {
+	const char *name;
+	double passes, fails;
+} doc_check;
+
+typedef struct sum_doc {
+	k6c__json *json;
+	const char **stats;             /* strings borrowed from json */
+	size_t nstats;
+	const char *unit;               /* NULL for automatic */
+	double duration_ms;
+	doc_metric *metrics;
+	size_t nmetrics;
+	doc_check *checks;              /* every group's checks, merged by name */
+	size_t nchecks;
+	k6c__map *check_index;          /* name -> index + 1 */
+} sum_doc;
+
+static void doc_free(sum_doc *d)
+{
+	k6c__json_free(d->json);
+	k6c__free(d->stats);
+	k6c__free(d->metrics);
+	k6c__free(d->checks);
+	k6c__map_free(d->check_index, NULL);
+	memset(d, 0, sizeof(*d));
+}
+
+static int doc_options(sum_doc *d)
+{
+	const k6c__json *o = k6c__json_get(d->json, "options");
+	const k6c__json *stats = o ? k6c__json_get(o, "summaryTrendStats") : NULL;
+	const k6c__json *unit = o ? k6c__json_get(o, "summaryTimeUnit") : NULL;
+
+	if (o != NULL && o->type != K6C__JSON_OBJECT)
+		return doc_error("\"options\" is not an object");
+	if (stats == NULL || stats->type == K6C__JSON_NULL) {
+		d->nstats = k6c__default_ntrend_stats;
+		d->stats = k6c__calloc(d->nstats, sizeof(*d->stats));
+		if (d->stats == NULL)
+			return k6c__error(K6C_ENOMEM, "out of memory");
+		for (size_t i = 0; i < d->nstats; i++)
+			d->stats[i] = k6c__default_trend_stats[i];
+	} else {
+		if (stats->type != K6C__JSON_ARRAY)
+			return doc_error("options.summaryTrendStats is not an array");
+		d->nstats = stats->len;
+		d->stats = k6c__calloc(d->nstats ? d->nstats : 1, sizeof(*d->stats));
+		if (d->stats == NULL)
+			return k6c__error(K6C_ENOMEM, "out of memory");
+		for (size_t i = 0; i < d->nstats; i++) {
+			if (stats->items[i]->type != K6C__JSON_STRING)
+				return doc_error("options.summaryTrendStats[%zu] is not a string", i);
+			d->stats[i] = stats->items[i]->string;
+		}
+	}
+	if (unit != NULL && unit->type != K6C__JSON_NULL) {
+		if (unit->type != K6C__JSON_STRING)
+			return doc_error("options.summaryTimeUnit is not a string");
+		if (unit->string[0] != '\0') {
+			if (strcmp(unit->string, "s") != 0 && strcmp(unit->string, "ms") != 0 &&
+			    strcmp(unit->string, "us") != 0)
+				return doc_error("invalid options.summaryTimeUnit '%s': use s, ms or us",
+					unit->string);
+			d->unit = unit->string;
+		}
+	}
+
+	const k6c__json *state = k6c__json_get(d->json, "state");
+	const k6c__json *dur = state ? k6c__json_get(state, "testRunDurationMs") : NULL;
+	if (state != NULL && state->type != K6C__JSON_OBJECT)
+		return doc_error("\"state\" is not an object");
+	if (dur != NULL && !doc_number(dur, &d->duration_ms))
+		return doc_error("state.testRunDurationMs is not a number");
+	return 0;
+}
+
+/* The values a metric's line needs, by type. */
+static int doc_check_values(const sum_doc *d, const doc_metric *dm)
+{
+	static const char *const counter[] = { "count", "rate" };
+	static const char *const gauge[] = { "value", "min", "max" };
+	static const char *const rate[] = { "rate", "passes", "fails" };
+	const char *const *keys;
+	size_t n;
+	double v;
+
+	switch (dm->type) {
+	case K6C__COUNTER: keys = counter; n = 2; break;
+	case K6C__GAUGE: keys = gauge; n = 3; break;
+	case K6C__RATE: keys = rate; n = 3; break;
+	default: keys = d->stats; n = d->nstats; break;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!doc_number(k6c__json_get(dm->values, keys[i]), &v))
+			return doc_error("metric '%s' (%s) has no number \"%s\" in its values", dm->name,
+				k6c__metric_type_name(dm->type), keys[i]);
+	return 0;
+}
+
+static int doc_metric_load(const sum_doc *d, const char *name, const k6c__json *v, doc_metric *dm)
+{
+	static const k6c__metric_type types[] = { K6C__COUNTER, K6C__GAUGE, K6C__RATE, K6C__TREND };
+	static const k6c__metric_contains contains[] = { K6C__CONTAINS_DEFAULT, K6C__CONTAINS_TIME,
+		K6C__CONTAINS_DATA };
+	const k6c__json *type, *cont, *th;
+	size_t i;
+
+	dm->name = name;
+	if (v->type != K6C__JSON_OBJECT)
+		return doc_error("metric '%s' is not an object", name);
+	type = k6c__json_get(v, "type");
+	if (type == NULL || type->type != K6C__JSON_STRING)
+		return doc_error("metric '%s' has no \"type\" string", name);
+	for (i = 0; i < K6C__ARRAY_LEN(types); i++)
+		if (strcmp(type->string, k6c__metric_type_name(types[i])) == 0)
+			break;
+	if (i == K6C__ARRAY_LEN(types))
+		return doc_error("metric '%s' has type '%s': use counter, gauge, rate or trend", name,
+			type->string);
+	dm->type = types[i];
+	cont = k6c__json_get(v, "contains");
+	dm->contains = K6C__CONTAINS_DEFAULT;
+	if (cont != NULL) {
+		if (cont->type != K6C__JSON_STRING)
+			return doc_error("metric '%s': \"contains\" is not a string", name);
+		for (i = 0; i < K6C__ARRAY_LEN(contains); i++)
+			if (strcmp(cont->string, k6c__metric_contains_name(contains[i])) == 0)
+				break;
+		if (i == K6C__ARRAY_LEN(contains))
+			return doc_error("metric '%s' contains '%s': use default, time or data", name,
+				cont->string);
+		dm->contains = contains[i];
+	}
+	dm->values = k6c__json_get(v, "values");
+	if (dm->values == NULL || dm->values->type != K6C__JSON_OBJECT)
+		return doc_error("metric '%s' has no \"values\" object", name);
+	th = k6c__json_get(v, "thresholds");
+	dm->thresholds = NULL;
+	if (th != NULL && th->type != K6C__JSON_NULL) {
+		if (th->type != K6C__JSON_OBJECT)
+			return doc_error("metric '%s': \"thresholds\" is not an object", name);
+		for (i = 0; i < th->len; i++) {
+			const k6c__json *ok = k6c__json_get(th->items[i], "ok");
+			if (th->items[i]->type != K6C__JSON_OBJECT || ok == NULL ||
+			    ok->type != K6C__JSON_BOOL)
+				return doc_error("threshold '%s' of metric '%s' has no boolean \"ok\"",
+					th->keys[i], name);
+		}
+		if (th->len > 0)
+			dm->thresholds = th;
+	}
+	return doc_check_values(d, dm);
+}
+
+static int doc_add_check(sum_doc *d, const char *name, double passes, double fails)
+{
+	size_t at = (size_t)(uintptr_t)k6c__map_get(d->check_index, name, strlen(name));
+
+	if (at > 0) {
+		d->checks[at - 1].passes += passes;
+		d->checks[at - 1].fails += fails;
+		return 0;
+	}
+	doc_check *grown = k6c__realloc(d->checks, (d->nchecks + 1) * sizeof(*d->checks));
+	if (grown == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	d->checks = grown;
+	d->checks[d->nchecks] = (doc_check){ name, passes, fails };
+	if (k6c__map_set(d->check_index, name, strlen(name), (void *)(uintptr_t)(d->nchecks + 1)) < 0)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	d->nchecks++;
+	return 0;
+}
+
+/* Walks a group: its own checks first, then its groups in order. TOTAL
+ * RESULTS lists each check name once with every group's counts. */
+static int doc_group(sum_doc *d, const k6c__json *g, const char *where)
+{
+	const k6c__json *checks, *groups;
+	int rc;
+
+	if (g->type != K6C__JSON_OBJECT)
+		return doc_error("%s is not an object", where);
+	checks = k6c__json_get(g, "checks");
+	if (checks != NULL) {
+		if (checks->type != K6C__JSON_ARRAY)
+			return doc_error("the checks of %s are not an array", where);
+		for (size_t i = 0; i < checks->len; i++) {
+			const k6c__json *ck = checks->items[i];
+			const k6c__json *name = ck->type == K6C__JSON_OBJECT ? k6c__json_get(ck, "name") : NULL;
+			double passes, fails;
+			if (name == NULL || name->type != K6C__JSON_STRING)
+				return doc_error("check %zu of %s has no \"name\" string", i, where);
+			if (!doc_number(k6c__json_get(ck, "passes"), &passes) ||
+			    !doc_number(k6c__json_get(ck, "fails"), &fails))
+				return doc_error("check '%s' of %s has no numbers \"passes\" and \"fails\"",
+					name->string, where);
+			if ((rc = doc_add_check(d, name->string, passes, fails)) < 0)
+				return rc;
+		}
+	}
+	groups = k6c__json_get(g, "groups");
+	if (groups != NULL) {
+		if (groups->type != K6C__JSON_ARRAY)
+			return doc_error("the groups of %s are not an array", where);
+		for (size_t i = 0; i < groups->len; i++) {
+			const k6c__json *sub = groups->items[i];
+			const k6c__json *name = sub->type == K6C__JSON_OBJECT ? k6c__json_get(sub, "name") : NULL;
+			char here[300];
+			if (name != NULL && name->type == K6C__JSON_STRING)
+				snprintf(here, sizeof(here), "group '%s'", name->string);
+			else
+				snprintf(here, sizeof(here), "group %zu of %s", i, where);
+			if ((rc = doc_group(d, sub, here)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int doc_load(sum_doc *d, const char *json, size_t len)
+{
+	const k6c__json *metrics, *root;
+	size_t *order = NULL, n = 0;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if (json == NULL)
+		return doc_error("no document");
+	if ((rc = k6c__json_parse(&d->json, json, len)) == K6C_ENOMEM)
+		return rc;
+	if (rc < 0)
+		return doc_error("not valid JSON: %s",
+			k6c_error_last() ? k6c_error_last()->message : "parse error");
+	if (d->json->type != K6C__JSON_OBJECT)
+		return doc_error("not a JSON object");
+	if ((rc = doc_options(d)) < 0)
+		return rc;
+
+	metrics = k6c__json_get(d->json, "metrics");
+	if (metrics == NULL || metrics->type != K6C__JSON_OBJECT)
+		return doc_error("no \"metrics\" object");
+	if ((rc = object_members(metrics, &order, &n)) < 0)
+		return rc;
+	d->metrics = k6c__calloc(n ? n : 1, sizeof(*d->metrics));
+	if (d->metrics == NULL) {
+		k6c__free(order);
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t k = order[i];
+		if ((rc = doc_metric_load(d, metrics->keys[k], metrics->items[k],
+			&d->metrics[d->nmetrics++])) < 0) {
+			k6c__free(order);
+			return rc;
+		}
+	}
+	k6c__free(order);
+
+	if (k6c__map_new(&d->check_index) < 0)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	root = k6c__json_get(d->json, "root_group");
+	if (root != NULL && (rc = doc_group(d, root, "root_group")) < 0)
+		return rc;
+	return 0;
+}
+
+static const doc_metric *doc_find(const sum_doc *d, const char *name)
+{
+	for (size_t i = 0; i < d->nmetrics; i++)
+		if (strcmp(d->metrics[i].name, name) == 0)
+			return &d->metrics[i];
+	return NULL;
+}
+
+static double doc_value(const doc_metric *dm, const char *key)
+{
+	double v = NAN;
+	doc_number(k6c__json_get(dm->values, key), &v);
+	return v;
+}
+
 /* ---- text -------------------------------------------------------------- */
 
 #define CELL 96   /* one formatted value */
 
+typedef struct text_ctx {
+	const sum_doc *d;
+	bool color;
+} text_ctx;
+
 /* A metric line's preformatted cells. */
 typedef struct line_cells {
-	const k6c__metric *mt;
-	char display[300];
+	const doc_metric *dm;   /* NULL for the checks lines */
+	k6c__metric_type type;
+	char *display;
 	char (*trend)[CELL];    /* nstats cells for trends */
 	char value[CELL];
 	char extras[2][CELL];
@@ -571,55 +1182,102 @@ static int put_spaces(k6c__buf *out, size_t n)
 	return 0;
 }
 
-static void format_cells(const sum_ctx *c, const k6c__metric *mt, line_cells *lc)
+/* "{ tags }" for a submetric (indented under its parent), else the name. */
+static char *display_name(const char *name)
 {
-	lc->mt = mt;
-	const char *brace = strchr(mt->name, '{');
-	if (brace != NULL) {
-		size_t len = strlen(brace);
-		snprintf(lc->display, sizeof(lc->display), "  { %.*s }", (int)(len - 2), brace + 1);
-	} else {
-		snprintf(lc->display, sizeof(lc->display), "%s", mt->name);
+	const char *brace = strchr(name, '{');
+	k6c__buf b = K6C__BUF_INIT;
+	int rc;
+
+	if (brace == NULL)
+		rc = k6c__buf_puts(&b, name);
+	else
+		rc = k6c__buf_printf(&b, "  { %.*s }", (int)(strlen(brace) >= 2 ? strlen(brace) - 2 : 0),
+			brace + 1);
+	if (rc < 0) {
+		k6c__buf_free(&b);
+		return NULL;
 	}
+	return k6c__buf_detach(&b);
+}
+
+/* v holds, by type: counter count, rate; gauge value, min, max; rate rate,
+ * passes, fails; trend one value per stat. */
+static int format_cells(const text_ctx *c, const char *name, k6c__metric_type type,
+	k6c__metric_contains contains, const double *v, line_cells *lc)
+{
+	const char *unit = c->d->unit;
+
+	lc->type = type;
 	lc->nextras = 0;
-	switch (mt->type) {
+	if ((lc->display = display_name(name)) == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	switch (type) {
 	case K6C__TREND:
-		for (size_t i = 0; i < c->nstats; i++) {
-			double v = k6c__metric_trend_stat(mt, c->stats[i]);
-			if (strcmp(c->stats[i], "count") == 0)
-				js_num(lc->trend[i], CELL, v);
+		for (size_t i = 0; i < c->d->nstats; i++) {
+			if (strcmp(c->d->stats[i], "count") == 0)
+				js_num(lc->trend[i], CELL, v[i]);
 			else
-				humanize(lc->trend[i], CELL, v, mt->type, mt->contains, c->unit);
+				humanize(lc->trend[i], CELL, v[i], type, contains, unit);
 		}
 		break;
 	case K6C__COUNTER: {
 		char rate[CELL];
-		humanize(lc->value, CELL, stat_or_zero(c, mt, "count"), mt->type, mt->contains, c->unit);
-		humanize(rate, CELL, stat_or_zero(c, mt, "rate"), mt->type, mt->contains, c->unit);
+		humanize(lc->value, CELL, v[0], type, contains, unit);
+		humanize(rate, CELL, v[1], type, contains, unit);
 		join(lc->extras[0], CELL, rate, "/s", (char *)NULL);
 		lc->nextras = 1;
 		break;
 	}
 	case K6C__GAUGE: {
-		char v[CELL];
-		humanize(lc->value, CELL, stat_or_zero(c, mt, "value"), mt->type, mt->contains, c->unit);
-		humanize(v, CELL, stat_or_zero(c, mt, "min"), mt->type, mt->contains, c->unit);
-		join(lc->extras[0], CELL, "min=", v, (char *)NULL);
-		humanize(v, CELL, stat_or_zero(c, mt, "max"), mt->type, mt->contains, c->unit);
-		join(lc->extras[1], CELL, "max=", v, (char *)NULL);
+		char s[CELL];
+		humanize(lc->value, CELL, v[0], type, contains, unit);
+		humanize(s, CELL, v[1], type, contains, unit);
+		join(lc->extras[0], CELL, "min=", s, (char *)NULL);
+		humanize(s, CELL, v[2], type, contains, unit);
+		join(lc->extras[1], CELL, "max=", s, (char *)NULL);
 		lc->nextras = 2;
 		break;
 	}
 	case K6C__RATE: {
 		char p[40], t[40];
-		humanize(lc->value, CELL, stat_or_zero(c, mt, "rate"), mt->type, mt->contains, c->unit);
-		js_num(p, sizeof(p), (double)mt->nonzero);
-		js_num(t, sizeof(t), (double)mt->n);
+		humanize(lc->value, CELL, v[0], type, contains, unit);
+		js_num(p, sizeof(p), v[1]);
+		js_num(t, sizeof(t), v[1] + v[2]);
 		snprintf(lc->extras[0], CELL, "%s out of %s", p, t);
 		lc->nextras = 1;
 		break;
 	}
 	}
+	return 0;
+}
+
+/* The cells of a metric of the document. */
+static int format_metric(const text_ctx *c, const doc_metric *dm, line_cells *lc)
+{
+	static const char *const counter[] = { "count", "rate" };
+	static const char *const gauge[] = { "value", "min", "max" };
+	static const char *const rate[] = { "rate", "passes", "fails" };
+	const char *const *keys;
+	size_t n;
+	double *v;
+	int rc;
+
+	switch (dm->type) {
+	case K6C__COUNTER: keys = counter; n = 2; break;
+	case K6C__GAUGE: keys = gauge; n = 3; break;
+	case K6C__RATE: keys = rate; n = 3; break;
+	default: keys = c->d->stats; n = c->d->nstats; break;
+	}
+	v = k6c__calloc(n ? n : 1, sizeof(*v));
+	if (v == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		v[i] = doc_value(dm, keys[i]);
+	lc->dm = dm;
+	rc = format_cells(c, dm->name, dm->type, dm->contains, v, lc);
+	k6c__free(v);
+	return rc;
 }
 
 /* Column widths shared by a block of lines (k6's computeSummaryInfo). */
@@ -630,13 +1288,13 @@ typedef struct widths {
 	size_t extras[2];
 } widths;
 
-static void widths_add(widths *w, const sum_ctx *c, const line_cells *lc, size_t indent)
+static void widths_add(widths *w, const text_ctx *c, const line_cells *lc, size_t indent)
 {
 	size_t n = indent + str_width(lc->display);
 	if (n > w->name)
 		w->name = n;
-	if (lc->mt->type == K6C__TREND) {
-		for (size_t i = 0; i < c->nstats; i++)
+	if (lc->type == K6C__TREND) {
+		for (size_t i = 0; i < c->d->nstats; i++)
 			if (str_width(lc->trend[i]) > w->trend[i])
 				w->trend[i] = str_width(lc->trend[i]);
 	} else {
@@ -654,48 +1312,51 @@ static int item_start(k6c__buf *out)
 	return k6c__buf_putc(out, '\n');
 }
 
-static int render_line(k6c__buf *out, const sum_ctx *c, const line_cells *lc, const widths *w,
+static int render_line(k6c__buf *out, const text_ctx *c, const line_cells *lc, const widths *w,
 	size_t indent)
 {
 	int rc;
-	char dots[512];
 	size_t ndots = w->name + 3 - str_width(lc->display) - indent;
+	char *dots = k6c__calloc(ndots + 2, 1);
 
-	if (ndots >= sizeof(dots) - 1)
-		ndots = sizeof(dots) - 2;
+	if (dots == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
 	memset(dots, '.', ndots);
 	dots[ndots] = ':';
-	dots[ndots + 1] = '\0';
 	if ((rc = item_start(out)) < 0 || (rc = put_spaces(out, indent)) < 0 ||
 	    (rc = k6c__buf_puts(out, lc->display)) < 0 ||
 	    (rc = put_deco(out, c->color, "2;37", dots)) < 0 || (rc = k6c__buf_putc(out, ' ')) < 0)
-		return rc;
-	if (lc->mt->type == K6C__TREND) {
-		for (size_t i = 0; i < c->nstats; i++) {
+		goto out;
+	if (lc->type == K6C__TREND) {
+		for (size_t i = 0; i < c->d->nstats; i++) {
 			if ((i > 0 && (rc = k6c__buf_putc(out, ' ')) < 0) ||
-			    (rc = k6c__buf_printf(out, "%s=", c->stats[i])) < 0 ||
+			    (rc = k6c__buf_printf(out, "%s=", c->d->stats[i])) < 0 ||
 			    (rc = put_deco(out, c->color, "36", lc->trend[i])) < 0 ||
 			    (rc = put_spaces(out, w->trend[i] - str_width(lc->trend[i]))) < 0)
-				return rc;
+				goto out;
 		}
-		return 0;
+		goto out;
 	}
 	if ((rc = put_deco(out, c->color, "36", lc->value)) < 0 ||
 	    (rc = put_spaces(out, w->value - str_width(lc->value))) < 0)
-		return rc;
-	if (lc->nextras == 1)
-		return (rc = k6c__buf_putc(out, ' ')) < 0 ? rc :
-			put_deco(out, c->color, "2;36", lc->extras[0]);
+		goto out;
+	if (lc->nextras == 1) {
+		if ((rc = k6c__buf_putc(out, ' ')) == 0)
+			rc = put_deco(out, c->color, "2;36", lc->extras[0]);
+		goto out;
+	}
 	for (int i = 0; i < lc->nextras; i++) {
 		if ((rc = k6c__buf_putc(out, ' ')) < 0 ||
 		    (rc = put_deco(out, c->color, "2;36", lc->extras[i])) < 0 ||
 		    (rc = put_spaces(out, w->extras[i] - str_width(lc->extras[i]))) < 0)
-			return rc;
+			goto out;
 	}
-	return 0;
+out:
+	k6c__free(dots);
+	return rc;
 }
 
-static int render_title(k6c__buf *out, const sum_ctx *c, const char *title)
+static int render_title(k6c__buf *out, const text_ctx *c, const char *title)
 {
 	int rc;
 	if ((rc = item_start(out)) < 0 || (rc = k6c__buf_puts(out, "  █ ")) < 0 ||
@@ -762,13 +1423,13 @@ static enum section classify(const char *name)
 	return S_CUSTOM;
 }
 
-static line_cells *cells_new(const sum_ctx *c, size_t n)
+static line_cells *cells_new(const text_ctx *c, size_t n)
 {
 	line_cells *lc = k6c__calloc(n ? n : 1, sizeof(*lc));
 	if (lc == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		lc[i].trend = k6c__calloc(c->nstats ? c->nstats : 1, CELL);
+		lc[i].trend = k6c__calloc(c->d->nstats ? c->d->nstats : 1, CELL);
 		if (lc[i].trend == NULL) {
 			for (size_t j = 0; j < i; j++)
 				k6c__free(lc[j].trend);
@@ -783,103 +1444,108 @@ static void cells_free(line_cells *lc, size_t n)
 {
 	if (lc == NULL)
 		return;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		k6c__free(lc[i].trend);
+		k6c__free(lc[i].display);
+	}
 	k6c__free(lc);
 }
 
-/* The checks block: checks_total/succeeded/failed, then every check. */
-static int render_checks(k6c__buf *out, const sum_ctx *c)
+static int render_check(k6c__buf *out, const text_ctx *c, const doc_check *ck)
 {
-	const k6c__metric *checks = c->m->metrics[K6C__M_CHECKS];
+	k6c__buf line = K6C__BUF_INIT;
+	char p[40], f[40], pct[40];
 	int rc;
 
-	if (checks->n == 0)
-		return 0;
-	/* Three synthetic metrics computed from the checks rate. */
-	k6c__metric total = { 0 }, ok = { 0 }, failed = { 0 };
-	total.name = (char *)"checks_total";
-	total.type = K6C__COUNTER;
-	total.sum = (double)checks->n;
-	ok.name = (char *)"checks_succeeded";
-	ok.type = K6C__RATE;
-	ok.n = checks->n;
-	ok.nonzero = checks->nonzero;
-	failed.name = (char *)"checks_failed";
-	failed.type = K6C__RATE;
-	failed.n = checks->n;
-	failed.nonzero = checks->n - checks->nonzero;
+	if ((rc = item_start(out)) < 0 || (rc = put_spaces(out, 4)) < 0)
+		return rc;
+	if (ck->fails == 0) {
+		if ((rc = k6c__buf_printf(&line, "✓ %s", ck->name)) == 0)
+			rc = put_deco(out, c->color, "32", line.ptr);
+		k6c__buf_free(&line);
+		return rc;
+	}
+	js_num(pct, sizeof(pct), floor(100.0 * ck->passes / (ck->passes + ck->fails)));
+	js_num(p, sizeof(p), ck->passes);
+	js_num(f, sizeof(f), ck->fails);
+	if ((rc = k6c__buf_printf(&line, "✗ %s", ck->name)) == 0 &&
+	    (rc = put_deco(out, c->color, "31", line.ptr)) == 0) {
+		k6c__buf_clear(&line);
+		if ((rc = k6c__buf_printf(&line, "↳  %s%% — ✓ %s / ✗ %s", pct, p, f)) == 0 &&
+		    (rc = k6c__buf_putc(out, '\n')) == 0 && (rc = put_spaces(out, 6)) == 0)
+			rc = put_deco(out, c->color, "31", line.ptr);
+	}
+	k6c__buf_free(&line);
+	return rc;
+}
 
-	const k6c__metric *list[3] = { &total, &ok, &failed };
+/* The checks block: checks_total/succeeded/failed from the checks metric,
+ * then every check. */
+static int render_checks(k6c__buf *out, const text_ctx *c)
+{
+	const doc_metric *checks = doc_find(c->d, "checks");
+	int rc = 0;
+
+	if (checks == NULL || checks->type != K6C__RATE)
+		return 0;
+	double passes = doc_value(checks, "passes"), fails = doc_value(checks, "fails");
+	double total = passes + fails;
+	if (!(total > 0))
+		return 0;
+	double dur = c->d->duration_ms;
+	double v[3][3] = {
+		{ total, dur > 0 ? total / (dur / 1000.0) : 0, 0 },
+		{ passes / total, passes, fails },
+		{ fails / total, fails, passes },
+	};
+	static const char *const names[3] = { "checks_total", "checks_succeeded", "checks_failed" };
+	static const k6c__metric_type types[3] = { K6C__COUNTER, K6C__RATE, K6C__RATE };
 	line_cells *lc = cells_new(c, 3);
 	widths w = { 0 };
 	size_t tw[1] = { 0 };
 	w.trend = tw;
 	if (lc == NULL)
 		return k6c__error(K6C_ENOMEM, "out of memory");
-	for (int i = 0; i < 3; i++) {
-		format_cells(c, list[i], &lc[i]);
-		widths_add(&w, c, &lc[i], 4);
-	}
-	for (int i = 0; i < 3; i++)
-		if ((rc = render_line(out, c, &lc[i], &w, 4)) < 0)
-			goto out;
-	if ((rc = item_start(out)) < 0)
-		goto out;
-
-	for (size_t i = 0; i < c->m->ntotal_checks; i++) {
-		const k6c__check *ck = c->m->total_checks[i];
-		k6c__buf line = K6C__BUF_INIT;
-		if ((rc = item_start(out)) < 0 || (rc = put_spaces(out, 4)) < 0)
-			goto out;
-		if (ck->fails == 0) {
-			rc = k6c__buf_printf(&line, "✓ %s", ck->name);
-			if (rc == 0)
-				rc = put_deco(out, c->color, "32", line.ptr);
-		} else {
-			uint64_t pct = (uint64_t)floor(100.0 * (double)ck->passes /
-				(double)(ck->passes + ck->fails));
-			rc = k6c__buf_printf(&line, "✗ %s", ck->name);
-			if (rc == 0)
-				rc = put_deco(out, c->color, "31", line.ptr);
-			k6c__buf_clear(&line);
-			if (rc == 0)
-				rc = k6c__buf_printf(&line, "↳  %llu%% — ✓ %llu / ✗ %llu",
-					(unsigned long long)pct, (unsigned long long)ck->passes,
-					(unsigned long long)ck->fails);
-			if (rc == 0 && (rc = k6c__buf_putc(out, '\n')) == 0 &&
-			    (rc = put_spaces(out, 6)) == 0)
-				rc = put_deco(out, c->color, "31", line.ptr);
-		}
-		k6c__buf_free(&line);
-		if (rc < 0)
-			goto out;
-	}
-	rc = item_start(out);
-out:
+	for (int i = 0; i < 3 && rc == 0; i++)
+		if ((rc = format_cells(c, names[i], types[i], K6C__CONTAINS_DEFAULT, v[i], &lc[i])) == 0)
+			widths_add(&w, c, &lc[i], 4);
+	for (int i = 0; i < 3 && rc == 0; i++)
+		rc = render_line(out, c, &lc[i], &w, 4);
+	if (rc == 0)
+		rc = item_start(out);
+	for (size_t i = 0; i < c->d->nchecks && rc == 0; i++)
+		rc = render_check(out, c, &c->d->checks[i]);
+	if (rc == 0)
+		rc = item_start(out);
 	cells_free(lc, 3);
 	return rc;
 }
 
+static int cmp_doc_metric(const void *pa, const void *pb)
+{
+	const doc_metric *a = *(const doc_metric *const *)pa, *b = *(const doc_metric *const *)pb;
+	return metric_name_order(a->name, b->name);
+}
+
 /* The metric sections of TOTAL RESULTS. */
-static int render_metrics(k6c__buf *out, const sum_ctx *c, k6c__metric **obs, size_t nobs)
+static int render_metrics(k6c__buf *out, const text_ctx *c)
 {
 	int rc = 0;
-	k6c__metric **shown = k6c__calloc(nobs ? nobs : 1, sizeof(*shown));
-	enum section *sec = k6c__calloc(nobs ? nobs : 1, sizeof(*sec));
+	size_t nall = c->d->nmetrics, n = 0;
+	const doc_metric **shown = k6c__calloc(nall ? nall : 1, sizeof(*shown));
+	enum section *sec = k6c__calloc(nall ? nall : 1, sizeof(*sec));
 	line_cells *lc = NULL;
-	size_t n = 0;
 	widths w = { 0 };
 
-	w.trend = k6c__calloc(c->nstats ? c->nstats : 1, sizeof(size_t));
+	w.trend = k6c__calloc(c->d->nstats ? c->d->nstats : 1, sizeof(size_t));
 	if (shown == NULL || sec == NULL || w.trend == NULL) {
 		rc = k6c__error(K6C_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < nobs; i++)
-		if (classify(obs[i]->name) != S_SKIP)
-			shown[n++] = obs[i];
-	qsort(shown, n, sizeof(*shown), metric_name_cmp);
+	for (size_t i = 0; i < nall; i++)
+		if (classify(c->d->metrics[i].name) != S_SKIP)
+			shown[n++] = &c->d->metrics[i];
+	qsort(shown, n, sizeof(*shown), cmp_doc_metric);
 	if ((lc = cells_new(c, n)) == NULL) {
 		rc = k6c__error(K6C_ENOMEM, "out of memory");
 		goto out;
@@ -888,7 +1554,8 @@ static int render_metrics(k6c__buf *out, const sum_ctx *c, k6c__metric **obs, si
 	 * every section at once. */
 	for (size_t i = 0; i < n; i++) {
 		sec[i] = classify(shown[i]->name);
-		format_cells(c, shown[i], &lc[i]);
+		if ((rc = format_metric(c, shown[i], &lc[i])) < 0)
+			goto out;
 		widths_add(&w, c, &lc[i], 4);
 	}
 	for (int s = 0; s < S_COUNT; s++) {
@@ -916,323 +1583,487 @@ out:
 	return rc;
 }
 
-/* The aggregation a threshold expression uses: its text before the first
- * operator character ("!=" included), trimmed (as k6's report does). */
-static void threshold_agg(const char *source, char *out, size_t cap)
+/* "agg=value" for a threshold line: the value the metric's line shows for
+ * that aggregation (a trend's from its values, "undefined" if it has none). */
+static void threshold_value(const text_ctx *c, const doc_metric *dm, const line_cells *lc,
+	const char *agg, char *value, size_t cap)
 {
-	size_t n = strcspn(source, "=><!");
-	const char *s = source, *e = source + n;
-	while (s < e && (*s == ' ' || *s == '\t'))
-		s++;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	snprintf(out, cap, "%.*s", (int)(e - s), s);
+	double v;
+
+	switch (dm->type) {
+	case K6C__TREND:
+		if (!doc_number(k6c__json_get(dm->values, agg), &v))
+			snprintf(value, cap, "undefined");
+		else if (strcmp(agg, "count") == 0)
+			js_num(value, cap, v);
+		else
+			humanize(value, cap, v, dm->type, dm->contains, c->d->unit);
+		break;
+	case K6C__COUNTER:
+		snprintf(value, cap, "%s", strcmp(agg, "count") == 0 ? lc->value : lc->extras[0]);
+		break;
+	default:
+		snprintf(value, cap, "%s", lc->value);
+		break;
+	}
 }
 
-static int render_thresholds(k6c__buf *out, const sum_ctx *c, k6c__metric **obs, size_t nobs)
+static int render_threshold_metric(k6c__buf *out, const text_ctx *c, const doc_metric *dm,
+	const line_cells *lc, size_t indent, const char *shown)
+{
+	size_t *order = NULL, n = 0;
+	k6c__buf src = K6C__BUF_INIT;
+	int rc;
+
+	if ((rc = item_start(out)) < 0 || (rc = put_spaces(out, indent)) < 0 ||
+	    (rc = k6c__buf_puts(out, shown)) < 0)
+		return rc;
+	if ((rc = object_members(dm->thresholds, &order, &n)) < 0)
+		return rc;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *s = dm->thresholds->keys[order[i]];
+		const k6c__json *ok = k6c__json_get(dm->thresholds->items[order[i]], "ok");
+		bool passed = ok->boolean;
+		char agg[64], value[CELL];
+		size_t len = strlen(s);
+
+		threshold_agg(s, agg, sizeof(agg));
+		threshold_value(c, dm, lc, agg, value, sizeof(value));
+		/* The source, trimmed, in quotes. */
+		while (len > 0 && (*s == ' ' || *s == '\t')) {
+			s++;
+			len--;
+		}
+		while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+			len--;
+		k6c__buf_clear(&src);
+		if ((rc = k6c__buf_printf(&src, "'%.*s'", (int)len, s)) < 0 ||
+		    (rc = item_start(out)) < 0 || (rc = put_spaces(out, indent)) < 0 ||
+		    (rc = put_deco(out, c->color, passed ? "32" : "31", passed ? "✓" : "✗")) < 0 ||
+		    (rc = k6c__buf_putc(out, ' ')) < 0 ||
+		    (rc = put_deco(out, c->color, "37", src.ptr)) < 0 ||
+		    (rc = k6c__buf_putc(out, ' ')) < 0 ||
+		    (rc = put_deco(out, c->color, "37", agg)) < 0 ||
+		    (rc = k6c__buf_putc(out, '=')) < 0)
+			break;
+		rc = put_deco(out, c->color, "36", value);
+	}
+	if (rc == 0)
+		rc = item_start(out);
+	k6c__buf_free(&src);
+	k6c__free(order);
+	return rc;
+}
+
+static int render_thresholds(k6c__buf *out, const text_ctx *c)
 {
 	int rc = 0;
-	k6c__metric **with = k6c__calloc(nobs ? nobs : 1, sizeof(*with));
 	size_t n = 0;
+	const doc_metric **with = k6c__calloc(c->d->nmetrics ? c->d->nmetrics : 1, sizeof(*with));
+	line_cells *lc = NULL;
 
 	if (with == NULL)
 		return k6c__error(K6C_ENOMEM, "out of memory");
-	for (size_t i = 0; i < nobs; i++)
-		if (has_threshold(c, obs[i]->name))
-			with[n++] = obs[i];
-	qsort(with, n, sizeof(*with), metric_name_cmp);
+	for (size_t i = 0; i < c->d->nmetrics; i++)
+		if (c->d->metrics[i].thresholds != NULL)
+			with[n++] = &c->d->metrics[i];
+	qsort(with, n, sizeof(*with), cmp_doc_metric);
+	if ((lc = cells_new(c, n)) == NULL) {
+		rc = k6c__error(K6C_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = format_metric(c, with[i], &lc[i]);
 
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		const k6c__metric *mt = with[i];
-		size_t indent = 4;
-		const char *shown = mt->name;
-		if (mt->parent >= 0) {
-			/* Under its parent when the parent has thresholds too. */
-			const k6c__metric *parent = c->m->metrics[mt->parent];
+		const doc_metric *dm = with[i];
+		size_t indent = 4, plen = strcspn(dm->name, "{");
+		const char *shown = dm->name;
+		/* A submetric goes under its parent when the parent has
+		 * thresholds too, and shows only its tags. */
+		if (dm->name[plen] == '{') {
 			for (size_t j = 0; j < n; j++)
-				if (with[j] == parent) {
+				if (strlen(with[j]->name) == plen &&
+				    strncmp(with[j]->name, dm->name, plen) == 0) {
 					indent = 6;
-					shown = mt->name + strlen(parent->name);
+					shown = dm->name + plen;
 				}
 		}
-		if ((rc = item_start(out)) < 0 || (rc = put_spaces(out, indent)) < 0 ||
-		    (rc = k6c__buf_puts(out, shown)) < 0)
-			break;
-		for (size_t t = 0; t < c->opts->nthresholds && rc == 0; t++) {
-			const k6c__summary_threshold *th = &c->opts->thresholds[t];
-			if (th->metric == NULL || strcmp(th->metric, mt->name) != 0)
-				continue;
-			char agg[64], value[CELL], src[512];
-			threshold_agg(th->source ? th->source : "", agg, sizeof(agg));
-			value[0] = '\0';
-			switch (mt->type) {
-			case K6C__TREND:
-				if (k6c__summary_check_stat(agg) == 0) {
-					double v = k6c__metric_trend_stat(mt, agg);
-					if (strcmp(agg, "count") == 0)
-						js_num(value, sizeof(value), v);
-					else
-						humanize(value, sizeof(value), v, mt->type, mt->contains, c->unit);
-				} else {
-					snprintf(value, sizeof(value), "undefined");
-				}
-				break;
-			case K6C__COUNTER:
-				if (strcmp(agg, "count") == 0) {
-					humanize(value, sizeof(value), mt->sum, mt->type, mt->contains, c->unit);
-				} else {
-					char r[CELL];
-					humanize(r, sizeof(r), stat_or_zero(c, mt, "rate"), mt->type,
-						mt->contains, c->unit);
-					join(value, sizeof(value), r, "/s", (char *)NULL);
-				}
-				break;
-			case K6C__GAUGE:
-				humanize(value, sizeof(value), stat_or_zero(c, mt, "value"), mt->type,
-					mt->contains, c->unit);
-				break;
-			case K6C__RATE:
-				humanize(value, sizeof(value), stat_or_zero(c, mt, "rate"), mt->type,
-					mt->contains, c->unit);
-				break;
-			}
-			/* The source, trimmed, in quotes. */
-			const char *s = th->source ? th->source : "";
-			size_t len = strlen(s);
-			while (len > 0 && (*s == ' ' || *s == '\t')) {
-				s++;
-				len--;
-			}
-			while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-				len--;
-			snprintf(src, sizeof(src), "'%.*s'", (int)len, s);
-			if ((rc = item_start(out)) < 0 || (rc = put_spaces(out, indent)) < 0 ||
-			    (rc = put_deco(out, c->color, th->ok ? "32" : "31", th->ok ? "✓" : "✗")) < 0 ||
-			    (rc = k6c__buf_putc(out, ' ')) < 0 ||
-			    (rc = put_deco(out, c->color, "37", src)) < 0 ||
-			    (rc = k6c__buf_putc(out, ' ')) < 0 ||
-			    (rc = put_deco(out, c->color, "37", agg)) < 0 ||
-			    (rc = k6c__buf_putc(out, '=')) < 0 ||
-			    (rc = put_deco(out, c->color, "36", value)) < 0)
-				break;
-		}
-		if (rc == 0)
-			rc = item_start(out);
+		rc = render_threshold_metric(out, c, dm, &lc[i], indent, shown);
 	}
+out:
+	cells_free(lc, n);
 	k6c__free(with);
+	return rc;
+}
+
+/* The text with two columns of base indentation; the caller's indent then
+ * takes the place of the first. */
+static int render_text(k6c__buf *out, const text_ctx *c)
+{
+	int rc;
+	bool any = false;
+
+	for (size_t i = 0; i < c->d->nmetrics; i++)
+		if (c->d->metrics[i].thresholds != NULL)
+			any = true;
+	if (any && ((rc = render_title(out, c, "THRESHOLDS")) < 0 ||
+		    (rc = render_thresholds(out, c)) < 0 || (rc = item_start(out)) < 0))
+		return rc;
+	if ((rc = render_title(out, c, "TOTAL RESULTS")) < 0 || (rc = render_checks(out, c)) < 0 ||
+	    (rc = render_metrics(out, c)) < 0)
+		return rc;
+	return item_start(out);
+}
+
+/* Appends text to out with each non-empty line's first column (always a
+ * space) replaced by indent. */
+static int apply_indent(k6c__buf *out, const char *text, size_t len, const char *indent)
+{
+	size_t i = 0;
+	int rc;
+
+	while (i < len) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) + 1 : len;
+		if (end - i > 1 || (end - i == 1 && nl == NULL)) {
+			/* A line with text: indent replaces its first column. */
+			size_t skip = text[i] == ' ' ? 1 : 0;
+			if ((rc = k6c__buf_puts(out, indent)) < 0 ||
+			    (rc = k6c__buf_put(out, text + i + skip, end - i - skip)) < 0)
+				return rc;
+		} else if ((rc = k6c__buf_put(out, text + i, end - i)) < 0) {
+			return rc;
+		}
+		i = end;
+	}
+	return 0;
+}
+
+int k6c__summary_text_from_data(const char *data_json, size_t len, const char *indent,
+	bool colors, k6c__buf *out)
+{
+	sum_doc d;
+	text_ctx c;
+	k6c__buf text = K6C__BUF_INIT;
+	int rc;
+
+	if (out == NULL)
+		return k6c__error(K6C_EINVAL, "k6c__summary_text_from_data: NULL output");
+	if ((rc = doc_load(&d, data_json, len)) < 0)
+		goto out;
+	c.d = &d;
+	c.color = colors;
+	if ((rc = render_text(&text, &c)) < 0)
+		goto out;
+	if (indent == NULL || strcmp(indent, " ") == 0)
+		rc = k6c__buf_put(out, text.ptr, text.len);
+	else
+		rc = apply_indent(out, text.ptr, text.len, indent);
+out:
+	k6c__buf_free(&text);
+	doc_free(&d);
 	return rc;
 }
 
 int k6c__metrics_summary_text(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out)
 {
-	sum_ctx c;
+	k6c__buf json = K6C__BUF_INIT;
 	int rc;
 
 	if (m == NULL || out == NULL)
 		return k6c__error(K6C_EINVAL, "k6c__metrics_summary_text: NULL argument");
-	if ((rc = ctx_init(&c, m, opts)) < 0)
-		return rc;
-
-	pthread_mutex_lock(&m->lock);
-	size_t nobs;
-	k6c__metric **obs = observed_metrics(&c, &nobs);
-	if (obs == NULL) {
-		rc = k6c__error(K6C_ENOMEM, "out of memory");
-		goto out;
-	}
-	if (c.opts->nthresholds > 0) {
-		if ((rc = render_title(out, &c, "THRESHOLDS")) < 0 ||
-		    (rc = render_thresholds(out, &c, obs, nobs)) < 0 || (rc = item_start(out)) < 0)
-			goto out;
-	}
-	if ((rc = render_title(out, &c, "TOTAL RESULTS")) < 0 || (rc = render_checks(out, &c)) < 0 ||
-	    (rc = render_metrics(out, &c, obs, nobs)) < 0 || (rc = item_start(out)) < 0)
-		goto out;
-out:
-	pthread_mutex_unlock(&m->lock);
-	k6c__free(obs);
+	if ((rc = summary_json(m, opts, false, &json)) == 0)
+		rc = k6c__summary_text_from_data(json.ptr, json.len, " ", !(opts && opts->no_color), out);
+	k6c__buf_free(&json);
 	return rc;
 }
 
-/* ---- JSON -------------------------------------------------------------- */
+/* ---- --summary-export --------------------------------------------------- */
 
-static int json_key(k6c__buf *out, bool *first, const char *key)
+/* JSON.stringify(value, null, 4): members on their own lines, four spaces
+ * per level, "{}" and "[]" when empty, numbers as JavaScript prints them. */
+static int pretty_item(k6c__buf *out, int depth, bool *first, const char *key)
 {
 	int rc;
+
 	if (!*first && (rc = k6c__buf_putc(out, ',')) < 0)
 		return rc;
 	*first = false;
+	if ((rc = k6c__buf_putc(out, '\n')) < 0 || (rc = put_spaces(out, 4 * (size_t)depth)) < 0)
+		return rc;
+	if (key == NULL)
+		return 0;
 	if ((rc = k6c__json_write_string(out, key, strlen(key))) < 0)
 		return rc;
-	return k6c__buf_putc(out, ':');
+	return k6c__buf_puts(out, ": ");
 }
 
-static int json_str(k6c__buf *out, const char *s)
+/* Closes a container whose members sat at depth. */
+static int pretty_close(k6c__buf *out, int depth, bool empty, char close)
 {
-	return k6c__json_write_string(out, s, strlen(s));
-}
-
-static int json_group(k6c__buf *out, const k6c__group *g)
-{
-	char id[33];
-	bool first = true;
 	int rc;
 
-	md5_hex(g->path, id);
-	if ((rc = k6c__buf_putc(out, '{')) < 0 ||
-	    (rc = json_key(out, &first, "name")) < 0 || (rc = json_str(out, g->name)) < 0 ||
-	    (rc = json_key(out, &first, "path")) < 0 || (rc = json_str(out, g->path)) < 0 ||
-	    (rc = json_key(out, &first, "id")) < 0 || (rc = json_str(out, id)) < 0 ||
-	    (rc = json_key(out, &first, "groups")) < 0 || (rc = k6c__buf_putc(out, '[')) < 0)
+	if (!empty && ((rc = k6c__buf_putc(out, '\n')) < 0 ||
+		       (rc = put_spaces(out, 4 * (size_t)(depth - 1))) < 0))
 		return rc;
-	for (size_t i = 0; i < g->ngroups; i++) {
-		if ((i > 0 && (rc = k6c__buf_putc(out, ',')) < 0) ||
-		    (rc = json_group(out, g->groups[i])) < 0)
-			return rc;
-	}
-	if ((rc = k6c__buf_putc(out, ']')) < 0 || (rc = json_key(out, &first, "checks")) < 0 ||
-	    (rc = k6c__buf_putc(out, '[')) < 0)
-		return rc;
-	for (size_t i = 0; i < g->nchecks; i++) {
-		const k6c__check *ck = g->checks[i];
-		bool f = true;
-		md5_hex(ck->path, id);
-		if ((i > 0 && (rc = k6c__buf_putc(out, ',')) < 0) ||
-		    (rc = k6c__buf_putc(out, '{')) < 0 ||
-		    (rc = json_key(out, &f, "name")) < 0 || (rc = json_str(out, ck->name)) < 0 ||
-		    (rc = json_key(out, &f, "path")) < 0 || (rc = json_str(out, ck->path)) < 0 ||
-		    (rc = json_key(out, &f, "id")) < 0 || (rc = json_str(out, id)) < 0 ||
-		    (rc = json_key(out, &f, "passes")) < 0 ||
-		    (rc = k6c__json_write_number(out, (double)ck->passes)) < 0 ||
-		    (rc = json_key(out, &f, "fails")) < 0 ||
-		    (rc = k6c__json_write_number(out, (double)ck->fails)) < 0 ||
-		    (rc = k6c__buf_putc(out, '}')) < 0)
-			return rc;
-	}
-	if ((rc = k6c__buf_putc(out, ']')) < 0)
-		return rc;
-	return k6c__buf_putc(out, '}');
+	return k6c__buf_putc(out, close);
 }
 
-static int json_values(k6c__buf *out, const sum_ctx *c, const k6c__metric *mt)
+static int pretty_number(k6c__buf *out, double v)
 {
-	static const char *const counter[] = { "count", "rate" };
-	static const char *const gauge[] = { "value", "min", "max" };
-	static const char *const rate[] = { "rate", "passes", "fails" };
-	const char *const *keys;
-	size_t n;
-	bool first = true;
-	int rc;
+	char num[64];
 
-	switch (mt->type) {
-	case K6C__COUNTER: keys = counter; n = 2; break;
-	case K6C__GAUGE: keys = gauge; n = 3; break;
-	case K6C__RATE: keys = rate; n = 3; break;
-	default: keys = c->stats; n = c->nstats; break;
-	}
-	if ((rc = k6c__buf_putc(out, '{')) < 0)
-		return rc;
-	for (size_t i = 0; i < n; i++) {
-		/* Repeated stats would repeat a key; keep the first. */
-		bool dup = false;
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(keys[i], keys[j]) == 0)
-				dup = true;
-		if (dup)
-			continue;
-		if ((rc = json_key(out, &first, keys[i])) < 0 ||
-		    (rc = k6c__json_write_number(out, stat_or_zero(c, mt, keys[i]))) < 0)
-			return rc;
-	}
-	return k6c__buf_putc(out, '}');
+	if (!isfinite(v))
+		return k6c__buf_puts(out, "null");
+	js_num(num, sizeof(num), v);
+	return k6c__buf_puts(out, num);
 }
 
-int k6c__metrics_summary_json(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out)
+/* A value at depth (its members at depth + 1). */
+static int pretty_value(k6c__buf *out, const k6c__json *v, int depth)
 {
-	sum_ctx c;
-	int rc;
+	size_t *order = NULL, n = 0;
 	bool first = true;
+	int rc = 0;
 
-	if (m == NULL || out == NULL)
-		return k6c__error(K6C_EINVAL, "k6c__metrics_summary_json: NULL argument");
-	if ((rc = ctx_init(&c, m, opts)) < 0)
-		return rc;
-
-	pthread_mutex_lock(&m->lock);
-	size_t nobs;
-	k6c__metric **obs = observed_metrics(&c, &nobs);
-	if (obs == NULL) {
-		rc = k6c__error(K6C_ENOMEM, "out of memory");
-		goto out;
+	switch (v->type) {
+	case K6C__JSON_NULL:
+		return k6c__buf_puts(out, "null");
+	case K6C__JSON_BOOL:
+		return k6c__buf_puts(out, v->boolean ? "true" : "false");
+	case K6C__JSON_NUMBER:
+		return pretty_number(out, v->number);
+	case K6C__JSON_STRING:
+		return k6c__json_write_string(out, v->string, v->len);
+	case K6C__JSON_ARRAY:
+		if ((rc = k6c__buf_putc(out, '[')) < 0)
+			return rc;
+		for (size_t i = 0; i < v->len && rc == 0; i++)
+			if ((rc = pretty_item(out, depth + 1, &first, NULL)) == 0)
+				rc = pretty_value(out, v->items[i], depth + 1);
+		return rc < 0 ? rc : pretty_close(out, depth + 1, first, ']');
+	case K6C__JSON_OBJECT:
+		if ((rc = object_members(v, &order, &n)) < 0 || (rc = k6c__buf_putc(out, '{')) < 0)
+			break;
+		for (size_t i = 0; i < n && rc == 0; i++)
+			if ((rc = pretty_item(out, depth + 1, &first, v->keys[order[i]])) == 0)
+				rc = pretty_value(out, v->items[order[i]], depth + 1);
+		if (rc == 0)
+			rc = pretty_close(out, depth + 1, first, '}');
+		break;
 	}
-	qsort(obs, nobs, sizeof(*obs), name_byte_cmp);
+	k6c__free(order);
+	return rc;
+}
 
-	if ((rc = k6c__buf_putc(out, '{')) < 0 || (rc = json_key(out, &first, "root_group")) < 0 ||
-	    (rc = json_group(out, m->root)) < 0)
-		goto out;
+static int export_group(k6c__buf *out, const k6c__json *g, int depth, const char *where);
 
-	bool f = true;
-	if ((rc = json_key(out, &first, "options")) < 0 || (rc = k6c__buf_putc(out, '{')) < 0 ||
-	    (rc = json_key(out, &f, "summaryTrendStats")) < 0 || (rc = k6c__buf_putc(out, '[')) < 0)
-		goto out;
-	for (size_t i = 0; i < c.nstats; i++)
-		if ((i > 0 && (rc = k6c__buf_putc(out, ',')) < 0) || (rc = json_str(out, c.stats[i])) < 0)
-			goto out;
-	if ((rc = k6c__buf_putc(out, ']')) < 0 || (rc = json_key(out, &f, "summaryTimeUnit")) < 0 ||
-	    (rc = json_str(out, c.unit ? c.unit : "")) < 0 ||
-	    (rc = json_key(out, &f, "noColor")) < 0 ||
-	    (rc = k6c__buf_puts(out, c.opts->no_color ? "true" : "false")) < 0 ||
-	    (rc = k6c__buf_putc(out, '}')) < 0)
-		goto out;
+/* An array of named objects as an object keyed by their names; groups are
+ * converted in turn. */
+static int export_named(k6c__buf *out, const k6c__json *arr, int depth, bool groups,
+	const char *where)
+{
+	const char **names = k6c__calloc(arr->len ? arr->len : 1, sizeof(*names));
+	size_t *order = NULL, n = 0;
+	bool first = true;
+	int rc = 0;
 
-	f = true;
-	if ((rc = json_key(out, &first, "state")) < 0 || (rc = k6c__buf_putc(out, '{')) < 0 ||
-	    (rc = json_key(out, &f, "isStdOutTTY")) < 0 || (rc = k6c__buf_puts(out, "false")) < 0 ||
-	    (rc = json_key(out, &f, "isStdErrTTY")) < 0 || (rc = k6c__buf_puts(out, "false")) < 0 ||
-	    (rc = json_key(out, &f, "testRunDurationMs")) < 0 ||
-	    (rc = k6c__json_write_number(out, c.opts->test_duration_ms)) < 0 ||
-	    (rc = k6c__buf_putc(out, '}')) < 0)
-		goto out;
-
-	f = true;
-	if ((rc = json_key(out, &first, "metrics")) < 0 || (rc = k6c__buf_putc(out, '{')) < 0)
-		goto out;
-	for (size_t i = 0; i < nobs; i++) {
-		const k6c__metric *mt = obs[i];
-		bool g = true;
-		if ((rc = json_key(out, &f, mt->name)) < 0 || (rc = k6c__buf_putc(out, '{')) < 0 ||
-		    (rc = json_key(out, &g, "type")) < 0 ||
-		    (rc = json_str(out, k6c__metric_type_name(mt->type))) < 0 ||
-		    (rc = json_key(out, &g, "contains")) < 0 ||
-		    (rc = json_str(out, k6c__metric_contains_name(mt->contains))) < 0 ||
-		    (rc = json_key(out, &g, "values")) < 0 || (rc = json_values(out, &c, mt)) < 0)
-			goto out;
-		if (has_threshold(&c, mt->name)) {
-			bool t = true;
-			if ((rc = json_key(out, &g, "thresholds")) < 0 || (rc = k6c__buf_putc(out, '{')) < 0)
-				goto out;
-			for (size_t k = 0; k < c.opts->nthresholds; k++) {
-				const k6c__summary_threshold *th = &c.opts->thresholds[k];
-				bool ok = true;
-				if (th->metric == NULL || strcmp(th->metric, mt->name) != 0)
-					continue;
-				if ((rc = json_key(out, &t, th->source ? th->source : "")) < 0 ||
-				    (rc = k6c__buf_putc(out, '{')) < 0 ||
-				    (rc = json_key(out, &ok, "ok")) < 0 ||
-				    (rc = k6c__buf_puts(out, th->ok ? "true" : "false")) < 0 ||
-				    (rc = k6c__buf_putc(out, '}')) < 0)
-					goto out;
-			}
-			if ((rc = k6c__buf_putc(out, '}')) < 0)
-				goto out;
+	if (names == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	for (size_t i = 0; i < arr->len && rc == 0; i++) {
+		const k6c__json *it = arr->items[i];
+		const k6c__json *name = it->type == K6C__JSON_OBJECT ? k6c__json_get(it, "name") : NULL;
+		if (name == NULL || name->type != K6C__JSON_STRING)
+			rc = doc_error("%s %zu of %s has no \"name\" string", groups ? "group" : "check",
+				i, where);
+		else
+			names[i] = name->string;
+	}
+	if (rc == 0 && (rc = unique_by_key(names, arr->len, &order, &n)) == 0 &&
+	    (rc = k6c__buf_putc(out, '{')) == 0) {
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			const k6c__json *it = arr->items[order[i]];
+			char here[300];
+			if ((rc = pretty_item(out, depth + 1, &first, names[order[i]])) < 0)
+				break;
+			snprintf(here, sizeof(here), "group '%s'", names[order[i]]);
+			rc = groups ? export_group(out, it, depth + 1, here) : pretty_value(out, it, depth + 1);
 		}
-		if ((rc = k6c__buf_putc(out, '}')) < 0)
-			goto out;
+		if (rc == 0)
+			rc = pretty_close(out, depth + 1, first, '}');
 	}
-	if ((rc = k6c__buf_putc(out, '}')) < 0 || (rc = k6c__buf_putc(out, '}')) < 0)
+	k6c__free(order);
+	k6c__free(names);
+	return rc;
+}
+
+/* A group with its "groups" and "checks" arrays keyed by name. */
+static int export_group(k6c__buf *out, const k6c__json *g, int depth, const char *where)
+{
+	size_t *order = NULL, n = 0;
+	bool first = true;
+	int rc;
+
+	if (g->type != K6C__JSON_OBJECT)
+		return doc_error("%s is not an object", where);
+	if ((rc = object_members(g, &order, &n)) < 0 || (rc = k6c__buf_putc(out, '{')) < 0)
 		goto out;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *key = g->keys[order[i]];
+		const k6c__json *v = g->items[order[i]];
+		if ((rc = pretty_item(out, depth + 1, &first, key)) < 0)
+			break;
+		if (v->type == K6C__JSON_ARRAY && strcmp(key, "groups") == 0)
+			rc = export_named(out, v, depth + 1, true, where);
+		else if (v->type == K6C__JSON_ARRAY && strcmp(key, "checks") == 0)
+			rc = export_named(out, v, depth + 1, false, where);
+		else
+			rc = pretty_value(out, v, depth + 1);
+	}
+	if (rc == 0)
+		rc = pretty_close(out, depth + 1, first, '}');
 out:
-	pthread_mutex_unlock(&m->lock);
-	k6c__free(obs);
+	k6c__free(order);
+	return rc;
+}
+
+/* A metric as its values, "thresholds" (true meaning failed) and, for a
+ * rate, "value" in place of "rate". */
+static int export_metric(k6c__buf *out, const char *name, const k6c__json *m, int depth)
+{
+	const k6c__json *values, *type, *th, *rate = NULL;
+	size_t *order = NULL, n = 0;
+	bool first = true, is_rate;
+	int rc;
+
+	if (m->type != K6C__JSON_OBJECT)
+		return doc_error("metric '%s' is not an object", name);
+	values = k6c__json_get(m, "values");
+	if (values == NULL || values->type != K6C__JSON_OBJECT)
+		return doc_error("metric '%s' has no \"values\" object", name);
+	type = k6c__json_get(m, "type");
+	if (type != NULL && type->type != K6C__JSON_STRING)
+		return doc_error("metric '%s': \"type\" is not a string", name);
+	is_rate = type != NULL && strcmp(type->string, "rate") == 0;
+	th = k6c__json_get(m, "thresholds");
+	if (th != NULL && th->type != K6C__JSON_NULL && th->type != K6C__JSON_OBJECT)
+		return doc_error("metric '%s': \"thresholds\" is not an object", name);
+
+	if ((rc = object_members(values, &order, &n)) < 0 || (rc = k6c__buf_putc(out, '{')) < 0)
+		goto out;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *key = values->keys[order[i]];
+		if (is_rate && strcmp(key, "rate") == 0) {
+			rate = values->items[order[i]];
+			continue;
+		}
+		if ((rc = pretty_item(out, depth + 1, &first, key)) == 0)
+			rc = pretty_value(out, values->items[order[i]], depth + 1);
+	}
+	if (rc == 0 && th != NULL && th->type == K6C__JSON_OBJECT && th->len > 0) {
+		size_t *tord = NULL, tn = 0;
+		bool tfirst = true;
+		if ((rc = pretty_item(out, depth + 1, &first, "thresholds")) == 0 &&
+		    (rc = object_members(th, &tord, &tn)) == 0 && (rc = k6c__buf_putc(out, '{')) == 0) {
+			for (size_t i = 0; i < tn && rc == 0; i++) {
+				const k6c__json *t = th->items[tord[i]];
+				const k6c__json *ok = t->type == K6C__JSON_OBJECT ? k6c__json_get(t, "ok") : NULL;
+				if (ok == NULL || ok->type != K6C__JSON_BOOL)
+					rc = doc_error("threshold '%s' of metric '%s' has no boolean \"ok\"",
+						th->keys[tord[i]], name);
+				else if ((rc = pretty_item(out, depth + 2, &tfirst, th->keys[tord[i]])) == 0)
+					rc = k6c__buf_puts(out, ok->boolean ? "false" : "true");
+			}
+			if (rc == 0)
+				rc = pretty_close(out, depth + 2, tfirst, '}');
+		}
+		k6c__free(tord);
+	}
+	if (rc == 0 && rate != NULL && (rc = pretty_item(out, depth + 1, &first, "value")) == 0)
+		rc = pretty_value(out, rate, depth + 1);
+	if (rc == 0)
+		rc = pretty_close(out, depth + 1, first, '}');
+out:
+	k6c__free(order);
+	return rc;
+}
+
+static int export_metrics(k6c__buf *out, const k6c__json *metrics, int depth)
+{
+	size_t *order = NULL, n = 0;
+	bool first = true;
+	int rc;
+
+	if ((rc = object_members(metrics, &order, &n)) < 0 || (rc = k6c__buf_putc(out, '{')) < 0)
+		goto out;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *name = metrics->keys[order[i]];
+		if ((rc = pretty_item(out, depth + 1, &first, name)) == 0)
+			rc = export_metric(out, name, metrics->items[order[i]], depth + 1);
+	}
+	if (rc == 0)
+		rc = pretty_close(out, depth + 1, first, '}');
+out:
+	k6c__free(order);
+	return rc;
+}
+
+int k6c__summary_export_from_data(const char *data_json, size_t len, k6c__buf *out)
+{
+	k6c__json *doc = NULL;
+	k6c__buf text = K6C__BUF_INIT;
+	size_t *order = NULL, n = 0;
+	const k6c__json *metrics, *root;
+	bool first = true;
+	int rc;
+
+	if (out == NULL)
+		return k6c__error(K6C_EINVAL, "k6c__summary_export_from_data: NULL output");
+	if (data_json == NULL)
+		return doc_error("no document");
+	if ((rc = k6c__json_parse(&doc, data_json, len)) < 0) {
+		if (rc != K6C_ENOMEM)
+			rc = doc_error("not valid JSON: %s",
+			k6c_error_last() ? k6c_error_last()->message : "parse error");
+		goto out;
+	}
+	if (doc->type != K6C__JSON_OBJECT) {
+		rc = doc_error("not a JSON object");
+		goto out;
+	}
+	metrics = k6c__json_get(doc, "metrics");
+	root = k6c__json_get(doc, "root_group");
+	if (metrics == NULL || metrics->type != K6C__JSON_OBJECT) {
+		rc = doc_error("no \"metrics\" object");
+		goto out;
+	}
+	if (root == NULL || root->type != K6C__JSON_OBJECT) {
+		rc = doc_error("no \"root_group\" object");
+		goto out;
+	}
+	/* Everything but "options" and "state", in the document's order. */
+	if ((rc = object_members(doc, &order, &n)) < 0 || (rc = k6c__buf_putc(&text, '{')) < 0)
+		goto out;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *key = doc->keys[order[i]];
+		const k6c__json *v = doc->items[order[i]];
+		if (strcmp(key, "options") == 0 || strcmp(key, "state") == 0)
+			continue;
+		if ((rc = pretty_item(&text, 1, &first, key)) < 0)
+			break;
+		if (strcmp(key, "root_group") == 0)
+			rc = export_group(&text, v, 1, "root_group");
+		else if (strcmp(key, "metrics") == 0)
+			rc = export_metrics(&text, v, 1);
+		else
+			rc = pretty_value(&text, v, 1);
+	}
+	if (rc == 0 && (rc = pretty_close(&text, 1, first, '}')) == 0)
+		rc = k6c__buf_put(out, text.ptr, text.len);
+out:
+	k6c__free(order);
+	k6c__buf_free(&text);
+	k6c__json_free(doc);
 	return rc;
 }
