@@ -201,22 +201,35 @@ int k6c__summary_check_stat(const char *stat);
  * when opts has thresholds, then TOTAL RESULTS. Appends to out; colours
  * (ANSI) unless opts->no_color. */
 int k6c__metrics_summary_text(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out);
-/* The handleSummary(data) JSON document (§5.5). */
+/* The handleSummary(data) JSON document (§5.5), compact, metrics sorted by
+ * name. A trend's values hold the summaryTrendStats plus any other stat its
+ * thresholds aggregate with (p(99) for "p(99)<300"), so the THRESHOLDS block
+ * can show it. opts->setup_data_json is copied as is. */
 int k6c__metrics_summary_json(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out);
 
 /* The compact summary text rendered from a handleSummary data document (the
  * JSON k6c__metrics_summary_json writes, possibly changed by a script): what
  * jslib's textSummary(data, {indent, enableColors}) returns. For the same
  * run, k6c__metrics_summary_text gives exactly this text of its own JSON
- * with indent " " and colours as opts->no_color says. indent NULL: " ".
- * Appends to out. Return 0, K6C_EINVAL (data is not such a document; the
- * message says what is wrong) or K6C_ENOMEM. */
+ * with indent " " and colours as opts->no_color says. indent NULL: " ";
+ * otherwise it takes the place of the first column of every line with text.
+ * The document needs "metrics" (each with type, values holding what its line
+ * shows, optional contains and thresholds); "options" (summaryTrendStats,
+ * summaryTimeUnit), "state" (testRunDurationMs, for checks_total's rate) and
+ * "root_group" (checks merged by name across groups, root first, then
+ * groups depth first) are optional. Submetrics and the order come from the
+ * names. Appends to out only on success. Return 0, K6C_EINVAL (data is not
+ * such a document; the message, "summary data: ...", says what is wrong) or
+ * K6C_ENOMEM. */
 int k6c__summary_text_from_data(const char *data_json, size_t len, const char *indent,
 	bool colors, k6c__buf *out);
 /* The --summary-export document (k6-compat.md section 5.6: groups and
  * checks keyed by name, values flattened, threshold booleans meaning
- * "failed") from a handleSummary data document. Appends to out. Return 0,
- * K6C_EINVAL or K6C_ENOMEM. */
+ * "failed", a rate's "rate" as "value", "options" and "state" left out,
+ * other keys such as setup_data kept) from a handleSummary data document,
+ * laid out as JSON.stringify(doc, null, 4), without a final newline. Needs
+ * "root_group" and "metrics" objects. Appends to out only on success.
+ * Return 0, K6C_EINVAL (the message says what is wrong) or K6C_ENOMEM. */
 int k6c__summary_export_from_data(const char *data_json, size_t len, k6c__buf *out);
 
 #endif /* K6C_METRICS_H */
