@@ -33,8 +33,13 @@ typedef struct k6c__options {
 	/* executionSegment / executionSegmentSequence (the override and config
 	 * tiers only, as in k6: env cannot set them). NULL: the whole test. */
 	k6c__stripe *stripe;            /* owned */
-	unsigned max_vus;               /* peak VUs over all scenarios (this segment's share) */
-	double max_duration_ms;         /* the longest a scenario may run incl. graceful stop */
+	/* What k6's run header shows, from its execution plan: the peak of the
+	 * VUs all scenarios may hold at once (overlapping scenarios add up;
+	 * arrival-rate counts maxVUs; ramping-vus keeps ramped-down VUs for
+	 * gracefulRampDown), this segment's share; and when the last scenario
+	 * ends, startTime + its duration + gracefulStop. */
+	unsigned max_vus;
+	double max_duration_ms;
 	/* The consolidated options as one JSON object in k6's shape (what
 	 * `k6 inspect` prints and exec.test.options holds): the shortcuts are
 	 * folded into "scenarios" with every field of each scenario filled in
@@ -54,7 +59,9 @@ int k6c__options_consolidate(k6c__options *out, const char *config_json, const c
 void k6c__options_free(k6c__options *o);
 
 /* k6's description of a scenario for the run header, e.g.
- * "10 iterations shared among 2 VUs (maxDuration: 10m0s, gracefulStop: 30s)". */
+ * "10 iterations shared among 2 VUs (maxDuration: 10m0s, gracefulStop: 30s)".
+ * The counts are the scenario's own (the whole test's): k6 shows this
+ * segment's share there when a segment is set. */
 int k6c__options_describe_scenario(const k6c__scenario *sc, k6c__buf *out);
 
 /* Parses k6's --stage/K6_STAGES syntax "30s:10,1m:0" into a JSON array of
