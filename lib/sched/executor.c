@@ -1,64 +1,157 @@
 /*
- * executor.c - the closed-model executors: shared-iterations,
- * per-vu-iterations and constant-vus, plus helpers every executor uses.
- * The controller's side of a scenario (timeline, graceful and hard stop) is
- * in sched.c; see executor.h for the division of labour.
+ * executor.c - the closed-model executors with a fixed set of VUs
+ * (shared-iterations, per-vu-iterations, constant-vus), plus the helpers
+ * every executor uses that need no controller state. The controller's side
+ * of a scenario (timeline, graceful and hard stop, VU pool) is in sched.c;
+ * see executor.h for the division of labour.
  */
-#include "sched/sched_int.h"
+#include "sched/executor_int.h"
 
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 
-#define DEFAULT_MAX_DURATION_MS (10.0 * 60 * 1000)
-#define DEFAULT_GRACEFUL_STOP_MS (30.0 * 1000)
-
-static int config_error(const k6c__exec *e, const char *msg)
+int k6c__exec_config_error(const k6c__exec *e, const char *fmt, ...)
 {
 	/* The same wording as k6's "There were problems with the specified
 	 * script configuration" list. */
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	return k6c__error(K6C_ECONFIG, "scenario %s has configuration errors: %s", e->sc->name, msg);
 }
 
-static void init_common(k6c__exec *e)
+void k6c__exec_init_common(k6c__exec *e)
 {
-	e->graceful_ms = e->sc->graceful_stop_ms >= 0 ? e->sc->graceful_stop_ms : DEFAULT_GRACEFUL_STOP_MS;
+	e->graceful_ms = e->sc->graceful_stop_ms >= 0 ? e->sc->graceful_stop_ms : K6C__DEFAULT_GRACEFUL_STOP_MS;
+	e->iter_stripe = e->sched->cfg.stripe;
 }
 
-void k6c__exec_emit_dropped(k6c__exec *e, k6c__samples *samples, uint64_t n)
+uint64_t k6c__exec_scale(const k6c__exec *e, uint64_t v)
 {
-	if (samples == NULL || n == 0)
+	return k6c__stripe_scale(e->sched->cfg.stripe, v);
+}
+
+int k6c__exec_stripe_from_value(const k6c__exec *e, uint64_t value, k6c__stripe **out)
+{
+	const k6c__stripe *st = e->sched->cfg.stripe;
+	int rc = 0;
+
+	*out = NULL;
+	if (k6c__stripe_is_full(st))
+		return 0;
+	if (value == 0)
+		return K6C_ENOTFOUND;
+	size_t nseq = 0;
+	const k6c__rat *seq = k6c__stripe_sequence(st, &nseq);
+	const k6c__segment *mine = k6c__stripe_segment(st);
+	k6c__rat *cuts = k6c__calloc(nseq, sizeof(*cuts));
+	if (cuts == NULL)
+		return K6C_ENOMEM;
+
+	/* Each segment's share of value, in sequence order; a segment with
+	 * no share disappears. This run's segment becomes (lo, hi]. */
+	size_t ncuts = 0;
+	uint64_t prev = 0;
+	k6c__segment seg = { { 0, 1 }, { 0, 1 } };
+	bool found = false;
+	cuts[ncuts++] = (k6c__rat){ 0, 1 };
+	for (size_t i = 0; i + 1 < nseq; i++) {
+		k6c__segment si = { seq[i], seq[i + 1] };
+		k6c__stripe *sj = NULL;
+		rc = k6c__stripe_new(&sj, &si, seq, nseq);
+		if (rc != 0)
+			goto out;
+		uint64_t share = k6c__stripe_scale(sj, value);
+		k6c__stripe_free(sj);
+		if (share == 0)
+			continue;
+		k6c__rat lo = { prev, value };
+		prev += share;
+		k6c__rat hi = { prev, value };
+		if (si.from.num * mine->from.den == mine->from.num * si.from.den &&
+		    si.to.num * mine->to.den == mine->to.num * si.to.den) {
+			seg.from = lo;
+			seg.to = hi;
+			found = true;
+		}
+		cuts[ncuts++] = hi;
+	}
+	if (!found) {
+		rc = K6C_ENOTFOUND;
+		goto out;
+	}
+	/* k6c__stripe_new reduces the fractions itself. */
+	rc = k6c__stripe_new(out, &seg, cuts, ncuts);
+out:
+	k6c__free(cuts);
+	return rc;
+}
+
+void k6c__exec_log(k6c__exec *e, int level, const char *fmt, ...)
+{
+	const k6c__sched_config *cfg = &e->sched->cfg;
+	if (cfg->log == NULL)
 		return;
-	const k6c__tag tags[1] = { { "scenario", e->sc->name } };
-	const int id = K6C__M_DROPPED_ITERATIONS;
-	const double v = (double)n;
-	k6c__samples_add(samples, k6c__wall_us(), tags, 1, &id, &v, 1);
+	k6c__buf b = K6C__BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = k6c__buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc == 0)
+		cfg->log(level, b.ptr, cfg->log_arg);
+	k6c__buf_free(&b);
 }
 
-void k6c__exec_wake_vu(k6c__exec *e, k6c__vu *vu)
+double k6c__exec_iter_progress(const k6c__exec *e, uint64_t total)
 {
-	/* A flag and a generation bump instead of a queued command, so waking
-	 * never allocates and may come from any thread. */
-	atomic_store_explicit(&vu->wake_req, true, memory_order_release);
-	atomic_fetch_add_explicit(&e->sched->wake_gen, 1, memory_order_acq_rel);
-	k6c__loop_wakeup(vu->w->loop);
+	if (total == 0)
+		return 1;
+	uint64_t done = atomic_load_explicit(&e->complete, memory_order_relaxed) +
+		atomic_load_explicit(&e->interrupted, memory_order_relaxed);
+	return done >= total ? 1 : (double)done / (double)total;
 }
 
 /* ---- shared-iterations: a fixed total shared by all VUs ---- */
 
+typedef struct shared_impl {
+	uint64_t iterations;            /* this instance's share */
+} shared_impl;
+
 static int shared_init(k6c__exec *e)
 {
 	const k6c__scenario *sc = e->sc;
-	char msg[160];
 
 	if (sc->vus == 0)
-		return config_error(e, "the number of VUs must be more than 0");
-	if (sc->iterations < sc->vus) {
-		snprintf(msg, sizeof(msg), "the number of iterations (%llu) can't be less than the number of VUs (%u)",
+		return k6c__exec_config_error(e, "the number of VUs must be more than 0");
+	if (sc->iterations < sc->vus)
+		return k6c__exec_config_error(e, "the number of iterations (%llu) can't be less than the number of VUs (%u)",
 			(unsigned long long)sc->iterations, sc->vus);
-		return config_error(e, msg);
+	if (sc->max_duration_ms < 0)
+		return k6c__exec_config_error(e, "the maxDuration must be more than 0");
+	k6c__exec_init_common(e);
+	shared_impl *im = k6c__calloc(1, sizeof(*im));
+	if (im == NULL)
+		return K6C_ENOMEM;
+	e->impl = im;
+	e->plan_vus = e->max_vus = (unsigned)k6c__exec_scale(e, sc->vus);
+	/* As k6: the iterations are split in proportion to the VUs each
+	 * segment received, and so are the iteration numbers. */
+	im->iterations = sc->iterations;
+	if (e->plan_vus == 0) {
+		im->iterations = 0;
+	} else {
+		int rc = k6c__exec_stripe_from_value(e, sc->vus, &e->own_stripe);
+		if (rc != 0)
+			return rc == K6C_ENOMEM ? rc : k6c__error(rc, "scenario %s: cannot split the iterations", sc->name);
+		if (e->own_stripe != NULL) {
+			e->iter_stripe = e->own_stripe;
+			im->iterations = k6c__stripe_scale(e->own_stripe, sc->iterations);
+		}
 	}
-	init_common(e);
-	e->max_vus = sc->vus;
-	e->run_ms = sc->max_duration_ms > 0 ? sc->max_duration_ms : DEFAULT_MAX_DURATION_MS;
+	e->run_ms = sc->max_duration_ms > 0 ? sc->max_duration_ms : K6C__DEFAULT_MAX_DURATION_MS;
 	return 0;
 }
 
@@ -66,22 +159,38 @@ static k6c__exec_next shared_next(k6c__exec *e, k6c__vu *vu)
 {
 	/* One fetch-add claims an iteration; claims past the total just tell
 	 * the VU to leave. */
+	const shared_impl *im = e->impl;
 	uint64_t n = atomic_fetch_add_explicit(&e->counter, 1, memory_order_relaxed);
-	return n < e->sc->iterations ? K6C__NEXT_ITERATE : K6C__NEXT_LEAVE;
+	return n < im->iterations ? K6C__NEXT_ITERATE : K6C__NEXT_LEAVE;
 }
 
-static void shared_finish(k6c__exec *e, k6c__samples *samples)
+static double shared_progress(const k6c__exec *e, double elapsed_ms)
 {
+	const shared_impl *im = e->impl;
+	return k6c__exec_iter_progress(e, im->iterations);
+}
+
+static void shared_finish(k6c__exec *e)
+{
+	const shared_impl *im = e->impl;
 	uint64_t started = atomic_load_explicit(&e->started, memory_order_acquire);
-	if (started < e->sc->iterations)
-		k6c__exec_emit_dropped(e, samples, e->sc->iterations - started);
+	if (started < im->iterations)
+		atomic_fetch_add_explicit(&e->dropped, im->iterations - started, memory_order_relaxed);
+}
+
+static void impl_free(k6c__exec *e)
+{
+	k6c__free(e->impl);
+	e->impl = NULL;
 }
 
 static const k6c__executor shared_iterations = {
 	.name = "shared-iterations",
 	.init = shared_init,
 	.next = shared_next,
+	.progress = shared_progress,
 	.finish = shared_finish,
+	.free = impl_free,
 };
 
 /* ---- per-vu-iterations: each VU runs the same number ---- */
@@ -91,12 +200,14 @@ static int per_vu_init(k6c__exec *e)
 	const k6c__scenario *sc = e->sc;
 
 	if (sc->vus == 0)
-		return config_error(e, "the number of VUs must be more than 0");
+		return k6c__exec_config_error(e, "the number of VUs must be more than 0");
 	if (sc->iterations == 0)
-		return config_error(e, "the number of iterations must be more than 0");
-	init_common(e);
-	e->max_vus = sc->vus;
-	e->run_ms = sc->max_duration_ms > 0 ? sc->max_duration_ms : DEFAULT_MAX_DURATION_MS;
+		return k6c__exec_config_error(e, "the number of iterations must be more than 0");
+	if (sc->max_duration_ms < 0)
+		return k6c__exec_config_error(e, "the maxDuration must be more than 0");
+	k6c__exec_init_common(e);
+	e->plan_vus = e->max_vus = (unsigned)k6c__exec_scale(e, sc->vus);
+	e->run_ms = sc->max_duration_ms > 0 ? sc->max_duration_ms : K6C__DEFAULT_MAX_DURATION_MS;
 	return 0;
 }
 
@@ -105,18 +216,24 @@ static k6c__exec_next per_vu_next(k6c__exec *e, k6c__vu *vu)
 	return k6c__vu_scenario_iter(vu) < e->sc->iterations ? K6C__NEXT_ITERATE : K6C__NEXT_LEAVE;
 }
 
-static void per_vu_finish(k6c__exec *e, k6c__samples *samples)
+static double per_vu_progress(const k6c__exec *e, double elapsed_ms)
 {
-	uint64_t planned = (uint64_t)e->sc->vus * e->sc->iterations;
+	return k6c__exec_iter_progress(e, (uint64_t)e->plan_vus * e->sc->iterations);
+}
+
+static void per_vu_finish(k6c__exec *e)
+{
+	uint64_t planned = (uint64_t)e->plan_vus * e->sc->iterations;
 	uint64_t started = atomic_load_explicit(&e->started, memory_order_acquire);
 	if (started < planned)
-		k6c__exec_emit_dropped(e, samples, planned - started);
+		atomic_fetch_add_explicit(&e->dropped, planned - started, memory_order_relaxed);
 }
 
 static const k6c__executor per_vu_iterations = {
 	.name = "per-vu-iterations",
 	.init = per_vu_init,
 	.next = per_vu_next,
+	.progress = per_vu_progress,
 	.finish = per_vu_finish,
 };
 
@@ -127,11 +244,11 @@ static int constant_init(k6c__exec *e)
 	const k6c__scenario *sc = e->sc;
 
 	if (sc->vus == 0)
-		return config_error(e, "the number of VUs must be more than 0");
+		return k6c__exec_config_error(e, "the number of VUs must be more than 0");
 	if (!(sc->duration_ms > 0))
-		return config_error(e, "the duration must be more than 0");
-	init_common(e);
-	e->max_vus = sc->vus;
+		return k6c__exec_config_error(e, "the duration must be more than 0");
+	k6c__exec_init_common(e);
+	e->plan_vus = e->max_vus = (unsigned)k6c__exec_scale(e, sc->vus);
 	e->run_ms = sc->duration_ms;
 	return 0;
 }
@@ -157,6 +274,14 @@ const k6c__executor *k6c__executor_for(k6c__executor_kind kind)
 		return &per_vu_iterations;
 	case K6C__EXEC_CONSTANT_VUS:
 		return &constant_vus;
+	case K6C__EXEC_RAMPING_VUS:
+		return &k6c__exec_ramping_vus;
+	case K6C__EXEC_CONSTANT_ARRIVAL_RATE:
+		return &k6c__exec_constant_arrival_rate;
+	case K6C__EXEC_RAMPING_ARRIVAL_RATE:
+		return &k6c__exec_ramping_arrival_rate;
+	case K6C__EXEC_EXTERNALLY_CONTROLLED:
+		return &k6c__exec_externally_controlled;
 	default:
 		break;
 	}

@@ -90,12 +90,22 @@ static int vu_check_coro(const k6c__vu *vu, const char *what)
 
 /* ---- stop checks ---- */
 
-bool k6c__vu_stopped(const k6c__vu *vu)
+/* The abort or the scenario's hard stop: the VU leaves what it does. */
+static bool vu_hard_stopped(const k6c__vu *vu)
 {
 	if (atomic_load_explicit(&vu->s->abort_seq, memory_order_acquire) != vu->abort_base)
 		return true;
 	const k6c__exec *e = vu->exec;
 	return e != NULL && atomic_load_explicit(&e->hard_stop, memory_order_acquire);
+}
+
+bool k6c__vu_stopped(const k6c__vu *vu)
+{
+	if (vu_hard_stopped(vu))
+		return true;
+	/* An interrupt of this iteration or task only (gracefulRampDown,
+	 * scaling down, a setup/teardown timeout). */
+	return vu->in_task && atomic_load_explicit(&vu->intr_seq, memory_order_acquire) != vu->intr_base;
 }
 
 bool k6c__vu_should_stop(const k6c__vu *vu)
@@ -113,7 +123,6 @@ static void vu_interrupt(k6c__vu *vu)
 		k6c__http_cancel(vu->conn);
 		break;
 	case VU_BLK_SUSPEND:
-	case VU_BLK_PARK:
 		break;
 	default:
 		return;
@@ -121,38 +130,60 @@ static void vu_interrupt(k6c__vu *vu)
 	vu_wake(vu, K6C_EABORTED);
 }
 
-/* After the controller set a stop flag (it bumps stop_gen or abort_seq and
- * wakes us): interrupt the VUs that must stop, and let parked VUs of a
- * stopping scenario see that they should leave. Also delivers executor
- * wakes (wake_gen). */
+/* After a stop, interrupt or pause flag changed (the controller bumps
+ * stop_gen or abort_seq and wakes us): interrupt the VUs that must stop,
+ * and let parked VUs ask their executor again (they may have to leave, or
+ * the pause ended). */
 static void check_stops(k6c__worker *w)
 {
 	k6c__sched *s = w->s;
 	unsigned a = atomic_load_explicit(&s->abort_seq, memory_order_acquire);
 	unsigned g = atomic_load_explicit(&s->stop_gen, memory_order_acquire);
-	unsigned k = atomic_load_explicit(&s->wake_gen, memory_order_acquire);
 
-	if (a == w->seen_abort && g == w->seen_stop && k == w->seen_wake)
+	if (a == w->seen_abort && g == w->seen_stop)
 		return;
 	w->seen_abort = a;
 	w->seen_stop = g;
-	w->seen_wake = k;
 	for (size_t i = 0; i < w->nvus; i++) {
 		k6c__vu *vu = w->vus[i];
-		if (atomic_exchange_explicit(&vu->wake_req, false, memory_order_acq_rel)) {
-			if (vu->blk == VU_BLK_PARK)
-				vu_wake(vu, 0);
-			else
-				vu->wake_pending = true;
-		}
-		if (vu->blk == VU_BLK_PARK && vu->exec != NULL &&
-		    atomic_load_explicit(&vu->exec->stopping, memory_order_acquire)) {
+		if (vu->blk == VU_BLK_PARK)
 			vu_wake(vu, 0);
-			continue;
-		}
-		if (vu->blk >= VU_BLK_SLEEP && k6c__vu_stopped(vu))
+		else if (vu->blk >= VU_BLK_SLEEP && k6c__vu_stopped(vu))
 			vu_interrupt(vu);
 	}
+}
+
+/* Delivers k6c__exec_wake_vu calls: a parked VU asks its executor again;
+ * one that is busy will when it next would park. */
+static void drain_wakes(k6c__worker *w)
+{
+	k6c__vu *vu = atomic_exchange_explicit(&w->wake_head, NULL, memory_order_acquire);
+	while (vu != NULL) {
+		k6c__vu *next = vu->wake_next;
+		atomic_store_explicit(&vu->wake_req, false, memory_order_release);
+		if (vu->blk == VU_BLK_PARK)
+			vu_wake(vu, 0);
+		else
+			vu->wake_pending = true;
+		vu = next;
+	}
+}
+
+void k6c__exec_wake_vu(k6c__exec *e, k6c__vu *vu)
+{
+	/* A flag and a lock-free stack instead of a queued command, so waking
+	 * never allocates and may come from any thread; the flag keeps a VU on
+	 * the stack at most once. */
+	(void)e;
+	k6c__worker *w = vu->w;
+	if (!atomic_exchange_explicit(&vu->wake_req, true, memory_order_acq_rel)) {
+		k6c__vu *old = atomic_load_explicit(&w->wake_head, memory_order_relaxed);
+		do {
+			vu->wake_next = old;
+		} while (!atomic_compare_exchange_weak_explicit(&w->wake_head, &old, vu,
+			memory_order_release, memory_order_relaxed));
+	}
+	k6c__loop_wakeup(w->loop);
 }
 
 /* ---- commands from the controller ---- */
@@ -161,8 +192,16 @@ int k6c__worker_post(k6c__worker *w, const worker_cmd *cmds, size_t n)
 {
 	pthread_mutex_lock(&w->mu);
 	if (w->ncmds + n > w->capcmds) {
-		pthread_mutex_unlock(&w->mu);
-		return k6c__error(K6C_EINTERNAL, "worker %u: command queue overflow", w->index);
+		size_t cap = w->capcmds ? w->capcmds : 8;
+		while (cap < w->ncmds + n)
+			cap *= 2;
+		worker_cmd *c = k6c__realloc(w->cmds, cap * sizeof(*c));
+		if (c == NULL) {
+			pthread_mutex_unlock(&w->mu);
+			return k6c__error(K6C_ENOMEM, "worker %u: out of memory queueing a command", w->index);
+		}
+		w->cmds = c;
+		w->capcmds = cap;
 	}
 	memcpy(w->cmds + w->ncmds, cmds, n * sizeof(*cmds));
 	w->ncmds += n;
@@ -177,6 +216,55 @@ static void vu_take_task(k6c__vu *vu, const worker_cmd_task *t)
 	vu->task = t->task;
 	vu->exec = t->exec;
 	vu->abort_base = t->abort_base;
+	vu->exec_index = t->exec_index;
+}
+
+static void report_to_controller(k6c__sched *s)
+{
+	k6c__loop_wakeup(s->ctl_loop);
+}
+
+/* A scenario task the VU will never run (it has no coroutine): the
+ * scenario must not wait for it. */
+static void drop_scenario_task(k6c__vu *vu, k6c__exec *e)
+{
+	if (vu->owes_initing) {
+		vu->owes_initing = false;
+		atomic_fetch_sub_explicit(&e->initing, 1, memory_order_acq_rel);
+	}
+	if (atomic_fetch_sub_explicit(&e->active, 1, memory_order_acq_rel) == 1)
+		report_to_controller(vu->s);
+}
+
+static void vu_main(void *arg);
+static void vu_timer_cb(k6c__loop *loop, k6c__timer *t);
+static void init_done(k6c__sched *s, k6c__vu *vu, bool ok);
+
+/* A VU created during the run joins this worker: its coroutine starts with
+ * its init while the others keep running. */
+static void adopt_vu(k6c__worker *w, k6c__vu *vu)
+{
+	if (w->nvus == w->capvus) {
+		size_t cap = w->capvus ? w->capvus * 2 : 8;
+		k6c__vu **v = k6c__realloc(w->vus, cap * sizeof(*v));
+		if (v == NULL) {
+			k6c__sched_record_init_error(w->s, k6c__error(K6C_ENOMEM, "out of memory adding a VU"));
+			init_done(w->s, vu, false);
+			return;
+		}
+		w->vus = v;
+		w->capvus = cap;
+	}
+	k6c__timer_init(&vu->timer, vu_timer_cb, vu);
+	int rc = k6c__coro_new(&vu->coro, w->s->cfg.stack_size, vu_main, vu);
+	if (rc != 0) {
+		k6c__sched_record_init_error(w->s, rc);
+		init_done(w->s, vu, false);
+		return;
+	}
+	w->vus[w->nvus++] = vu;
+	w->live++;
+	rq_push(w, vu);
 }
 
 static void apply_cmd(k6c__worker *w, const worker_cmd *c)
@@ -193,11 +281,19 @@ static void apply_cmd(k6c__worker *w, const worker_cmd *c)
 		}
 		return;
 	}
-	if (vu->coro == NULL)
+	if (c->t.task == VU_TASK_ADOPT) {
+		adopt_vu(w, vu);
 		return;
+	}
+	if (vu->coro == NULL) {
+		if (c->t.task == VU_TASK_SCENARIO)
+			drop_scenario_task(vu, c->t.exec);
+		return;
+	}
 	/* The controller gives a VU its next task only after the previous one
 	 * was reported done, and a VU reports and goes idle without switching
-	 * out in between; still, a task that finds the VU busy waits for it. */
+	 * out in between; still, a task that finds the VU busy (a new VU still
+	 * in its init) waits for it. */
 	if (vu->blk == VU_BLK_IDLE) {
 		vu_take_task(vu, &c->t);
 		vu_wake(vu, 0);
@@ -211,14 +307,21 @@ static void drain_cmds(k6c__worker *w)
 {
 	if (!atomic_load_explicit(&w->has_cmds, memory_order_acquire))
 		return;
+	/* Swap the buffers: the batch is applied without the lock, and the
+	 * controller may queue more meanwhile. */
 	pthread_mutex_lock(&w->mu);
 	size_t n = w->ncmds;
-	memcpy(w->cmds_work, w->cmds, n * sizeof(*w->cmds));
+	worker_cmd *batch = w->cmds;
+	size_t cap = w->capcmds;
+	w->cmds = w->cmds_work;
+	w->capcmds = w->capwork;
+	w->cmds_work = batch;
+	w->capwork = cap;
 	w->ncmds = 0;
 	atomic_store_explicit(&w->has_cmds, false, memory_order_relaxed);
 	pthread_mutex_unlock(&w->mu);
 	for (size_t i = 0; i < n; i++)
-		apply_cmd(w, &w->cmds_work[i]);
+		apply_cmd(w, &batch[i]);
 }
 
 /* ---- the VU coroutine ---- */
@@ -228,11 +331,6 @@ static void vu_timer_cb(k6c__loop *loop, k6c__timer *t)
 	k6c__vu *vu = t->arg;
 	if (vu->blk == VU_BLK_SLEEP)
 		vu_wake(vu, 0);
-}
-
-static void report_to_controller(k6c__sched *s)
-{
-	k6c__loop_wakeup(s->ctl_loop);
 }
 
 void k6c__sched_record_init_error(k6c__sched *s, int rc)
@@ -247,11 +345,13 @@ void k6c__sched_record_init_error(k6c__sched *s, int rc)
 	atomic_store_explicit(&s->init_failed, true, memory_order_release);
 }
 
-static void init_done(k6c__sched *s, bool ok)
+static void init_done(k6c__sched *s, k6c__vu *vu, bool ok)
 {
-	if (ok)
-		atomic_fetch_add_explicit(&s->inits_ok, 1, memory_order_acq_rel);
-	atomic_fetch_add_explicit(&s->inits_done, 1, memory_order_acq_rel);
+	vu->init_ok = ok;
+	if (ok && vu->id >= 1)
+		atomic_fetch_add_explicit(&s->vus_ready, 1, memory_order_acq_rel);
+	if (!vu->dynamic)
+		atomic_fetch_add_explicit(&s->inits_done, 1, memory_order_acq_rel);
 	report_to_controller(s);
 }
 
@@ -267,6 +367,18 @@ static void emit_iteration(k6c__vu *vu, const k6c__exec *e, double ms)
 	k6c__samples_add(smp, k6c__wall_us(), tags, 2, ids, vals, 2);
 }
 
+/* Parks the VU until a wake (executor, pause change, stop). */
+static void vu_park(k6c__vu *vu)
+{
+	if (vu->wake_pending) {
+		vu->wake_pending = false;
+		return;
+	}
+	vu->blk = VU_BLK_PARK;
+	vu->wake_rc = 0;
+	vu_wait(vu);
+}
+
 static void run_scenario(k6c__vu *vu)
 {
 	k6c__sched *s = vu->s;
@@ -277,31 +389,56 @@ static void run_scenario(k6c__vu *vu)
 	 * waited in between (0: read the clock). */
 	uint64_t t_end = 0;
 
+	if (vu->owes_initing) {
+		/* Created for this scenario: its init is over now. */
+		vu->owes_initing = false;
+		atomic_fetch_sub_explicit(&e->initing, 1, memory_order_acq_rel);
+	}
 	vu->scen_iter = 0;
 	vu->scen_iter_global = 0;
+	vu->has_index = false;
 	vu->wake_pending = false;
+	if (!vu->init_ok)
+		goto leave;
+	atomic_fetch_add_explicit(&e->joined, 1, memory_order_relaxed);
 	for (;;) {
-		if (atomic_load_explicit(&e->stopping, memory_order_acquire) || k6c__vu_stopped(vu))
+		if (vu_hard_stopped(vu))
 			break;
+		if (!e->vt->open) {
+			if (atomic_load_explicit(&e->stopping, memory_order_acquire))
+				break;
+			if (atomic_load_explicit(&s->paused, memory_order_acquire)) {
+				t_end = 0;
+				vu_park(vu);
+				continue;
+			}
+		}
+		/* Read before asking: an interrupt the controller sends after
+		 * changing the executor's plan is never missed (executor.h). */
+		vu->intr_base = atomic_load_explicit(&vu->intr_seq, memory_order_acquire);
 		k6c__exec_next nx = e->vt->next(e, vu);
 		if (nx == K6C__NEXT_LEAVE)
 			break;
 		if (nx == K6C__NEXT_PARK) {
 			t_end = 0;
-			if (vu->wake_pending) {
-				vu->wake_pending = false;
-				continue;
-			}
-			vu->blk = VU_BLK_PARK;
-			vu->wake_rc = 0;
-			vu_wait(vu);
+			vu_park(vu);
 			continue;
 		}
-		vu->scen_iter_global = atomic_fetch_add_explicit(&e->started, 1, memory_order_relaxed);
+		uint64_t n = atomic_fetch_add_explicit(&e->started, 1, memory_order_relaxed);
+		if (vu->has_index) {
+			vu->has_index = false;
+		} else {
+			vu->scen_iter_global = n;
+			vu->sched_ns = 0;
+		}
 		uint64_t t0 = t_end != 0 ? t_end : k6c__now_ns();
 		if (vu->w->slice_start_ns == 0)
 			vu->w->slice_start_ns = t0;
+		vu->in_task = true;
+		atomic_store_explicit(&vu->iterating, true, memory_order_relaxed);
 		int rc = ops->iterate(vu->state, vu);
+		atomic_store_explicit(&vu->iterating, false, memory_order_relaxed);
+		vu->in_task = false;
 		uint64_t t1 = k6c__now_ns();
 		t_end = t1;
 		/* Resumed inside the iteration: its slice counts from here. */
@@ -322,9 +459,34 @@ static void run_scenario(k6c__vu *vu)
 			t_end = 0;
 		}
 	}
+	atomic_fetch_sub_explicit(&e->joined, 1, memory_order_relaxed);
+leave:
 	vu->exec = NULL;
 	if (atomic_fetch_sub_explicit(&e->active, 1, memory_order_acq_rel) == 1)
 		report_to_controller(s);
+}
+
+/* Runs setup, teardown or handleSummary; interruptible through intr_seq. */
+static int run_vu0_task(k6c__vu *vu, int task)
+{
+	k6c__sched *s = vu->s;
+	const k6c__vu_ops *ops = s->cfg.ops;
+	int rc = 0;
+
+	vu->intr_base = atomic_load_explicit(&vu->intr_seq, memory_order_acquire);
+	vu->in_task = true;
+	if (!vu->init_ok)
+		rc = K6C_ESCRIPT;
+	else if (task == VU_TASK_SETUP)
+		rc = ops->setup != NULL ? ops->setup(vu->state, vu) : 0;
+	else if (task == VU_TASK_TEARDOWN)
+		rc = ops->teardown != NULL ? ops->teardown(vu->state, vu) : 0;
+	else if (ops->handle_summary != NULL)
+		rc = ops->handle_summary(vu->state, vu, s->summary_json, &s->summary_out, &s->nsummary_out);
+	else
+		rc = K6C_ENOTFOUND;
+	vu->in_task = false;
+	return rc;
 }
 
 static void vu_main(void *arg)
@@ -338,12 +500,12 @@ static void vu_main(void *arg)
 	 * init: the run is over either way. */
 	if (atomic_load_explicit(&s->init_failed, memory_order_acquire) ||
 	    atomic_load_explicit(&s->abort_seq, memory_order_acquire) != 0) {
-		init_done(s, false);
+		init_done(s, vu, false);
 	} else {
 		rc = ops->init(s->cfg.ops_ctx, vu, &vu->state);
 		if (rc != 0 && atomic_load_explicit(&s->abort_seq, memory_order_acquire) == 0)
 			k6c__sched_record_init_error(s, rc < 0 ? rc : K6C_ESCRIPT);
-		init_done(s, rc == 0);
+		init_done(s, vu, rc == 0);
 	}
 
 	for (;;) {
@@ -360,10 +522,8 @@ static void vu_main(void *arg)
 		switch (vu->task) {
 		case VU_TASK_SETUP:
 		case VU_TASK_TEARDOWN:
-			if (vu->task == VU_TASK_SETUP)
-				rc = ops->setup != NULL ? ops->setup(vu->state, vu) : 0;
-			else
-				rc = ops->teardown != NULL ? ops->teardown(vu->state, vu) : 0;
+		case VU_TASK_SUMMARY:
+			rc = run_vu0_task(vu, vu->task);
 			atomic_store_explicit(&s->task_rc, rc, memory_order_relaxed);
 			atomic_store_explicit(&s->task_done, true, memory_order_release);
 			report_to_controller(s);
@@ -415,7 +575,7 @@ static int worker_open(k6c__worker *w)
 	int rc;
 
 	k6c__http_client_opts hopts = {
-		.max_connections = (long)w->nvus + CONN_MARGIN,
+		.max_connections = w->max_connections + CONN_MARGIN,
 		.user_agent = s->cfg.user_agent,
 	};
 	rc = k6c__http_client_new(&w->http, w->loop, &hopts);
@@ -447,7 +607,7 @@ static void *worker_main(void *arg)
 		if (rc != 0) {
 			/* This VU cannot run: count its init as failed. */
 			k6c__sched_record_init_error(s, rc);
-			init_done(s, false);
+			init_done(s, vu, false);
 			continue;
 		}
 		w->live++;
@@ -457,6 +617,7 @@ static void *worker_main(void *arg)
 	for (;;) {
 		drain_cmds(w);
 		check_stops(w);
+		drain_wakes(w);
 		run_ready(w);
 		if (w->quit && w->live == 0)
 			break;
@@ -486,7 +647,7 @@ void k6c__worker_join(k6c__worker *w)
 {
 	if (!w->thread_started)
 		return;
-	worker_cmd quit = { NULL, { VU_TASK_EXIT, NULL, 0 } };
+	worker_cmd quit = { NULL, { VU_TASK_EXIT, NULL, 0, 0 } };
 	k6c__worker_post(w, &quit, 1);
 	pthread_join(w->thread, NULL);
 	w->thread_started = false;
@@ -663,9 +824,11 @@ void k6c__vu_http_recycle(k6c__vu *vu, k6c__http_resp *resp)
 
 uint64_t k6c__vu_id_in_test(const k6c__vu *vu)
 {
-	/* Without a segment the ids are the same; striping comes with
-	 * segment.c. */
-	return (uint64_t)vu->id;
+	/* VU n of this instance is the n-th element of its stripe; ids are
+	 * 1-based, VU 0 stays 0. */
+	if (vu->id <= 0)
+		return 0;
+	return k6c__stripe_global(vu->s->cfg.stripe, (uint64_t)vu->id - 1) + 1;
 }
 
 k6c__sched *k6c__vu_sched(k6c__vu *vu)
@@ -675,14 +838,14 @@ k6c__sched *k6c__vu_sched(k6c__vu *vu)
 
 uint64_t k6c__vu_scenario_iter_in_test(const k6c__vu *vu)
 {
-	return vu->scen_iter_global;
+	if (vu->exec == NULL)
+		return vu->scen_iter_global;
+	return k6c__stripe_global(vu->exec->iter_stripe, vu->scen_iter_global);
 }
 
 int k6c__vu_scenario_index(const k6c__vu *vu)
 {
-	if (vu->exec == NULL)
-		return -1;
-	return (int)(vu->exec - vu->s->execs);
+	return vu->exec != NULL ? (int)vu->exec->index : -1;
 }
 
 uint64_t k6c__vu_scheduled_ns(const k6c__vu *vu)
