@@ -10,6 +10,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "k6c/test.h"
+
 #define ID_KEY DUK_HIDDEN_SYMBOL("id")
 #define TYPE_KEY DUK_HIDDEN_SYMBOL("type")
 
@@ -31,11 +33,27 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-/* metric.add(value, tags?) */
+/* A bad value for add(): k6 throws when the `throw` option is on, else
+ * warns and add() returns false. */
+static duk_ret_t bad_value(duk_context *ctx, k6c__vm *vm, const char *fmt, const char *a,
+	const char *b)
+{
+	if (vm->prog->throw_errors)
+		return duk_error(ctx, DUK_ERR_ERROR, fmt, a, b);
+	k6c__buf_clear(&vm->scratch);
+	if (k6c__buf_printf(&vm->scratch, fmt, a, b) == 0)
+		k6c__vm_log(vm, K6C_LOG_WARN, "%s", vm->scratch.ptr);
+	duk_push_false(ctx);
+	return 1;
+}
+
+/* metric.add(value, tags?): numbers, and anything JavaScript converts to
+ * one; a value that converts to 0 but is truthy (true, "0") counts as 1,
+ * as in k6. NaN, null and undefined (no value) are refused. */
 static duk_ret_t js_add(duk_context *ctx)
 {
 	k6c__vm *vm = k6c__vm_get(ctx);
-	k6c__metric_type type;
+	const char *name;
 	double v;
 	size_t n;
 	int id;
@@ -45,16 +63,20 @@ static duk_ret_t js_add(duk_context *ctx)
 	if (!duk_get_prop_string(ctx, -1, ID_KEY))
 		return duk_error(ctx, DUK_ERR_TYPE_ERROR, "add() called on something that is not a metric");
 	id = duk_get_int(ctx, -1);
-	duk_get_prop_string(ctx, -2, TYPE_KEY);
-	type = (k6c__metric_type)duk_get_int(ctx, -1);
-	if (type == K6C__RATE && (duk_is_boolean(ctx, 0) || duk_is_null_or_undefined(ctx, 0))) {
-		v = duk_to_boolean(ctx, 0) ? 1 : 0;
-	} else {
-		v = duk_to_number(ctx, 0);
-		if (isnan(v))
-			return duk_error(ctx, DUK_ERR_TYPE_ERROR, "cannot add a non-number value to a metric");
-		if (type == K6C__RATE)
-			v = v != 0 ? 1 : 0;
+	duk_get_prop_string(ctx, -2, "name");
+	name = duk_safe_to_string(ctx, -1);
+	if (duk_is_null(ctx, 0))
+		return bad_value(ctx, vm, "'%s' is an invalid value for metric '%s', a number or a "
+			"boolean value is expected", "null", name);
+	duk_dup(ctx, 0);
+	v = duk_to_number(ctx, -1);
+	duk_pop(ctx);
+	if (v == 0 && duk_to_boolean(ctx, 0))
+		v = 1.0;
+	if (isnan(v)) {
+		duk_dup(ctx, 0);
+		return bad_value(ctx, vm, "'%s' is an invalid value for metric '%s', a number or a "
+			"boolean value is expected", duk_safe_to_string(ctx, -1), name);
 	}
 	if (id >= 0) {
 		k6c__vm_tags_reset(vm, &n);

@@ -38,8 +38,40 @@ const k6c__native_module k6c__native_modules[] = {
 	{ "k6/secrets", NULL },
 	{ "k6/experimental/csv", NULL },
 	{ "k6/experimental/fs", NULL },
+	/* libk6c's own: jslib's k6-summary (textSummary, jUnit, humanizeValue)
+	 * built in; the jslib URLs map here (k6c__engine_native_index). */
+	{ "k6c/summary", k6c__mod_summary_push },
 	{ NULL, NULL },
 };
+
+/* Whether spec is https://jslib.k6.io/k6-summary/<version>/index.js with
+ * a version of digits and dots (0.0.1, 0.0.2, 0.1.0, ...). */
+static bool is_jslib_summary(const char *spec)
+{
+	static const char prefix[] = "https://jslib.k6.io/k6-summary/";
+	const char *v, *slash;
+
+	if (strncmp(spec, prefix, sizeof(prefix) - 1) != 0)
+		return false;
+	v = spec + sizeof(prefix) - 1;
+	slash = strchr(v, '/');
+	if (slash == NULL || slash == v || strcmp(slash, "/index.js") != 0)
+		return false;
+	for (const char *c = v; c < slash; c++)
+		if (!((*c >= '0' && *c <= '9') || *c == '.'))
+			return false;
+	return true;
+}
+
+int k6c__engine_native_index(const char *spec)
+{
+	if (is_jslib_summary(spec))
+		spec = "k6c/summary";
+	for (int i = 0; k6c__native_modules[i].name != NULL; i++)
+		if (k6c__native_modules[i].push != NULL && strcmp(k6c__native_modules[i].name, spec) == 0)
+			return i;
+	return -1;
+}
 
 /* ---- Paths -------------------------------------------------------------- */
 
@@ -315,7 +347,9 @@ static int on_spec(const char *raw, size_t n, void *arg)
 	if (spec == NULL)
 		return k6c__error(K6C_ENOMEM, "out of memory");
 
-	if (strcmp(spec, "k6") == 0 || strncmp(spec, "k6/", 3) == 0) {
+	if (k6c__engine_native_index(spec) >= 0) {
+		target = -(k6c__engine_native_index(spec) + 1);
+	} else if (strcmp(spec, "k6") == 0 || strncmp(spec, "k6/", 3) == 0) {
 		int ni = native_index(spec);
 
 		if (ni < 0) {
@@ -534,15 +568,12 @@ static int read_init_results(k6c__program *p, k6c__vm *vm)
 	return rc;
 }
 
-/* The options a VU applies by itself; the rest are the scheduler's. */
-static void read_vu_options(k6c__program *p)
+/* The options a VU applies by itself (the rest are the scheduler's), from
+ * an options object: each one it sets with a value of the right type. */
+static void read_vu_options(k6c__program *p, const k6c__json *o)
 {
-	k6c__json *o = NULL;
 	const k6c__json *v;
 
-	p->max_redirects = -1;
-	if (k6c__json_parse(&o, p->options_json, strlen(p->options_json)) != 0)
-		return;
 	if ((v = k6c__json_get(o, "discardResponseBodies")) != NULL && v->type == K6C__JSON_BOOL)
 		p->discard_bodies = v->boolean;
 	if ((v = k6c__json_get(o, "throw")) != NULL && v->type == K6C__JSON_BOOL)
@@ -550,7 +581,64 @@ static void read_vu_options(k6c__program *p)
 	if ((v = k6c__json_get(o, "maxRedirects")) != NULL && v->type == K6C__JSON_NUMBER &&
 		v->number >= 0)
 		p->max_redirects = (int)v->number;
+}
+
+static void read_script_vu_options(k6c__program *p)
+{
+	k6c__json *o = NULL;
+
+	p->max_redirects = -1;
+	if (k6c__json_parse(&o, p->options_json, strlen(p->options_json)) != 0)
+		return;
+	read_vu_options(p, o);
 	k6c__json_free(o);
+}
+
+static void free_tags(k6c__program *p)
+{
+	for (size_t i = 0; i < p->ntags * 2; i++)
+		k6c__free(p->tags[i]);
+	k6c__free(p->tags);
+	p->tags = NULL;
+	p->ntags = 0;
+}
+
+/* The `tags` option: every sample of the run carries them. Values that are
+ * numbers or booleans keep their JSON text, as k6 reads them as strings. */
+static int read_run_tags(k6c__program *p, const k6c__json *o)
+{
+	const k6c__json *t = k6c__json_get(o, "tags");
+	k6c__buf b = K6C__BUF_INIT;
+
+	free_tags(p);
+	if (t == NULL || t->type != K6C__JSON_OBJECT || t->len == 0)
+		return 0;
+	p->tags = k6c__calloc(t->len * 2, sizeof(char *));
+	if (p->tags == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	for (size_t i = 0; i < t->len; i++) {
+		const k6c__json *v = t->items[i];
+		char *value;
+
+		if (v->type == K6C__JSON_STRING) {
+			value = k6c__strdup(v->string);
+		} else if (v->type == K6C__JSON_NUMBER || v->type == K6C__JSON_BOOL) {
+			k6c__buf_clear(&b);
+			value = k6c__json_write(&b, v) == 0 ? k6c__strdup(b.ptr) : NULL;
+		} else {
+			continue;
+		}
+		p->tags[2 * p->ntags] = k6c__strdup(t->keys[i]);
+		p->tags[2 * p->ntags + 1] = value;
+		p->ntags++;
+		if (value == NULL || p->tags[2 * p->ntags - 2] == NULL) {
+			k6c__buf_free(&b);
+			free_tags(p);
+			return k6c__error(K6C_ENOMEM, "out of memory");
+		}
+	}
+	k6c__buf_free(&b);
+	return 0;
 }
 
 /* ---- Public functions ----------------------------------------------------- */
@@ -638,13 +726,15 @@ int k6c__program_new(k6c__program **out, const char *filename, const char *sourc
 
 	if (rc == 0) {
 		rc = k6c__vm_new(&vm, p, NULL);
-		if (rc == K6C_ESCRIPT && p->log != NULL)
+		/* An exception, or exec.test.abort() (K6C_EABORTED: k6 exits
+		 * with 108), in the init code. */
+		if ((rc == K6C_ESCRIPT || rc == K6C_EABORTED) && p->log != NULL)
 			p->log(K6C_LOG_ERROR, k6c_error_last()->message, p->log_arg);
 		if (rc == 0)
 			rc = read_init_results(p, vm);
 		k6c__vm_free(vm);
 		if (rc == 0)
-			read_vu_options(p);
+			read_script_vu_options(p);
 	}
 	if (rc != 0) {
 		k6c__program_free(p);
@@ -686,6 +776,8 @@ void k6c__program_free(k6c__program *p)
 		k6c__free(p->env[i]);
 	k6c__free(p->env);
 	k6c__free(p->setup_json);
+	k6c__free(p->test_options_json);
+	free_tags(p);
 	if (p->files != NULL)
 		k6c__map_free(p->files, free_file);
 	pthread_mutex_destroy(&p->lock);
@@ -695,6 +787,47 @@ void k6c__program_free(k6c__program *p)
 const char *k6c__program_options_json(const k6c__program *p)
 {
 	return p != NULL && p->options_json != NULL ? p->options_json : "{}";
+}
+
+int k6c__program_set_options(k6c__program *p, const char *json)
+{
+	k6c__json *o = NULL;
+	char *copy;
+	int rc;
+
+	if (p == NULL || json == NULL)
+		return k6c__error(K6C_EINVAL, "no program or options");
+	copy = k6c__strdup(json);
+	if (copy == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	/* The consolidated options were validated by the options layer; text
+	 * that does not parse only leaves the script's choices in place. */
+	if (k6c__json_parse(&o, json, strlen(json)) == 0) {
+		rc = read_run_tags(p, o);
+		if (rc != 0) {
+			k6c__json_free(o);
+			k6c__free(copy);
+			return rc;
+		}
+		read_vu_options(p, o);
+		k6c__json_free(o);
+	}
+	k6c__free(p->test_options_json);
+	p->test_options_json = copy;
+	return 0;
+}
+
+const char *k6c__program_setup_json(const k6c__program *p)
+{
+	const char *json;
+
+	if (p == NULL)
+		return NULL;
+	/* The lock orders this read after the setup VU's write. */
+	pthread_mutex_lock((pthread_mutex_t *)&p->lock);
+	json = p->setup_json;
+	pthread_mutex_unlock((pthread_mutex_t *)&p->lock);
+	return json;
 }
 
 bool k6c__program_has_function(const k6c__program *p, const char *name)

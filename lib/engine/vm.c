@@ -1,9 +1,11 @@
 /*
  * vm.c - one VU's JavaScript state: a Duktape heap that loads the program's
  * bytecode (prelude, then modules on first require), the module registry,
- * the globals (__ENV, __VU, __ITER, open, require, console), and the VU
- * operations the scheduler calls on the VU's coroutine: init, iterate,
- * setup, teardown and free.
+ * the globals (__ENV, __VU, __ITER, open, require, console), the tags of
+ * a VU's samples, and the VU operations the scheduler calls on the VU's
+ * coroutine: init, iterate (following the VU into its scenario: __ENV and
+ * tags), setup, teardown, handleSummary (its returned map converted to
+ * outputs) and free.
  */
 #include "engine/vm.h"
 
@@ -14,6 +16,7 @@
 #include <time.h>
 
 #include "k6c/test.h"
+#include "util/json.h"
 
 /* ---- Allocation, hooks ---------------------------------------------------- */
 
@@ -48,7 +51,7 @@ static bool vm_interrupt(void *arg)
 {
 	const k6c__vm *vm = arg;
 
-	return vm->vu != NULL && k6c__vu_should_stop(vm->vu);
+	return vm->test_aborted || (vm->vu != NULL && k6c__vu_should_stop(vm->vu));
 }
 
 /* Duktape calls this only for errors outside any protected call, which the
@@ -199,6 +202,47 @@ void k6c__vm_check_not_init(duk_context *ctx, k6c__vm *vm, const char *what)
 {
 	if (vm->in_init)
 		(void)duk_error(ctx, DUK_ERR_ERROR, "%s in the init context is not supported", what);
+	/* A script that caught the abort's error gets no further side effect
+	 * (the interrupt hook ends the rest of its JavaScript shortly). */
+	if (vm->test_aborted)
+		(void)duk_error(ctx, DUK_ERR_ERROR, "%s", vm->abort_message != NULL ?
+			vm->abort_message : "test aborted");
+}
+
+void k6c__vm_abort_test(duk_context *ctx, k6c__vm *vm, const char *reason)
+{
+	k6c__buf msg = K6C__BUF_INIT;
+
+	if (!vm->test_aborted) {
+		if (reason != NULL)
+			k6c__buf_printf(&msg, "test aborted: %s", reason);
+		else
+			k6c__buf_puts(&msg, "test aborted");
+		k6c__free(vm->abort_message);
+		vm->abort_message = k6c__buf_detach(&msg);   /* NULL on out-of-memory */
+		/* Where it was called, for the log: an error object's stack. */
+		duk_push_error_object(ctx, DUK_ERR_ERROR, "%s", vm->abort_message != NULL ?
+			vm->abort_message : "test aborted");
+		k6c__vm_format_error(ctx, -1, &msg);
+		duk_pop(ctx);
+		k6c__free(vm->abort_log);
+		vm->abort_log = msg.ptr == NULL ? NULL :
+			k6c__strdup(strncmp(msg.ptr, "Error: ", 7) == 0 ? msg.ptr + 7 : msg.ptr);
+		k6c__buf_free(&msg);
+		vm->test_aborted = true;
+		if (vm->vu != NULL)
+			k6c__vu_abort_test(vm->vu, reason);
+		/* k6's abort cannot be caught. Duktape's execution timeout can't
+		 * either: once the interrupt hook reports it (vm_interrupt sees
+		 * test_aborted), every further instruction throws until the
+		 * stack has unwound. The hook runs only every few hundred
+		 * thousand instructions, so spin here until it does: then no
+		 * catch or finally block of the script runs at all. */
+		(void)duk_peval_string_noresult(ctx, "for (;;) {}");
+	}
+	(void)duk_error(ctx, DUK_ERR_ERROR, "%s", vm->abort_message != NULL ? vm->abort_message :
+		"test aborted");
+	__builtin_unreachable();
 }
 
 void k6c__vm_throw_aborted(duk_context *ctx, k6c__vm *vm)
@@ -274,15 +318,119 @@ void k6c__vm_tag_set(duk_context *ctx, k6c__vm *vm, size_t *n, const char *key, 
 	(*n)++;
 }
 
+void k6c__vm_tag_del(k6c__vm *vm, size_t *n, const char *key)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp(vm->tags[i].key, key) == 0) {
+			vm->tags[i] = vm->tags[*n - 1];
+			(*n)--;
+			return;
+		}
+	}
+}
+
 void k6c__vm_tags_base(duk_context *ctx, k6c__vm *vm, size_t *n)
 {
-	k6c__vm_tag_set(ctx, vm, n, "group", vm->group.ptr != NULL ? vm->group.ptr : "");
-	if (vm->vu != NULL) {
-		const char *sc = k6c__vu_scenario(vm->vu);
+	const k6c__program *p = vm->prog;
+	const k6c__scenario *sc = vm->scenario;
 
-		if (sc != NULL && sc[0] != '\0')
-			k6c__vm_tag_set(ctx, vm, n, "scenario", sc);
+	/* Later entries win, as k6 layers a VU's tags: the run's tags, the
+	 * scenario's, the system tags, then what the script set on the VU. */
+	for (size_t i = 0; i < p->ntags; i++)
+		k6c__vm_tag_set(ctx, vm, n, p->tags[2 * i], p->tags[2 * i + 1]);
+	if (sc != NULL) {
+		for (size_t i = 0; i < sc->ntags; i++)
+			if (sc->tags[2 * i] != NULL && sc->tags[2 * i + 1] != NULL)
+				k6c__vm_tag_set(ctx, vm, n, sc->tags[2 * i], sc->tags[2 * i + 1]);
 	}
+	if (vm->vu != NULL) {
+		const char *name = k6c__vu_scenario(vm->vu);
+
+		if (name != NULL && name[0] != '\0')
+			k6c__vm_tag_set(ctx, vm, n, "scenario", name);
+	}
+	for (size_t i = 0; i < vm->nuser_tags; i++) {
+		if (vm->user_tags[i].value != NULL)
+			k6c__vm_tag_set(ctx, vm, n, vm->user_tags[i].key, vm->user_tags[i].value);
+		else
+			k6c__vm_tag_del(vm, n, vm->user_tags[i].key);
+	}
+	/* The group is the code's position, which group() alone decides. */
+	k6c__vm_tag_set(ctx, vm, n, "group", vm->group.ptr != NULL ? vm->group.ptr : "");
+}
+
+int k6c__vm_kv_set(k6c__vm_kv **arr, size_t *n, size_t *cap, const char *key, const char *value)
+{
+	char *v = NULL;
+
+	if (value != NULL && (v = k6c__strdup(value)) == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp((*arr)[i].key, key) == 0) {
+			k6c__free((*arr)[i].value);
+			(*arr)[i].value = v;
+			return 0;
+		}
+	}
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 4;
+		k6c__vm_kv *a = k6c__realloc(*arr, c * sizeof(*a));
+
+		if (a == NULL) {
+			k6c__free(v);
+			return k6c__error(K6C_ENOMEM, "out of memory");
+		}
+		*arr = a;
+		*cap = c;
+	}
+	(*arr)[*n].key = k6c__strdup(key);
+	if ((*arr)[*n].key == NULL) {
+		k6c__free(v);
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	}
+	(*arr)[*n].value = v;
+	(*n)++;
+	return 0;
+}
+
+static void kv_clear(k6c__vm_kv *arr, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++) {
+		k6c__free(arr[i].key);
+		k6c__free(arr[i].value);
+	}
+	*n = 0;
+}
+
+int k6c__vm_to_utf8(const char *s, size_t len, k6c__buf *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t start = 0, i = 0;
+
+	while (i + 6 <= len) {
+		/* ED A0..AF xx ED B0..BF xx: a high and a low surrogate. */
+		if (u[i] == 0xED && (u[i + 1] & 0xF0) == 0xA0 && u[i + 3] == 0xED &&
+			(u[i + 4] & 0xF0) == 0xB0) {
+			uint32_t hi = ((uint32_t)(u[i + 1] & 0x0F) << 6) | (u[i + 2] & 0x3F);
+			uint32_t lo = ((uint32_t)(u[i + 4] & 0x0F) << 6) | (u[i + 5] & 0x3F);
+			uint32_t cp = 0x10000 + (hi << 10) + lo;
+			char enc[4];
+
+			enc[0] = (char)(0xF0 | (cp >> 18));
+			enc[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+			enc[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			enc[3] = (char)(0x80 | (cp & 0x3F));
+			if (k6c__buf_put(out, s + start, i - start) != 0 || k6c__buf_put(out, enc, 4) != 0)
+				return k6c__error(K6C_ENOMEM, "out of memory");
+			i += 6;
+			start = i;
+			continue;
+		}
+		i++;
+	}
+	if (k6c__buf_put(out, s + start, len - start) != 0)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	return 0;
 }
 
 void k6c__vm_tags_from_object(duk_context *ctx, k6c__vm *vm, size_t *n, duk_idx_t obj)
@@ -308,7 +456,7 @@ void k6c__vm_tags_from_object(duk_context *ctx, k6c__vm *vm, size_t *n, duk_idx_
 void k6c__vm_emit(k6c__vm *vm, int64_t time_us, size_t ntags, const int *metrics,
 	const double *values, size_t n)
 {
-	if (vm->vu == NULL)
+	if (vm->vu == NULL || vm->discard_samples || vm->test_aborted)
 		return;
 	k6c__samples_add(k6c__vu_samples(vm->vu), time_us, vm->tags, ntags, metrics, values, n);
 }
@@ -415,14 +563,6 @@ static void push_module_exports(duk_context *ctx, k6c__vm *vm, int index)
 	duk_remove(ctx, -2);
 }
 
-static int native_index_of(const char *spec)
-{
-	for (int i = 0; k6c__native_modules[i].name != NULL; i++)
-		if (k6c__native_modules[i].push != NULL && strcmp(k6c__native_modules[i].name, spec) == 0)
-			return i;
-	return -1;
-}
-
 /* require(spec) of module `magic`: the edges were resolved at load; a
  * specifier computed at run time may still name a module that was loaded. */
 static duk_ret_t js_require(duk_context *ctx)
@@ -442,7 +582,7 @@ static duk_ret_t js_require(duk_context *ctx)
 		}
 	}
 	if (target == INT32_MIN) {
-		int ni = native_index_of(spec);
+		int ni = k6c__engine_native_index(spec);
 
 		if (ni >= 0) {
 			target = -(ni + 1);
@@ -691,8 +831,16 @@ int k6c__vm_new(k6c__vm **out, k6c__program *p, k6c__vu *vu)
 	if (duk_safe_call(vm->ctx, init_safe, vm, 0, 1) != 0) {
 		k6c__buf msg = K6C__BUF_INIT;
 
-		k6c__vm_format_error(vm->ctx, -1, &msg);
-		rc = k6c__error(K6C_ESCRIPT, "%s", msg.ptr != NULL ? msg.ptr : "error in init");
+		if (vm->test_aborted) {
+			/* exec.test.abort() in init: k6 ends the test with 108. */
+			rc = k6c__error(K6C_EABORTED, "%s", vm->abort_log != NULL ? vm->abort_log :
+				"test aborted");
+		} else if (vu != NULL && k6c__vu_should_stop(vu)) {
+			rc = k6c__error(K6C_EABORTED, "VU initialisation interrupted: test is stopping");
+		} else {
+			k6c__vm_format_error(vm->ctx, -1, &msg);
+			rc = k6c__error(K6C_ESCRIPT, "%s", msg.ptr != NULL ? msg.ptr : "error in init");
+		}
 		k6c__buf_free(&msg);
 		k6c__vm_free(vm);
 		return rc;
@@ -719,6 +867,12 @@ void k6c__vm_free(k6c__vm *vm)
 	k6c__free(vm->tags);
 	k6c__free(vm->ptrs);
 	k6c__http_resp_free(&vm->resp);
+	kv_clear(vm->user_tags, &vm->nuser_tags);
+	k6c__free(vm->user_tags);
+	kv_clear(vm->metadata, &vm->nmetadata);
+	k6c__free(vm->metadata);
+	k6c__free(vm->abort_message);
+	k6c__free(vm->abort_log);
 	k6c__free(vm);
 }
 
@@ -731,6 +885,14 @@ static int op_init(void *ctx, k6c__vu *vu, void **out_state)
 
 	*out_state = NULL;
 	rc = k6c__vm_new(&vm, ctx, vu);
+	if (rc == K6C_EABORTED) {
+		/* exec.test.abort() already told the scheduler; a hard stop
+		 * needs no message either. */
+		const k6c_error *e = k6c_error_last();
+
+		k6c__vu_log(vu, K6C_LOG_DEBUG, "%s", e != NULL ? e->message : "init aborted");
+		return rc;
+	}
 	if (rc != 0) {
 		const k6c_error *e = k6c_error_last();
 
@@ -739,6 +901,17 @@ static int op_init(void *ctx, k6c__vu *vu, void **out_state)
 	}
 	*out_state = vm;
 	return 0;
+}
+
+/* Every operation starts with the VU's current state; an abort of an
+ * earlier operation on this heap (setup's, say, before teardown) is over. */
+static void op_begin(k6c__vm *vm, k6c__vu *vu, const char *group_root)
+{
+	vm->vu = vu;
+	vm->aborted = false;
+	vm->test_aborted = false;
+	vm->discard_samples = false;
+	set_group_root(vm, group_root);
 }
 
 /* [ ... ] -> [ ... fn ]: the entry module's export `name`. */
@@ -801,11 +974,46 @@ static void push_setup_data(duk_context *ctx, k6c__vm *vm, bool fresh)
 	}
 }
 
+/* The VU starts iterations of another scenario (or its first): as k6
+ * activates a VU for a scenario, __ENV becomes the test's env with the
+ * scenario's env over it, and the tags and metadata the script set on the
+ * VU are dropped. Only done on a change, so the per-iteration path stays a
+ * pointer comparison; __ENV is rebuilt only when one of the two scenarios
+ * has env entries (so changes init code made to __ENV otherwise stay). */
+static void enter_scenario(duk_context *ctx, k6c__vm *vm, const k6c__scenario *sc)
+{
+	const k6c__scenario *old = vm->scenario;
+	const k6c__program *p = vm->prog;
+
+	vm->scenario = sc;
+	kv_clear(vm->user_tags, &vm->nuser_tags);
+	kv_clear(vm->metadata, &vm->nmetadata);
+	if ((old == NULL || old->nenv == 0) && (sc == NULL || sc->nenv == 0))
+		return;
+	duk_push_global_object(ctx);
+	duk_push_object(ctx);
+	for (size_t i = 0; i < p->nenv; i++) {
+		duk_push_string(ctx, p->env[2 * i + 1]);
+		duk_put_prop_string(ctx, -2, p->env[2 * i]);
+	}
+	for (size_t i = 0; sc != NULL && i < sc->nenv; i++) {
+		if (sc->env[2 * i] == NULL)
+			continue;
+		duk_push_string(ctx, sc->env[2 * i + 1] != NULL ? sc->env[2 * i + 1] : "");
+		duk_put_prop_string(ctx, -2, sc->env[2 * i]);
+	}
+	duk_put_prop_string(ctx, -2, "__ENV");
+	duk_pop(ctx);
+}
+
 static duk_ret_t iterate_safe(duk_context *ctx, void *udata)
 {
 	k6c__vm *vm = udata;
 	const char *exec = k6c__vu_exec(vm->vu);
+	const k6c__scenario *sc = k6c__vu_scenario_def(vm->vu);
 
+	if (sc != vm->scenario)
+		enter_scenario(ctx, vm, sc);
 	duk_push_global_object(ctx);
 	duk_push_heapptr(ctx, vm->key_iter);
 	duk_push_number(ctx, (double)k6c__vu_iteration(vm->vu));
@@ -820,13 +1028,21 @@ static duk_ret_t iterate_safe(duk_context *ctx, void *udata)
 }
 
 /* Logs the exception on the stack top, or notes an interruption. Returns
- * K6C_EABORTED when the run is being stopped, else 1. */
+ * K6C_EABORTED when the run is being stopped or the script aborted the
+ * test, else 1. */
 static int report_exception(k6c__vm *vm, const char *what)
 {
 	k6c__buf msg = K6C__BUF_INIT;
-	int rc = 1;
 
-	if (vm->aborted || k6c__vu_should_stop(vm->vu)) {
+	if (vm->test_aborted) {
+		/* exec.test.abort(): the reason and where it was called, once
+		 * (k6 prints it as the run's error); the scheduler has the
+		 * reason for the result. */
+		k6c__vm_log(vm, K6C_LOG_ERROR, "%s", vm->abort_log != NULL ? vm->abort_log :
+			"test aborted");
+		return K6C_EABORTED;
+	}
+	if (vm->aborted || (vm->vu != NULL && k6c__vu_should_stop(vm->vu))) {
 		/* Interrupted by a hard stop: k6 does not count or log these as
 		 * script errors; only a busy loop needs Duktape's interrupt. */
 		k6c__vm_log(vm, vm->aborted ? K6C_LOG_DEBUG : K6C_LOG_WARN,
@@ -836,7 +1052,7 @@ static int report_exception(k6c__vm *vm, const char *what)
 	k6c__vm_format_error(vm->ctx, -1, &msg);
 	k6c__vm_log(vm, K6C_LOG_ERROR, "%s", msg.ptr);
 	k6c__buf_free(&msg);
-	return rc;
+	return 1;
 }
 
 static int op_iterate(void *state, k6c__vu *vu)
@@ -844,9 +1060,7 @@ static int op_iterate(void *state, k6c__vu *vu)
 	k6c__vm *vm = state;
 	int rc = 0;
 
-	vm->vu = vu;
-	vm->aborted = false;
-	set_group_root(vm, "");
+	op_begin(vm, vu, "");
 	if (duk_safe_call(vm->ctx, iterate_safe, vm, 0, 1) != 0)
 		rc = report_exception(vm, "iteration");
 	else if (vm->aborted)
@@ -885,8 +1099,7 @@ static int op_setup(void *state, k6c__vu *vu)
 	k6c__vm *vm = state;
 	int rc = 0;
 
-	vm->vu = vu;
-	vm->aborted = false;
+	op_begin(vm, vu, "");
 	if (!k6c__program_has_function(vm->prog, "setup")) {
 		pthread_mutex_lock(&vm->prog->lock);
 		vm->prog->setup_done = true;
@@ -918,8 +1131,7 @@ static int op_teardown(void *state, k6c__vu *vu)
 	k6c__vm *vm = state;
 	int rc = 0;
 
-	vm->vu = vu;
-	vm->aborted = false;
+	op_begin(vm, vu, "");
 	if (!k6c__program_has_function(vm->prog, "teardown"))
 		return 0;
 	set_group_root(vm, "::teardown");
@@ -929,6 +1141,198 @@ static int op_teardown(void *state, k6c__vu *vu)
 	emit_data(vm);
 	set_group_root(vm, "");
 	return rc;
+}
+
+/* ---- handleSummary ----------------------------------------------------------- */
+
+typedef struct summary_call {
+	k6c__vm *vm;
+	const char *data_json;
+	k6c__summary_output *outs;   /* grown as keys are converted; freed by the caller on error */
+	size_t n, cap;
+} summary_call;
+
+/* Appends an output; key and data[0..len) are copied. */
+static int summary_add(summary_call *sc, const char *key, const char *data, size_t len,
+	bool utf8)
+{
+	k6c__summary_output *o;
+	k6c__buf b = K6C__BUF_INIT;
+
+	if (sc->n == sc->cap) {
+		size_t cap = sc->cap ? sc->cap * 2 : 4;
+		k6c__summary_output *outs = k6c__realloc(sc->outs, cap * sizeof(*outs));
+
+		if (outs == NULL)
+			return K6C_ENOMEM;
+		sc->outs = outs;
+		sc->cap = cap;
+	}
+	if ((utf8 ? k6c__vm_to_utf8(data, len, &b) : k6c__buf_put(&b, data, len)) != 0 ||
+		k6c__buf_put(&b, "", 0) != 0) {
+		k6c__buf_free(&b);
+		return K6C_ENOMEM;
+	}
+	o = &sc->outs[sc->n];
+	o->key = k6c__strdup(key);
+	if (o->key == NULL) {
+		k6c__buf_free(&b);
+		return K6C_ENOMEM;
+	}
+	o->len = b.len;
+	o->data = k6c__buf_detach(&b);
+	if (o->data == NULL) {
+		o->data = k6c__strdup("");
+		if (o->data == NULL) {
+			k6c__free(o->key);
+			return K6C_ENOMEM;
+		}
+	}
+	sc->n++;
+	return 0;
+}
+
+/* What k6 prints when handleSummary returns nothing: the default text
+ * (coloured when the data says stdout is a terminal and colours are on),
+ * framed by a blank line before and after, as k6's summary wrapper does. */
+static void summary_default(duk_context *ctx, summary_call *sc)
+{
+	k6c__buf text = K6C__BUF_INIT;
+	k6c__json *doc = NULL;
+	const k6c__json *v;
+	bool colors = false;
+	int rc;
+
+	if (k6c__json_parse(&doc, sc->data_json, strlen(sc->data_json)) == 0) {
+		bool no_color = false, tty = false;
+
+		v = k6c__json_get(k6c__json_get(doc, "options"), "noColor");
+		if (v != NULL && v->type == K6C__JSON_BOOL)
+			no_color = v->boolean;
+		v = k6c__json_get(k6c__json_get(doc, "state"), "isStdOutTTY");
+		if (v != NULL && v->type == K6C__JSON_BOOL)
+			tty = v->boolean;
+		colors = !no_color && tty;
+	}
+	k6c__json_free(doc);
+	rc = k6c__buf_puts(&text, "\n");
+	if (rc == 0)
+		rc = k6c__summary_text_from_data(sc->data_json, strlen(sc->data_json), " ", colors, &text);
+	if (rc == 0)
+		rc = k6c__buf_puts(&text, "\n\n");
+	if (rc == 0)
+		rc = summary_add(sc, "stdout", text.ptr, text.len, false);
+	k6c__buf_free(&text);
+	if (rc == K6C_ENOMEM)
+		(void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+	if (rc != 0) {
+		const k6c_error *e = k6c_error_last();
+
+		(void)duk_error(ctx, DUK_ERR_ERROR, "cannot render the default summary: %s",
+			e != NULL ? e->message : "invalid summary data");
+	}
+}
+
+static const char *js_type_name(duk_context *ctx, duk_idx_t idx)
+{
+	if (duk_is_null(ctx, idx))
+		return "null";
+	if (duk_is_array(ctx, idx))
+		return "an array";
+	switch (duk_get_type(ctx, idx)) {
+	case DUK_TYPE_UNDEFINED:
+		return "undefined";
+	case DUK_TYPE_BOOLEAN:
+		return "a boolean";
+	case DUK_TYPE_NUMBER:
+		return "a number";
+	case DUK_TYPE_STRING:
+		return "a string";
+	default:
+		return duk_is_function(ctx, idx) ? "a function" : "an object";
+	}
+}
+
+static duk_ret_t summary_safe(duk_context *ctx, void *udata)
+{
+	summary_call *sc = udata;
+	k6c__vm *vm = sc->vm;
+
+	push_export(ctx, vm, "handleSummary");
+	duk_push_string(ctx, sc->data_json);
+	duk_json_decode(ctx, -1);
+	duk_call(ctx, 1);
+	await_result(ctx, vm);
+	/* k6 prints its default summary for any falsy result. */
+	duk_dup_top(ctx);
+	if (!duk_to_boolean(ctx, -1)) {
+		summary_default(ctx, sc);
+		return 0;
+	}
+	duk_pop(ctx);
+	if (!duk_is_object(ctx, -1) || duk_is_array(ctx, -1) || duk_is_function(ctx, -1) ||
+		duk_is_buffer_data(ctx, -1))
+		return duk_error(ctx, DUK_ERR_TYPE_ERROR, "handleSummary() should return a map with "
+			"string keys, not %s", js_type_name(ctx, -1));
+	duk_enum(ctx, -1, DUK_ENUM_OWN_PROPERTIES_ONLY);
+	while (duk_next(ctx, -1, 1)) {
+		const char *key = duk_get_string(ctx, -2);
+		const char *data;
+		duk_size_t len;
+		int rc;
+
+		if (duk_is_string(ctx, -1)) {
+			data = duk_get_lstring(ctx, -1, &len);
+			rc = summary_add(sc, key, data, len, true);
+		} else if (duk_is_buffer_data(ctx, -1)) {
+			/* ArrayBuffer, a typed array or a DataView: its bytes. */
+			data = duk_get_buffer_data(ctx, -1, &len);
+			rc = summary_add(sc, key, data != NULL ? data : "", data != NULL ? len : 0, false);
+		} else {
+			return duk_error(ctx, DUK_ERR_TYPE_ERROR, "handleSummary() returned %s for "
+				"\"%s\": a value must be a string or an ArrayBuffer", js_type_name(ctx, -1), key);
+		}
+		if (rc != 0)
+			return duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+		duk_pop_2(ctx);
+	}
+	return 0;
+}
+
+static int op_handle_summary(void *state, k6c__vu *vu, const char *data_json,
+	k6c__summary_output **out, size_t *nout)
+{
+	k6c__vm *vm = state;
+	summary_call sc;
+	int rc = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (!k6c__program_has_function(vm->prog, "handleSummary"))
+		return K6C_ENOTFOUND;
+	op_begin(vm, vu, "");
+	/* k6 drops what handleSummary measures: the summary is already made. */
+	vm->discard_samples = true;
+	memset(&sc, 0, sizeof(sc));
+	sc.vm = vm;
+	sc.data_json = data_json != NULL ? data_json : "{}";
+	if (duk_safe_call(vm->ctx, summary_safe, &sc, 0, 1) != 0)
+		rc = report_exception(vm, "handleSummary") == 1 ? K6C_ESCRIPT : K6C_EABORTED;
+	duk_pop(vm->ctx);
+	vm->discard_samples = false;
+	vm->bytes_sent = 0;
+	vm->bytes_received = 0;
+	if (rc != 0) {
+		k6c__summary_outputs_free(sc.outs, sc.n);
+		return rc;
+	}
+	if (sc.n == 0) {
+		k6c__free(sc.outs);
+		sc.outs = NULL;
+	}
+	*out = sc.outs;
+	*nout = sc.n;
+	return 0;
 }
 
 static void op_free(void *state)
@@ -941,5 +1345,6 @@ const k6c__vu_ops k6c__engine_vu_ops = {
 	.iterate = op_iterate,
 	.setup = op_setup,
 	.teardown = op_teardown,
+	.handle_summary = op_handle_summary,
 	.free = op_free,
 };

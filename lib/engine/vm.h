@@ -29,6 +29,14 @@ void k6c__mod_k6_push(duk_context *ctx);
 void k6c__mod_http_push(duk_context *ctx);
 void k6c__mod_metrics_push(duk_context *ctx);
 void k6c__mod_execution_push(duk_context *ctx);
+void k6c__mod_summary_push(duk_context *ctx);
+
+/* The index in k6c__native_modules of a specifier naming a built-in module
+ * (a supported one: push not NULL), or -1. Besides the table's names it
+ * maps jslib's summary URLs (https://jslib.k6.io/k6-summary/<version>/
+ * index.js) to "k6c/summary", so a script written for k6 runs without a
+ * network fetch. */
+int k6c__engine_native_index(const char *spec);
 
 /* A native function for k6c__vm_put_functions: pushed as a Duktape
  * lightfunc (no heap object at all), so a module costs a VU almost nothing.
@@ -83,10 +91,15 @@ struct k6c__program {
 	void *log_arg;
 	k6c__metrics *metrics;       /* VU 0 registers custom metrics here; may be NULL */
 
-	/* Script options the VUs apply themselves (from `export const options`). */
+	/* Options the VUs apply themselves: from `export const options` at
+	 * load, then from the consolidated options (k6c__program_set_options). */
 	bool discard_bodies;         /* discardResponseBodies */
 	bool throw_errors;           /* throw */
 	int max_redirects;           /* maxRedirects; -1: k6's default */
+	/* From k6c__program_set_options; written before any VU starts. */
+	char *test_options_json;     /* exec.test.options (NULL: the script's options) */
+	char **tags;                 /* the `tags` option: key, value, ... (every sample) */
+	size_t ntags;                /* pairs */
 
 	/* Everything below is shared by VUs on several workers. */
 	pthread_mutex_t lock;
@@ -105,6 +118,11 @@ int k6c__program_file(k6c__program *p, const char *path, const k6c__buf **out);
 
 /* ---- One VU's heap ------------------------------------------------------ */
 
+typedef struct k6c__vm_kv {
+	char *key;
+	char *value;
+} k6c__vm_kv;
+
 typedef struct k6c__vm {
 	/* First member: Duktape hands the heap udata back to the hooks and the
 	 * allocator, and k6c__vm_get() casts it back to the VM. */
@@ -115,6 +133,13 @@ typedef struct k6c__vm {
 	int vu_id;
 	bool in_init;                /* running the init context */
 	bool aborted;                /* a sleep or request was cut short by a hard stop */
+	/* exec.test.abort() ran in this heap: the interrupt hook then stops the
+	 * JavaScript at once, so the abort cannot be caught. Cleared when the
+	 * next VU operation starts. */
+	bool test_aborted;
+	char *abort_message;         /* "test aborted[: reason]" (owned) */
+	char *abort_log;             /* ... and where abort() was called (owned) */
+	bool discard_samples;        /* handleSummary: samples are dropped, as in k6 */
 	int loading;                 /* module whose top level runs (open() resolves against it) */
 
 	k6c__buf group;              /* current group path, "" or "::a::b" */
@@ -139,6 +164,18 @@ typedef struct k6c__vm {
 	void *data;                  /* ... and its heap pointer when it is an object or string */
 	bool data_undefined;         /* ... or it is undefined (no setup(), or it returned nothing) */
 	int promise_state;           /* 0 pending, 1 fulfilled, 2 rejected */
+
+	/* The scenario of the last iteration (its definition, owned by the
+	 * scheduler): __ENV, the scenario's tags and exec.vu.tags follow it. */
+	const k6c__scenario *scenario;
+	/* exec.vu.tags / exec.vu.metrics.tags changes made since the VU entered
+	 * its scenario, applied over the base tags of every sample: value NULL
+	 * removes the key. And exec.vu.metrics.metadata (kept, not yet emitted:
+	 * samples carry no metadata). Strings owned. */
+	k6c__vm_kv *user_tags;
+	size_t nuser_tags, user_tags_cap;
+	k6c__vm_kv *metadata;
+	size_t nmetadata, metadata_cap;
 
 	/* Scratch space reused by every native call, so a Duktape error that
 	 * unwinds with longjmp never leaks memory. */
@@ -170,12 +207,25 @@ void k6c__vm_format_error(duk_context *ctx, duk_idx_t idx, k6c__buf *out);
 void k6c__vm_check_not_init(duk_context *ctx, k6c__vm *vm, const char *what);
 /* Throws the error that unwinds an iteration interrupted by a hard stop. */
 void k6c__vm_throw_aborted(duk_context *ctx, k6c__vm *vm) __attribute__((noreturn));
+/* exec.test.abort(): records the abort (through the scheduler when there is
+ * a VU) and throws the error that unwinds the heap; reason may be NULL. */
+void k6c__vm_abort_test(duk_context *ctx, k6c__vm *vm, const char *reason)
+	__attribute__((noreturn));
+
+/* Sets a key of vm->user_tags or vm->metadata (both copied); value NULL
+ * marks the key removed (for tags: removed from the base tags too).
+ * Return 0 or K6C_ENOMEM. */
+int k6c__vm_kv_set(k6c__vm_kv **arr, size_t *n, size_t *cap, const char *key, const char *value);
 
 /* Tag list building in vm->tags. Strings are borrowed until the samples are
  * added. k6c__vm_tag_set replaces the value of an existing key. */
 void k6c__vm_tags_reset(k6c__vm *vm, size_t *n);
 void k6c__vm_tag_set(duk_context *ctx, k6c__vm *vm, size_t *n, const char *key, const char *value);
-/* Adds the base tags of a sample: group (the current path) and scenario. */
+/* Removes key from the tag list. */
+void k6c__vm_tag_del(k6c__vm *vm, size_t *n, const char *key);
+/* Adds the base tags of a sample: the `tags` option, the scenario's tags,
+ * scenario (its name), the VU's exec.vu.tags changes and group (the
+ * current path). */
 void k6c__vm_tags_base(duk_context *ctx, k6c__vm *vm, size_t *n);
 /* Adds an object's own properties as tags; the value strings are left on
  * the value stack (so they stay alive) above the current top. */
@@ -184,6 +234,11 @@ void k6c__vm_tags_from_object(duk_context *ctx, k6c__vm *vm, size_t *n, duk_idx_
 /* Adds samples to the VU's buffer (dropped when there is no VU). */
 void k6c__vm_emit(k6c__vm *vm, int64_t time_us, size_t ntags, const int *metrics,
 	const double *values, size_t n);
+
+/* Converts text in Duktape's internal encoding (CESU-8: a character
+ * outside the BMP is two 3-byte surrogates) to UTF-8, appending to out.
+ * Return 0 or K6C_ENOMEM. */
+int k6c__vm_to_utf8(const char *s, size_t len, k6c__buf *out);
 
 /* Makes sure vm->ptrs holds at least n entries (throws on out-of-memory). */
 void k6c__vm_ptrs_reserve(duk_context *ctx, k6c__vm *vm, size_t n);

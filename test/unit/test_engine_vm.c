@@ -2,7 +2,10 @@
  * test_engine_vm.c - the JavaScript runtime: loading a script graph once
  * (imports, syntax and init errors, options, exports), and VUs run by the
  * real scheduler against a local httpbin: k6 and k6/http semantics checked
- * through the samples the metrics layer receives and the log lines.
+ * through the samples the metrics layer receives and the log lines; the
+ * lifecycle seen from JavaScript (handleSummary and its outputs, the
+ * k6c/summary module, k6/execution, test.abort/fail, per-scenario env and
+ * tags, init-context rules).
  */
 #include <check.h>
 #include <malloc.h>
@@ -30,6 +33,11 @@ typedef struct collect {
 	k6c__buf logs;       /* "<level>|<line>\n" */
 	k6c__buf samples;    /* "<metric>|k=v|k=v|...|#<value>\n" */
 	k6c__metrics *m;
+	/* With handleSummary: the data it was given and the default text
+	 * (no colours) of the same run. */
+	bool summary;
+	k6c__buf sum_json;
+	k6c__buf sum_text;
 } collect;
 
 static void on_log(int level, const char *msg, void *arg)
@@ -146,11 +154,34 @@ static void collect_free(collect *c)
 {
 	k6c__buf_free(&c->logs);
 	k6c__buf_free(&c->samples);
+	k6c__buf_free(&c->sum_json);
+	k6c__buf_free(&c->sum_text);
 	pthread_mutex_destroy(&c->lock);
 }
 
-/* Runs prog with one scenario; samples and logs land in c. */
-static k6c__sched_result run(k6c__program *prog, const k6c__scenario *sc, collect *c)
+/* The scheduler's summary_data hook: what the API does (finalise the
+ * metrics, render the data), plus the default text for comparisons. */
+static const char *on_summary_data(void *arg, const k6c__sched_result *r)
+{
+	collect *c = arg;
+	k6c__summary_opts so;
+
+	memset(&so, 0, sizeof(so));
+	so.test_duration_ms = r->duration_ms;
+	so.no_color = true;
+	k6c__metrics_stop(c->m);
+	k6c__buf_clear(&c->sum_json);
+	k6c__buf_clear(&c->sum_text);
+	if (k6c__metrics_summary_json(c->m, &so, &c->sum_json) != 0 ||
+		k6c__metrics_summary_text(c->m, &so, &c->sum_text) != 0)
+		return NULL;
+	return c->sum_json.ptr;
+}
+
+/* Runs prog with the scenarios; samples and logs land in c. With
+ * c->summary, handleSummary runs with the run's summary data. */
+static k6c__sched_result run_multi(k6c__program *prog, const k6c__scenario *scs, size_t nsc,
+	collect *c)
 {
 	k6c__metrics_config mcfg;
 	k6c__sched_config scfg;
@@ -170,8 +201,12 @@ static k6c__sched_result run(k6c__program *prog, const k6c__scenario *sc, collec
 	scfg.metrics = c->m;
 	scfg.log = on_log;
 	scfg.log_arg = c;
-	scfg.scenarios = sc;
-	scfg.nscenarios = 1;
+	scfg.scenarios = scs;
+	scfg.nscenarios = nsc;
+	if (c->summary) {
+		scfg.summary_data = on_summary_data;
+		scfg.summary_data_arg = c;
+	}
 	ck_assert_int_eq(k6c__sched_new(&s, &scfg), 0);
 	memset(&res, 0, sizeof(res));
 	ck_assert_int_eq(k6c__sched_run(s, &res), 0);
@@ -180,6 +215,12 @@ static k6c__sched_result run(k6c__program *prog, const k6c__scenario *sc, collec
 	k6c__metrics_free(c->m);
 	c->m = NULL;
 	return res;
+}
+
+/* Runs prog with one scenario. */
+static k6c__sched_result run(k6c__program *prog, const k6c__scenario *sc, collect *c)
+{
+	return run_multi(prog, sc, 1, c);
 }
 
 static k6c__scenario per_vu(unsigned vus, uint64_t iters)
@@ -851,6 +892,447 @@ START_TEST(test_engine_vm_run__async_default)
 }
 END_TEST
 
+/* ---- handleSummary and k6c/summary ------------------------------------------ */
+
+/* jUnit() in jslib's format (thresholds in data order, failures with the
+ * metric's values, XML escaping) and humanizeValue(). */
+START_TEST(test_engine_vm_summary__junit_humanize)
+{
+	static const char junit[] =
+		"<?xml version=\"1.0\"?>\n<testsuites tests=\"4\" failures=\"2\">\n"
+		"<testsuite name=\"suite &quot;x&quot;\" tests=\"4\" failures=\"2\">"
+		"<testcase name=\"http_req_duration - p(95)&lt;100\" />\n"
+		"<testcase name=\"http_req_duration - avg&lt;1\"><failure message=\"failed, average "
+		"value: 1.5, min value: 1, mean value: 1.5, max value: 2\"/></testcase>\n"
+		"<testcase name=\"checks - rate&gt;0.9\"><failure message=\"failed, number of fails: 1, "
+		"number of passes: 1, rate: 0.5\"/></testcase>\n"
+		"<testcase name=\"my&lt;&amp;&gt; - value&lt;&#39;5&#39;\" />\n"
+		"</testsuite >\n</testsuites >";
+	collect c;
+	k6c__sched_result res;
+	double sum;
+
+	collect_init(&c);
+	res = run_src("junit.js",
+		"import { check } from 'k6';\n"
+		"import { jUnit, humanizeValue as h } from 'https://jslib.k6.io/k6-summary/0.0.2/index.js';\n"
+		"const data = { metrics: {\n"
+		"  http_req_duration: { type: 'trend', contains: 'time', values: { avg: 1.5, min: 1, med: 1.5,\n"
+		"    max: 2 }, thresholds: { 'p(95)<100': { ok: true }, 'avg<1': { ok: false } } },\n"
+		"  checks: { type: 'rate', contains: 'default', values: { rate: 0.5, passes: 1, fails: 1 },\n"
+		"    thresholds: { 'rate>0.9': { ok: false } } },\n"
+		"  iterations: { type: 'counter', contains: 'default', values: { count: 3, rate: 1.5 } },\n"
+		"  'my<&>': { type: 'gauge', contains: 'default', values: { value: 1, min: 0, max: 2 },\n"
+		"    thresholds: { \"value<'5'\": { ok: true } } },\n"
+		"} };\n"
+		"export default function () {\n"
+		"  console.log('JUNIT[' + jUnit(data, { name: 'suite \"x\"' }) + ']');\n"
+		"  console.log('CLASS[' + jUnit({ metrics: { m: data.metrics.checks } }, { classname: 'k6' }) + ']');\n"
+		"  const T = { type: 'trend', contains: 'time' };\n"
+		"  const cases = [\n"
+		"    [h(0.12345, { type: 'rate' }), '12.34%'],\n"
+		"    [h(1536, { type: 'counter', contains: 'data' }), '1.5 kB'],\n"
+		"    [h(5, { contains: 'data' }), '5 B'],\n"
+		"    [h(123456789, { contains: 'data' }), '124 MB'],\n"
+		"    [h(123.456789, T), '123.45ms'],\n"
+		"    [h(0.5, T), '500\\u00b5s'],\n"
+		"    [h(0.0005, T), '500ns'],\n"
+		"    [h(0, T), '0s'],\n"
+		"    [h(1500, T), '1.5s'],\n"
+		"    [h(65432.1, T), '1m5s'],\n"
+		"    [h(3723000, T), '1h2m3s'],\n"
+		"    [h(1500, T, 's'), '1.50s'],\n"
+		"    [h(1.5, T, 'us'), '1500.00\\u00b5s'],\n"
+		"    [h(2.5, { contains: 'default' }), '2.5'],\n"
+		"    [h(1 / 3, { contains: 'default' }), '0.333333'],\n"
+		"  ];\n"
+		"  cases.forEach((x, i) => {\n"
+		"    if (!check(x, { ['humanize ' + i]: (v) => v[0] === v[1] })) console.log('got', x[0], 'want', x[1]);\n"
+		"  });\n"
+		"}\n", per_vu(1, 1), &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_msg(strstr(logs_of(&c), junit) != NULL, "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "<testcase name=\"m - rate&gt;0.9\" classname=\"k6\"><failure"), "%s",
+		logs_of(&c));
+	ck_assert_int_eq(count_samples(&c, "checks", NULL, &sum), 15);
+	ck_assert_msg(sum == 15, "%s", logs_of(&c));
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+}
+END_TEST
+
+/* ---- k6/execution ----------------------------------------------------------------- */
+
+/* Loads src, gives it the consolidated options json (may be NULL), runs
+ * the scenarios. */
+static k6c__sched_result run_opts(const char *name, const char *src, const char *options_json,
+	const k6c__scenario *scs, size_t nsc, collect *c)
+{
+	k6c__program *prog = NULL;
+	k6c__sched_result res;
+	int rc;
+
+	rc = load(&prog, fixture_path(name), src, c);
+	ck_assert_msg(rc == 0, "load: %s", k6c_error_last() ? k6c_error_last()->message : "?");
+	if (options_json != NULL)
+		ck_assert_int_eq(k6c__program_set_options(prog, options_json), 0);
+	res = run_multi(prog, scs, nsc, c);
+	k6c__program_free(prog);
+	return res;
+}
+
+START_TEST(test_engine_vm_exec__values)
+{
+	static const char src[] =
+		"import exec from 'k6/execution';\n"
+		"import { check, sleep } from 'k6';\n"
+		"const t0 = Date.now();\n"
+		"export function setup() {\n"
+		"  let sc = 'none';\n"
+		"  try { exec.scenario.name; } catch (e) { sc = e.message; }\n"
+		"  console.log('setup', exec.vu.idInInstance, __VU, sc, exec.instance.vusInitialized >= 2,\n"
+		"    exec.test.options.scenarios.sc1.executor);\n"
+		"}\n"
+		"export default function () {\n"
+		"  const v = exec.vu, s = exec.scenario, i = exec.instance, o = exec.test.options;\n"
+		"  const st = s.startTime, p = s.progress;\n"
+		"  console.log('it', s.iterationInInstance, s.iterationInTest);\n"
+		"  check(null, {\n"
+		"    'ids': () => v.idInInstance === __VU && v.idInTest === __VU && __VU >= 1 && __VU <= 2,\n"
+		"    'iters': () => v.iterationInInstance === __ITER && v.iterationInScenario === __ITER,\n"
+		"    'scenario': () => s.name === 'sc1' && s.executor === 'per-vu-iterations',\n"
+		"    'same iteration': () => s.iterationInInstance === s.iterationInTest,\n"
+		"    'progress': () => typeof p === 'number' && p >= 0 && p <= 1,\n"
+		"    'startTime': () => st === Math.floor(st) && st >= t0 - 1000 && st <= Date.now(),\n"
+		"    'instance': () => i.vusInitialized >= 2 && i.vusActive >= 1 && i.vusActive <= 2 &&\n"
+		"      i.iterationsCompleted >= 0 && i.iterationsCompleted <= 5 &&\n"
+		"      i.iterationsInterrupted === 0 && i.currentTestRunDuration > 0,\n"
+		"    'options': () => o.vus === undefined && o.iterations === undefined &&\n"
+		"      o.consoleOutput === null && o.scenarios.sc1.iterations === 3 && o.tags.run === 'r1' &&\n"
+		"      Object.isFrozen(o) && Object.isFrozen(o.scenarios.sc1) && o === exec.test.options,\n"
+		"    'frozen': () => { try { o.scenarios.sc1.iterations = 9; } catch (e) {\n"
+		"      return e instanceof TypeError; } return false; },\n"
+		"  });\n"
+		"  sleep(0.01);\n"
+		"}\n";
+	static const char options[] =
+		"{\"vus\":2,\"iterations\":6,\"scenarios\":{\"sc1\":{\"executor\":\"per-vu-iterations\","
+		"\"vus\":2,\"iterations\":3}},\"tags\":{\"run\":\"r1\"},\"consoleOutput\":null}";
+	collect c;
+	k6c__sched_result res;
+	k6c__scenario sc = per_vu(2, 3);
+	double sum;
+	char want[32];
+
+	sc.name = "sc1";
+	collect_init(&c);
+	res = run_opts("exec_values.js", src, options, &sc, 1, &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(res.iterations_complete, 6);
+	ck_assert_int_eq(count_samples(&c, "checks", NULL, &sum), 6 * 9);
+	ck_assert_msg(sum == 6 * 9, "%s\n%s", logs_of(&c), c.samples.ptr);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "run=r1", "scenario=sc1",
+		NULL }, NULL), 6 * 9);
+	/* Each iteration of the scenario has its own index. */
+	for (int i = 0; i < 6; i++) {
+		snprintf(want, sizeof(want), "1|it %d %d\n", i, i);
+		ck_assert_msg(log_has(&c, want), "%s missing in\n%s", want, logs_of(&c));
+	}
+	ck_assert_msg(log_has(&c, "1|setup 0 0 getting scenario information outside of the VU "
+		"context is not supported true per-vu-iterations"), "%s", logs_of(&c));
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+}
+END_TEST
+
+/* vu.tags / vu.metrics.tags: reads show the VU's tags; a change reaches
+ * every later sample of the VU (across iterations of the scenario); values
+ * become strings; objects are refused with k6's TypeError; metadata is
+ * kept but is no tag. */
+START_TEST(test_engine_vm_exec__vu_tags)
+{
+	static const char src[] =
+		"import exec from 'k6/execution';\n"
+		"import { check } from 'k6';\n"
+		"import { Counter } from 'k6/metrics';\n"
+		"const c = new Counter('tagged');\n"
+		"export default function () {\n"
+		"  const t = exec.vu.tags, m = exec.vu.metrics;\n"
+		"  if (__ITER === 0) {\n"
+		"    t.mytag = 'v1';\n"
+		"    c.add(1);\n"
+		"    m.tags.num = 2;\n"
+		"    c.add(1);\n"
+		"    delete t.mytag;\n"
+		"    c.add(1);\n"
+		"    let err = '';\n"
+		"    try { t.bad = { a: 1 }; } catch (e) { err = e.name + ': ' + e.message; }\n"
+		"    console.log('err', err);\n"
+		"    m.metadata.trace_id = 'abc';\n"
+		"    console.log('keys', Object.keys(t).sort().join(','), JSON.stringify(m.metadata));\n"
+		"    return;\n"
+		"  }\n"
+		"  c.add(1, { extra: 'e' });\n"
+		"  check(null, {\n"
+		"    'read': () => t.num === '2' && t.scenario === 'default' && t.group === '' &&\n"
+		"      t.mytag === undefined && 'num' in t && !('mytag' in t) && t === m.tags,\n"
+		"    'metadata': () => m.metadata.trace_id === 'abc' && m.metadata.none === undefined,\n"
+		"  });\n"
+		"}\n";
+	collect c;
+	k6c__sched_result res;
+
+	collect_init(&c);
+	res = run_opts("vu_tags.js", src, NULL, (k6c__scenario[]){ per_vu(1, 2) }, 1, &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_msg(count_samples(&c, "tagged", NULL, NULL) == 4, "%s", logs_of(&c));
+	ck_assert_int_eq(count_samples(&c, "tagged", (const char *const[]){ "mytag=v1", NULL }, NULL), 2);
+	ck_assert_int_eq(count_samples(&c, "tagged", (const char *const[]){ "num=2", NULL }, NULL), 3);
+	ck_assert_int_eq(count_samples(&c, "tagged", (const char *const[]){ "num=2", "extra=e",
+		"scenario=default", NULL }, NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "num=2", NULL }, NULL), 2);
+	ck_assert_int_eq(count_samples(&c, "tagged", (const char *const[]){ "trace_id=abc", NULL }, NULL), 0);
+	ck_assert_msg(log_has(&c, "1|err TypeError: invalid value for metric tag 'bad': only String, "
+		"Boolean and Number types are accepted as a metric tag values"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "1|keys group,num,scenario {\"trace_id\":\"abc\"}"), "%s", logs_of(&c));
+	{
+		double sum;
+
+		count_samples(&c, "checks", NULL, &sum);
+		ck_assert_msg(sum == 2, "%s", logs_of(&c));
+	}
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+}
+END_TEST
+
+/* test.abort(): the iteration stops at once (a catch block does not run),
+ * nothing more is measured, the result says why, teardown still runs. */
+START_TEST(test_engine_vm_exec__abort)
+{
+	collect c;
+	k6c__sched_result res;
+	k6c__program *prog = NULL;
+	char want[PATH_MAX + 128];
+
+	collect_init(&c);
+	res = run_src("abort.js",
+		"import exec from 'k6/execution';\n"
+		"import { Counter } from 'k6/metrics';\n"
+		"const after = new Counter('after_abort');\n"
+		"export default function () {\n"
+		"  if (__ITER === 1) {\n"
+		"    try { exec.test.abort('enough'); } catch (e) { console.log('caught it'); }\n"
+		"    finally { console.log('finally ran'); }\n"
+		"    console.log('still running');\n"
+		"    after.add(1);\n"
+		"  }\n"
+		"}\n"
+		"export function teardown() { console.log('teardown ran'); }\n", per_vu(1, 5), &c);
+	ck_assert(res.script_aborted);
+	ck_assert_int_eq(res.status, K6C_EABORTED);
+	ck_assert_ptr_nonnull(res.abort_reason);
+	ck_assert_str_eq(res.abort_reason, "enough");
+	ck_assert_int_eq(res.iterations_complete, 1);
+	ck_assert_msg(!log_has(&c, "caught it") && !log_has(&c, "finally ran") &&
+		!log_has(&c, "still running"), "%s", logs_of(&c));
+	ck_assert_int_eq(count_samples(&c, "after_abort", NULL, NULL), 0);
+	snprintf(want, sizeof(want), "3|test aborted: enough\n\tat default (%s:6)", fixture_path("abort.js"));
+	ck_assert_msg(log_has(&c, want), "want %s in\n%s", want, logs_of(&c));
+	ck_assert_msg(log_has(&c, "teardown ran"), "%s", logs_of(&c));
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+
+	/* In setup: no iteration runs; no reason. (Whether teardown runs then
+	 * is the scheduler's choice: k6 does not run it after setup failed.) */
+	collect_init(&c);
+	res = run_src("abort_setup.js",
+		"import exec from 'k6/execution';\n"
+		"export function setup() { exec.test.abort(); }\n"
+		"export default function () { console.log('iteration ran'); }\n", per_vu(1, 2), &c);
+	ck_assert(res.script_aborted);
+	ck_assert_ptr_null(res.abort_reason);
+	ck_assert_int_eq(res.iterations_complete, 0);
+	ck_assert_msg(!log_has(&c, "iteration ran"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "3|test aborted\n\tat setup ("), "%s", logs_of(&c));
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+
+	/* In the init code that reads options: the load ends with K6C_EABORTED
+	 * (k6's exit code 108). */
+	collect_init(&c);
+	ck_assert_int_eq(load(&prog, fixture_path("abort_init.js"),
+		"import exec from 'k6/execution';\n"
+		"exec.test.abort('from init');\n"
+		"export default function () {}\n", &c), K6C_EABORTED);
+	ck_assert_ptr_null(prog);
+	ck_assert_msg(strstr(k6c_error_last()->message, "test aborted: from init") ==
+		k6c_error_last()->message, "%s", k6c_error_last()->message);
+	collect_free(&c);
+
+	/* In one VU's init only. */
+	collect_init(&c);
+	res = run_src("abort_vu_init.js",
+		"import exec from 'k6/execution';\n"
+		"if (__VU === 2) { exec.test.abort('vu 2 init'); }\n"
+		"export default function () {}\n", per_vu(2, 1), &c);
+	ck_assert(res.script_aborted);
+	ck_assert_str_eq(res.abort_reason, "vu 2 init");
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+}
+END_TEST
+
+/* test.fail(): logged, the run goes on and ends marked failed. */
+START_TEST(test_engine_vm_exec__fail)
+{
+	collect c;
+	k6c__sched_result res;
+
+	collect_init(&c);
+	res = run_src("fail.js",
+		"import exec from 'k6/execution';\n"
+		"export default function () {\n"
+		"  if (__ITER === 0) { exec.test.fail('bad thing'); }\n"
+		"  console.log('after fail', __ITER);\n"
+		"}\n", per_vu(1, 3), &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert(res.marked_failed);
+	ck_assert(!res.script_aborted);
+	ck_assert_int_eq(res.iterations_complete, 3);
+	ck_assert_msg(log_has(&c, "3|test marked as failed: bad thing"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "1|after fail 0") && log_has(&c, "1|after fail 2"), "%s", logs_of(&c));
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+}
+END_TEST
+
+/* Per-scenario env over the test's env, and scenario tags on every sample
+ * of the scenario's iterations; the `tags` option on all of them. */
+START_TEST(test_engine_vm_exec__scenario_env_tags)
+{
+	static const char *const env_a[] = { "MODE", "a", "ONLY_A", "yes" };
+	static const char *const env_b[] = { "MODE", "b" };
+	static const char *const tags_a[] = { "team", "x" };
+	static const char *const tags_b[] = { "team", "y", "run", "overridden" };
+	static const char src[] =
+		"import { Counter } from 'k6/metrics';\n"
+		"const c = new Counter('per_scenario');\n"
+		"function add() {\n"
+		"  c.add(1, { mode: String(__ENV.MODE), only: String(__ENV.ONLY_A),\n"
+		"    base: __ENV.BASE ? 'set' : 'unset' });\n"
+		"}\n"
+		"export function fa() { add(); }\n"
+		"export default function () { add(); }\n";
+	k6c__scenario scs[2];
+	collect c;
+	k6c__sched_result res;
+
+	scs[0] = per_vu(1, 2);
+	scs[0].name = "A";
+	scs[0].exec = "fa";
+	scs[0].env = env_a;
+	scs[0].nenv = 2;
+	scs[0].tags = tags_a;
+	scs[0].ntags = 1;
+	memset(&scs[1], 0, sizeof(scs[1]));
+	scs[1].name = "B";
+	scs[1].executor = K6C__EXEC_SHARED_ITERATIONS;
+	scs[1].vus = 1;
+	scs[1].iterations = 3;
+	scs[1].graceful_stop_ms = -1;
+	scs[1].env = env_b;
+	scs[1].nenv = 1;
+	scs[1].tags = tags_b;
+	scs[1].ntags = 2;
+	collect_init(&c);
+	res = run_opts("scenario_env.js", src, "{\"tags\":{\"run\":\"r1\"}}", scs, 2, &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(res.iterations_complete, 5);
+	ck_assert_int_eq(count_samples(&c, "per_scenario", (const char *const[]){ "scenario=A", "team=x",
+		"mode=a", "only=yes", "base=set", "run=r1", NULL }, NULL), 2);
+	ck_assert_int_eq(count_samples(&c, "per_scenario", (const char *const[]){ "scenario=B", "team=y",
+		"mode=b", "only=undefined", "base=set", "run=overridden", NULL }, NULL), 3);
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+}
+END_TEST
+
+/* k6's init-context rules and messages. */
+START_TEST(test_engine_vm_exec__init_context)
+{
+	static const char *const srcs[] = {
+		"import exec from 'k6/execution';\nexec.vu.idInInstance;\nexport default function () {}\n",
+		"import exec from 'k6/execution';\nexec.scenario.name;\nexport default function () {}\n",
+		"import exec from 'k6/execution';\nexec.instance.vusActive;\nexport default function () {}\n",
+		"import exec from 'k6/execution';\nexec.test.options;\nexport default function () {}\n",
+		"import { Counter } from 'k6/metrics';\nnew Counter('c').add(1);\nexport default function () {}\n",
+	};
+	static const char *const want[] = {
+		"getting VU information in the init context is not supported",
+		"getting scenario information outside of the VU context is not supported",
+		"getting instance information in the init context is not supported",
+		"getting test options in the init context is not supported",
+		"Adding to metrics in the init context is not supported",
+	};
+	k6c__program *prog = NULL;
+	collect c;
+	k6c__sched_result res;
+
+	collect_init(&c);
+	for (size_t i = 0; i < K6C__ARRAY_LEN(srcs); i++) {
+		ck_assert_int_eq(load(&prog, fixture_path("init_exec.js"), srcs[i], &c), K6C_ESCRIPT);
+		ck_assert_msg(strstr(k6c_error_last()->message, want[i]) != NULL, "%s",
+			k6c_error_last()->message);
+	}
+	/* exec.test and its functions are there in init. */
+	ck_assert_int_eq(load(&prog, fixture_path("init_test.js"),
+		"import exec from 'k6/execution';\n"
+		"export const options = { t: typeof exec.test.abort + typeof exec.test.fail };\n"
+		"export default function () {}\n", &c), 0);
+	ck_assert_str_eq(k6c__program_options_json(prog), "{\"t\":\"functionfunction\"}");
+	k6c__program_free(prog);
+	collect_free(&c);
+
+	/* Metrics only in init; bad values warn (throw with `throw`). */
+	collect_init(&c);
+	res = run_src("late_metric.js",
+		"import { Counter } from 'k6/metrics';\n"
+		"const c = new Counter('c');\n"
+		"export default function () {\n"
+		"  console.log('nan', c.add(NaN), 'none', c.add(), 'null', c.add(null), 'str', c.add('0'));\n"
+		"  new Counter('late');\n"
+		"}\n", per_vu(1, 1), &c);
+	ck_assert_msg(log_has(&c, "3|Error: metrics must be declared in the init context"), "%s",
+		logs_of(&c));
+	ck_assert_msg(log_has(&c, "2|'NaN' is an invalid value for metric 'c', a number or a boolean "
+		"value is expected"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "2|'undefined' is an invalid value for metric 'c'"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "2|'null' is an invalid value for metric 'c'"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "1|nan false none false null false str true"), "%s", logs_of(&c));
+	{
+		double sum;
+
+		ck_assert_int_eq(count_samples(&c, "c", NULL, &sum), 1);
+		ck_assert(sum == 1);   /* '0' is truthy: 1, as in k6 */
+	}
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+
+	collect_init(&c);
+	res = run_src("throw_metric.js",
+		"import { Counter } from 'k6/metrics';\n"
+		"export const options = { throw: true };\n"
+		"const c = new Counter('c');\n"
+		"export default function () {\n"
+		"  try { c.add(NaN); } catch (e) { console.log('threw', e.message); }\n"
+		"}\n", per_vu(1, 1), &c);
+	ck_assert_msg(log_has(&c, "1|threw 'NaN' is an invalid value for metric 'c'"), "%s", logs_of(&c));
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+}
+END_TEST
+
 /* ---- Memory ------------------------------------------------------------------ */
 
 static long rss_kib(void)
@@ -917,6 +1399,7 @@ static Suite *engine_vm_suite(void)
 	Suite *s = suite_create("engine_vm");
 	TCase *load_tc = tcase_create("load");
 	TCase *run_tc = tcase_create("run");
+	TCase *life_tc = tcase_create("lifecycle");
 	TCase *mem_tc = tcase_create("memory");
 
 	tcase_set_timeout(load_tc, 120);
@@ -944,6 +1427,16 @@ static Suite *engine_vm_suite(void)
 	tcase_add_test(run_tc, test_engine_vm_run__metrics_and_execution);
 	tcase_add_test(run_tc, test_engine_vm_run__async_default);
 	suite_add_tcase(s, run_tc);
+
+	tcase_set_timeout(life_tc, 120);
+	tcase_add_test(life_tc, test_engine_vm_summary__junit_humanize);
+	tcase_add_test(life_tc, test_engine_vm_exec__values);
+	tcase_add_test(life_tc, test_engine_vm_exec__vu_tags);
+	tcase_add_test(life_tc, test_engine_vm_exec__abort);
+	tcase_add_test(life_tc, test_engine_vm_exec__fail);
+	tcase_add_test(life_tc, test_engine_vm_exec__scenario_env_tags);
+	tcase_add_test(life_tc, test_engine_vm_exec__init_context);
+	suite_add_tcase(s, life_tc);
 
 	tcase_set_timeout(mem_tc, 120);
 	tcase_add_test(mem_tc, test_engine_vm_memory__per_vu);
