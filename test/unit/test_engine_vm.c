@@ -1053,6 +1053,7 @@ START_TEST(test_engine_vm_exec__vu_tags)
 {
 	static const char src[] =
 		"import exec from 'k6/execution';\n"
+		"import http from 'k6/http';\n"
 		"import { check } from 'k6';\n"
 		"import { Counter } from 'k6/metrics';\n"
 		"const c = new Counter('tagged');\n"
@@ -1073,6 +1074,8 @@ START_TEST(test_engine_vm_exec__vu_tags)
 		"    return;\n"
 		"  }\n"
 		"  c.add(1, { extra: 'e' });\n"
+		"  http.get(__ENV.BASE + '/get', { tags: { num: 'own' } });\n"
+		"  http.get(__ENV.BASE + '/get');\n"
 		"  check(null, {\n"
 		"    'read': () => t.num === '2' && t.scenario === 'default' && t.group === '' &&\n"
 		"      t.mytag === undefined && 'num' in t && !('mytag' in t) && t === m.tags,\n"
@@ -1082,6 +1085,7 @@ START_TEST(test_engine_vm_exec__vu_tags)
 	collect c;
 	k6c__sched_result res;
 
+	ck_assert_msg(httpbin_ok, "httpbin did not start");
 	collect_init(&c);
 	res = run_opts("vu_tags.js", src, NULL, (k6c__scenario[]){ per_vu(1, 2) }, 1, &c);
 	ck_assert_int_eq(res.status, 0);
@@ -1092,6 +1096,10 @@ START_TEST(test_engine_vm_exec__vu_tags)
 		"scenario=default", NULL }, NULL), 1);
 	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "num=2", NULL }, NULL), 2);
 	ck_assert_int_eq(count_samples(&c, "tagged", (const char *const[]){ "trace_id=abc", NULL }, NULL), 0);
+	/* Requests too; a request's own tags win. */
+	ck_assert_int_eq(count_samples(&c, "http_reqs", (const char *const[]){ "num=2", "status=200",
+		NULL }, NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "http_reqs", (const char *const[]){ "num=own", NULL }, NULL), 1);
 	ck_assert_msg(log_has(&c, "1|err TypeError: invalid value for metric tag 'bad': only String, "
 		"Boolean and Number types are accepted as a metric tag values"), "%s", logs_of(&c));
 	ck_assert_msg(log_has(&c, "1|keys group,num,scenario {\"trace_id\":\"abc\"}"), "%s", logs_of(&c));
@@ -1208,7 +1216,8 @@ START_TEST(test_engine_vm_exec__fail)
 END_TEST
 
 /* Per-scenario env over the test's env, and scenario tags on every sample
- * of the scenario's iterations; the `tags` option on all of them. */
+ * of the scenario's iterations (B starts after A, so a VU may move from A
+ * to B); the `tags` option on all of them. */
 START_TEST(test_engine_vm_exec__scenario_env_tags)
 {
 	static const char *const env_a[] = { "MODE", "a", "ONLY_A", "yes" };
@@ -1241,6 +1250,7 @@ START_TEST(test_engine_vm_exec__scenario_env_tags)
 	scs[1].vus = 1;
 	scs[1].iterations = 3;
 	scs[1].graceful_stop_ms = -1;
+	scs[1].start_time_ms = 300;   /* after A: the scheduler may reuse A's VU */
 	scs[1].env = env_b;
 	scs[1].nenv = 1;
 	scs[1].tags = tags_b;
