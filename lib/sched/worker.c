@@ -462,6 +462,12 @@ static void run_scenario(k6c__vu *vu)
 	atomic_fetch_sub_explicit(&e->joined, 1, memory_order_relaxed);
 leave:
 	vu->exec = NULL;
+	/* Hand the VU's samples over before the controller can see the
+	 * scenario end: the end-of-test summary (handleSummary's data) is made
+	 * as soon as every task is reported done, and a worker that goes idle
+	 * would otherwise keep its last batch until it exits. */
+	if (vu->w->samples != NULL)
+		k6c__samples_flush(vu->w->samples);
 	if (atomic_fetch_sub_explicit(&e->active, 1, memory_order_acq_rel) == 1)
 		report_to_controller(s);
 }
@@ -524,6 +530,8 @@ static void vu_main(void *arg)
 		case VU_TASK_TEARDOWN:
 		case VU_TASK_SUMMARY:
 			rc = run_vu0_task(vu, vu->task);
+			if (vu->w->samples != NULL)
+				k6c__samples_flush(vu->w->samples);   /* as at the end of a scenario */
 			atomic_store_explicit(&s->task_rc, rc, memory_order_relaxed);
 			atomic_store_explicit(&s->task_done, true, memory_order_release);
 			report_to_controller(s);

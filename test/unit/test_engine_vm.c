@@ -894,6 +894,202 @@ END_TEST
 
 /* ---- handleSummary and k6c/summary ------------------------------------------ */
 
+/* Loads src and runs it with handleSummary (and the summary data hook). */
+static k6c__sched_result run_summary(const char *name, const char *src, collect *c)
+{
+	c->summary = true;
+	return run_src(name, src, per_vu(1, 1), c);
+}
+
+static const k6c__summary_output *find_out(const k6c__sched_result *r, const char *key)
+{
+	for (size_t i = 0; i < r->nsummary_out; i++)
+		if (strcmp(r->summary_out[i].key, key) == 0)
+			return &r->summary_out[i];
+	return NULL;
+}
+
+/* Strings become UTF-8 (a character outside the BMP too), ArrayBuffers and
+ * typed arrays their bytes; HTTP works and its samples are dropped, as in
+ * k6; __VU is 0. */
+START_TEST(test_engine_vm_summary__outputs)
+{
+	collect c;
+	k6c__sched_result res;
+	const k6c__summary_output *o;
+
+	ck_assert_msg(httpbin_ok, "httpbin did not start");
+	collect_init(&c);
+	res = run_summary("summary_out.js",
+		"import http from 'k6/http';\n"
+		"export default function () {}\n"
+		"export function handleSummary(data) {\n"
+		"  const r = http.get(__ENV.BASE + '/get');\n"
+		"  return {\n"
+		"    stdout: 'out \\u2713 ' + __VU + ' ' + r.status + ' ' + typeof data.metrics,\n"
+		"    stderr: 'err \\u{1F600}',\n"
+		"    'report.bin': new Uint8Array([0, 1, 2, 255]).buffer,\n"
+		"    'typed.bin': new Uint8Array([7, 8, 9]).subarray(1),\n"
+		"  };\n"
+		"}\n", &c);
+	ck_assert_msg(res.summary_ran, "%s", logs_of(&c));
+	ck_assert_msg(res.summary_rc == 0, "rc %d\n%s", res.summary_rc, logs_of(&c));
+	ck_assert_uint_eq(res.nsummary_out, 4);
+	o = find_out(&res, "stdout");
+	ck_assert_ptr_nonnull(o);
+	ck_assert_str_eq(o->data, "out \xe2\x9c\x93 0 200 object");
+	o = find_out(&res, "stderr");
+	ck_assert_ptr_nonnull(o);
+	ck_assert_uint_eq(o->len, 8);
+	ck_assert(memcmp(o->data, "err \xf0\x9f\x98\x80", 8) == 0);
+	o = find_out(&res, "report.bin");
+	ck_assert_ptr_nonnull(o);
+	ck_assert_uint_eq(o->len, 4);
+	ck_assert(memcmp(o->data, "\x00\x01\x02\xff", 4) == 0);
+	o = find_out(&res, "typed.bin");
+	ck_assert_ptr_nonnull(o);
+	ck_assert_uint_eq(o->len, 2);
+	ck_assert(memcmp(o->data, "\x08\x09", 2) == 0);
+	ck_assert_int_eq(count_samples(&c, "http_reqs", NULL, NULL), 0);
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+}
+END_TEST
+
+/* An exception is logged with its place and gives K6C_ESCRIPT; so does a
+ * value that is not a string or bytes (naming the key) and a result that
+ * is not a map. No handleSummary: K6C_ENOTFOUND. A Promise is awaited.
+ * Nothing returned: k6's default text. */
+START_TEST(test_engine_vm_summary__errors_and_default)
+{
+	collect c;
+	k6c__sched_result res;
+	const k6c__summary_output *o;
+	char want[PATH_MAX + 128];
+	k6c__buf def = K6C__BUF_INIT;
+
+	collect_init(&c);
+	res = run_summary("summary_throw.js",
+		"export default function () {}\n"
+		"export function handleSummary(data) {\n"
+		"  throw new Error('boom in summary');\n"
+		"}\n", &c);
+	ck_assert(res.summary_ran);
+	ck_assert_int_eq(res.summary_rc, K6C_ESCRIPT);
+	ck_assert_uint_eq(res.nsummary_out, 0);
+	ck_assert_msg(log_has(&c, "3|Error: boom in summary"), "%s", logs_of(&c));
+	snprintf(want, sizeof(want), "\tat handleSummary (%s:3)", fixture_path("summary_throw.js"));
+	ck_assert_msg(log_has(&c, want), "want %s in\n%s", want, logs_of(&c));
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+
+	collect_init(&c);
+	res = run_summary("summary_bad.js",
+		"export default function () {}\n"
+		"export function handleSummary() { return { 'a.txt': 'ok', 'bad.txt': 42 }; }\n", &c);
+	ck_assert_int_eq(res.summary_rc, K6C_ESCRIPT);
+	ck_assert_uint_eq(res.nsummary_out, 0);
+	ck_assert_msg(log_has(&c, "handleSummary() returned a number for \"bad.txt\""), "%s",
+		logs_of(&c));
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+
+	collect_init(&c);
+	res = run_summary("summary_str.js",
+		"export default function () {}\n"
+		"export function handleSummary() { return 'just text'; }\n", &c);
+	ck_assert_int_eq(res.summary_rc, K6C_ESCRIPT);
+	ck_assert_msg(log_has(&c, "handleSummary() should return a map with string keys"), "%s",
+		logs_of(&c));
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+
+	collect_init(&c);
+	res = run_summary("summary_none.js", "export default function () {}\n", &c);
+	ck_assert(!res.summary_ran || res.summary_rc == K6C_ENOTFOUND);
+	ck_assert_uint_eq(res.nsummary_out, 0);
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+
+	collect_init(&c);
+	res = run_summary("summary_async.js",
+		"export default function () {}\n"
+		"export async function handleSummary(data) {\n"
+		"  const v = await Promise.resolve('async ' + data.state.isStdOutTTY);\n"
+		"  return { stdout: v };\n"
+		"}\n", &c);
+	ck_assert_msg(res.summary_rc == 0, "%s", logs_of(&c));
+	o = find_out(&res, "stdout");
+	ck_assert_ptr_nonnull(o);
+	ck_assert_str_eq(o->data, "async false");
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+
+	collect_init(&c);
+	res = run_summary("summary_undef.js",
+		"import { check } from 'k6';\n"
+		"export default function () { check(1, { fine: true }); }\n"
+		"export function handleSummary(data) { console.log('saw', data.root_group.checks.length); }\n",
+		&c);
+	ck_assert_msg(res.summary_rc == 0, "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "1|saw 1"), "%s", logs_of(&c));
+	o = find_out(&res, "stdout");
+	ck_assert_ptr_nonnull(o);
+	k6c__buf_printf(&def, "\n%s\n\n", c.sum_text.ptr != NULL ? c.sum_text.ptr : "");
+	ck_assert_str_eq(o->data, def.ptr);
+	ck_assert_ptr_nonnull(strstr(o->data, "fine"));
+	k6c__buf_free(&def);
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+}
+END_TEST
+
+/* textSummary from k6c/summary and from jslib's URLs (no network) is the
+ * default summary text of the same data; with colours by default. */
+START_TEST(test_engine_vm_summary__text_summary)
+{
+	collect c;
+	k6c__sched_result res;
+	const char *keys[] = { "a", "b", "c" };
+	const k6c__summary_output *o;
+
+	collect_init(&c);
+	res = run_summary("summary_text.js",
+		"import { check, group } from 'k6';\n"
+		"import { Trend } from 'k6/metrics';\n"
+		"import { textSummary as t0 } from 'k6c/summary';\n"
+		"import { textSummary as t1 } from 'https://jslib.k6.io/k6-summary/0.0.1/index.js';\n"
+		"import { textSummary as t2 } from 'https://jslib.k6.io/k6-summary/0.1.0/index.js';\n"
+		"const t = new Trend('waiting_time', true);\n"
+		"export default function () {\n"
+		"  group('g', () => { check(1, { 'is one': (x) => x === 1, 'is two': (x) => x === 2 }); });\n"
+		"  t.add(12.5);\n"
+		"}\n"
+		"export function handleSummary(data) {\n"
+		"  const o = { indent: ' ', enableColors: false };\n"
+		"  let err = 'none';\n"
+		"  try { t0('not data'); } catch (e) { err = e.message; }\n"
+		"  return { a: t0(data, o), b: t1(data, o), c: t2(data, o), d: t0(data), e: err };\n"
+		"}\n", &c);
+	ck_assert_msg(res.summary_rc == 0, "%s", logs_of(&c));
+	ck_assert_ptr_nonnull(c.sum_text.ptr);
+	ck_assert_ptr_nonnull(strstr(c.sum_text.ptr, "waiting_time"));
+	for (size_t i = 0; i < K6C__ARRAY_LEN(keys); i++) {
+		o = find_out(&res, keys[i]);
+		ck_assert_ptr_nonnull(o);
+		ck_assert_str_eq(o->data, c.sum_text.ptr);
+	}
+	o = find_out(&res, "d");
+	ck_assert_ptr_nonnull(o);
+	ck_assert_ptr_nonnull(strstr(o->data, "\x1b["));
+	o = find_out(&res, "e");
+	ck_assert_ptr_nonnull(o);
+	ck_assert_msg(strstr(o->data, "textSummary() requires the summary data") != NULL, "%s", o->data);
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+}
+END_TEST
+
 /* jUnit() in jslib's format (thresholds in data order, failures with the
  * metric's values, XML escaping) and humanizeValue(). */
 START_TEST(test_engine_vm_summary__junit_humanize)
@@ -1439,6 +1635,9 @@ static Suite *engine_vm_suite(void)
 	suite_add_tcase(s, run_tc);
 
 	tcase_set_timeout(life_tc, 120);
+	tcase_add_test(life_tc, test_engine_vm_summary__outputs);
+	tcase_add_test(life_tc, test_engine_vm_summary__errors_and_default);
+	tcase_add_test(life_tc, test_engine_vm_summary__text_summary);
 	tcase_add_test(life_tc, test_engine_vm_summary__junit_humanize);
 	tcase_add_test(life_tc, test_engine_vm_exec__values);
 	tcase_add_test(life_tc, test_engine_vm_exec__vu_tags);
