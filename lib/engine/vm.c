@@ -443,6 +443,11 @@ void k6c__vm_tags_from_object(duk_context *ctx, k6c__vm *vm, size_t *n, duk_idx_
 		duk_require_stack(ctx, 4);
 		if (!duk_next(ctx, -1, 1))
 			break;
+		/* As k6: strings, numbers and booleans, kept as strings. */
+		if (!duk_is_string(ctx, -1) && !duk_is_number(ctx, -1) && !duk_is_boolean(ctx, -1))
+			(void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "invalid value for metric tag '%s': only "
+				"String, Boolean and Number types are accepted as a metric tag values",
+				duk_get_string(ctx, -2));
 		/* [ ... enum key value ]: both stay on the stack, under the enum,
 		 * so the borrowed strings live until the native call returns. */
 		duk_to_string(ctx, -1);

@@ -228,7 +228,8 @@ void k6c__vm_tag_del(k6c__vm *vm, size_t *n, const char *key);
  * current path). */
 void k6c__vm_tags_base(duk_context *ctx, k6c__vm *vm, size_t *n);
 /* Adds an object's own properties as tags; the value strings are left on
- * the value stack (so they stay alive) above the current top. */
+ * the value stack (so they stay alive) above the current top. A value that
+ * is not a string, number or boolean throws k6's TypeError. */
 void k6c__vm_tags_from_object(duk_context *ctx, k6c__vm *vm, size_t *n, duk_idx_t obj);
 
 /* Adds samples to the VU's buffer (dropped when there is no VU). */

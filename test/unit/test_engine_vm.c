@@ -1265,6 +1265,7 @@ START_TEST(test_engine_vm_exec__vu_tags)
 		"    let err = '';\n"
 		"    try { t.bad = { a: 1 }; } catch (e) { err = e.name + ': ' + e.message; }\n"
 		"    console.log('err', err);\n"
+		"    try { c.add(1, { bad: [1] }); } catch (e) { console.log('addtag', e.message); }\n"
 		"    m.metadata.trace_id = 'abc';\n"
 		"    console.log('keys', Object.keys(t).sort().join(','), JSON.stringify(m.metadata));\n"
 		"    return;\n"
@@ -1299,6 +1300,7 @@ START_TEST(test_engine_vm_exec__vu_tags)
 	ck_assert_msg(log_has(&c, "1|err TypeError: invalid value for metric tag 'bad': only String, "
 		"Boolean and Number types are accepted as a metric tag values"), "%s", logs_of(&c));
 	ck_assert_msg(log_has(&c, "1|keys group,num,scenario {\"trace_id\":\"abc\"}"), "%s", logs_of(&c));
+	ck_assert_msg(log_has(&c, "1|addtag invalid value for metric tag 'bad'"), "%s", logs_of(&c));
 	{
 		double sum;
 
