@@ -238,9 +238,12 @@ K6C_EXTERN(void) k6c_test_abort(k6c_test *test);
  * k6c_test_exit_code() - the run's verdict as `k6 run`'s exit code.
  * @test: the test.
  *
- * Return: 0 success, 99 thresholds failed, 104 invalid configuration, 105
- * aborted from outside, 107 script error (syntax error or an exception in
- * init or setup), 255 any other failure; -1 if the test has not run.
+ * Return: 0 success, 99 thresholds failed, 100 setup() timed out, 101
+ * teardown() timed out, 104 invalid configuration, 105 aborted from
+ * outside, 107 script error (syntax error or an exception in init or
+ * setup), 108 aborted by the script (exec.test.abort()), 110 marked failed
+ * by the script (exec.test.fail()), 255 any other failure; -1 if the test
+ * has not run.
  * Since: 0.1
  */
 K6C_EXTERN(int) k6c_test_exit_code(const k6c_test *test);
@@ -270,6 +273,150 @@ K6C_EXTERN(const char *) k6c_test_summary_json(const k6c_test *test);
  * Since: 0.1
  */
 K6C_EXTERN(const char *) k6c_test_summary_text(const k6c_test *test);
+
+/**
+ * k6c_test_set_config_file() - read options from a k6 JSON config file.
+ * @test: the test, not running.
+ * @path: the file (copied), as `k6 run --config`; NULL clears it.
+ *
+ * The file is the lowest tier of options: the script's options, K6_*
+ * environment variables (k6c_test_set_system_env()) and k6c_test_set_options()
+ * override it. It is read when the test runs; a missing or malformed file
+ * then ends the run with exit code 104.
+ *
+ * Return: 0, K6C_EINVAL, K6C_ESTATE (running), K6C_ENOMEM.
+ * Since: 0.1
+ */
+K6C_EXTERN(int) k6c_test_set_config_file(k6c_test *test, const char *path);
+
+/**
+ * k6c_test_set_paused() - pause or resume a test.
+ * @test: the test.
+ * @paused: nonzero to pause, 0 to resume.
+ *
+ * Before the run starts, a paused test initialises its VUs and then waits
+ * (setup included) until resumed, as `k6 run --paused` does (the `paused`
+ * option does the same). While scenarios run, pausing stops new iterations
+ * from starting (running ones finish) and stops the executors' clocks, so
+ * durations and arrival-rate schedules go on where they paused.
+ *
+ * Thread: any (not a signal handler).
+ * Return: 0, K6C_EINVAL (test NULL).
+ * Since: 0.1
+ */
+K6C_EXTERN(int) k6c_test_set_paused(k6c_test *test, int paused);
+
+/**
+ * k6c_test_scale() - change an externally-controlled scenario's VUs.
+ * @test: a running test (or one about to run: the call then waits for
+ *        nothing and fails with K6C_ESTATE).
+ * @scenario: the scenario's name (borrowed for the call), or NULL for the
+ *        only externally-controlled scenario.
+ * @vus: the VUs that should run iterations from now on.
+ * @max_vus: the most VUs the scenario may hold; 0 keeps the current maximum.
+ *        Raising it initialises new VUs in the background.
+ *
+ * Mirrors `k6 scale --vus N --max M`.
+ *
+ * Thread: any (not a signal handler).
+ * Return: 0; K6C_EINVAL (vus greater than the maximum; test NULL);
+ * K6C_ENOTFOUND (no such externally-controlled scenario); K6C_ESTATE (not
+ * running, or the scenario has ended); K6C_ENOMEM.
+ * Since: 0.1
+ */
+K6C_EXTERN(int) k6c_test_scale(k6c_test *test, const char *scenario, unsigned vus,
+	unsigned max_vus);
+
+/**
+ * k6c_scenario_state - where a scenario is in its life.
+ *
+ * Since: 0.1
+ */
+typedef enum k6c_scenario_state {
+	K6C_SCENARIO_PENDING = 0,   /**< before its startTime */
+	K6C_SCENARIO_RUNNING = 1,
+	K6C_SCENARIO_STOPPING = 2,  /**< past its duration, in gracefulStop */
+	K6C_SCENARIO_DONE = 3
+} k6c_scenario_state;
+
+/**
+ * k6c_scenario_progress - a snapshot of one scenario's progress.
+ *
+ * @name is owned by the test and valid until the next run or k6c_test_free().
+ *
+ * Since: 0.1
+ */
+typedef struct k6c_scenario_progress {
+	const char *name;            /**< the scenario's name */
+	const char *executor;        /**< k6's executor name, e.g. "ramping-vus" */
+	k6c_scenario_state state;
+	double progress;             /**< 0..1, as exec.scenario.progress */
+	double elapsed_ms;           /**< since its start, pauses excluded */
+	unsigned vus_active;         /**< VUs in or allowed to start an iteration */
+	unsigned vus_max;            /**< VUs the scenario holds */
+	uint64_t iterations_complete;
+	uint64_t iterations_interrupted;
+	uint64_t iterations_dropped;
+} k6c_scenario_progress;
+
+/**
+ * k6c_test_progress() - the progress of one scenario of a running test.
+ * @test: the test.
+ * @index: 0-based, in the order of the consolidated options' scenarios.
+ * @out: filled in.
+ *
+ * Thread: any (not a signal handler). Between runs the last run's final
+ * state is reported.
+ *
+ * Return: 0; K6C_ENOTFOUND (index past the last scenario, or no run has
+ * reached the scenarios yet); K6C_EINVAL (NULL argument).
+ * Since: 0.1
+ */
+K6C_EXTERN(int) k6c_test_progress(k6c_test *test, size_t index, k6c_scenario_progress *out);
+
+/**
+ * k6c_test_inspect() - load the script and consolidate its options only.
+ * @test: the test, with a script set, not running.
+ *
+ * Runs the script's init code once (as VU 0) and consolidates every tier of
+ * options, as `k6 inspect` does, without running anything. Afterwards
+ * k6c_test_options_json() has the result and k6c_test_exit_code() is 0, 104
+ * (invalid options) or 107 (script error).
+ *
+ * Return: 0 when inspected (see the exit code), K6C_EINVAL (no script),
+ * K6C_ESTATE (running), K6C_ENOMEM.
+ * Since: 0.1
+ */
+K6C_EXTERN(int) k6c_test_inspect(k6c_test *test);
+
+/**
+ * k6c_test_options_json() - the consolidated options as JSON.
+ * @test: the test, after k6c_test_inspect() or a run.
+ *
+ * k6's shape: the execution shortcuts are folded into "scenarios", each
+ * with all of its fields; every other option has its final value.
+ *
+ * Return: a NUL-terminated string owned by the test, valid until the next
+ * inspect or run, or k6c_test_free(); NULL before, or if the options were
+ * invalid.
+ * Since: 0.1
+ */
+K6C_EXTERN(const char *) k6c_test_options_json(const k6c_test *test);
+
+/**
+ * k6c_test_summary_stderr() - what handleSummary() wrote to "stderr".
+ * @test: the test, after a run.
+ *
+ * When the script exports handleSummary(), k6c_test_summary_text() is its
+ * "stdout" entry (NULL if it has none) and this is its "stderr" entry; the
+ * other keys are files the run wrote itself. Without handleSummary() this is
+ * NULL.
+ *
+ * Return: a NUL-terminated string owned by the test, valid until the test is
+ * run again or freed, or NULL.
+ * Since: 0.1
+ */
+K6C_EXTERN(const char *) k6c_test_summary_stderr(const k6c_test *test);
 
 K6C_END_DECL
 

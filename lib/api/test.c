@@ -29,9 +29,13 @@
 enum {
 	EXIT_OK = 0,
 	EXIT_THRESHOLDS = 99,
+	EXIT_SETUP_TIMEOUT = 100,
+	EXIT_TEARDOWN_TIMEOUT = 101,
 	EXIT_INVALID_CONFIG = 104,
 	EXIT_EXTERNAL_ABORT = 105,
 	EXIT_SCRIPT_EXCEPTION = 107,
+	EXIT_SCRIPT_ABORTED = 108,
+	EXIT_MARKED_FAILED = 110,
 	EXIT_OTHER = 255
 };
 
@@ -42,6 +46,7 @@ struct k6c_test {
 	char *source;                 /* NULL when the script is a file */
 	size_t source_len;
 	char *options_json;
+	char *config_path;            /* set_config_file: the lowest options tier */
 	char *cache_dir;
 	bool cache_dir_set;
 	char **env;                   /* __ENV pairs (key, value, ...) */
@@ -60,6 +65,11 @@ struct k6c_test {
 	k6c__thresholds *thresholds;  /* set before the metrics thread starts, cleared after it stops */
 	_Atomic(k6c__sched *) sched;  /* published for k6c_test_abort; freed on the next run or free */
 	k6c__sched *sched_owned;
+	/* Guards sched_owned against being freed (next run, free) while
+	 * k6c_test_progress, _scale or _set_paused use it from another thread.
+	 * k6c_test_abort stays lock-free (signal handlers) and reads `sched`. */
+	pthread_mutex_t sched_mu;
+	atomic_bool paused;           /* k6c_test_set_paused before the scheduler exists */
 
 	pthread_t runner;
 	bool started;
@@ -68,6 +78,8 @@ struct k6c_test {
 	int exit_code;
 	char *summary_json;
 	char *summary_text;
+	char *summary_stderr;         /* handleSummary's "stderr" */
+	char *consolidated;           /* k6c_test_options_json */
 };
 
 static void test_log(int level, const char *message, void *arg)
@@ -103,6 +115,7 @@ K6C_EXTERN(int) k6c_test_new(k6c_test **out)
 	if (!(t = k6c__calloc(1, sizeof(*t))))
 		return k6c__error(K6C_ENOMEM, "k6c_test_new: out of memory");
 	t->exit_code = -1;
+	pthread_mutex_init(&t->sched_mu, NULL);
 	*out = t;
 	return 0;
 }
@@ -126,11 +139,15 @@ K6C_EXTERN(void) k6c_test_free(k6c_test *t)
 	k6c__free(t->script_path);
 	k6c__free(t->source);
 	k6c__free(t->options_json);
+	k6c__free(t->config_path);
 	k6c__free(t->cache_dir);
 	free_pairs(t->env, t->nenv);
 	free_pairs(t->sysenv, t->nsysenv);
 	k6c__free(t->summary_json);
 	k6c__free(t->summary_text);
+	k6c__free(t->summary_stderr);
+	k6c__free(t->consolidated);
+	pthread_mutex_destroy(&t->sched_mu);
 	k6c__free(t);
 }
 
@@ -400,24 +417,63 @@ static int load_thresholds(k6c_test *t, const k6c__options *o, k6c__metrics *m,
 	return rc == K6C_ENOMEM ? rc : 0;
 }
 
-/* The body of a run; sets exit_code and the summaries. Returns an API error
- * only for failures of the library itself, never for script problems. */
-static int run_test(k6c_test *t)
+/* Everything a run (or an inspection) builds before the scheduler starts,
+ * and what finalising the metrics produced; freed by run_ctx_free. */
+typedef struct run_ctx {
+	k6c_test *t;
+	k6c__program *prog;
+	k6c__options opts;
+	k6c__metrics *metrics;
+	k6c__thresholds *thresholds;
+	k6c__summary_opts sopts;
+	double duration_ms;
+	bool finalized;               /* metrics stopped, thresholds evaluated, summary built */
+	int final_rc;                 /* an API error while finalising */
+	char *data_json;              /* the handleSummary data */
+} run_ctx;
+
+static void run_ctx_free(run_ctx *c)
+{
+	/* Freeing the registry stops its thread, so the thresholds are no
+	 * longer in use after it. */
+	k6c__metrics_free(c->metrics);
+	c->t->thresholds = NULL;
+	k6c__thresholds_free(c->thresholds);
+	k6c__options_free(&c->opts);
+	k6c__program_free(c->prog);
+	k6c__free(c->data_json);
+}
+
+static void log_error_last(k6c_test *t, int rc)
+{
+	const k6c_error *e = k6c_error_last();
+	test_logf(t, K6C_LOG_ERROR, "%s", e && e->code == rc ? e->message : k6c_strerror(rc));
+}
+
+/* Reads the --config file as the lowest options tier. */
+static int read_config(k6c_test *t, k6c__buf *out)
+{
+	if (!t->config_path)
+		return 0;
+	int rc = k6c__file_read(t->config_path, out);
+	if (rc == K6C_ENOMEM)
+		return rc;
+	if (rc)
+		return k6c__error(K6C_ECONFIG, "cannot read the config file \"%s\": %s", t->config_path,
+			k6c_error_last() ? k6c_error_last()->message : k6c_strerror(rc));
+	return 0;
+}
+
+/* Loads the program and consolidates the options: the part of a run that
+ * k6c_test_inspect also does. Sets exit_code on a script or configuration
+ * problem and returns 1 then; 0 when everything is ready; an API error. */
+static int load_test(k6c_test *t, run_ctx *c)
 {
 	k6c__engine_config ecfg;
-	k6c__program *prog = NULL;
-	k6c__options opts;
-	k6c__metrics *metrics = NULL;
 	k6c__metrics_config mcfg;
-	k6c__thresholds *thresholds = NULL;
-	const char *crossed;
-	k6c__sched_config scfg;
-	k6c__sched_result res;
-	k6c__summary_opts sopts;
-	k6c__buf text = K6C__BUF_INIT, json = K6C__BUF_INIT;
+	k6c__buf config = K6C__BUF_INIT;
 	int rc;
 
-	memset(&opts, 0, sizeof(opts));
 	memset(&ecfg, 0, sizeof(ecfg));
 	ecfg.cache_dir = t->cache_dir_set ? t->cache_dir : NULL;
 	ecfg.env = (const char *const *)t->env;
@@ -431,119 +487,284 @@ static int run_test(k6c_test *t)
 	mcfg.on_tick = on_metrics_tick;
 	mcfg.on_tick_arg = t;
 	t->thresholds = NULL;
-	if ((rc = k6c__metrics_new(&metrics, &mcfg)))
-		goto fail;
-	ecfg.metrics = metrics;
+	if ((rc = k6c__metrics_new(&c->metrics, &mcfg)))
+		return rc;
+	ecfg.metrics = c->metrics;
 
-	rc = k6c__program_new(&prog, t->script_path, t->source, t->source_len, &ecfg);
+	rc = k6c__program_new(&c->prog, t->script_path, t->source, t->source_len, &ecfg);
 	if (rc) {
-		const k6c_error *e = k6c_error_last();
-		test_logf(t, K6C_LOG_ERROR, "%s", e ? e->message : k6c_strerror(rc));
-		t->exit_code = rc == K6C_ESCRIPT ? EXIT_SCRIPT_EXCEPTION : EXIT_OTHER;
-		rc = rc == K6C_ENOMEM ? rc : 0;
-		goto out;
+		if (rc == K6C_ENOMEM)
+			return rc;
+		log_error_last(t, rc);
+		t->exit_code = rc == K6C_ESCRIPT ? EXIT_SCRIPT_EXCEPTION :
+			rc == K6C_EABORTED ? EXIT_SCRIPT_ABORTED : EXIT_OTHER;
+		return 1;
 	}
-	rc = k6c__options_consolidate(&opts, NULL, k6c__program_options_json(prog),
-		(const char *const *)t->sysenv, t->nsysenv, t->options_json);
+	rc = read_config(t, &config);
+	if (rc == 0)
+		rc = k6c__options_consolidate(&c->opts, config.ptr, k6c__program_options_json(c->prog),
+			(const char *const *)t->sysenv, t->nsysenv, t->options_json);
+	k6c__buf_free(&config);
 	if (rc) {
-		const k6c_error *e = k6c_error_last();
-		test_logf(t, K6C_LOG_ERROR, "%s", e ? e->message : k6c_strerror(rc));
-		t->exit_code = rc == K6C_ENOMEM ? EXIT_OTHER : EXIT_INVALID_CONFIG;
-		rc = rc == K6C_ENOMEM ? rc : 0;
-		goto out;
+		if (rc == K6C_ENOMEM)
+			return rc;
+		log_error_last(t, rc);
+		t->exit_code = EXIT_INVALID_CONFIG;
+		return 1;
 	}
-	for (size_t i = 0; i < opts.nscenarios; i++) {
-		const char *exec = opts.scenarios[i].exec ? opts.scenarios[i].exec : "default";
-		if (!k6c__program_has_function(prog, exec)) {
-			if (!opts.scenarios[i].exec)
+	for (size_t i = 0; i < c->opts.nscenarios; i++) {
+		const char *exec = c->opts.scenarios[i].exec ? c->opts.scenarios[i].exec : "default";
+		if (!k6c__program_has_function(c->prog, exec)) {
+			if (!c->opts.scenarios[i].exec)
 				test_logf(t, K6C_LOG_ERROR, "could not find an exported default function in the script");
 			else
 				test_logf(t, K6C_LOG_ERROR, "invalid option \"scenarios.%s.exec\": function '%s' is not exported by the script",
-					opts.scenarios[i].name, exec);
-			t->exit_code = opts.scenarios[i].exec ? EXIT_INVALID_CONFIG : EXIT_SCRIPT_EXCEPTION;
-			goto out;
+					c->opts.scenarios[i].name, exec);
+			t->exit_code = c->opts.scenarios[i].exec ? EXIT_INVALID_CONFIG : EXIT_SCRIPT_EXCEPTION;
+			return 1;
 		}
 	}
-	if ((rc = load_thresholds(t, &opts, metrics, &thresholds))) {
+	if ((rc = load_thresholds(t, &c->opts, c->metrics, &c->thresholds))) {
 		if (rc == K6C_ENOMEM)
-			goto fail;
-		test_logf(t, K6C_LOG_ERROR, "%s", k6c_error_last() ? k6c_error_last()->message : k6c_strerror(rc));
+			return rc;
+		log_error_last(t, rc);
 		t->exit_code = EXIT_INVALID_CONFIG;
+		return 1;
+	}
+	if ((rc = k6c__program_set_options(c->prog, c->opts.json)))
+		return rc;
+	k6c__free(t->consolidated);
+	t->consolidated = c->opts.json ? k6c__strdup(c->opts.json) : NULL;
+	if (c->opts.json && !t->consolidated)
+		return K6C_ENOMEM;
+	return 0;
+}
+
+/* Stops the metrics, evaluates the thresholds a last time and builds the
+ * summary data. Runs once: from the scheduler's summary_data hook (controller
+ * thread, before handleSummary) or after the run. */
+static int finalize(run_ctx *c, double duration_ms)
+{
+	k6c__buf json = K6C__BUF_INIT;
+	int rc;
+
+	if (c->finalized)
+		return c->final_rc;
+	c->finalized = true;
+	k6c__metrics_stop(c->metrics);
+	/* The final evaluation sees every metric, empty ones included, over the
+	 * same duration as the summary's rates. */
+	if (c->thresholds && (rc = k6c__thresholds_evaluate(c->thresholds, c->metrics, duration_ms, true)))
+		return c->final_rc = rc;
+	memset(&c->sopts, 0, sizeof(c->sopts));
+	c->sopts.trend_stats = (const char *const *)c->opts.trend_stats;
+	c->sopts.ntrend_stats = c->opts.ntrend_stats;
+	c->sopts.time_unit = c->opts.time_unit;
+	c->sopts.no_color = !c->opts.color;
+	c->sopts.test_duration_ms = duration_ms;
+	c->sopts.thresholds = k6c__thresholds_results(c->thresholds, &c->sopts.nthresholds);
+	c->sopts.setup_data_json = k6c__program_setup_json(c->prog);
+	c->sopts.stdout_tty = isatty(STDOUT_FILENO) == 1;
+	c->sopts.stderr_tty = isatty(STDERR_FILENO) == 1;
+	if ((rc = k6c__metrics_summary_json(c->metrics, &c->sopts, &json))) {
+		k6c__buf_free(&json);
+		return c->final_rc = rc;
+	}
+	c->data_json = k6c__buf_detach(&json);
+	c->duration_ms = duration_ms;
+	return 0;
+}
+
+/* k6c__sched_config.summary_data: the scheduler is about to run
+ * handleSummary. */
+static const char *summary_data_hook(void *arg, const k6c__sched_result *res)
+{
+	run_ctx *c = arg;
+
+	if (finalize(c, res->duration_ms) != 0)
+		return NULL;
+	return c->data_json;
+}
+
+/* Writes handleSummary's outputs: "stdout" and "stderr" become the test's
+ * summary texts, any other key is a file written here, as k6 does. */
+static int apply_summary_outputs(k6c_test *t, const k6c__sched_result *res)
+{
+	for (size_t i = 0; i < res->nsummary_out; i++) {
+		const k6c__summary_output *o = &res->summary_out[i];
+		char **dst = !strcmp(o->key, "stdout") ? &t->summary_text :
+			!strcmp(o->key, "stderr") ? &t->summary_stderr : NULL;
+		if (dst) {
+			k6c__free(*dst);
+			if (!(*dst = k6c__strndup(o->data ? o->data : "", o->len)))
+				return K6C_ENOMEM;
+			continue;
+		}
+		FILE *f = fopen(o->key, "wb");
+		if (!f || (o->len && fwrite(o->data, 1, o->len, f) != o->len) || fclose(f) != 0) {
+			int err = errno;
+			if (f)
+				fclose(f);
+			test_logf(t, K6C_LOG_ERROR, "handleSummary: cannot write \"%s\": %s", o->key, strerror(err));
+		}
+	}
+	return 0;
+}
+
+static int write_summary_export(k6c_test *t, const run_ctx *c)
+{
+	k6c__buf doc = K6C__BUF_INIT;
+	int rc;
+
+	rc = k6c__summary_export_from_data(c->data_json, strlen(c->data_json), &doc);
+	if (rc == 0) {
+		FILE *f = fopen(c->opts.summary_export, "wb");
+		if (!f || fwrite(doc.ptr, 1, doc.len, f) != doc.len || fclose(f) != 0) {
+			int err = errno;
+			if (f)
+				fclose(f);
+			test_logf(t, K6C_LOG_ERROR, "cannot write the summary export \"%s\": %s",
+				c->opts.summary_export, strerror(err));
+		}
+	} else if (rc != K6C_ENOMEM) {
+		log_error_last(t, rc);
+		rc = 0;
+	}
+	k6c__buf_free(&doc);
+	return rc;
+}
+
+/* k6's exit code for the verdict of a run. */
+static int verdict(k6c_test *t, const run_ctx *c, const k6c__sched_result *res)
+{
+	const char *crossed;
+
+	if (res->setup_timed_out) {
+		test_logf(t, K6C_LOG_ERROR, "setup() execution timed out after %.0f seconds",
+			(c->opts.setup_timeout_ms > 0 ? c->opts.setup_timeout_ms : 60000) / 1000);
+		return EXIT_SETUP_TIMEOUT;
+	}
+	if (res->status == K6C_ESCRIPT)
+		return EXIT_SCRIPT_EXCEPTION;
+	if (res->script_aborted) {
+		test_logf(t, K6C_LOG_ERROR, "test aborted: %s", res->abort_reason && *res->abort_reason ?
+			res->abort_reason : "test aborted");
+		return EXIT_SCRIPT_ABORTED;
+	}
+	if (res->status == K6C_EABORTED && k6c__thresholds_aborted(c->thresholds, &crossed)) {
+		test_logf(t, K6C_LOG_ERROR, "thresholds on metrics '%s' were crossed; at least one has "
+			"abortOnFail enabled, stopping test prematurely", crossed);
+		return EXIT_THRESHOLDS;
+	}
+	if (res->status == K6C_EABORTED || atomic_load(&t->abort_requested))
+		return EXIT_EXTERNAL_ABORT;
+	if (res->teardown_timed_out) {
+		test_logf(t, K6C_LOG_ERROR, "teardown() execution timed out after %.0f seconds",
+			(c->opts.teardown_timeout_ms > 0 ? c->opts.teardown_timeout_ms : 60000) / 1000);
+		return EXIT_TEARDOWN_TIMEOUT;
+	}
+	if (k6c__thresholds_failed(c->thresholds)) {
+		k6c__buf names = K6C__BUF_INIT;
+		if (k6c__thresholds_crossed(c->thresholds, &names) == 0)
+			test_logf(t, K6C_LOG_ERROR, "thresholds on metrics '%s' have been crossed", names.ptr ? names.ptr : "");
+		k6c__buf_free(&names);
+		return EXIT_THRESHOLDS;
+	}
+	if (res->marked_failed)
+		return EXIT_MARKED_FAILED;
+	return EXIT_OK;
+}
+
+/* Replaces the scheduler k6c_test_progress and friends see. */
+static void publish_sched(k6c_test *t, k6c__sched *s)
+{
+	pthread_mutex_lock(&t->sched_mu);
+	atomic_store(&t->sched, NULL);
+	k6c__sched_free(t->sched_owned);
+	t->sched_owned = s;
+	atomic_store(&t->sched, s);
+	pthread_mutex_unlock(&t->sched_mu);
+}
+
+/* The body of a run; sets exit_code and the summaries. Returns an API error
+ * only for failures of the library itself, never for script problems. */
+static int run_test(k6c_test *t)
+{
+	run_ctx c;
+	k6c__sched_config scfg;
+	k6c__sched_result res;
+	k6c__sched *s = NULL;
+	k6c__buf text = K6C__BUF_INIT;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	memset(&res, 0, sizeof(res));
+	c.t = t;
+	publish_sched(t, NULL);
+	rc = load_test(t, &c);
+	if (rc == 1) {
 		rc = 0;
 		goto out;
 	}
-	log_scenarios(t, &opts);
+	if (rc)
+		goto fail;
+	log_scenarios(t, &c.opts);
 
-	if (thresholds) {
-		k6c__thresholds_set_abort(thresholds, on_thresholds_abort, t);
-		k6c__thresholds_start(thresholds);
-		t->thresholds = thresholds;
+	if (c.thresholds) {
+		k6c__thresholds_set_abort(c.thresholds, on_thresholds_abort, t);
+		k6c__thresholds_start(c.thresholds);
+		t->thresholds = c.thresholds;
 	}
-	if ((rc = k6c__metrics_start(metrics)))
+	if ((rc = k6c__metrics_start(c.metrics)))
 		goto fail;
 	memset(&scfg, 0, sizeof(scfg));
 	scfg.workers = resolve_workers(t);
 	scfg.ops = &k6c__engine_vu_ops;
-	scfg.ops_ctx = prog;
-	scfg.metrics = metrics;
+	scfg.ops_ctx = c.prog;
+	scfg.metrics = c.metrics;
 	scfg.log = test_log;
 	scfg.log_arg = t;
-	scfg.scenarios = opts.scenarios;
-	scfg.nscenarios = opts.nscenarios;
-	scfg.no_setup = opts.no_setup;
-	scfg.no_teardown = opts.no_teardown;
-	scfg.user_agent = opts.user_agent;
-	k6c__sched_free(t->sched_owned);
-	atomic_store(&t->sched, NULL);
-	t->sched_owned = NULL;
-	if ((rc = k6c__sched_new(&t->sched_owned, &scfg)))
+	scfg.scenarios = c.opts.scenarios;
+	scfg.nscenarios = c.opts.nscenarios;
+	scfg.no_setup = c.opts.no_setup;
+	scfg.no_teardown = c.opts.no_teardown;
+	scfg.user_agent = c.opts.user_agent;
+	scfg.stripe = c.opts.stripe;
+	scfg.paused = c.opts.paused || atomic_load(&t->paused);
+	scfg.setup_timeout_ms = c.opts.setup_timeout_ms;
+	scfg.teardown_timeout_ms = c.opts.teardown_timeout_ms;
+	scfg.summary_timeout_ms = c.opts.summary_timeout_ms;
+	if (k6c__program_has_function(c.prog, "handleSummary")) {
+		scfg.summary_data = summary_data_hook;
+		scfg.summary_data_arg = &c;
+	}
+	if ((rc = k6c__sched_new(&s, &scfg)))
 		goto fail;
-	atomic_store(&t->sched, t->sched_owned);
+	publish_sched(t, s);
 	/* An abort that arrived before the scheduler existed still counts. */
 	if (atomic_load(&t->abort_requested) || atomic_load(&t->thresholds_abort))
-		k6c__sched_abort(t->sched_owned);
-	memset(&res, 0, sizeof(res));
-	if ((rc = k6c__sched_run(t->sched_owned, &res)))
+		k6c__sched_abort(s);
+	if ((rc = k6c__sched_run(s, &res)))
 		goto fail;
-	k6c__metrics_stop(metrics);
-	/* The final evaluation sees every metric, empty ones included, over the
-	 * same duration as the summary's rates. */
-	if (thresholds && (rc = k6c__thresholds_evaluate(thresholds, metrics, res.duration_ms, true)))
+	if ((rc = finalize(&c, res.duration_ms)))
 		goto fail;
+	t->exit_code = verdict(t, &c, &res);
 
-	if (res.status == K6C_ESCRIPT) {
-		t->exit_code = EXIT_SCRIPT_EXCEPTION;
-	} else if (res.status == K6C_EABORTED && k6c__thresholds_aborted(thresholds, &crossed)) {
-		t->exit_code = EXIT_THRESHOLDS;
-		test_logf(t, K6C_LOG_ERROR, "thresholds on metrics '%s' were crossed; at least one has "
-			"abortOnFail enabled, stopping test prematurely", crossed);
-	} else if (res.status == K6C_EABORTED || atomic_load(&t->abort_requested)) {
-		t->exit_code = EXIT_EXTERNAL_ABORT;
-	} else if (k6c__thresholds_failed(thresholds)) {
-		k6c__buf names = K6C__BUF_INIT;
-		t->exit_code = EXIT_THRESHOLDS;
-		rc = k6c__thresholds_crossed(thresholds, &names);
-		if (rc == 0)
-			test_logf(t, K6C_LOG_ERROR, "thresholds on metrics '%s' have been crossed", names.ptr ? names.ptr : "");
-		k6c__buf_free(&names);
-		if (rc)
+	if (res.summary_ran && res.summary_rc == 0) {
+		/* handleSummary replaces the default summary. */
+		if ((rc = apply_summary_outputs(t, &res)))
 			goto fail;
 	} else {
-		t->exit_code = EXIT_OK;
+		if (res.summary_ran && res.summary_rc != K6C_ENOTFOUND)
+			test_logf(t, K6C_LOG_ERROR, "failed to handle the end-of-test summary; the default summary is printed instead");
+		if ((rc = k6c__summary_text_from_data(c.data_json, strlen(c.data_json), " ", !c.sopts.no_color, &text)))
+			goto fail;
+		t->summary_text = k6c__buf_detach(&text);
 	}
-
-	memset(&sopts, 0, sizeof(sopts));
-	sopts.trend_stats = (const char *const *)opts.trend_stats;
-	sopts.ntrend_stats = opts.ntrend_stats;
-	sopts.time_unit = opts.time_unit;
-	sopts.no_color = !opts.color;
-	sopts.test_duration_ms = res.duration_ms;
-	sopts.thresholds = k6c__thresholds_results(thresholds, &sopts.nthresholds);
-	if ((rc = k6c__metrics_summary_text(metrics, &sopts, &text)) ||
-	    (rc = k6c__metrics_summary_json(metrics, &sopts, &json)))
+	if (c.opts.summary_export && (rc = write_summary_export(t, &c)))
 		goto fail;
-	t->summary_text = k6c__buf_detach(&text);
-	t->summary_json = k6c__buf_detach(&json);
+	t->summary_json = c.data_json;
+	c.data_json = NULL;
 	rc = 0;
 	goto out;
 fail:
@@ -551,15 +772,9 @@ fail:
 	if (t->exit_code < 0)
 		t->exit_code = EXIT_OTHER;
 out:
-	/* Freeing the registry stops its thread, so the thresholds are no
-	 * longer in use after it. */
-	k6c__metrics_free(metrics);
-	t->thresholds = NULL;
-	k6c__thresholds_free(thresholds);
-	k6c__options_free(&opts);
-	k6c__program_free(prog);
+	k6c__sched_result_free(&res);
+	run_ctx_free(&c);
 	k6c__buf_free(&text);
-	k6c__buf_free(&json);
 	return rc;
 }
 
@@ -578,7 +793,8 @@ static int begin_run(k6c_test *t, const char *fn)
 	t->exit_code = -1;
 	k6c__free(t->summary_json);
 	k6c__free(t->summary_text);
-	t->summary_json = t->summary_text = NULL;
+	k6c__free(t->summary_stderr);
+	t->summary_json = t->summary_text = t->summary_stderr = NULL;
 	if (k6c__http_global_init() != 0) {
 		atomic_store(&t->running, false);
 		return k6c__error(K6C_EIO, "%s: cannot initialise libcurl", fn);
@@ -670,4 +886,111 @@ K6C_EXTERN(const char *) k6c_test_summary_json(const k6c_test *t)
 K6C_EXTERN(const char *) k6c_test_summary_text(const k6c_test *t)
 {
 	return t ? t->summary_text : NULL;
+}
+
+K6C_EXTERN(const char *) k6c_test_summary_stderr(const k6c_test *t)
+{
+	return t ? t->summary_stderr : NULL;
+}
+
+K6C_EXTERN(const char *) k6c_test_options_json(const k6c_test *t)
+{
+	return t ? t->consolidated : NULL;
+}
+
+K6C_EXTERN(int) k6c_test_set_config_file(k6c_test *t, const char *path)
+{
+	char *p = NULL;
+
+	CHECK_IDLE(t, "k6c_test_set_config_file");
+	if (path && !*path)
+		return k6c__error(K6C_EINVAL, "k6c_test_set_config_file: path is empty");
+	if (path && !(p = k6c__strdup(path)))
+		return k6c__error(K6C_ENOMEM, "k6c_test_set_config_file: out of memory");
+	k6c__free(t->config_path);
+	t->config_path = p;
+	return 0;
+}
+
+K6C_EXTERN(int) k6c_test_set_paused(k6c_test *t, int paused)
+{
+	if (!t)
+		return k6c__error(K6C_EINVAL, "k6c_test_set_paused: test is NULL");
+	atomic_store(&t->paused, paused != 0);
+	pthread_mutex_lock(&t->sched_mu);
+	if (t->sched_owned)
+		k6c__sched_pause(t->sched_owned, paused != 0);
+	pthread_mutex_unlock(&t->sched_mu);
+	return 0;
+}
+
+K6C_EXTERN(int) k6c_test_scale(k6c_test *t, const char *scenario, unsigned vus, unsigned max_vus)
+{
+	int rc;
+
+	if (!t)
+		return k6c__error(K6C_EINVAL, "k6c_test_scale: test is NULL");
+	pthread_mutex_lock(&t->sched_mu);
+	if (!t->sched_owned || !atomic_load(&t->running))
+		rc = k6c__error(K6C_ESTATE, "k6c_test_scale: the test is not running");
+	else
+		rc = k6c__sched_scale(t->sched_owned, scenario, vus, max_vus);
+	pthread_mutex_unlock(&t->sched_mu);
+	return rc;
+}
+
+K6C_EXTERN(int) k6c_test_progress(k6c_test *t, size_t index, k6c_scenario_progress *out)
+{
+	k6c__scenario_progress p;
+	int rc;
+
+	if (!t || !out)
+		return k6c__error(K6C_EINVAL, "k6c_test_progress: NULL argument");
+	pthread_mutex_lock(&t->sched_mu);
+	if (!t->sched_owned)
+		rc = k6c__error(K6C_ENOTFOUND, "k6c_test_progress: no run has reached the scenarios");
+	else
+		rc = k6c__sched_progress(t->sched_owned, index, &p);
+	pthread_mutex_unlock(&t->sched_mu);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	/* The names live as long as the scheduler, which is replaced only by
+	 * the next run or freed by k6c_test_free, as documented. */
+	out->name = p.name;
+	out->executor = k6c__executor_name(p.executor);
+	out->state = (k6c_scenario_state)p.state;
+	out->progress = p.progress;
+	out->elapsed_ms = p.elapsed_ms;
+	out->vus_active = p.vus_active;
+	out->vus_max = p.vus_max;
+	out->iterations_complete = p.iterations_complete;
+	out->iterations_interrupted = p.iterations_interrupted;
+	out->iterations_dropped = p.iterations_dropped;
+	return 0;
+}
+
+K6C_EXTERN(int) k6c_test_inspect(k6c_test *t)
+{
+	run_ctx c;
+	int rc;
+
+	if ((rc = begin_run(t, "k6c_test_inspect")))
+		return rc;
+	if (t->started) {
+		end_run(t);
+		return k6c__error(K6C_ESTATE, "k6c_test_inspect: the test was started; wait for it first");
+	}
+	memset(&c, 0, sizeof(c));
+	c.t = t;
+	k6c__free(t->consolidated);
+	t->consolidated = NULL;
+	rc = load_test(t, &c);
+	if (rc == 0)
+		t->exit_code = EXIT_OK;
+	if (rc == 1)
+		rc = 0;
+	run_ctx_free(&c);
+	end_run(t);
+	return rc;
 }

@@ -4,6 +4,7 @@
  * API, so anything it needs is available to embedders too.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +19,14 @@
 
 static k6c_test *g_test;
 static volatile sig_atomic_t g_signals;
+static volatile sig_atomic_t g_pause_req;   /* 1 pause, 2 resume (SIGUSR2 / SIGUSR1) */
 static struct timespec g_start;
 static int g_verbose;
 
 static const char usage[] =
 	"Usage:\n"
 	"  k6c run [flags] script.js   run a k6 test script\n"
+	"  k6c inspect [flags] script.js  print the consolidated options as JSON\n"
 	"  k6c version                 print the version\n"
 	"  k6c help                    print this help\n"
 	"\n"
@@ -31,6 +34,12 @@ static const char usage[] =
 	"  -u, --vus N                      number of virtual users\n"
 	"  -d, --duration D                 test duration, e.g. 30s, 1m30s\n"
 	"  -i, --iterations N               total iterations shared among the VUs\n"
+	"  -s, --stage D:T                  a ramping stage, e.g. 30s:10 (repeatable)\n"
+	"  -c, --config FILE                a k6 JSON config file (the lowest options tier)\n"
+	"      --execution-segment SEG      this instance's segment, e.g. 1/3:2/3\n"
+	"      --execution-segment-sequence SEQ  all segments, e.g. 0,1/3,2/3,1\n"
+	"  -p, --paused                     start paused; SIGUSR1 resumes, SIGUSR2 pauses\n"
+	"      --summary-export FILE        write the summary as JSON (k6's export shape)\n"
 	"  -e, --env KEY=VALUE              add an environment variable to __ENV\n"
 	"      --include-system-env-vars B  pass the process environment to __ENV (default true)\n"
 	"      --summary-trend-stats LIST   trend columns, e.g. avg,p(95),p(99.9)\n"
@@ -40,7 +49,7 @@ static const char usage[] =
 	"      --no-setup, --no-teardown    skip setup() / teardown()\n"
 	"      --no-thresholds              do not evaluate thresholds\n"
 	"      --user-agent UA              User-Agent header of HTTP requests\n"
-	"  -q, --quiet                      print only the summary and errors\n"
+	"  -q, --quiet                      no progress; only the summary and errors\n"
 	"  -v, --verbose                    print debug log lines\n"
 	"      --workers N                  worker threads (default: K6C_WORKERS or CPUs)\n";
 
@@ -70,12 +79,20 @@ static void on_log(k6c_log_level level, const char *message, void *payload)
 	fprintf(stderr, "%s[%04d] %s\n", names[level], (int)elapsed_s(), message);
 }
 
+/* The first SIGINT/SIGTERM stops the test gracefully (teardown and
+ * handleSummary run, the summary is printed); the second interrupts those
+ * too, and what was measured is still summarised; a third exits at once. */
 static void on_signal(int sig)
 {
 	(void)sig;
-	if (g_signals++ > 0)
-		_exit(105);   /* A second signal forces the exit, as in k6. */
+	if (g_signals++ > 1)
+		_exit(105);
 	k6c_test_abort(g_test);
+}
+
+static void on_pause_signal(int sig)
+{
+	g_pause_req = sig == SIGUSR2 ? 1 : 2;
 }
 
 /* Appends "key":value to the options JSON being built. value_json is already
@@ -125,23 +142,51 @@ static int fail_config(const char *msg, const char *arg)
 	return EXIT_INVALID_CONFIG;
 }
 
-static int cmd_run(int argc, char **argv)
+/* Appends {"duration":"30s","target":10} for a --stage value "30s:10". */
+static int stage_add(char *stages, size_t cap, const char *v)
 {
-	char opts[8192] = "{", q[2048];
-	const char *script = NULL;
-	int quiet = 0, no_summary = 0, no_color = 0, sysenv = 1, rc;
-	unsigned workers = 0;
-	struct sigaction sa;
+	const char *colon = strrchr(v, ':');
+	char dur[256];
+	size_t n = strlen(stages);
 
+	if (!colon || colon == v || !is_uint(colon + 1) || (size_t)(colon - v) >= sizeof(dur))
+		return -1;
+	snprintf(dur, sizeof(dur), "%.*s", (int)(colon - v), v);
+	for (const char *c = dur; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			return -1;
+	}
+	snprintf(stages + n, cap - n, "%s{\"duration\":\"%s\",\"target\":%s}", n > 1 ? "," : "", dur, colon + 1);
+	return 0;
+}
+
+/* What the flags of run and inspect set. */
+typedef struct cli_args {
+	char opts[8192];
+	char stages[4096];
+	const char *script;
+	const char *config;
+	int quiet, no_summary, no_color, sysenv;
+	unsigned workers;
+} cli_args;
+
+static int parse_args(int argc, char **argv, cli_args *ca)
+{
+	char q[2048];
+
+	memset(ca, 0, sizeof(*ca));
+	strcpy(ca->opts, "{");
+	strcpy(ca->stages, "[");
+	ca->sysenv = 1;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
 		const char *eq = strchr(a, '=');
 		char flag[64];
 
 		if (a[0] != '-' || !a[1]) {
-			if (script)
+			if (ca->script)
 				return fail_config("unexpected argument", a);
-			script = a;
+			ca->script = a;
 			continue;
 		}
 		/* Accept both "--flag value" and "--flag=value". */
@@ -153,80 +198,100 @@ static int cmd_run(int argc, char **argv)
 		}
 #define TAKES(s, l) (!strcmp(flag, s) || !strcmp(flag, l))
 #define NEED_VALUE() do { if (!v) { if (i + 1 >= argc) return fail_config("flag needs a value", flag); v = argv[++i]; } } while (0)
+#define OPT_STRING(key) do { NEED_VALUE(); json_quote(q, sizeof(q), v); opt_add(ca->opts, sizeof(ca->opts), key, q); } while (0)
 		if (TAKES("-q", "--quiet")) {
-			quiet = 1;
+			ca->quiet = 1;
 		} else if (TAKES("-v", "--verbose")) {
 			g_verbose = 1;
 		} else if (TAKES("--no-color", "--no-color")) {
-			no_color = 1;
+			ca->no_color = 1;
 		} else if (TAKES("--no-summary", "--no-summary")) {
-			no_summary = 1;
+			ca->no_summary = 1;
 		} else if (TAKES("--no-setup", "--no-setup")) {
-			opt_add(opts, sizeof(opts), "noSetup", "true");
+			opt_add(ca->opts, sizeof(ca->opts), "noSetup", "true");
 		} else if (TAKES("--no-teardown", "--no-teardown")) {
-			opt_add(opts, sizeof(opts), "noTeardown", "true");
+			opt_add(ca->opts, sizeof(ca->opts), "noTeardown", "true");
 		} else if (TAKES("--no-thresholds", "--no-thresholds")) {
-			opt_add(opts, sizeof(opts), "noThresholds", "true");
+			opt_add(ca->opts, sizeof(ca->opts), "noThresholds", "true");
+		} else if (TAKES("-p", "--paused")) {
+			opt_add(ca->opts, sizeof(ca->opts), "paused", "true");
 		} else if (TAKES("-u", "--vus")) {
 			NEED_VALUE();
 			if (!is_uint(v))
 				return fail_config("invalid value of --vus", v);
-			opt_add(opts, sizeof(opts), "vus", v);
+			opt_add(ca->opts, sizeof(ca->opts), "vus", v);
 		} else if (TAKES("-i", "--iterations")) {
 			NEED_VALUE();
 			if (!is_uint(v))
 				return fail_config("invalid value of --iterations", v);
-			opt_add(opts, sizeof(opts), "iterations", v);
+			opt_add(ca->opts, sizeof(ca->opts), "iterations", v);
 		} else if (TAKES("-d", "--duration")) {
+			OPT_STRING("duration");
+		} else if (TAKES("-s", "--stage")) {
 			NEED_VALUE();
-			json_quote(q, sizeof(q), v);
-			opt_add(opts, sizeof(opts), "duration", q);
+			if (stage_add(ca->stages, sizeof(ca->stages), v) != 0)
+				return fail_config("invalid value of --stage, expected DURATION:TARGET such as 30s:10", v);
+		} else if (TAKES("-c", "--config")) {
+			NEED_VALUE();
+			ca->config = v;
+		} else if (TAKES("--execution-segment", "--execution-segment")) {
+			OPT_STRING("executionSegment");
+		} else if (TAKES("--execution-segment-sequence", "--execution-segment-sequence")) {
+			OPT_STRING("executionSegmentSequence");
+		} else if (TAKES("--summary-export", "--summary-export")) {
+			OPT_STRING("summaryExport");
 		} else if (TAKES("--summary-trend-stats", "--summary-trend-stats")) {
 			/* The comma-separated list is split by the option parser. */
 			char list[2100];
 			NEED_VALUE();
 			json_quote(q, sizeof(q), v);
 			snprintf(list, sizeof(list), "[%s]", q);
-			opt_add(opts, sizeof(opts), "summaryTrendStats", list);
+			opt_add(ca->opts, sizeof(ca->opts), "summaryTrendStats", list);
 		} else if (TAKES("--summary-time-unit", "--summary-time-unit")) {
-			NEED_VALUE();
-			json_quote(q, sizeof(q), v);
-			opt_add(opts, sizeof(opts), "summaryTimeUnit", q);
+			OPT_STRING("summaryTimeUnit");
 		} else if (TAKES("--user-agent", "--user-agent")) {
-			NEED_VALUE();
-			json_quote(q, sizeof(q), v);
-			opt_add(opts, sizeof(opts), "userAgent", q);
+			OPT_STRING("userAgent");
 		} else if (TAKES("--include-system-env-vars", "--include-system-env-vars")) {
-			sysenv = !v || strcmp(v, "false") != 0;
+			ca->sysenv = !v || strcmp(v, "false") != 0;
 		} else if (TAKES("--workers", "--workers")) {
 			NEED_VALUE();
 			if (!is_uint(v))
 				return fail_config("invalid value of --workers", v);
-			workers = (unsigned)atoi(v);
+			ca->workers = (unsigned)atoi(v);
 		} else if (TAKES("-e", "--env")) {
-			/* Stored after the test exists, below; validate now. */
+			/* Stored after the test exists (set_env_flags); validate now. */
 			NEED_VALUE();
 			if (!strchr(v, '=') || v[0] == '=')
 				return fail_config("invalid value of --env, expected KEY=VALUE", v);
 		} else {
 			return fail_config("unknown flag", a);
 		}
+#undef OPT_STRING
 #undef TAKES
 #undef NEED_VALUE
 	}
-	if (!script) {
+	if (!ca->script) {
 		fputs(usage, stderr);
 		return EXIT_OTHER;
 	}
+	if (strlen(ca->stages) > 1) {
+		strcat(ca->stages, "]");
+		opt_add(ca->opts, sizeof(ca->opts), "stages", ca->stages);
+	}
 	/* The library never colours by default; a terminal gets k6's colours. */
-	if (!no_color && isatty(STDOUT_FILENO) && !getenv("K6_NO_COLOR") && !getenv("NO_COLOR"))
-		opt_add(opts, sizeof(opts), "noColor", "false");
-	strcat(opts, "}");
+	if (!ca->no_color && isatty(STDOUT_FILENO) && !getenv("K6_NO_COLOR") && !getenv("NO_COLOR"))
+		opt_add(ca->opts, sizeof(ca->opts), "noColor", "false");
+	strcat(ca->opts, "}");
+	return 0;
+}
 
+/* Creates g_test from the parsed flags. Return 0 or an exit code. */
+static int make_test(int argc, char **argv, cli_args *ca)
+{
 	clock_gettime(CLOCK_MONOTONIC, &g_start);
 	if (k6c_test_new(&g_test) != 0)
 		return EXIT_OTHER;
-	if (sysenv)
+	if (ca->sysenv)
 		k6c_test_set_system_env(g_test);
 	/* -e values go in after the system environment so they win. */
 	for (int i = 0; i < argc; i++) {
@@ -242,31 +307,241 @@ static int cmd_run(int argc, char **argv)
 			k6c_test_set_env(g_test, key, eq + 1);
 		}
 	}
-	k6c_test_set_log_callback(g_test, on_log, &quiet, NULL);
-	if (k6c_test_set_script_file(g_test, script) != 0 || k6c_test_set_options(g_test, opts) != 0 ||
-	    (workers && k6c_test_set_workers(g_test, workers) != 0)) {
+	k6c_test_set_log_callback(g_test, on_log, &ca->quiet, NULL);
+	if (k6c_test_set_script_file(g_test, ca->script) != 0 || k6c_test_set_options(g_test, ca->opts) != 0 ||
+	    (ca->config && k6c_test_set_config_file(g_test, ca->config) != 0) ||
+	    (ca->workers && k6c_test_set_workers(g_test, ca->workers) != 0)) {
 		const k6c_error *e = k6c_error_last();
 		fprintf(stderr, "ERRO[0000] %s\n", e ? e->message : "invalid arguments");
 		k6c_test_free(g_test);
+		g_test = NULL;
 		return EXIT_INVALID_CONFIG;
 	}
-	if (!quiet)
-		printf("\n  execution: local\n     script: %s\n     output: -\n\n", script);
+	return 0;
+}
+
+/* ---- live progress ---- */
+
+typedef struct progress_state {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done;
+	int tty;                       /* redraw in place on a terminal */
+	int quiet;
+	int lines;                     /* lines drawn last time (tty) */
+} progress_state;
+
+static void fmt_elapsed(char *out, size_t cap, double ms)
+{
+	long tenths = (long)(ms / 100.0);
+	snprintf(out, cap, "%ldm%02ld.%lds", tenths / 600, (tenths / 10) % 60, tenths % 10);
+}
+
+/* Draws k6's "running (...)" line and one bar per scenario. */
+static void progress_draw(progress_state *ps, int final)
+{
+	k6c_scenario_progress p;
+	unsigned active = 0, max = 0;
+	unsigned long long complete = 0, interrupted = 0;
+	size_t n = 0;
+	char line[4096], buf[65536], el[32];
+	size_t off = 0;
+	double elapsed = elapsed_s() * 1000.0;
+
+	buf[0] = '\0';
+	while (k6c_test_progress(g_test, n, &p) == 0) {
+		active += p.vus_active;
+		max += p.vus_max;
+		complete += p.iterations_complete;
+		interrupted += p.iterations_interrupted;
+		n++;
+	}
+	if (n == 0)
+		return;
+	fmt_elapsed(el, sizeof(el), elapsed);
+	off += (size_t)snprintf(buf + off, sizeof(buf) - off,
+		"%s (%s), %02u/%02u VUs, %llu complete and %llu interrupted iterations\n",
+		final ? "finished" : "running",
+		el, active, max, complete, interrupted);
+	for (size_t i = 0; i < n && off < sizeof(buf) - 512; i++) {
+		char bar[41];
+		if (k6c_test_progress(g_test, i, &p) != 0)
+			break;
+		int fill = (int)(p.progress * 40.0 + 0.5);
+		if (fill > 40)
+			fill = 40;
+		for (int k = 0; k < 40; k++)
+			bar[k] = k < fill ? '=' : (k == fill ? '>' : '-');
+		if (fill == 40)
+			bar[39] = '=';
+		bar[40] = '\0';
+		fmt_elapsed(el, sizeof(el), p.elapsed_ms);
+		int len = snprintf(line, sizeof(line), "%-10s [%s] %3.0f%% %u/%u VUs  %s  %llu complete",
+			p.name, bar, p.progress * 100.0, p.vus_active, p.vus_max, el,
+			(unsigned long long)p.iterations_complete);
+		if (p.iterations_interrupted && len > 0 && (size_t)len < sizeof(line))
+			len += snprintf(line + len, sizeof(line) - (size_t)len, ", %llu interrupted",
+				(unsigned long long)p.iterations_interrupted);
+		if (p.iterations_dropped && len > 0 && (size_t)len < sizeof(line))
+			snprintf(line + len, sizeof(line) - (size_t)len, ", %llu dropped",
+				(unsigned long long)p.iterations_dropped);
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s\n", line);
+	}
+	if (ps->tty) {
+		/* Back over the previous drawing, clearing each line. */
+		for (int k = 0; k < ps->lines; k++)
+			fputs("\x1b[1A\x1b[2K", stdout);
+		fputs(buf, stdout);
+		fflush(stdout);
+		ps->lines = (int)(n + 1);
+	} else {
+		fputs(buf, stderr);
+		fflush(stderr);
+	}
+}
+
+static void *progress_main(void *arg)
+{
+	progress_state *ps = arg;
+	/* A terminal is redrawn ten times a second; a log gets a line block
+	 * every ten seconds. */
+	long interval_ms = ps->tty ? 100 : 10000;
+	int paused = 0;
+
+	pthread_mutex_lock(&ps->mu);
+	while (!ps->done) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += (interval_ms % 1000) * 1000000L;
+		until.tv_sec += interval_ms / 1000 + until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		/* Pause requests come from signal handlers, which cannot call
+		 * the library; a short wait keeps them responsive. */
+		if (!ps->tty) {
+			struct timespec soon;
+			clock_gettime(CLOCK_REALTIME, &soon);
+			soon.tv_nsec += 200000000L;
+			soon.tv_sec += soon.tv_nsec / 1000000000L;
+			soon.tv_nsec %= 1000000000L;
+			for (;;) {
+				pthread_cond_timedwait(&ps->cv, &ps->mu, &soon);
+				if (ps->done || g_pause_req)
+					break;
+				struct timespec now;
+				clock_gettime(CLOCK_REALTIME, &now);
+				if (now.tv_sec > until.tv_sec || (now.tv_sec == until.tv_sec && now.tv_nsec >= until.tv_nsec))
+					break;
+				soon = now;
+				soon.tv_nsec += 200000000L;
+				soon.tv_sec += soon.tv_nsec / 1000000000L;
+				soon.tv_nsec %= 1000000000L;
+			}
+		} else {
+			pthread_cond_timedwait(&ps->cv, &ps->mu, &until);
+		}
+		if (g_pause_req) {
+			int want = g_pause_req == 1;
+			g_pause_req = 0;
+			if (want != paused) {
+				paused = want;
+				k6c_test_set_paused(g_test, want);
+				fprintf(stderr, "INFO[%04d] test %s\n", (int)elapsed_s(), want ? "paused" : "resumed");
+			}
+		}
+		if (ps->done)
+			break;
+		if (!ps->quiet) {
+			pthread_mutex_unlock(&ps->mu);
+			progress_draw(ps, 0);
+			pthread_mutex_lock(&ps->mu);
+		}
+	}
+	pthread_mutex_unlock(&ps->mu);
+	return NULL;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	cli_args ca;
+	progress_state ps;
+	pthread_t progress;
+	int rc, have_progress;
+	struct sigaction sa;
+
+	if ((rc = parse_args(argc, argv, &ca)))
+		return rc;
+	if ((rc = make_test(argc, argv, &ca)))
+		return rc;
+	if (!ca.quiet)
+		printf("\n  execution: local\n     script: %s\n     output: -\n\n", ca.script);
 	fflush(stdout);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (k6c_test_start(g_test) != 0 || k6c_test_wait(g_test) != 0) {
+	sa.sa_handler = on_pause_signal;
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+
+	memset(&ps, 0, sizeof(ps));
+	pthread_mutex_init(&ps.mu, NULL);
+	pthread_cond_init(&ps.cv, NULL);
+	ps.tty = isatty(STDOUT_FILENO);
+	ps.quiet = ca.quiet;
+	if (k6c_test_start(g_test) != 0) {
 		const k6c_error *e = k6c_error_last();
 		fprintf(stderr, "ERRO[%04d] %s\n", (int)elapsed_s(), e ? e->message : "run failed");
+	} else {
+		have_progress = pthread_create(&progress, NULL, progress_main, &ps) == 0;
+		if (k6c_test_wait(g_test) != 0) {
+			const k6c_error *e = k6c_error_last();
+			fprintf(stderr, "ERRO[%04d] %s\n", (int)elapsed_s(), e ? e->message : "run failed");
+		}
+		if (have_progress) {
+			pthread_mutex_lock(&ps.mu);
+			ps.done = 1;
+			pthread_cond_signal(&ps.cv);
+			pthread_mutex_unlock(&ps.mu);
+			pthread_join(progress, NULL);
+		}
+		if (!ca.quiet)
+			progress_draw(&ps, 1);
 	}
+	pthread_cond_destroy(&ps.cv);
+	pthread_mutex_destroy(&ps.mu);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	if (!no_summary && k6c_test_summary_text(g_test))
+	if (!ca.no_summary && k6c_test_summary_stderr(g_test))
+		fprintf(stderr, "%s", k6c_test_summary_stderr(g_test));
+	if (!ca.no_summary && k6c_test_summary_text(g_test))
 		printf("%s\n", k6c_test_summary_text(g_test));
 	rc = k6c_test_exit_code(g_test);
+	k6c_test_free(g_test);
+	g_test = NULL;
+	return rc < 0 ? EXIT_OTHER : rc;
+}
+
+/* `k6c inspect script.js`: the consolidated options as JSON, as k6 inspect. */
+static int cmd_inspect(int argc, char **argv)
+{
+	cli_args ca;
+	int rc;
+
+	if ((rc = parse_args(argc, argv, &ca)))
+		return rc;
+	ca.quiet = 1;
+	if ((rc = make_test(argc, argv, &ca)))
+		return rc;
+	if (k6c_test_inspect(g_test) != 0) {
+		const k6c_error *e = k6c_error_last();
+		fprintf(stderr, "ERRO[0000] %s\n", e ? e->message : "inspect failed");
+		rc = EXIT_OTHER;
+	} else {
+		rc = k6c_test_exit_code(g_test);
+		if (rc == 0 && k6c_test_options_json(g_test))
+			printf("%s\n", k6c_test_options_json(g_test));
+	}
 	k6c_test_free(g_test);
 	g_test = NULL;
 	return rc < 0 ? EXIT_OTHER : rc;
@@ -284,6 +559,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "inspect"))
+		return cmd_inspect(argc - 2, argv + 2);
 	fprintf(stderr, "unknown command \"%s\"\n\n%s", argv[1], usage);
 	return EXIT_OTHER;
 }

@@ -954,6 +954,239 @@ START_TEST(test_api_env__system_env)
 }
 END_TEST
 
+/* ---- 0.1 additions: config file, inspect, pause, scale, progress -------- */
+
+START_TEST(test_api_lifecycle__args)
+{
+	k6c_test *t = make_test(NULL, "a.js", SCRIPT_NOP, NULL);
+	k6c_scenario_progress p;
+
+	ck_assert_int_eq(k6c_test_set_paused(NULL, 1), K6C_EINVAL);
+	ck_assert_int_eq(k6c_test_scale(NULL, NULL, 1, 1), K6C_EINVAL);
+	ck_assert_int_eq(k6c_test_progress(NULL, 0, &p), K6C_EINVAL);
+	ck_assert_int_eq(k6c_test_progress(t, 0, NULL), K6C_EINVAL);
+	/* Nothing has run: no scenario to report, nothing to scale. */
+	ck_assert_int_eq(k6c_test_progress(t, 0, &p), K6C_ENOTFOUND);
+	ck_assert_int_eq(k6c_test_scale(t, NULL, 1, 1), K6C_ESTATE);
+	ck_assert_int_eq(k6c_test_inspect(NULL), K6C_EINVAL);
+	ck_assert_ptr_null(k6c_test_options_json(t));
+	ck_assert_ptr_null(k6c_test_options_json(NULL));
+	ck_assert_ptr_null(k6c_test_summary_stderr(t));
+	ck_assert_int_eq(k6c_test_set_config_file(t, ""), K6C_EINVAL);
+	ck_assert_int_eq(k6c_test_set_config_file(t, NULL), 0);
+	k6c_test_free(t);
+}
+END_TEST
+
+START_TEST(test_api_inspect__options_json)
+{
+	tcap cap;
+	tj *doc;
+	char err[128];
+	const char *src =
+		"export const options = { stages: [{ duration: '2s', target: 3 }] };\n"
+		"export default function () {}\n";
+	k6c_test *t;
+
+	tcap_init(&cap);
+	t = make_test(&cap, "inspect.js", src, NULL);
+	ck_assert_int_eq(k6c_test_inspect(t), 0);
+	expect_exit(t, &cap, 0);
+	ck_assert_ptr_nonnull(k6c_test_options_json(t));
+	doc = tj_parse(k6c_test_options_json(t), err, sizeof(err));
+	ck_assert_msg(doc != NULL, "options JSON: %s", err);
+	/* The shortcut is folded into a ramping-vus scenario named default. */
+	ck_assert_pstr_eq(tj_str(tj_getv(doc, "scenarios", "default", "executor", NULL)), "ramping-vus");
+	ck_assert_ptr_null(tj_get(doc, "stages"));
+	ck_assert_ptr_null(tj_get(doc, "vus"));
+	/* Nothing ran: no summary. */
+	ck_assert_ptr_null(k6c_test_summary_json(t));
+	tj_free(doc);
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+START_TEST(test_api_inspect__invalid)
+{
+	tcap cap;
+	k6c_test *t;
+
+	tcap_init(&cap);
+	t = make_test(&cap, "bad.js", SCRIPT_NOP, "{\"duration\":\"10s\",\"iterations\":5,\"stages\":[]}");
+	ck_assert_int_eq(k6c_test_inspect(t), 0);
+	expect_exit(t, &cap, 104);
+	ck_assert_ptr_null(k6c_test_options_json(t));
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+START_TEST(test_api_config__file_tier)
+{
+	tcap cap;
+	tj *doc;
+	char path[] = "/tmp/k6c-config-XXXXXX", err[128];
+	int fd = mkstemp(path);
+	const char *cfg = "{\"vus\":3,\"iterations\":6,\"userAgent\":\"from-config\"}";
+	const char *src = "export const options = { vus: 2 };\nexport default function () {}\n";
+	k6c_test *t;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq((int)write(fd, cfg, strlen(cfg)), (int)strlen(cfg));
+	close(fd);
+	tcap_init(&cap);
+	t = make_test(&cap, "cfg.js", src, NULL);
+	ck_assert_int_eq(k6c_test_set_config_file(t, path), 0);
+	ck_assert_int_eq(k6c_test_run(t), 0);
+	expect_exit(t, &cap, 0);
+	/* The script's vus (2) beats the file's 3; the file's iterations stay. */
+	doc = tj_parse(k6c_test_options_json(t), err, sizeof(err));
+	ck_assert_msg(doc != NULL, "options JSON: %s", err);
+	ck_assert_double_eq(tj_num(tj_getv(doc, "scenarios", "default", "vus", NULL), -1), 2);
+	ck_assert_double_eq(tj_num(tj_getv(doc, "scenarios", "default", "iterations", NULL), -1), 6);
+	tj_free(doc);
+	doc = summary(t);
+	ck_assert_metric_eq(doc, "iterations", "count", 6);
+	tj_free(doc);
+	k6c_test_free(t);
+	tcap_free(&cap);
+
+	/* A missing file is an invalid configuration. */
+	unlink(path);
+	tcap_init(&cap);
+	t = make_test(&cap, "cfg.js", src, NULL);
+	ck_assert_int_eq(k6c_test_set_config_file(t, path), 0);
+	ck_assert_int_eq(k6c_test_run(t), 0);
+	expect_exit(t, &cap, 104);
+	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR, path));
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+START_TEST(test_api_progress__running)
+{
+	tcap cap;
+	k6c_scenario_progress p;
+	k6c_test *t;
+
+	tcap_init(&cap);
+	t = make_test(&cap, "sleepy.js", SCRIPT_SLEEPY,
+		"{\"scenarios\":{\"loop\":{\"executor\":\"constant-vus\",\"vus\":2,\"duration\":\"30s\"}}}");
+	ck_assert_int_eq(k6c_test_start(t), 0);
+	wait_iterating(&cap);
+	ck_assert_int_eq(k6c_test_progress(t, 0, &p), 0);
+	ck_assert_str_eq(p.name, "loop");
+	ck_assert_str_eq(p.executor, "constant-vus");
+	ck_assert_int_eq(p.state, K6C_SCENARIO_RUNNING);
+	ck_assert_uint_eq(p.vus_max, 2);
+	ck_assert(p.progress > 0 && p.progress < 1);
+	ck_assert_int_eq(k6c_test_progress(t, 1, &p), K6C_ENOTFOUND);
+	/* Not externally controlled: nothing to scale. */
+	ck_assert_int_eq(k6c_test_scale(t, "loop", 1, 2), K6C_ENOTFOUND);
+	k6c_test_abort(t);
+	ck_assert_int_eq(k6c_test_wait(t), 0);
+	expect_exit(t, &cap, 105);
+	/* After the run the final state is still readable. */
+	ck_assert_int_eq(k6c_test_progress(t, 0, &p), 0);
+	ck_assert_int_eq(p.state, K6C_SCENARIO_DONE);
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+START_TEST(test_api_pause__before_start)
+{
+	tcap cap;
+	k6c_scenario_progress p;
+	k6c_test *t;
+	const char *src =
+		"export function setup() { console.log('setup ran'); }\n"
+		"export default function () { console.log('iterating'); }\n";
+
+	tcap_init(&cap);
+	t = make_test(&cap, "paused.js", src, "{\"vus\":1,\"iterations\":2}");
+	ck_assert_int_eq(k6c_test_set_paused(t, 1), 0);
+	ck_assert_int_eq(k6c_test_start(t), 0);
+	/* Paused: VUs initialise, but not even setup runs. Long enough for a
+	 * cold start under a sanitizer to reach the pause. */
+	for (int i = 0; i < 100 && k6c_test_progress(t, 0, &p) != 0; i++)
+		sleep_s(0.1);
+	sleep_s(1.0);
+	ck_assert_ptr_null(tcap_find(&cap, K6C_LOG_INFO, "setup ran"));
+	ck_assert_ptr_null(tcap_find(&cap, K6C_LOG_INFO, "iterating"));
+	ck_assert_int_eq(k6c_test_set_paused(t, 0), 0);
+	ck_assert_int_eq(k6c_test_wait(t), 0);
+	expect_exit(t, &cap, 0);
+	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_INFO, "setup ran"));
+	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_INFO, "iterating"));
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+START_TEST(test_api_exit__script_codes)
+{
+	static const struct {
+		const char *src;
+		int code;
+	} cases[] = {
+		{ "import exec from 'k6/execution';\n"
+		  "export default function () { exec.test.abort('enough'); }\n", 108 },
+		{ "import exec from 'k6/execution';\n"
+		  "export default function () { exec.test.fail('bad'); }\n", 110 },
+		{ "import { sleep } from 'k6';\n"
+		  "export const options = { setupTimeout: '1s' };\n"
+		  "export function setup() { sleep(5); }\n"
+		  "export default function () {}\n", 100 },
+		{ "import { sleep } from 'k6';\n"
+		  "export const options = { teardownTimeout: '1s' };\n"
+		  "export function teardown() { sleep(5); }\n"
+		  "export default function () {}\n", 101 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tcap cap;
+		k6c_test *t;
+		tcap_init(&cap);
+		t = make_test(&cap, "codes.js", cases[i].src, NULL);
+		ck_assert_int_eq(k6c_test_run(t), 0);
+		expect_exit(t, &cap, cases[i].code);
+		/* Every verdict still comes with a summary. */
+		ck_assert_ptr_nonnull(k6c_test_summary_json(t));
+		k6c_test_free(t);
+		tcap_free(&cap);
+	}
+}
+END_TEST
+
+START_TEST(test_api_summary__handle_summary)
+{
+	tcap cap;
+	k6c_test *t;
+	const char *src =
+		"export default function () {}\n"
+		"export function handleSummary(data) {\n"
+		"  return { stdout: 'iters=' + data.metrics.iterations.values.count + '\\n',\n"
+		"           stderr: 'to stderr' };\n"
+		"}\n";
+
+	tcap_init(&cap);
+	t = make_test(&cap, "hs.js", src, "{\"iterations\":3}");
+	ck_assert_int_eq(k6c_test_run(t), 0);
+	expect_exit(t, &cap, 0);
+	ck_assert_ptr_nonnull(k6c_test_summary_text(t));
+	ck_assert_str_eq(k6c_test_summary_text(t), "iters=3\n");
+	ck_assert_ptr_nonnull(k6c_test_summary_stderr(t));
+	ck_assert_str_eq(k6c_test_summary_stderr(t), "to stderr");
+	/* The data is still available as JSON. */
+	ck_assert_ptr_nonnull(k6c_test_summary_json(t));
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
 	Suite *s = suite_create("api");
@@ -974,6 +1207,7 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, test_api_results__before_run);
 	tcase_add_test(tc, test_api_run__no_script);
 	tcase_add_test(tc, test_api_log__free_payload);
+	tcase_add_test(tc, test_api_lifecycle__args);
 	suite_add_tcase(s, tc);
 
 	/* The first run of each script lowers it with Babel (seconds). */
@@ -999,6 +1233,13 @@ static Suite *api_suite(void)
 	tcase_add_test(run, test_api_log__console);
 	tcase_add_test(run, test_api_env__set_env);
 	tcase_add_test(run, test_api_env__system_env);
+	tcase_add_test(run, test_api_inspect__options_json);
+	tcase_add_test(run, test_api_inspect__invalid);
+	tcase_add_test(run, test_api_config__file_tier);
+	tcase_add_test(run, test_api_progress__running);
+	tcase_add_test(run, test_api_pause__before_start);
+	tcase_add_test(run, test_api_exit__script_codes);
+	tcase_add_test(run, test_api_summary__handle_summary);
 	suite_add_tcase(s, run);
 	return s;
 }
