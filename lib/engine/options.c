@@ -1508,6 +1508,18 @@ static int replace_str(char **dst, const char *src)
 	return 0;
 }
 
+/* Names the option in a segment error (the segment layer's message quotes
+ * the value). */
+static int segment_error(int rc, const char *option)
+{
+	const k6c_error *e = k6c_error_last();
+
+	if (rc != K6C_ECONFIG)
+		return rc;
+	return k6c__error(rc, "invalid option \"%s\": %s", option,
+		e && e->code == rc ? e->message : "invalid execution segment");
+}
+
 /* executionSegment / executionSegmentSequence from the highest of the
  * config and override tiers that sets each. */
 static int build_stripe(k6c__options *o, const char *seg_text, const char *seq_text)
@@ -1520,12 +1532,12 @@ static int build_stripe(k6c__options *o, const char *seg_text, const char *seq_t
 	if (!seg_text && !seq_text)
 		return 0;
 	if (seg_text && (rc = k6c__segment_parse(seg_text, &seg)))
-		return rc;
+		return segment_error(rc, "executionSegment");
 	if (seq_text && (rc = k6c__segment_seq_parse(seq_text, &seq, &nseq)))
-		return rc;
+		return segment_error(rc, "executionSegmentSequence");
 	rc = k6c__stripe_new(&o->stripe, &seg, seq, nseq);
 	k6c__free(seq);
-	return rc;
+	return segment_error(rc, seq_text ? "executionSegmentSequence" : "executionSegment");
 }
 
 /* Applies the non-execution options tier by tier, lowest first. */

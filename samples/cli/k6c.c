@@ -49,7 +49,7 @@ static const char usage[] =
 	"      --no-setup, --no-teardown    skip setup() / teardown()\n"
 	"      --no-thresholds              do not evaluate thresholds\n"
 	"      --user-agent UA              User-Agent header of HTTP requests\n"
-	"  -q, --quiet                      no progress; only the summary and errors\n"
+	"  -q, --quiet                      no banner and no progress output\n"
 	"  -v, --verbose                    print debug log lines\n"
 	"      --workers N                  worker threads (default: K6C_WORKERS or CPUs)\n";
 
@@ -73,8 +73,6 @@ static void on_log(k6c_log_level level, const char *message, void *payload)
 		return;
 	}
 	if (level == K6C_LOG_DEBUG && !g_verbose)
-		return;
-	if (level == K6C_LOG_INFO && quiet)
 		return;
 	fprintf(stderr, "%s[%04d] %s\n", names[level], (int)elapsed_s(), message);
 }
@@ -406,8 +404,6 @@ static void *progress_main(void *arg)
 	/* A terminal is redrawn ten times a second; a log gets a line block
 	 * every ten seconds. */
 	long interval_ms = ps->tty ? 100 : 10000;
-	int paused = 0;
-
 	pthread_mutex_lock(&ps->mu);
 	while (!ps->done) {
 		struct timespec until;
@@ -440,13 +436,12 @@ static void *progress_main(void *arg)
 			pthread_cond_timedwait(&ps->cv, &ps->mu, &until);
 		}
 		if (g_pause_req) {
+			/* The run may have started paused through any options tier,
+			 * so every request is passed on. */
 			int want = g_pause_req == 1;
 			g_pause_req = 0;
-			if (want != paused) {
-				paused = want;
-				k6c_test_set_paused(g_test, want);
-				fprintf(stderr, "INFO[%04d] test %s\n", (int)elapsed_s(), want ? "paused" : "resumed");
-			}
+			k6c_test_set_paused(g_test, want);
+			fprintf(stderr, "INFO[%04d] test %s\n", (int)elapsed_s(), want ? "paused" : "resumed");
 		}
 		if (ps->done)
 			break;

@@ -1013,7 +1013,7 @@ START_TEST(test_api_inspect__invalid)
 	k6c_test *t;
 
 	tcap_init(&cap);
-	t = make_test(&cap, "bad.js", SCRIPT_NOP, "{\"duration\":\"10s\",\"iterations\":5,\"stages\":[]}");
+	t = make_test(&cap, "bad.js", SCRIPT_NOP, "{\"duration\":\"10s\",\"stages\":[{\"duration\":\"1s\",\"target\":1}]}");
 	ck_assert_int_eq(k6c_test_inspect(t), 0);
 	expect_exit(t, &cap, 104);
 	ck_assert_ptr_null(k6c_test_options_json(t));
