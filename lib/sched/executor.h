@@ -40,6 +40,9 @@ typedef struct k6c__executor {
 	 * (an iteration handed over before the end still runs) and while
 	 * paused; it returns LEAVE itself once e->stopping is set. */
 	bool open;
+	/* Runs until the end of its regular duration even while it holds no
+	 * VU (it may get some: arrival-rate, externally-controlled). */
+	bool lives_without_vus;
 	/* Validates the scenario (unscaled, k6's messages), scales it with
 	 * the sched's stripe, sets e->plan_vus and e->run_ms (INFINITY: until
 	 * stopped) and may set e->impl and e->iter_stripe. Return 0,

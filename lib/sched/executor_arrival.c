@@ -231,6 +231,7 @@ static void arr_free(k6c__exec *e)
 const k6c__executor k6c__exec_constant_arrival_rate = {
 	.name = "constant-arrival-rate",
 	.open = true,
+	.lives_without_vus = true,
 	.init = constant_arr_init,
 	.next = arr_next,
 	.tick = arr_tick,
@@ -240,6 +241,7 @@ const k6c__executor k6c__exec_constant_arrival_rate = {
 const k6c__executor k6c__exec_ramping_arrival_rate = {
 	.name = "ramping-arrival-rate",
 	.open = true,
+	.lives_without_vus = true,
 	.init = ramping_arr_init,
 	.next = arr_next,
 	.tick = arr_tick,

@@ -119,6 +119,7 @@ static void ext_free(k6c__exec *e)
 
 const k6c__executor k6c__exec_externally_controlled = {
 	.name = "externally-controlled",
+	.lives_without_vus = true,
 	.init = ext_init,
 	.next = ext_next,
 	.tick = ext_tick,

@@ -574,13 +574,15 @@ static bool exec_start(k6c__sched *s, k6c__exec *e, run_state *rs, uint64_t tnow
 	e->tick_test_ns = UINT64_MAX;
 	atomic_store_explicit(&e->state, EXEC_RUNNING, memory_order_release);
 	/* The first tick before the tasks: the VUs' first question to the
-	 * executor then finds its initial plan (VU count, first arrival). */
+	 * executor then finds its initial plan (VU count, first arrival).
+	 * VUs it adds got their task already. */
+	unsigned planned = e->nvus;
 	if (e->vt->tick != NULL)
 		exec_call_tick(e, tnow, now);
 	for (unsigned i = 0; i < s->nworkers; i++) {
 		k6c__worker *w = &s->workers[i];
 		size_t n = 0;
-		for (unsigned j = 0; j < e->nvus; j++) {
+		for (unsigned j = 0; j < planned; j++) {
 			if (e->vus[j]->w == w)
 				rs->cmd_tmp[n++] = (worker_cmd){ e->vus[j], { VU_TASK_SCENARIO, e, 0, j } };
 		}
@@ -654,7 +656,9 @@ static bool exec_step(k6c__sched *s, k6c__exec *e, run_state *rs, uint64_t tnow,
 	bool idle = atomic_load_explicit(&e->active, memory_order_acquire) == 0;
 	bool poked = e->vt->poked != NULL && e->vt->poked(e);
 	if (state == EXEC_RUNNING) {
-		if (idle) {
+		/* A scenario ends early when every VU left, unless more may
+		 * come; one with no work in this segment ends at once. */
+		if (idle && (!e->vt->lives_without_vus || (e->vt->open && e->max_vus == 0))) {
 			exec_done(s, e, rs, tnow);
 			return true;
 		}

@@ -405,6 +405,29 @@ START_TEST(test_sched_arrival_constant__max_vus_growth)
 }
 END_TEST
 
+START_TEST(test_sched_arrival_constant__no_preallocated)
+{
+	/* No VU planned: the first due iterations are dropped while VUs are
+	 * initialised, then they run; the scenario lasts its duration. */
+	fake *f = fake_new(5);
+	run r;
+	run_init(&r, f, 2, K6C__EXEC_CONSTANT_ARRIVAL_RATE);
+	r.sc[0].rate = 20;
+	r.sc[0].duration_ms = 1000;
+	r.sc[0].pre_allocated_vus = 0;
+	r.sc[0].max_vus = 2;
+	r.cfg.no_setup = r.cfg.no_teardown = true;
+	run_go(&r, true);
+	ck_assert_int_eq(r.res.status, 0);
+	int started = atomic_load(&f->iterates);
+	ck_assert_int_ge(started, 15);
+	ck_assert_int_ge(atomic_load(&r.seen.dropped), 1);
+	ck_assert_int_eq(started + atomic_load(&r.seen.dropped), 20);
+	ck_assert(r.wall_ms >= 950);
+	run_end(&r);
+}
+END_TEST
+
 START_TEST(test_sched_arrival_constant__init_failure_during_run)
 {
 	/* VU 2 is created during the run and its init throws: the run ends
@@ -1138,6 +1161,7 @@ static Suite *sched_executors_suite(void)
 	tcase_add_test(tc, test_sched_arrival_constant__count_and_times);
 	tcase_add_test(tc, test_sched_arrival_constant__dropped);
 	tcase_add_test(tc, test_sched_arrival_constant__max_vus_growth);
+	tcase_add_test(tc, test_sched_arrival_constant__no_preallocated);
 	tcase_add_test(tc, test_sched_arrival_constant__init_failure_during_run);
 	tcase_add_test(tc, test_sched_arrival_ramping__times);
 	tcase_add_test(tc, test_sched_arrival_ramping__stages_count);
