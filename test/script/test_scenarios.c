@@ -1277,7 +1277,7 @@ static const prec_row prec_rows[] = {
 	{ "bad trend stat", NULL, NULL, { { NULL, NULL } }, "{\"summaryTrendStats\":[\"p(101)\"]}",
 		104, NULL, NAN, NAN, NAN, "summaryTrendStats", "p(101)" },
 	{ "bad segment", NULL, NULL, { { NULL, NULL } }, "{\"executionSegment\":\"3/4:1/2\"}",
-		104, NULL, NAN, NAN, NAN, "executionSegment", "3/4:1/2" },
+		104, NULL, NAN, NAN, NAN, "segment", "3/4:1/2" },
 	{ "malformed config file", "{nope", NULL, { { NULL, NULL } }, NULL,
 		104, NULL, NAN, NAN, NAN, "config", NULL },
 };
