@@ -140,9 +140,9 @@ int k6c__exec_add_vu(k6c__exec *e);
 
 /* Controller, arrival-rate: a free VU of the scenario, or NULL. */
 k6c__vu *k6c__exec_pop_free(k6c__exec *e);
-/* Controller: hand the iteration with this scenario index, due at due_ns
- * (monotonic), to a VU from k6c__exec_pop_free. */
-void k6c__exec_assign(k6c__exec *e, k6c__vu *vu, uint64_t local_index, uint64_t due_ns);
+/* Controller: hand the iteration due at due_ns (monotonic) to a VU from
+ * k6c__exec_pop_free. */
+void k6c__exec_assign(k6c__exec *e, k6c__vu *vu, uint64_t due_ns);
 
 /* Logs through the run's log callback (level: k6c_log_level). */
 void k6c__exec_log(k6c__exec *e, int level, const char *fmt, ...) K6C__PRINTF(3, 4);

@@ -13,6 +13,10 @@
  * this instance runs the test-wide indices of its stripe, built (as k6 does)
  * from the shares of maxVUs the segments get.
  *
+ * The iteration numbers (exec.scenario.iterationInInstance and
+ * iterationInTest) count iterations as they start, as k6's do, so a dropped
+ * iteration takes no number.
+ *
  * Hand-over (k6c__vu.arr_state): a VU that has nothing to do marks itself
  * FREE and pushes itself on the scenario's lock-free stack, then parks; the
  * controller pops it, writes the iteration's index and due time, marks it
@@ -174,9 +178,8 @@ static k6c__exec_next arr_next(k6c__exec *e, k6c__vu *vu)
 	int st = atomic_load_explicit(&vu->arr_state, memory_order_acquire);
 	if (st == ARR_ASSIGNED) {
 		atomic_store_explicit(&vu->arr_state, ARR_BUSY, memory_order_relaxed);
-		vu->scen_iter_global = vu->arr_local;
 		vu->sched_ns = vu->arr_ns;
-		vu->has_index = true;
+		vu->has_due = true;
 		return K6C__NEXT_ITERATE;
 	}
 	if (stopping)
@@ -201,7 +204,7 @@ static double arr_tick(k6c__exec *e, double t)
 		if (vu != NULL) {
 			double late_ms = t - im->next_t;
 			uint64_t late = late_ms > 0 ? (uint64_t)(late_ms * 1e6) : 0;
-			k6c__exec_assign(e, vu, im->next_local, e->now_ns > late ? e->now_ns - late : e->now_ns);
+			k6c__exec_assign(e, vu, e->now_ns > late ? e->now_ns - late : e->now_ns);
 		} else {
 			atomic_fetch_add_explicit(&e->dropped, 1, memory_order_relaxed);
 			if (e->nvus < e->max_vus) {

@@ -507,9 +507,8 @@ k6c__vu *k6c__exec_pop_free(k6c__exec *e)
 	return vu;
 }
 
-void k6c__exec_assign(k6c__exec *e, k6c__vu *vu, uint64_t local_index, uint64_t due_ns)
+void k6c__exec_assign(k6c__exec *e, k6c__vu *vu, uint64_t due_ns)
 {
-	vu->arr_local = local_index;
 	vu->arr_ns = due_ns;
 	atomic_store_explicit(&vu->arr_state, ARR_ASSIGNED, memory_order_release);
 	k6c__exec_wake_vu(e, vu);

@@ -85,7 +85,7 @@ struct k6c__vu {
 	uint64_t scen_iter;
 	uint64_t scen_iter_global;      /* index among the scenario's iterations in this instance */
 	uint64_t sched_ns;              /* arrival-rate: when the iteration was due */
-	bool has_index;                 /* the executor set scen_iter_global/sched_ns for this iteration */
+	bool has_due;                   /* the executor set sched_ns for this iteration */
 	bool in_task;                   /* in an iteration or a VU 0 task: intr_seq applies */
 	unsigned intr_base;             /* intr_seq when the iteration or task started */
 	int blk;                        /* enum vu_block */
@@ -112,12 +112,12 @@ struct k6c__vu {
 	/* In an iteration (relaxed; for counting active VUs). */
 	atomic_bool iterating;
 
-	/* Arrival-rate hand-over (see ARR_*). arr_local/arr_ns are written by
-	 * the controller before it stores ARR_ASSIGNED (release). pool_next
+	/* Arrival-rate hand-over (see ARR_*). arr_ns is written by the
+	 * controller before it stores ARR_ASSIGNED (release). pool_next
 	 * links the scenario's free stack (written by the VU before its
 	 * publishing CAS; read by the controller after taking the stack). */
 	atomic_int arr_state;
-	uint64_t arr_local, arr_ns;
+	uint64_t arr_ns;
 	k6c__vu *pool_next;
 };
 

@@ -396,7 +396,7 @@ static void run_scenario(k6c__vu *vu)
 	}
 	vu->scen_iter = 0;
 	vu->scen_iter_global = 0;
-	vu->has_index = false;
+	vu->has_due = false;
 	vu->wake_pending = false;
 	if (!vu->init_ok)
 		goto leave;
@@ -424,13 +424,11 @@ static void run_scenario(k6c__vu *vu)
 			vu_park(vu);
 			continue;
 		}
-		uint64_t n = atomic_fetch_add_explicit(&e->started, 1, memory_order_relaxed);
-		if (vu->has_index) {
-			vu->has_index = false;
-		} else {
-			vu->scen_iter_global = n;
+		vu->scen_iter_global = atomic_fetch_add_explicit(&e->started, 1, memory_order_relaxed);
+		if (vu->has_due)
+			vu->has_due = false;
+		else
 			vu->sched_ns = 0;
-		}
 		uint64_t t0 = t_end != 0 ? t_end : k6c__now_ns();
 		if (vu->w->slice_start_ns == 0)
 			vu->w->slice_start_ns = t0;
