@@ -497,6 +497,38 @@ START_TEST(test_executor_ramping_vus__graceful_ramp_down_interrupts)
 }
 END_TEST
 
+/* An iteration still running when gracefulStop ends is interrupted, whether
+ * it sleeps, waits for an HTTP response or loops in JavaScript; it is
+ * counted as interrupted and emits no iterations sample. */
+static const char *const stuck_modes[] = { "sleep", "http", "busy" };
+
+START_TEST(test_executor_graceful_stop__interrupts_stuck_iteration)
+{
+	srun r;
+	k6c_scenario_progress p;
+	char want[32];
+
+	sr_new(&r, "stuck.js",
+		"{\"scenarios\":{\"c\":{\"executor\":\"constant-vus\",\"vus\":1,\"duration\":\"500ms\","
+		"\"gracefulStop\":\"500ms\"}}}");
+	sr_env(&r, "MODE", stuck_modes[_i]);
+	sr_run(&r);
+	ck_assert_int_eq(r.exit_code, 0);
+	snprintf(want, sizeof(want), "stuck start %s", stuck_modes[_i]);
+	ck_assert_msg(tcap_find(&r.cap, -1, want) != NULL, "the iteration did not start");
+	ck_assert_msg(r.elapsed < 7, "%s: the run took %.1f s, the iteration was not interrupted "
+		"after gracefulStop", stuck_modes[_i], r.elapsed);
+	ck_assert_msg(tcap_find(&r.cap, -1, "stuck end") == NULL, "the iteration finished");
+	ck_assert_msg(metric0(&r, "iterations", "count") == 0, "%g iterations counted",
+		metric(&r, "iterations", "count"));
+	ck_assert_int_eq(k6c_test_progress(r.t, 0, &p), 0);
+	ck_assert_msg(p.iterations_interrupted == 1, "%llu interrupted iterations, expected 1",
+		(unsigned long long)p.iterations_interrupted);
+	ck_assert_msg(tcap_find(&r.cap, -1, "teardown ran") != NULL, "teardown did not run");
+	sr_free(&r);
+}
+END_TEST
+
 /* 20 arrivals a second for 2 s with enough VUs: 40 iterations (+-1 for
  * the boundary), none dropped, global numbers 0..n-1. */
 START_TEST(test_executor_constant_arrival_rate__count)
@@ -1543,6 +1575,11 @@ static Suite *scenarios_suite(void)
 		tcase_add_test(tc, cases[i].test);
 		suite_add_tcase(s, tc);
 	}
+	tc = tcase_create("graceful_stop");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_executor_graceful_stop__interrupts_stuck_iteration, 0,
+		(int)(sizeof(stuck_modes) / sizeof(stuck_modes[0])));
+	suite_add_tcase(s, tc);
 	tc = tcase_create("options_precedence");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_options__precedence_table, 0,
