@@ -27,6 +27,7 @@ typedef struct ev {
 	uint64_t start_ns, end_ns, due_ns;
 	uint64_t iter_test, iter_inst;
 	int vu;
+	int scen;                    /* k6c__vu_scenario_index */
 	uint64_t vu_test;
 	bool aborted;
 } ev;
@@ -104,6 +105,7 @@ static int fake_iterate(void *state, k6c__vu *vu)
 		e->iter_test = k6c__vu_scenario_iter_in_test(vu);
 		e->iter_inst = k6c__vu_scenario_iter_global(vu);
 		e->vu = st->id;
+		e->scen = k6c__vu_scenario_index(vu);
 		e->vu_test = k6c__vu_id_in_test(vu);
 	}
 	if (f->fail_test && n == 1)
@@ -1135,6 +1137,48 @@ START_TEST(test_sched_segments__per_vu_iterations)
 }
 END_TEST
 
+START_TEST(test_sched_scenarios__own_pools)
+{
+	/* An arrival-rate scenario and a constant-vus one at the same time:
+	 * each uses its own VUs, and the plan initialises both pools. */
+	fake *f = fake_new(10);
+	run r;
+	run_init(&r, f, 2, K6C__EXEC_CONSTANT_ARRIVAL_RATE);
+	r.cfg.nscenarios = 2;
+	r.sc[0].name = "arrivals";
+	r.sc[0].rate = 10;
+	r.sc[0].duration_ms = 600;
+	r.sc[0].pre_allocated_vus = 2;
+	r.sc[1].name = "loop";
+	r.sc[1].executor = K6C__EXEC_CONSTANT_VUS;
+	r.sc[1].vus = 3;
+	r.sc[1].duration_ms = 600;
+	run_go(&r, true);
+	ck_assert_int_eq(r.res.status, 0);
+	int owner[MAX_VU + 1];
+	for (int i = 0; i <= MAX_VU; i++)
+		owner[i] = -1;
+	int arrivals = 0;
+	for (int i = 0; i < nev(f); i++) {
+		const ev *e = &f->evs[i];
+		ck_assert(e->scen == 0 || e->scen == 1);
+		ck_assert(owner[e->vu] == -1 || owner[e->vu] == e->scen);
+		owner[e->vu] = e->scen;
+		arrivals += e->scen == 0;
+	}
+	ck_assert_int_eq(arrivals, 6);
+	ck_assert_int_eq(atomic_load(&r.seen.vus_max_last), 5);
+	ck_assert_int_eq(atomic_load(&r.seen.vus_peak), 5);
+	k6c__scenario_progress p;
+	ck_assert_int_eq(k6c__sched_progress(r.s, 1, &p), 0);
+	ck_assert_str_eq(p.name, "loop");
+	ck_assert_int_eq(p.executor, K6C__EXEC_CONSTANT_VUS);
+	ck_assert(p.progress == 1.0);
+	ck_assert_uint_eq(p.vus_max, 3);
+	run_end(&r);
+}
+END_TEST
+
 START_TEST(test_sched_config__errors)
 {
 	fake *f = fake_new(1);
@@ -1199,6 +1243,7 @@ static Suite *sched_executors_suite(void)
 	tcase_add_test(tc, test_sched_lifecycle__test_abort);
 	tcase_add_test(tc, test_sched_lifecycle__fail_only);
 	tcase_add_test(tc, test_sched_config__errors);
+	tcase_add_test(tc, test_sched_scenarios__own_pools);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("segments");
