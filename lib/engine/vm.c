@@ -1345,11 +1345,57 @@ static void op_free(void *state)
 	k6c__vm_free(state);
 }
 
+/* Puts key=value in out[0..*n), replacing an existing key (later layers
+ * win) or removing it when value is NULL; drops it when out is full. */
+static void put_tag(k6c__tag *out, size_t cap, size_t *n, const char *key, const char *value)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp(out[i].key, key) == 0) {
+			if (value != NULL) {
+				out[i].value = value;
+			} else {
+				out[i] = out[*n - 1];
+				(*n)--;
+			}
+			return;
+		}
+	}
+	if (value != NULL && *n < cap)
+		out[(*n)++] = (k6c__tag){ key, value };
+}
+
+/* k6c__vu_ops.sample_tags: the same layers as k6c__vm_tags_base, without
+ * the group and without touching the heap, for the scheduler's iterations
+ * samples. */
+static size_t op_sample_tags(void *state, k6c__vu *vu, k6c__tag *out, size_t cap)
+{
+	const k6c__vm *vm = state;
+	const k6c__program *p = vm->prog;
+	const k6c__scenario *sc = vm->scenario;
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->ntags; i++)
+		put_tag(out, cap, &n, p->tags[2 * i], p->tags[2 * i + 1]);
+	if (sc != NULL) {
+		for (size_t i = 0; i < sc->ntags; i++)
+			if (sc->tags[2 * i] != NULL && sc->tags[2 * i + 1] != NULL)
+				put_tag(out, cap, &n, sc->tags[2 * i], sc->tags[2 * i + 1]);
+	}
+	const char *name = k6c__vu_scenario(vu);
+	if (name != NULL && name[0] != '\0')
+		put_tag(out, cap, &n, "scenario", name);
+	for (size_t i = 0; i < vm->nuser_tags; i++)
+		put_tag(out, cap, &n, vm->user_tags[i].key, vm->user_tags[i].value);
+	put_tag(out, cap, &n, "group", NULL);
+	return n;
+}
+
 const k6c__vu_ops k6c__engine_vu_ops = {
 	.init = op_init,
 	.iterate = op_iterate,
 	.setup = op_setup,
 	.teardown = op_teardown,
 	.handle_summary = op_handle_summary,
+	.sample_tags = op_sample_tags,
 	.free = op_free,
 };

@@ -46,6 +46,14 @@ typedef struct k6c__vu_ops {
 	 * K6C_EABORTED (interrupted by a timeout or an abort). May be NULL. */
 	int (*handle_summary)(void *state, k6c__vu *vu, const char *data_json,
 		k6c__summary_output **out, size_t *nout);
+	/* The tags the engine puts on this VU's own samples besides "group"
+	 * (the run's tags option, the scenario's tags, "scenario" and what the
+	 * script set with exec.vu.tags), so that the scheduler's iterations
+	 * and iteration_duration samples carry them too, as in k6. Fills at
+	 * most cap entries of out and returns how many; the strings are
+	 * borrowed until the VU's next call into the engine. No allocation.
+	 * May be NULL (then only group and scenario are used). */
+	size_t (*sample_tags)(void *state, k6c__vu *vu, k6c__tag *out, size_t cap);
 	/* Frees the state; on the worker thread that created it. */
 	void (*free)(void *state);
 } k6c__vu_ops;

@@ -355,16 +355,28 @@ static void init_done(k6c__sched *s, k6c__vu *vu, bool ok)
 	report_to_controller(s);
 }
 
+/* Tags an iterations sample may carry; more are dropped. */
+#define ITERATION_TAGS_MAX 32
+
 static void emit_iteration(k6c__vu *vu, const k6c__exec *e, double ms)
 {
 	k6c__samples *smp = vu->w->samples;
 	if (smp == NULL)
 		return;
-	/* k6 tags iteration samples with the scenario and the (root) group. */
-	const k6c__tag tags[2] = { { "group", "" }, { "scenario", e->sc->name } };
+	/* k6 tags iteration samples with the (root) group, the scenario and
+	 * the VU's other tags (run, scenario and exec.vu.tags), which the
+	 * engine knows; without it, the scenario name alone. */
+	k6c__tag tags[ITERATION_TAGS_MAX];
+	size_t n = 0;
+	const k6c__vu_ops *ops = vu->s->cfg.ops;
+	if (ops->sample_tags != NULL && vu->state != NULL)
+		n = ops->sample_tags(vu->state, vu, tags + 1, ITERATION_TAGS_MAX - 1);
+	else
+		tags[1 + n++] = (k6c__tag){ "scenario", e->sc->name };
+	tags[0] = (k6c__tag){ "group", "" };
 	const int ids[2] = { K6C__M_ITERATIONS, K6C__M_ITERATION_DURATION };
 	const double vals[2] = { 1.0, ms };
-	k6c__samples_add(smp, k6c__wall_us(), tags, 2, ids, vals, 2);
+	k6c__samples_add(smp, k6c__wall_us(), tags, n + 1, ids, vals, 2);
 }
 
 /* Parks the VU until a wake (executor, pause change, stop). */
