@@ -772,6 +772,9 @@ fail:
 	if (t->exit_code < 0)
 		t->exit_code = EXIT_OTHER;
 out:
+	/* Unpublished for k6c_test_abort now, long before the next run frees
+	 * it (progress still reads it under sched_mu). */
+	atomic_store(&t->sched, NULL);
 	k6c__sched_result_free(&res);
 	run_ctx_free(&c);
 	k6c__buf_free(&text);
