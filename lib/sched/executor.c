@@ -92,17 +92,10 @@ out:
 
 void k6c__exec_log(k6c__exec *e, int level, const char *fmt, ...)
 {
-	const k6c__sched_config *cfg = &e->sched->cfg;
-	if (cfg->log == NULL)
-		return;
-	k6c__buf b = K6C__BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = k6c__buf_vprintf(&b, fmt, ap);
+	k6c__sched_vlog(e->sched, level, fmt, ap);
 	va_end(ap);
-	if (rc == 0)
-		cfg->log(level, b.ptr, cfg->log_arg);
-	k6c__buf_free(&b);
 }
 
 double k6c__exec_iter_progress(const k6c__exec *e, uint64_t total)

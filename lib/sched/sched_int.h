@@ -215,6 +215,8 @@ struct k6c__sched {
 };
 
 /* worker.c */
+/* Formats and passes a line to the run's log callback, if any. Any thread. */
+void k6c__sched_vlog(const k6c__sched *s, int level, const char *fmt, va_list ap);
 int k6c__worker_start(k6c__worker *w);   /* controller: creates the thread */
 /* Controller: queues commands and wakes the worker. K6C_ENOMEM if the queue
  * cannot grow. */

@@ -731,19 +731,22 @@ k6c__loop *k6c__vu_loop(k6c__vu *vu)
 	return vu->w->loop;
 }
 
-void k6c__vu_log(k6c__vu *vu, int level, const char *fmt, ...)
+void k6c__sched_vlog(const k6c__sched *s, int level, const char *fmt, va_list ap)
 {
-	const k6c__sched *s = vu->s;
 	if (s->cfg.log == NULL)
 		return;
 	k6c__buf b = K6C__BUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = k6c__buf_vprintf(&b, fmt, ap);
-	va_end(ap);
-	if (rc == 0)
+	if (k6c__buf_vprintf(&b, fmt, ap) == 0)
 		s->cfg.log(level, b.ptr, s->cfg.log_arg);
 	k6c__buf_free(&b);
+}
+
+void k6c__vu_log(k6c__vu *vu, int level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	k6c__sched_vlog(vu->s, level, fmt, ap);
+	va_end(ap);
 }
 
 int k6c__vu_sleep(k6c__vu *vu, double ms)
