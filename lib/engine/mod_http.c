@@ -8,6 +8,7 @@
  * first reads them (see "The Response object").
  */
 #include "engine/vm.h"
+#include "engine/mod_http_body.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -19,96 +20,13 @@
 
 enum response_type { RESP_TEXT, RESP_BINARY, RESP_NONE };
 
-/* ---- Request bodies ------------------------------------------------------- */
-
-/* Go's url.QueryEscape, which k6's form encoding uses. */
-static void query_escape(duk_context *ctx, k6c__buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			c == '-' || c == '_' || c == '.' || c == '~') {
-			k6c__vm_put(ctx, b, &s[i], 1);
-		} else if (c == ' ') {
-			k6c__vm_put(ctx, b, "+", 1);
-		} else {
-			char e[3] = { '%', hex[c >> 4], hex[c & 15] };
-
-			k6c__vm_put(ctx, b, e, 3);
-		}
-	}
-}
-
-/* key=value with value at the stack top: null/undefined give "key=". */
-static void form_pair(duk_context *ctx, k6c__buf *b, const char *key)
-{
-	const char *v;
-	duk_size_t n;
-
-	if (b->len > 0)
-		k6c__vm_put(ctx, b, "&", 1);
-	query_escape(ctx, b, key, strlen(key));
-	k6c__vm_put(ctx, b, "=", 1);
-	if (duk_is_null_or_undefined(ctx, -1))
-		return;
-	if (duk_is_object(ctx, -1) && !duk_is_function(ctx, -1))
-		return;   /* nested objects become "" in k6 */
-	v = duk_to_lstring(ctx, -1, &n);
-	query_escape(ctx, b, v, n);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* A plain object as application/x-www-form-urlencoded, keys sorted as Go's
- * url.Values.Encode does; arrays repeat the key. */
-static void form_encode(duk_context *ctx, k6c__vm *vm, duk_idx_t obj, k6c__buf *b)
-{
-	size_t nkeys = 0;
-	duk_idx_t e;
-
-	k6c__buf_clear(b);
-	duk_enum(ctx, obj, DUK_ENUM_OWN_PROPERTIES_ONLY);
-	e = duk_get_top_index(ctx);
-	while (duk_next(ctx, e, 0)) {
-		/* The key stays on the stack (under the enum's later keys), so
-		 * the borrowed pointer lives until the request is done. */
-		duk_require_stack(ctx, 2);
-		k6c__vm_ptrs_reserve(ctx, vm, nkeys + 1);
-		vm->ptrs[nkeys++] = duk_get_string(ctx, -1);
-	}
-	qsort(vm->ptrs, nkeys, sizeof(*vm->ptrs), cmp_str);
-	for (size_t i = 0; i < nkeys; i++) {
-		const char *key = vm->ptrs[i];
-
-		duk_get_prop_string(ctx, obj, key);
-		if (duk_is_array(ctx, -1)) {
-			duk_size_t len = duk_get_length(ctx, -1);
-
-			for (duk_size_t j = 0; j < len; j++) {
-				duk_get_prop_index(ctx, -1, (duk_uarridx_t)j);
-				form_pair(ctx, b, key);
-				duk_pop(ctx);
-			}
-		} else {
-			form_pair(ctx, b, key);
-		}
-		duk_pop(ctx);
-	}
-	k6c__vm_put(ctx, b, "", 0);
-}
-
 /* ---- Request headers ------------------------------------------------------ */
 
 /* "Name: value" lines from params.headers into vm->scratch, pointed to by
- * vm->ptrs; returns how many. Offsets are fixed up into pointers at the end
+ * vm->ptrs, plus "Content-Type: <ctype>" unless ctype is "" or the headers
+ * have one; returns how many. Offsets are fixed up into pointers at the end
  * because the buffer may move while it grows. */
-static size_t build_headers(duk_context *ctx, k6c__vm *vm, duk_idx_t headers, bool form)
+static size_t build_headers(duk_context *ctx, k6c__vm *vm, duk_idx_t headers, const char *ctype)
 {
 	k6c__buf *b = &vm->scratch;
 	bool has_ct = false;
@@ -138,12 +56,11 @@ static size_t build_headers(duk_context *ctx, k6c__vm *vm, duk_idx_t headers, bo
 		}
 		duk_pop(ctx);
 	}
-	if (form && !has_ct) {
-		static const char ct[] = "Content-Type: application/x-www-form-urlencoded";
-
+	if (ctype[0] != '\0' && !has_ct) {
 		k6c__vm_ptrs_reserve(ctx, vm, n + 1);
 		vm->ptrs[n++] = (const char *)(uintptr_t)b->len;
-		k6c__vm_put(ctx, b, ct, sizeof(ct));
+		k6c__vm_put(ctx, b, "Content-Type: ", 14);
+		k6c__vm_put(ctx, b, ctype, strlen(ctype) + 1);
 	}
 	for (size_t i = 0; i < n; i++)
 		vm->ptrs[i] = b->ptr + (uintptr_t)vm->ptrs[i];
@@ -392,7 +309,7 @@ static void push_body(duk_context *ctx, int rtype, int status, const char *p, si
 		duk_push_buffer_object(ctx, -1, 0, len, DUK_BUFOBJ_ARRAYBUFFER);
 		duk_remove(ctx, -2);
 	} else {
-		duk_push_lstring(ctx, p != NULL ? p : "", len);
+		k6c__vm_push_text(ctx, p, len);
 	}
 }
 
@@ -523,7 +440,7 @@ static void push_request(duk_context *ctx, const k6c__vm *vm, const char *b, con
 	}
 	duk_put_prop(ctx, -3);
 	push_key(ctx, vm, F_BODY);
-	push_rec_string(ctx, b, rec, S_REQ_BODY);
+	k6c__vm_push_text(ctx, b + rec->off[S_REQ_BODY], rec->len[S_REQ_BODY]);
 	duk_put_prop(ctx, -3);
 	push_key(ctx, vm, F_COOKIES);
 	duk_push_object(ctx);
@@ -728,8 +645,14 @@ static duk_ret_t js_resp_json(duk_context *ctx)
 	if (duk_is_null_or_undefined(ctx, -1))
 		return duk_error(ctx, DUK_ERR_ERROR, "the body is null so we can't transform it to "
 			"JSON - this likely was because the responseType option was set to none");
-	if (duk_is_buffer_data(ctx, -1))
-		duk_buffer_to_string(ctx, -1);
+	if (duk_is_buffer_data(ctx, -1)) {
+		/* responseType "binary": the bytes as UTF-8 text, as k6. */
+		duk_size_t n;
+		const char *p = duk_get_buffer_data(ctx, -1, &n);
+
+		k6c__vm_push_text(ctx, p, n);
+		duk_replace(ctx, -2);
+	}
 	duk_json_decode(ctx, -1);
 	if (duk_is_string(ctx, 0) && duk_get_length(ctx, 0) > 0)
 		select_path(ctx, vm, duk_get_string(ctx, 0));
@@ -862,7 +785,8 @@ static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_
 	req_info ri;
 	hop_ctx hop;
 	duk_idx_t params = -1, headers = -1;
-	bool form = false, throw_err = false;
+	bool throw_err = false;
+	k6c__http_body body;
 	size_t n;
 	int rc;
 
@@ -905,8 +829,8 @@ static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_
 			duk_pop(ctx);
 		}
 		if (get_param(ctx, vm, params, K_RESPONSE_TYPE)) {
-			/* A value that is not a string is ignored. */
-			const char *t = duk_is_string(ctx, -1) ? duk_get_string(ctx, -1) : "";
+			bool is_str = duk_is_string(ctx, -1);
+			const char *t = is_str ? duk_get_string(ctx, -1) : "";
 
 			if (strcmp(t, "binary") == 0)
 				ri.rtype = RESP_BINARY;
@@ -914,8 +838,10 @@ static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_
 				ri.rtype = RESP_NONE;
 			else if (strcmp(t, "text") == 0)
 				ri.rtype = RESP_TEXT;
-			else if (duk_is_string(ctx, -1))
-				return duk_error(ctx, DUK_ERR_TYPE_ERROR, "unknown responseType \"%s\"", t);
+			else
+				return duk_error(ctx, DUK_ERR_TYPE_ERROR, "invalid responseType %s%s%s: "
+					"expected \"text\", \"binary\" or \"none\"",
+					is_str ? "\"" : "", duk_to_string(ctx, -1), is_str ? "\"" : "");
 			duk_pop(ctx);
 		}
 		push_key(ctx, vm, F_HEADERS);                   /* stays on the stack */
@@ -923,26 +849,12 @@ static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_
 		headers = duk_get_top_index(ctx);
 	}
 
-	/* The body: string as is, bytes raw, a plain object form-encoded. */
-	if (body_i < 0 || duk_is_null_or_undefined(ctx, body_i)) {
-		/* none */
-	} else if (duk_is_buffer_data(ctx, body_i)) {
-		duk_size_t len;
-
-		ri.body = duk_get_buffer_data(ctx, body_i, &len);
-		ri.body_len = len;
-	} else if (duk_is_object(ctx, body_i) && !duk_is_function(ctx, body_i)) {
-		form_encode(ctx, vm, body_i, &vm->scratch2);
-		ri.body = vm->scratch2.ptr;
-		ri.body_len = vm->scratch2.len;
-		form = true;
-	} else {
-		duk_size_t len;
-
-		ri.body = duk_to_lstring(ctx, body_i, &len);
-		ri.body_len = len;
-	}
-	ri.nheaders = build_headers(ctx, vm, headers, form);
+	/* The body, then the headers (the body's encoding uses vm->scratch
+	 * as temporary space). */
+	k6c__http_body_encode(ctx, vm, body_i, &body);
+	ri.body = body.ptr;
+	ri.body_len = body.len;
+	ri.nheaders = build_headers(ctx, vm, headers, body.content_type);
 
 	/* Tags: group and scenario, then params.tags (a `name` there names
 	 * every hop); the per-hop ones are added in on_hop. */
@@ -972,7 +884,13 @@ static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_
 	 * built. vm->resp is released after each request; this release only
 	 * matters when a Duktape error cut the last one short. */
 	release_resp(vm);
-	rc = k6c__vu_http(vm->vu, &req, &vm->resp, on_hop, &hop);
+	if (body.error != NULL) {
+		/* As k6: no request, a response with the error (code 0). */
+		snprintf(vm->resp.error, sizeof(vm->resp.error), "%s", body.error);
+		rc = 0;
+	} else {
+		rc = k6c__vu_http(vm->vu, &req, &vm->resp, on_hop, &hop);
+	}
 	if (rc == K6C_EABORTED)
 		k6c__vm_throw_aborted(ctx, vm);
 	if (rc != 0) {
@@ -993,6 +911,8 @@ static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_
 	}
 	push_response(ctx, vm, &ri);
 	release_resp(vm);
+	if (vm->scratch2.cap > RECYCLE_MAX)
+		k6c__buf_free(&vm->scratch2);   /* a large upload's copy */
 	return 1;
 }
 
@@ -1027,6 +947,7 @@ void k6c__mod_http_push(duk_context *ctx)
 		{ "del", js_body, 3, 5 },
 		{ "options", js_body, 3, 6 },
 		{ "request", js_request, 4, 0 },
+		{ "file", k6c__http_js_file, 3, 0 },
 		{ NULL, NULL, 0, 0 },
 	};
 

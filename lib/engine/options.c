@@ -386,6 +386,7 @@ static int env_to_json(const char *const *env, size_t n, k6c__buf *b)
 		{ "K6_TEARDOWN_TIMEOUT", "teardownTimeout" },
 		{ "K6_HANDLE_SUMMARY_TIMEOUT", "handleSummaryTimeout" },
 		{ "K6_SUMMARY_EXPORT", "summaryExport" },
+		{ "K6_DISCARD_RESPONSE_BODIES", "discardResponseBodies" },
 	};
 	const char *v;
 	bool first = true;

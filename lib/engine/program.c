@@ -568,14 +568,29 @@ static int read_init_results(k6c__program *p, k6c__vm *vm)
 	return rc;
 }
 
+/* A boolean option: true/false, or the strings an environment variable or
+ * a CLI flag gives ("true", "1", "false", "0", ""). Other values leave
+ * *out alone. */
+static void read_bool(const k6c__json *v, bool *out)
+{
+	if (v == NULL)
+		return;
+	if (v->type == K6C__JSON_BOOL)
+		*out = v->boolean;
+	else if (v->type == K6C__JSON_STRING && (!strcmp(v->string, "true") || !strcmp(v->string, "1")))
+		*out = true;
+	else if (v->type == K6C__JSON_STRING && (!strcmp(v->string, "false") ||
+		!strcmp(v->string, "0") || v->string[0] == '\0'))
+		*out = false;
+}
+
 /* The options a VU applies by itself (the rest are the scheduler's), from
  * an options object: each one it sets with a value of the right type. */
 static void read_vu_options(k6c__program *p, const k6c__json *o)
 {
 	const k6c__json *v;
 
-	if ((v = k6c__json_get(o, "discardResponseBodies")) != NULL && v->type == K6C__JSON_BOOL)
-		p->discard_bodies = v->boolean;
+	read_bool(k6c__json_get(o, "discardResponseBodies"), &p->discard_bodies);
 	if ((v = k6c__json_get(o, "throw")) != NULL && v->type == K6C__JSON_BOOL)
 		p->throw_errors = v->boolean;
 	if ((v = k6c__json_get(o, "maxRedirects")) != NULL && v->type == K6C__JSON_NUMBER &&

@@ -404,33 +404,143 @@ static void kv_clear(k6c__vm_kv *arr, size_t *n)
 
 int k6c__vm_to_utf8(const char *s, size_t len, k6c__buf *out)
 {
+	static const char fffd[3] = { (char)0xEF, (char)0xBF, (char)0xBD };
 	const unsigned char *u = (const unsigned char *)s;
 	size_t start = 0, i = 0;
 
-	while (i + 6 <= len) {
-		/* ED A0..AF xx ED B0..BF xx: a high and a low surrogate. */
-		if (u[i] == 0xED && (u[i + 1] & 0xF0) == 0xA0 && u[i + 3] == 0xED &&
+	while (i + 3 <= len) {
+		const char *enc = NULL;
+		size_t in = 3, nenc = 3;
+		char pair[4];
+
+		if (u[i] != 0xED || (u[i + 1] & 0xE0) != 0xA0) {
+			i++;
+			continue;
+		}
+		/* ED A0..AF xx ED B0..BF xx: a high and a low surrogate, one
+		 * character outside the BMP. A surrogate on its own becomes
+		 * U+FFFD, as Go's conversion of a JavaScript string does. */
+		if ((u[i + 1] & 0xF0) == 0xA0 && i + 6 <= len && u[i + 3] == 0xED &&
 			(u[i + 4] & 0xF0) == 0xB0) {
 			uint32_t hi = ((uint32_t)(u[i + 1] & 0x0F) << 6) | (u[i + 2] & 0x3F);
 			uint32_t lo = ((uint32_t)(u[i + 4] & 0x0F) << 6) | (u[i + 5] & 0x3F);
 			uint32_t cp = 0x10000 + (hi << 10) + lo;
-			char enc[4];
 
-			enc[0] = (char)(0xF0 | (cp >> 18));
-			enc[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-			enc[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-			enc[3] = (char)(0x80 | (cp & 0x3F));
-			if (k6c__buf_put(out, s + start, i - start) != 0 || k6c__buf_put(out, enc, 4) != 0)
-				return k6c__error(K6C_ENOMEM, "out of memory");
-			i += 6;
-			start = i;
-			continue;
+			pair[0] = (char)(0xF0 | (cp >> 18));
+			pair[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+			pair[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			pair[3] = (char)(0x80 | (cp & 0x3F));
+			enc = pair;
+			in = 6;
+			nenc = 4;
+		} else {
+			enc = fffd;
 		}
-		i++;
+		if (k6c__buf_put(out, s + start, i - start) != 0 || k6c__buf_put(out, enc, nenc) != 0)
+			return k6c__error(K6C_ENOMEM, "out of memory");
+		i += in;
+		start = i;
 	}
 	if (k6c__buf_put(out, s + start, len - start) != 0)
 		return k6c__error(K6C_ENOMEM, "out of memory");
 	return 0;
+}
+
+/* The length of the valid UTF-8 sequence at p[0..n), 0 if there is none
+ * (Go's rules: no overlong forms, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	return len;
+}
+
+void k6c__vm_push_text(duk_context *ctx, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, first, out_len;
+	unsigned char *d;
+
+	while (i < len && u[i] < 0x80)
+		i++;
+	/* Count what the text becomes; most texts need no change at all. */
+	first = i;
+	out_len = i;
+	while (i < len) {
+		size_t n = utf8_seq(u + i, len - i);
+
+		if (n == 0) {
+			out_len += 3;       /* U+FFFD */
+			i++;
+		} else {
+			out_len += n == 4 ? 6 : n;
+			i += n;
+		}
+	}
+	/* Every change makes the text longer (an invalid byte becomes 3, a
+	 * 4-byte character 6), so the same length means no change. */
+	if (out_len == len) {
+		duk_push_lstring(ctx, s != NULL ? s : "", len);
+		return;
+	}
+	d = duk_push_buffer_raw(ctx, out_len, DUK_BUF_FLAG_NOZERO);
+	memcpy(d, s, first);
+	d += first;
+	for (i = first; i < len; ) {
+		size_t n = utf8_seq(u + i, len - i);
+
+		if (n == 0) {
+			*d++ = 0xEF;
+			*d++ = 0xBF;
+			*d++ = 0xBD;
+			i++;
+		} else if (n == 4) {
+			/* Two 3-byte surrogates, Duktape's form of a character
+			 * outside the BMP (so .length and charCodeAt see UTF-16). */
+			uint32_t cp = ((uint32_t)(u[i] & 0x07) << 18) | ((uint32_t)(u[i + 1] & 0x3F) << 12) |
+				((uint32_t)(u[i + 2] & 0x3F) << 6) | (u[i + 3] & 0x3F);
+			uint32_t hs = 0xD800 + ((cp - 0x10000) >> 10), ls = 0xDC00 + (cp & 0x3FF);
+
+			*d++ = (unsigned char)(0xE0 | (hs >> 12));
+			*d++ = (unsigned char)(0x80 | ((hs >> 6) & 0x3F));
+			*d++ = (unsigned char)(0x80 | (hs & 0x3F));
+			*d++ = (unsigned char)(0xE0 | (ls >> 12));
+			*d++ = (unsigned char)(0x80 | ((ls >> 6) & 0x3F));
+			*d++ = (unsigned char)(0x80 | (ls & 0x3F));
+			i += 4;
+		} else {
+			memcpy(d, u + i, n);
+			d += n;
+			i += n;
+		}
+	}
+	duk_buffer_to_string(ctx, -1);
 }
 
 void k6c__vm_tags_from_object(duk_context *ctx, k6c__vm *vm, size_t *n, duk_idx_t obj)
@@ -653,7 +763,7 @@ static duk_ret_t js_open(duk_context *ctx)
 			memcpy(buf, data->ptr, data->len);
 		duk_push_buffer_object(ctx, -1, 0, data->len, DUK_BUFOBJ_ARRAYBUFFER);
 	} else {
-		duk_push_lstring(ctx, data->ptr, data->len);
+		k6c__vm_push_text(ctx, data->ptr, data->len);   /* as k6: UTF-8, U+FFFD for bad bytes */
 	}
 	return 1;
 }

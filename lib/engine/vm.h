@@ -237,9 +237,14 @@ void k6c__vm_emit(k6c__vm *vm, int64_t time_us, size_t ntags, const int *metrics
 	const double *values, size_t n);
 
 /* Converts text in Duktape's internal encoding (CESU-8: a character
- * outside the BMP is two 3-byte surrogates) to UTF-8, appending to out.
+ * outside the BMP is two 3-byte surrogates) to UTF-8, appending to out; a
+ * lone surrogate becomes U+FFFD, as Go's conversion of a JavaScript string.
  * Return 0 or K6C_ENOMEM. */
 int k6c__vm_to_utf8(const char *s, size_t len, k6c__buf *out);
+/* [ ... ] -> [ ... string ]: bytes taken as UTF-8 text, as Go's string
+ * conversion into JavaScript does: a character outside the BMP becomes a
+ * surrogate pair, each byte that is not valid UTF-8 becomes U+FFFD. */
+void k6c__vm_push_text(duk_context *ctx, const char *s, size_t len);
 
 /* Makes sure vm->ptrs holds at least n entries (throws on out-of-memory). */
 void k6c__vm_ptrs_reserve(duk_context *ctx, k6c__vm *vm, size_t n);

@@ -49,6 +49,7 @@ static const char usage[] =
 	"      --no-setup, --no-teardown    skip setup() / teardown()\n"
 	"      --no-thresholds              do not evaluate thresholds\n"
 	"      --user-agent UA              User-Agent header of HTTP requests\n"
+	"      --discard-response-bodies    responseType \"none\" by default (no bodies kept)\n"
 	"  -q, --quiet                      no banner and no progress output\n"
 	"  -v, --verbose                    print debug log lines\n"
 	"      --workers N                  worker threads (default: K6C_WORKERS or CPUs)\n";
@@ -249,6 +250,8 @@ static int parse_args(int argc, char **argv, cli_args *ca)
 			OPT_STRING("summaryTimeUnit");
 		} else if (TAKES("--user-agent", "--user-agent")) {
 			OPT_STRING("userAgent");
+		} else if (TAKES("--discard-response-bodies", "--discard-response-bodies")) {
+			opt_add(ca->opts, sizeof(ca->opts), "discardResponseBodies", "true");
 		} else if (TAKES("--include-system-env-vars", "--include-system-env-vars")) {
 			ca->sysenv = !v || strcmp(v, "false") != 0;
 		} else if (TAKES("--workers", "--workers")) {
