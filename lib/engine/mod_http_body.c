@@ -18,6 +18,10 @@
 /* The hidden Symbol marking a FileData object (scripts cannot reach it). */
 #define FILE_MARK "\xff" "k6cFileData"
 
+/* A scratch buffer grown past this for one large value is freed after use,
+ * so a VU does not keep that much memory for the rest of the test. */
+#define SCRATCH_KEEP_MAX (64 * 1024)
+
 /* ---- Text ----------------------------------------------------------------- */
 
 /* The UTF-8 form of s[0..*n), a string in Duktape's encoding: s itself when
@@ -406,6 +410,8 @@ duk_ret_t k6c__http_js_file(duk_context *ctx)
 	duk_push_buffer_object(ctx, -1, 0, n, DUK_BUFOBJ_ARRAYBUFFER);
 	duk_remove(ctx, -2);
 	duk_put_prop_string(ctx, 3, "data");
+	if (vm->scratch2.cap > SCRATCH_KEEP_MAX)
+		k6c__buf_free(&vm->scratch2);   /* a large string's copy */
 	if (duk_is_null_or_undefined(ctx, 1)) {
 		snprintf(stamp, sizeof(stamp), "%lld", (long long)k6c__wall_us() * 1000);
 		duk_push_string(ctx, stamp);

@@ -102,7 +102,7 @@ START_TEST(test_http_bodies__files_multipart_types)
 	double made, reqs;
 
 	run(&r, "bodies.js", NULL, NULL, NULL, 0);
-	assert_all_pass(&r, 44);
+	assert_all_pass(&r, 45);
 	/* The bodies k6 cannot send made no request, and so no sample. */
 	made = metric(&r, "requests_made", "count");
 	reqs = metric(&r, "http_reqs", "count");

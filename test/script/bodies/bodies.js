@@ -117,6 +117,13 @@ function multipart() {
   const quoted = post(`${BASE}/post`, { 'a"b': http.file('q', 'x"y\\z.txt') });
   expect('multipart: quotes escaped', quoted.request.body.indexOf('name="a\\"b"; filename="x\\"y\\\\z.txt"') > 0, true);
 
+  // Larger than the VU's scratch space keeps (64 KiB): built, sent, freed.
+  const bigData = new Uint8Array(200000);
+  bigData[199999] = 65;
+  const big = post(`${BASE}/post`, { big: http.file(bigData.buffer, 'big.bin'), s: 'x'.repeat(70000) });
+  expect('multipart: a 200 kB file', [big.json('files.big').length, big.json('files.big').charCodeAt(199999), big.json('form.s').length],
+    [200000, 65, 70000]);
+
   const custom = post(`${BASE}/post`, { f: http.file('x') }, { headers: { 'Content-Type': 'application/x-custom' } });
   expect('multipart: the script\'s Content-Type wins', custom.json('headers.Content-Type'), 'application/x-custom');
 }
