@@ -8,6 +8,7 @@
  * first reads them (see "The Response object").
  */
 #include "engine/vm.h"
+#include "engine/mod_html.h"
 #include "engine/mod_http_body.h"
 
 #include <stdint.h>
@@ -665,6 +666,7 @@ static void push_resp_proto(duk_context *ctx, k6c__vm *vm)
 {
 	static const k6c__vm_fn fns[] = {
 		{ "json", js_resp_json, 1, 0 },
+		{ "html", k6c__mod_html_response, 1, 0 },
 		{ NULL, NULL, 0, 0 },
 	};
 	duk_idx_t proto;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "engine/lower.h"
+#include "engine/mod_html.h"
 #include "k6c/test.h"
 #include "util/json.h"
 
@@ -30,7 +31,7 @@ const k6c__native_module k6c__native_modules[] = {
 	{ "k6/encoding", NULL },
 	{ "k6/crypto", NULL },
 	{ "k6/crypto/x509", NULL },
-	{ "k6/html", NULL },
+	{ "k6/html", k6c__mod_html_push },
 	{ "k6/ws", NULL },
 	{ "k6/websockets", NULL },
 	{ "k6/timers", NULL },

@@ -23,6 +23,7 @@ struct k6c__html_doc {
 	size_t refs;
 	uint64_t mark;       /* the current k6c__html_mark_new set */
 	uint64_t doc_mark;   /* the document node's mark */
+	char *url;           /* k6c__html_doc_set_url */
 };
 
 #define XN(n) ((xmlNodePtr)(uintptr_t)(n))
@@ -126,7 +127,24 @@ void k6c__html_doc_unref(k6c__html_doc *d)
 	if (d == NULL || --d->refs > 0)
 		return;
 	xmlFreeDoc(d->xml);
+	k6c__free(d->url);
 	k6c__free(d);
+}
+
+int k6c__html_doc_set_url(k6c__html_doc *d, const char *url)
+{
+	char *copy = NULL;
+
+	if (url != NULL && (copy = k6c__strdup(url)) == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	k6c__free(d->url);
+	d->url = copy;
+	return 0;
+}
+
+const char *k6c__html_doc_url(const k6c__html_doc *d)
+{
+	return d->url;
 }
 
 k6c__hnode *k6c__html_doc_node(const k6c__html_doc *d)

@@ -113,6 +113,11 @@ int k6c__hnode_html(const k6c__hnode *n, bool outer, k6c__buf *out);
 uint64_t k6c__html_mark_new(k6c__html_doc *d);
 bool k6c__hnode_mark(k6c__hnode *n, uint64_t mark);
 
+/* The URL the document came from (responses): resolves relative links.
+ * NULL when unknown. set_url copies url (NULL clears); 0 or K6C_ENOMEM. */
+int k6c__html_doc_set_url(k6c__html_doc *d, const char *url);
+const char *k6c__html_doc_url(const k6c__html_doc *d);
+
 /* ---- Selectors (selector.c) ----------------------------------------------- */
 
 /* Compiles a CSS selector group: type, *, #id, .class, [attr], [attr=v]
