@@ -216,6 +216,61 @@ static void set_prev(duk_context *ctx, duk_idx_t obj, duk_idx_t prev)
 	duk_put_prop_string(ctx, obj, PREV_KEY);
 }
 
+/* [ ... ] -> [ ... string ] from UTF-8 text: characters outside the BMP
+ * become surrogate pairs (Duktape's CESU-8), so they compare equal to the
+ * same text written in JavaScript. */
+static void push_text(duk_context *ctx, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char *out;
+	size_t n = 0, i;
+
+	for (i = 0; i < len && u[i] < 0xF0; i++)
+		;
+	if (i == len) {
+		duk_push_lstring(ctx, s, len);
+		return;
+	}
+	out = duk_push_fixed_buffer(ctx, len + len / 2 + 6);
+	for (i = 0; i < len;) {
+		if (u[i] >= 0xF0 && u[i] <= 0xF4 && i + 3 < len && (u[i + 1] & 0xC0) == 0x80 &&
+			(u[i + 2] & 0xC0) == 0x80 && (u[i + 3] & 0xC0) == 0x80) {
+			unsigned long cp = ((unsigned long)(u[i] & 0x07) << 18) |
+				((unsigned long)(u[i + 1] & 0x3F) << 12) | ((unsigned long)(u[i + 2] & 0x3F) << 6) |
+				(unsigned long)(u[i + 3] & 0x3F);
+			unsigned long hi, lo;
+
+			if (cp >= 0x10000 && cp <= 0x10FFFF) {
+				cp -= 0x10000;
+				hi = 0xD800 + (cp >> 10);
+				lo = 0xDC00 + (cp & 0x3FF);
+				out[n++] = (unsigned char)(0xE0 | (hi >> 12));
+				out[n++] = (unsigned char)(0x80 | ((hi >> 6) & 0x3F));
+				out[n++] = (unsigned char)(0x80 | (hi & 0x3F));
+				out[n++] = (unsigned char)(0xE0 | (lo >> 12));
+				out[n++] = (unsigned char)(0x80 | ((lo >> 6) & 0x3F));
+				out[n++] = (unsigned char)(0x80 | (lo & 0x3F));
+				i += 4;
+				continue;
+			}
+		}
+		out[n++] = u[i++];
+	}
+	duk_push_lstring(ctx, (const char *)out, n);
+	duk_remove(ctx, -2);
+}
+
+static void push_str(duk_context *ctx, const char *s)
+{
+	push_text(ctx, s, strlen(s));
+}
+
+/* [ ... ] -> [ ... string ] from b (UTF-8). */
+static void push_buf(duk_context *ctx, const k6c__buf *b)
+{
+	push_text(ctx, b->ptr != NULL ? b->ptr : "", b->len);
+}
+
 /* ---- Selectors ----------------------------------------------------------------- */
 
 /* The compiled selector for text, from the VU's cache or compiled now;
@@ -365,7 +420,7 @@ static duk_ret_t js_parse_html(duk_context *ctx)
 	k6c__vm *vm = k6c__vm_get(ctx);
 
 	if (duk_is_null_or_undefined(ctx, 0))
-		duk_push_string(ctx, "");
+		push_str(ctx, "");
 	else
 		duk_dup(ctx, 0);
 	source_bytes(ctx, vm, -1);
@@ -757,11 +812,6 @@ static duk_ret_t js_size(duk_context *ctx)
 	return 1;
 }
 
-/* [ ... ] -> [ ... string ] from b (UTF-8). */
-static void push_buf(duk_context *ctx, const k6c__buf *b)
-{
-	duk_push_lstring(ctx, b->ptr != NULL ? b->ptr : "", b->len);
-}
 
 static duk_ret_t js_text(duk_context *ctx)
 {
@@ -808,7 +858,7 @@ static duk_ret_t js_attr(duk_context *ctx)
 		duk_dup(ctx, 1);
 		return 1;
 	}
-	duk_push_string(ctx, v);
+	push_str(ctx, v);
 	return 1;
 }
 
@@ -818,11 +868,11 @@ static void push_value_or_html(duk_context *ctx, k6c__vm *vm, const k6c__hnode *
 	const char *v = n != NULL ? k6c__hnode_attr(n, "value") : NULL;
 
 	if (v != NULL)
-		duk_push_string(ctx, v);
+		push_str(ctx, v);
 	else if (n != NULL)
 		push_inner_html(ctx, vm, n);
 	else
-		duk_push_string(ctx, "");
+		push_str(ctx, "");
 }
 
 /* [ ... ] -> [ ... the form value of n, as k6's Selection.val() ] */
@@ -838,10 +888,10 @@ static void push_val(duk_context *ctx, k6c__vm *vm, k6c__hnode *n)
 			v = type != NULL && (strcasecmp(type, "radio") == 0 ||
 				strcasecmp(type, "checkbox") == 0) ? "on" : "";
 		}
-		duk_push_string(ctx, v);
+		push_str(ctx, v);
 	} else if (strcmp(name, "button") == 0) {
 		v = k6c__hnode_attr(n, "value");
-		duk_push_string(ctx, v != NULL ? v : "");
+		push_str(ctx, v != NULL ? v : "");
 	} else if (strcmp(name, "textarea") == 0) {
 		push_inner_html(ctx, vm, n);
 	} else if (strcmp(name, "option") == 0) {
@@ -1110,10 +1160,10 @@ static void push_data_value(duk_context *ctx, const char *v)
 	if (v[0] == '\0' || strcmp(v, "null") == 0 || strcmp(v, "undefined") == 0) {
 		duk_push_undefined(ctx);
 	} else if (v[0] == '{' || v[0] == '[') {
-		duk_push_string(ctx, v);
+		push_str(ctx, v);
 		if (duk_safe_call(ctx, json_decode_safe, NULL, 1, 1) != 0) {
 			duk_pop(ctx);
-			duk_push_string(ctx, v);
+			push_str(ctx, v);
 		}
 	} else if (strcmp(v, "true") == 0) {
 		duk_push_true(ctx);
@@ -1122,7 +1172,7 @@ static void push_data_value(duk_context *ctx, const char *v)
 	} else if (plain_number(v, &d)) {
 		duk_push_number(ctx, d);
 	} else {
-		duk_push_string(ctx, v);
+		push_str(ctx, v);
 	}
 }
 
@@ -1200,7 +1250,7 @@ static void push_form_values(duk_context *ctx, k6c__vm *vm, const hset *h)
 				if (k6c__hnode_type(c) != K6C__HNODE_ELEMENT || !submittable(c))
 					continue;
 				duk_push_object(ctx);
-				duk_push_string(ctx, k6c__hnode_attr(c, "name"));
+				push_str(ctx, k6c__hnode_attr(c, "name"));
 				duk_put_prop_string(ctx, -2, "name");
 				push_val(ctx, vm, c);
 				duk_put_prop_string(ctx, -2, "value");
@@ -1208,7 +1258,7 @@ static void push_form_values(duk_context *ctx, k6c__vm *vm, const hset *h)
 			}
 		} else if (submittable(root)) {
 			duk_push_object(ctx);
-			duk_push_string(ctx, k6c__hnode_attr(root, "name"));
+			push_str(ctx, k6c__hnode_attr(root, "name"));
 			duk_put_prop_string(ctx, -2, "name");
 			push_val(ctx, vm, root);
 			duk_put_prop_string(ctx, -2, "value");
@@ -1388,7 +1438,7 @@ static duk_ret_t js_elem(duk_context *ctx)
 		push_single(ctx, h->doc, n, K_SEL);
 		return 1;
 	case E_NODE_NAME:
-		duk_push_string(ctx, k6c__hnode_name(n));
+		push_str(ctx, k6c__hnode_name(n));
 		return 1;
 	case E_NODE_TYPE:
 		if (k6c__hnode_type(n) == K6C__HNODE_OTHER)
@@ -1399,11 +1449,11 @@ static duk_ret_t js_elem(duk_context *ctx)
 		v = k6c__hnode_data(n);
 		if (v == NULL)
 			return 0;
-		duk_push_string(ctx, v);
+		push_str(ctx, v);
 		return 1;
 	case E_ID:
 		v = k6c__hnode_attr(n, "id");
-		duk_push_string(ctx, v != NULL ? v : "");
+		push_str(ctx, v != NULL ? v : "");
 		return 1;
 	case E_INNER_HTML:
 		push_inner_html(ctx, vm, n);
@@ -1423,11 +1473,11 @@ static duk_ret_t js_elem(duk_context *ctx)
 			duk_push_object(ctx);
 			push_state_prop(ctx, "attr");
 			duk_set_prototype(ctx, -2);
-			duk_push_string(ctx, k6c__hattr_name(a));
+			push_str(ctx, k6c__hattr_name(a));
 			duk_put_prop_string(ctx, -2, "name");
-			duk_push_string(ctx, k6c__hattr_value(a));
+			push_str(ctx, k6c__hattr_value(a));
 			duk_put_prop_string(ctx, -2, "value");
-			duk_push_string(ctx, k6c__hattr_prefix(a));
+			push_str(ctx, k6c__hattr_prefix(a));
 			duk_put_prop_string(ctx, -2, PREFIX_KEY);
 			duk_push_this(ctx);
 			duk_put_prop_string(ctx, -2, "owner_element");
@@ -1490,7 +1540,7 @@ static duk_ret_t js_elem(duk_context *ctx)
 			while (*e != '\0' && !isspace((unsigned char)*e))
 				e++;
 			if (e > p) {
-				duk_push_lstring(ctx, p, (duk_size_t)(e - p));
+				push_text(ctx, p, (size_t)(e - p));
 				duk_put_prop_index(ctx, -2, i++);
 			}
 			p = e;
@@ -1501,11 +1551,11 @@ static duk_ret_t js_elem(duk_context *ctx)
 		v = k6c__hnode_attr(n, f == E_LANG ? "lang" : "class");
 		if (v == NULL)
 			return 0;
-		duk_push_string(ctx, v);
+		push_str(ctx, v);
 		return 1;
 	case E_TO_STRING:
 		if (k6c__hnode_type(n) == K6C__HNODE_ELEMENT)
-			duk_push_string(ctx, "[object html.Node]");
+			push_str(ctx, "[object html.Node]");
 		else
 			duk_push_sprintf(ctx, "[object %s]", k6c__hnode_name(n));
 		return 1;
@@ -1516,7 +1566,7 @@ static duk_ret_t js_elem(duk_context *ctx)
 		duk_push_boolean(ctx, k6c__hnode_first_child(n) != NULL);
 		return 1;
 	case E_NAMESPACE_URI:
-		duk_push_string(ctx, ns_uri(n));
+		push_str(ctx, ns_uri(n));
 		return 1;
 	default:
 		duk_push_boolean(ctx, strcmp(ns_uri(n), "http://www.w3.org/1999/xhtml") == 0);
@@ -1548,7 +1598,7 @@ static duk_ret_t js_elem1(duk_context *ctx)
 		v = k6c__hnode_attr(n, duk_require_string(ctx, 0));
 		if (v == NULL)
 			return 0;
-		duk_push_string(ctx, v);
+		push_str(ctx, v);
 		return 1;
 	case E1_GET_ATTRIBUTE_NODE:
 		v = duk_require_string(ctx, 0);
@@ -1558,11 +1608,11 @@ static duk_ret_t js_elem1(duk_context *ctx)
 			duk_push_object(ctx);
 			push_state_prop(ctx, "attr");
 			duk_set_prototype(ctx, -2);
-			duk_push_string(ctx, k6c__hattr_name(a));
+			push_str(ctx, k6c__hattr_name(a));
 			duk_put_prop_string(ctx, -2, "name");
-			duk_push_string(ctx, k6c__hattr_value(a));
+			push_str(ctx, k6c__hattr_value(a));
 			duk_put_prop_string(ctx, -2, "value");
-			duk_push_string(ctx, k6c__hattr_prefix(a));
+			push_str(ctx, k6c__hattr_prefix(a));
 			duk_put_prop_string(ctx, -2, PREFIX_KEY);
 			duk_push_this(ctx);
 			duk_put_prop_string(ctx, -2, "owner_element");
@@ -1629,7 +1679,7 @@ static duk_ret_t js_attr_fn(duk_context *ctx)
 	prefix = duk_is_string(ctx, -1) ? duk_get_string(ctx, -1) : "";
 	if (f == 0)
 		return 1;
-	duk_push_string(ctx, strcmp(prefix, "svg") == 0 ? "http://www.w3.org/2000/svg" :
+	push_str(ctx, strcmp(prefix, "svg") == 0 ? "http://www.w3.org/2000/svg" :
 		strcmp(prefix, "math") == 0 ? "http://www.w3.org/1998/Math/MathML" :
 		"http://www.w3.org/1999/xhtml");
 	return 1;
@@ -1872,14 +1922,14 @@ static void push_url_attr(duk_context *ctx, k6c__vm *vm, const hset *h, const k6
 	const char *v = k6c__hnode_attr(n, attr), *base = k6c__html_doc_url(h->doc);
 
 	if (base == NULL) {
-		duk_push_string(ctx, v != NULL ? v : "");
+		push_str(ctx, v != NULL ? v : "");
 		return;
 	}
 	if (v != NULL && k6c__html_url_resolve(base, v, &vm->scratch) == 0) {
 		push_buf(ctx, &vm->scratch);
 		return;
 	}
-	duk_push_string(ctx, default_current ? base : "");
+	push_str(ctx, default_current ? base : "");
 }
 
 /* The form an element belongs to: its form ancestor, else the form its
@@ -1950,7 +2000,7 @@ static void push_split(duk_context *ctx, const char *v)
 		const char *e = strchr(p, ' ');
 		size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
 
-		duk_push_lstring(ctx, p, n);
+		push_text(ctx, p, n);
 		duk_put_prop_index(ctx, -2, i++);
 		p += n;
 		if (*p == ' ')
@@ -2087,29 +2137,29 @@ static duk_ret_t special(duk_context *ctx, k6c__vm *vm, hset *h, k6c__hnode *n, 
 	case SP_FORM_ACTION:
 		v = form_or_elem_attr(h, n, "action");
 		if (k6c__html_doc_url(h->doc) == NULL) {
-			duk_push_string(ctx, v != NULL ? v : "");
+			push_str(ctx, v != NULL ? v : "");
 		} else if (v == NULL || v[0] == '\0' ||
 			k6c__html_url_resolve(k6c__html_doc_url(h->doc), v, &vm->scratch) != 0) {
-			duk_push_string(ctx, v != NULL && v[0] != '\0' ? v : k6c__html_doc_url(h->doc));
+			push_str(ctx, v != NULL && v[0] != '\0' ? v : k6c__html_doc_url(h->doc));
 		} else {
 			push_buf(ctx, &vm->scratch);
 		}
 		return 1;
 	case SP_FORM_ENCTYPE:
 		v = form_or_elem_attr(h, n, "enctype");
-		duk_push_string(ctx, v != NULL && (strcmp(v, "multipart/form-data") == 0 ||
+		push_str(ctx, v != NULL && (strcmp(v, "multipart/form-data") == 0 ||
 			strcmp(v, "text/plain") == 0) ? v : "application/x-www-form-urlencoded");
 		return 1;
 	case SP_FORM_METHOD:
 		v = form_or_elem_attr(h, n, "method");
-		duk_push_string(ctx, v != NULL && strcasecmp(v, "post") == 0 ? "post" : "get");
+		push_str(ctx, v != NULL && strcasecmp(v, "post") == 0 ? "post" : "get");
 		return 1;
 	case SP_FORM_NO_VALIDATE:
 		duk_push_boolean(ctx, form_or_elem_attr(h, n, "novalidate") != NULL);
 		return 1;
 	case SP_FORM_TARGET:
 		v = form_or_elem_attr(h, n, "target");
-		duk_push_string(ctx, v != NULL ? v : "");
+		push_str(ctx, v != NULL ? v : "");
 		return 1;
 	case SP_VALUE_OR_HTML:
 		push_value_or_html(ctx, vm, n);
@@ -2130,7 +2180,7 @@ static duk_ret_t special(duk_context *ctx, k6c__vm *vm, hset *h, k6c__hnode *n, 
 		return 1;
 	case SP_METHOD:
 		v = k6c__hnode_attr(n, "method");
-		duk_push_string(ctx, v != NULL && strcmp(v, "post") == 0 ? "post" : "get");
+		push_str(ctx, v != NULL && strcmp(v, "post") == 0 ? "post" : "get");
 		return 1;
 	case SP_CONTROL: {
 		k6c__hnode *root = k6c__html_doc_node(h->doc);
@@ -2167,7 +2217,7 @@ static duk_ret_t special(duk_context *ctx, k6c__vm *vm, hset *h, k6c__hnode *n, 
 	case SP_OPT_LABEL:
 		v = k6c__hnode_attr(n, "label");
 		if (v != NULL) {
-			duk_push_string(ctx, v);
+			push_str(ctx, v);
 			return 1;
 		}
 		return special(ctx, vm, h, n, SP_TEXT);
@@ -2184,7 +2234,7 @@ static duk_ret_t special(duk_context *ctx, k6c__vm *vm, hset *h, k6c__hnode *n, 
 		duk_push_int(ctx, k6c__hnode_attr(n, "multiple") != NULL ? 4 : 1);
 		return 1;
 	case SP_SEL_TYPE:
-		duk_push_string(ctx, k6c__hnode_attr(n, "multiple") != NULL ? "select-multiple" : "select");
+		push_str(ctx, k6c__hnode_attr(n, "multiple") != NULL ? "select-multiple" : "select");
 		return 1;
 	case SP_SEL_VALUE:
 		s = get_selector(ctx, "option[selected]");
@@ -2194,7 +2244,7 @@ static duk_ret_t special(duk_context *ctx, k6c__vm *vm, hset *h, k6c__hnode *n, 
 		return 1;
 	case SP_STYLE_TYPE:
 		v = k6c__hnode_attr(n, "type");
-		duk_push_string(ctx, v != NULL && v[0] != '\0' ? v : "text/css");
+		push_str(ctx, v != NULL && v[0] != '\0' ? v : "text/css");
 		return 1;
 	case SP_MAX:
 		duk_push_number(ctx, progress(n, "max", 1.0));
@@ -2247,7 +2297,7 @@ static duk_ret_t js_member(duk_context *ctx)
 
 	switch (m->kind) {
 	case M_STR:
-		duk_push_string(ctx, v != NULL ? v : "");
+		push_str(ctx, v != NULL ? v : "");
 		return 1;
 	case M_BOOL:
 		duk_push_boolean(ctx, v != NULL);
@@ -2266,7 +2316,7 @@ static duk_ret_t js_member(duk_context *ctx)
 		push_enum(ctx, m->arg, v, m->kind == M_NENUM);
 		return 1;
 	case M_CONST:
-		duk_push_string(ctx, m->arg);
+		push_str(ctx, m->arg);
 		return 1;
 	default:
 		return special(ctx, vm, h, n, m->special);
@@ -2429,7 +2479,7 @@ static void push_state(duk_context *ctx)
 		duk_set_magic(ctx, -1, 0);
 		duk_set_finalizer(ctx, -2);
 		if (k == 0) {
-			duk_push_string(ctx, "length");
+			push_str(ctx, "length");
 			duk_push_c_lightfunc(ctx, js_length, 0, 0, 0);
 			duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_GETTER | DUK_DEFPROP_SET_CONFIGURABLE);
 		}
