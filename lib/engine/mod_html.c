@@ -216,45 +216,89 @@ static void set_prev(duk_context *ctx, duk_idx_t obj, duk_idx_t prev)
 	duk_put_prop_string(ctx, obj, PREV_KEY);
 }
 
-/* [ ... ] -> [ ... string ] from UTF-8 text: characters outside the BMP
- * become surrogate pairs (Duktape's CESU-8), so they compare equal to the
- * same text written in JavaScript. */
+/* The length of the valid UTF-8 sequence at u (n bytes left) and its code
+ * point, or 0 when it is not one (a stray byte, an overlong form, a
+ * surrogate, beyond U+10FFFF). */
+static size_t utf8_seq(const unsigned char *u, size_t n, unsigned long *cp)
+{
+	size_t len;
+	unsigned long c, min;
+
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] >= 0xC2 && u[0] <= 0xDF) {
+		len = 2;
+		c = u[0] & 0x1F;
+		min = 0x80;
+	} else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
+		len = 3;
+		c = u[0] & 0x0F;
+		min = 0x800;
+	} else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
+		len = 4;
+		c = u[0] & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((u[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (u[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* [ ... ] -> [ ... string ] from text that should be UTF-8: characters
+ * outside the BMP become surrogate pairs (Duktape's CESU-8), so they equal
+ * the same text written in JavaScript, and bytes that are not UTF-8 become
+ * U+FFFD (raw bytes could even make a Duktape symbol). */
 static void push_text(duk_context *ctx, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	unsigned char *out;
 	size_t n = 0, i;
 
-	for (i = 0; i < len && u[i] < 0xF0; i++)
+	for (i = 0; i < len && u[i] < 0x80; i++)
 		;
 	if (i == len) {
 		duk_push_lstring(ctx, s, len);
 		return;
 	}
-	out = duk_push_fixed_buffer(ctx, len + len / 2 + 6);
-	for (i = 0; i < len;) {
-		if (u[i] >= 0xF0 && u[i] <= 0xF4 && i + 3 < len && (u[i + 1] & 0xC0) == 0x80 &&
-			(u[i + 2] & 0xC0) == 0x80 && (u[i + 3] & 0xC0) == 0x80) {
-			unsigned long cp = ((unsigned long)(u[i] & 0x07) << 18) |
-				((unsigned long)(u[i + 1] & 0x3F) << 12) | ((unsigned long)(u[i + 2] & 0x3F) << 6) |
-				(unsigned long)(u[i + 3] & 0x3F);
-			unsigned long hi, lo;
+	out = duk_push_fixed_buffer(ctx, len * 3);
+	memcpy(out, u, i);
+	n = i;
+	while (i < len) {
+		unsigned long cp;
+		size_t k = utf8_seq(u + i, len - i, &cp);
 
-			if (cp >= 0x10000 && cp <= 0x10FFFF) {
-				cp -= 0x10000;
-				hi = 0xD800 + (cp >> 10);
-				lo = 0xDC00 + (cp & 0x3FF);
-				out[n++] = (unsigned char)(0xE0 | (hi >> 12));
-				out[n++] = (unsigned char)(0x80 | ((hi >> 6) & 0x3F));
-				out[n++] = (unsigned char)(0x80 | (hi & 0x3F));
-				out[n++] = (unsigned char)(0xE0 | (lo >> 12));
-				out[n++] = (unsigned char)(0x80 | ((lo >> 6) & 0x3F));
-				out[n++] = (unsigned char)(0x80 | (lo & 0x3F));
-				i += 4;
-				continue;
-			}
+		if (k == 0) {
+			memcpy(out + n, "\xEF\xBF\xBD", 3);
+			n += 3;
+			i++;
+		} else if (cp >= 0x10000) {
+			unsigned long hi = 0xD800 + ((cp - 0x10000) >> 10);
+			unsigned long lo = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+
+			out[n++] = (unsigned char)(0xE0 | (hi >> 12));
+			out[n++] = (unsigned char)(0x80 | ((hi >> 6) & 0x3F));
+			out[n++] = (unsigned char)(0x80 | (hi & 0x3F));
+			out[n++] = (unsigned char)(0xE0 | (lo >> 12));
+			out[n++] = (unsigned char)(0x80 | ((lo >> 6) & 0x3F));
+			out[n++] = (unsigned char)(0x80 | (lo & 0x3F));
+			i += 4;
+		} else {
+			memcpy(out + n, u + i, k);
+			n += k;
+			i += k;
 		}
-		out[n++] = u[i++];
 	}
 	duk_push_lstring(ctx, (const char *)out, n);
 	duk_remove(ctx, -2);

@@ -73,7 +73,7 @@ static void start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 static xmlDocPtr parse_xml(const char *src, int len)
 {
 	const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-		HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+		HTML_PARSE_NONET | HTML_PARSE_COMPACT | HTML_PARSE_NODEFDTD;
 	htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
 	xmlDocPtr doc;
 

@@ -285,6 +285,9 @@ function odd(doc) {
     ['one', 'two', 'three']);
   expect('script text', parseHTML('<script>if (a < b) {}</script>').find('script').text(), 'if (a < b) {}');
   expect('entities and unicode', parseHTML('<p>&eacute;&#233;&#x1F600; ü</p>').find('p').text(), 'éé\u{1F600} ü');
+  const bad = new Uint8Array([0x3c, 0x70, 0x3e, 0xff, 0xfe, 0x41, 0xc3, 0x3c, 0x2f, 0x70, 0x3e]).buffer;
+  expect('invalid UTF-8 becomes U+FFFD', parseHTML(bad).find('p').text(), '\uFFFD\uFFFDA\uFFFD');
+  expect('no doctype is made up', parseHTML('<p>x</p>').contents().get(0).nodeName(), 'html');
   expect('selection from another document', throws(() => doc.find('h1').add(parseHTML('<p>x</p>').find('p'))),
     'Error: add(): the nodes belong to another document');
 }
