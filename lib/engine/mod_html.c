@@ -941,10 +941,10 @@ static void push_val(duk_context *ctx, k6c__vm *vm, k6c__hnode *n)
 	} else if (strcmp(name, "option") == 0) {
 		push_value_or_html(ctx, vm, n);
 	} else if (strcmp(name, "select") == 0) {
+		/* The selector's box stays below the result until it is done. */
 		const k6c__hsel *s = get_selector(ctx, "option[selected]");
 		k6c__hnode *o = k6c__hsel_next(s, n, NULL);
 
-		duk_pop(ctx);
 		if (k6c__hnode_attr(n, "multiple") != NULL) {
 			duk_uarridx_t i = 0;
 
@@ -956,6 +956,7 @@ static void push_val(duk_context *ctx, k6c__vm *vm, k6c__hnode *n)
 		} else {
 			push_value_or_html(ctx, vm, o);
 		}
+		duk_remove(ctx, -2);
 	} else {
 		duk_push_undefined(ctx);
 	}
@@ -2024,15 +2025,17 @@ static k6c__hnode *ancestor_named(k6c__hnode *n, const char *a, const char *b)
 static double index_in(duk_context *ctx, k6c__hnode *root, const char *css, const k6c__hnode *n)
 {
 	const k6c__hsel *s = get_selector(ctx, css);
-	double i = 0;
+	double i = 0, r = -1;
 
-	duk_pop(ctx);
-	if (root == NULL)
-		return -1;
-	for (k6c__hnode *c = k6c__hsel_next(s, root, NULL); c != NULL; c = k6c__hsel_next(s, root, c), i++)
-		if (c == n)
-			return i;
-	return -1;
+	for (k6c__hnode *c = root != NULL ? k6c__hsel_next(s, root, NULL) : NULL; c != NULL;
+		c = k6c__hsel_next(s, root, c), i++) {
+		if (c == n) {
+			r = i;
+			break;
+		}
+	}
+	duk_pop(ctx);   /* the selector's box, only now */
+	return r;
 }
 
 static void push_split(duk_context *ctx, const char *v)
