@@ -27,9 +27,9 @@ const k6c__native_module k6c__native_modules[] = {
 	{ "k6/http", k6c__mod_http_push },
 	{ "k6/metrics", k6c__mod_metrics_push },
 	{ "k6/execution", k6c__mod_execution_push },
-	{ "k6/data", NULL },
-	{ "k6/encoding", NULL },
-	{ "k6/crypto", NULL },
+	{ "k6/data", k6c__mod_data_push },
+	{ "k6/encoding", k6c__mod_encoding_push },
+	{ "k6/crypto", k6c__mod_crypto_push },
 	{ "k6/crypto/x509", NULL },
 	{ "k6/html", k6c__mod_html_push },
 	{ "k6/ws", NULL },
@@ -796,6 +796,8 @@ void k6c__program_free(k6c__program *p)
 	free_tags(p);
 	if (p->files != NULL)
 		k6c__map_free(p->files, free_file);
+	k6c__mod_data_free(p);
+	k6c__mod_crypto_free(p);
 	pthread_mutex_destroy(&p->lock);
 	k6c__free(p);
 }

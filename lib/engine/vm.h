@@ -30,6 +30,18 @@ void k6c__mod_http_push(duk_context *ctx);
 void k6c__mod_metrics_push(duk_context *ctx);
 void k6c__mod_execution_push(duk_context *ctx);
 void k6c__mod_summary_push(duk_context *ctx);
+void k6c__mod_data_push(duk_context *ctx);
+void k6c__mod_encoding_push(duk_context *ctx);
+void k6c__mod_crypto_push(duk_context *ctx);
+
+/* Bytes of the value at idx for k6/encoding and k6/crypto (mod_encoding.c):
+ * a string as UTF-8 (converted into tmp), an ArrayBuffer, typed array or
+ * DataView as its bytes (borrowed). Anything else throws a TypeError naming
+ * fn and param. */
+const void *k6c__enc_bytes(duk_context *ctx, duk_idx_t idx, k6c__buf *tmp, const char *fn,
+	const char *param, size_t *len);
+/* [ ... ] -> [ ... ArrayBuffer ] holding a copy of p[0..n). */
+void k6c__enc_push_arraybuffer(duk_context *ctx, const void *p, size_t n);
 
 /* The index in k6c__native_modules of a specifier naming a built-in module
  * (a supported one: push not NULL), or -1. Besides the table's names it
@@ -106,7 +118,15 @@ struct k6c__program {
 	bool setup_done;             /* setup() ran (setup_json may be NULL: undefined) */
 	char *setup_json;
 	k6c__map *files;             /* open(): absolute path -> k6c__buf * */
+	/* k6/data's SharedArrays (mod_data.c) and k6/crypto's OpenSSL state
+	 * (mod_crypto.c): created on first use under `lock`, read by every
+	 * VU, freed with the program by k6c__mod_*_free. */
+	struct k6c__shared_arrays *shared_arrays;
+	struct k6c__crypto *crypto;
 };
+
+void k6c__mod_data_free(k6c__program *p);
+void k6c__mod_crypto_free(k6c__program *p);
 
 /* An absolute, lexically normalised path: path itself if absolute, else
  * joined to base_dir (ending in '/') or the current directory. */
