@@ -4,7 +4,8 @@
 # quiet machine. All traffic goes to an nginx on 127.0.0.1 that it starts and
 # stops itself; every run is bounded in time.
 #
-# Usage: test/bench/run.sh [throughput] [memory] [startup] [soak]   (default: all four)
+# Usage: test/bench/run.sh [throughput] [memory] [startup] [soak] [sharedarray]
+#        (default: all five)
 #
 # Environment:
 #   K6C       the k6c binary (default: build/samples/cli/k6c)
@@ -13,6 +14,7 @@
 #   CONNS     connections of wrk = VUs of k6c (50)
 #   SOAK      seconds of the RSS-over-time run (60)
 #   MEM_DURATION  seconds of each memory-per-VU run (15)
+#   SA_MB     size of the SharedArray's JSON file in MB (10)
 #   GEN_CPU, SRV_CPU   CPUs of the load generator and of nginx (0 and 1)
 #   KEEP=1    keep the directory with every raw output
 set -euo pipefail
@@ -28,6 +30,7 @@ DURATION=${DURATION:-20}
 CONNS=${CONNS:-50}
 SOAK=${SOAK:-60}
 MEM_DURATION=${MEM_DURATION:-15}
+SA_MB=${SA_MB:-10}
 GEN_CPU=${GEN_CPU:-0}
 SRV_CPU=${SRV_CPU:-1}
 
@@ -43,9 +46,9 @@ done
 [ -x /usr/bin/time ] || die "GNU time is needed at /usr/bin/time (Debian package: time)"
 
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(throughput memory startup soak)
+[ ${#sections[@]} -gt 0 ] || sections=(throughput memory startup soak sharedarray)
 for s in "${sections[@]}"; do
-	case $s in throughput | memory | startup | soak) ;; *) die "unknown section '$s'" ;; esac
+	case $s in throughput | memory | startup | soak | sharedarray) ;; *) die "unknown section '$s'" ;; esac
 done
 
 # One CPU for the generator, another for nginx, so neither steals the other's
@@ -197,6 +200,39 @@ bench_soak() {
 		echo "growth after the first 10 s: $(calc "($last - $at10) / 1024") MiB"
 	fi
 	echo "requests: $(http_reqs "$tmp/soak" | awk '{ print $1 " (" $2 "/s)" }')"
+}
+
+# A JSON array of SA_MB megabytes held in a SharedArray by 1000 VUs, against
+# the same VUs without it, and against each VU parsing its own copy (fewer
+# VUs: a copy per VU is what a SharedArray avoids).
+bench_sharedarray() {
+	hdr "SharedArray: a ${SA_MB} MB JSON array, http.get + sleep(1), ${MEM_DURATION} s each, peak RSS"
+	local data=$tmp/sa.json mode n st r_none r_shared r_copy
+	python3 - "$data" "$SA_MB" <<'PY'
+import json, sys
+path, mb = sys.argv[1], float(sys.argv[2])
+rows, size, i = [], 2, 0
+while size < mb * 1e6:
+    row = {"id": i, "name": "user%d" % i, "email": "user%d@example.com" % i,
+           "address": {"street": "%d Long Street" % i, "city": "Springfield"},
+           "tags": ["a", "b", "c"], "pad": "x" * 120}
+    rows.append(row)
+    size += len(json.dumps(row, separators=(",", ":"))) + 1
+    i += 1
+with open(path, "w") as f:
+    json.dump(rows, f, separators=(",", ":"))
+PY
+	echo "data: $(calc "$(stat -c %s "$data") / 1000000") MB, $(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$data") elements"
+	for mode in none:1000 shared:1000 copy:20; do
+		n=${mode#*:} mode=${mode%:*} st=0
+		gen_run k6c "$tmp/sa-$mode" --vus "$n" --duration "${MEM_DURATION}s" -e "URL=$url" \
+			-e "DATA=$data" -e "MODE=$mode" "$here/shared_array.js" || st=$?
+		[ "$st" -eq 0 ] || { failed k6c "$st" "$tmp/sa-$mode"; return 0; }
+		printf -v "r_$mode" '%s' "$(tfield "$tmp/sa-$mode" "Maximum resident set size")"
+		echo "k6c, $n VUs, MODE=$mode: $(rss_mib "$tmp/sa-$mode") MiB"
+	done
+	echo "SharedArray cost at 1000 VUs: $(calc "($r_shared - $r_none) / 1024") MiB in all;" \
+		"a copy per VU: $(calc "$r_copy / 1024 / 20") MiB per VU at 20 VUs"
 }
 
 for script in get.js get_sleep.js; do
