@@ -103,7 +103,7 @@ static struct k6c__crypto *crypto_new(void)
 	return c;
 }
 
-/* The test's crypto state, created on first use. */
+/* The test's crypto state, created on first use (the module's import). */
 static const struct k6c__crypto *crypto_get(duk_context *ctx)
 {
 	k6c__program *p = k6c__vm_get(ctx)->prog;
@@ -117,6 +117,16 @@ static const struct k6c__crypto *crypto_get(duk_context *ctx)
 	if (c == NULL)
 		(void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
 	return c;
+}
+
+/* The state, for the module's functions: importing the module created it
+ * (on this VU's thread, under the program's lock) and it does not change
+ * until the program is freed, so no lock is needed to read it. */
+static const struct k6c__crypto *crypto_of(duk_context *ctx)
+{
+	const struct k6c__crypto *c = k6c__vm_get(ctx)->prog->crypto;
+
+	return c != NULL ? c : crypto_get(ctx);
 }
 
 /* The algorithm index of the name at idx; throws k6's error otherwise. */
@@ -175,8 +185,7 @@ static void push_digest(duk_context *ctx, enum out_enc enc, const unsigned char 
 {
 	static const k6c__b64 variants[] = { K6C__B64_STD, K6C__B64_STD, K6C__B64_URL,
 		K6C__B64_RAWURL };
-	char b64[EVP_MAX_MD_SIZE * 2];
-	k6c__buf b;
+	char b64[(EVP_MAX_MD_SIZE + 2) / 3 * 4];
 
 	switch (enc) {
 	case OUT_HEX:
@@ -186,12 +195,8 @@ static void push_digest(duk_context *ctx, enum out_enc enc, const unsigned char 
 		k6c__enc_push_arraybuffer(ctx, md, n);
 		break;
 	default:
-		/* At most 88 characters: a stack buffer, nothing to free. */
-		b.ptr = b64;
-		b.len = 0;
-		b.cap = sizeof(b64);
-		(void)k6c__b64_encode(&b, md, n, variants[enc]);
-		duk_push_lstring(ctx, b.ptr, b.len);
+		k6c__b64_encode_raw(b64, md, n, variants[enc]);
+		duk_push_lstring(ctx, b64, k6c__b64_encoded_len(n, variants[enc]));
 		break;
 	}
 }
@@ -246,15 +251,14 @@ static duk_ret_t openssl_error(duk_context *ctx, const char *what)
 /* md4(input, outputEncoding) ... ripemd160(...): magic is the algorithm. */
 static duk_ret_t js_hash(duk_context *ctx)
 {
-	k6c__vm *vm = k6c__vm_get(ctx);
-	const struct k6c__crypto *c = crypto_get(ctx);
+	const struct k6c__crypto *c = crypto_of(ctx);
 	int alg = duk_get_current_magic(ctx);
 	const EVP_MD *md = md_of(ctx, c, alg);
 	enum out_enc enc = out_arg(ctx, 1);
 	unsigned char out[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	size_t len;
-	const void *in = k6c__enc_bytes(ctx, 0, &vm->scratch, algs[alg].js, "input", &len);
+	const void *in = k6c__enc_bytes(ctx, 0, algs[alg].js, "input", &len);
 
 	if (!digest_once(md, in, len, out, &n))
 		return openssl_error(ctx, algs[alg].js);
@@ -265,8 +269,7 @@ static duk_ret_t js_hash(duk_context *ctx)
 /* hmac(algorithm, secret, data, outputEncoding) */
 static duk_ret_t js_hmac(duk_context *ctx)
 {
-	k6c__vm *vm = k6c__vm_get(ctx);
-	const struct k6c__crypto *c = crypto_get(ctx);
+	const struct k6c__crypto *c = crypto_of(ctx);
 	int alg = alg_arg(ctx, 0);
 	enum out_enc enc;
 	unsigned char out[EVP_MAX_MD_SIZE];
@@ -277,8 +280,8 @@ static duk_ret_t js_hmac(duk_context *ctx)
 
 	(void)md_of(ctx, c, alg);
 	enc = out_arg(ctx, 3);
-	key = k6c__enc_bytes(ctx, 1, &vm->scratch, "hmac", "secret", &klen);
-	data = k6c__enc_bytes(ctx, 2, &vm->scratch2, "hmac", "data", &dlen);
+	key = k6c__enc_bytes(ctx, 1, "hmac", "secret", &klen);
+	data = k6c__enc_bytes(ctx, 2, "hmac", "data", &dlen);
 	/* Nothing below throws until the context is freed. */
 	m = hmac_new(c, alg, key, klen);
 	if (m == NULL)
@@ -348,11 +351,10 @@ static void *this_hasher(duk_context *ctx, int *kind, int *alg)
 /* hasher.update(data) */
 static duk_ret_t js_update(duk_context *ctx)
 {
-	k6c__vm *vm = k6c__vm_get(ctx);
 	int kind, alg;
 	void *p = this_hasher(ctx, &kind, &alg);
 	size_t len;
-	const void *in = k6c__enc_bytes(ctx, 0, &vm->scratch, "update", "data", &len);
+	const void *in = k6c__enc_bytes(ctx, 0, "update", "data", &len);
 	int ok;
 
 	ok = kind == 1 ? EVP_MAC_update(p, in, len) : EVP_DigestUpdate(p, in, len);
@@ -425,7 +427,7 @@ static void set_hasher_ctx(duk_context *ctx, duk_idx_t obj, void *p)
 /* createHash(algorithm) */
 static duk_ret_t js_create_hash(duk_context *ctx)
 {
-	const struct k6c__crypto *c = crypto_get(ctx);
+	const struct k6c__crypto *c = crypto_of(ctx);
 	int alg = alg_arg(ctx, 0);
 	const EVP_MD *md = md_of(ctx, c, alg);
 	duk_idx_t obj = push_hasher(ctx, 0, alg);
@@ -442,8 +444,7 @@ static duk_ret_t js_create_hash(duk_context *ctx)
 /* createHMAC(algorithm, secret) */
 static duk_ret_t js_create_hmac(duk_context *ctx)
 {
-	k6c__vm *vm = k6c__vm_get(ctx);
-	const struct k6c__crypto *c = crypto_get(ctx);
+	const struct k6c__crypto *c = crypto_of(ctx);
 	int alg = alg_arg(ctx, 0);
 	size_t klen;
 	const void *key;
@@ -451,7 +452,7 @@ static duk_ret_t js_create_hmac(duk_context *ctx)
 	EVP_MAC_CTX *m;
 
 	(void)md_of(ctx, c, alg);
-	key = k6c__enc_bytes(ctx, 1, &vm->scratch, "createHMAC", "secret", &klen);
+	key = k6c__enc_bytes(ctx, 1, "createHMAC", "secret", &klen);
 	obj = push_hasher(ctx, 1, alg);
 	m = hmac_new(c, alg, key, klen);
 	if (m == NULL)
@@ -465,7 +466,7 @@ static duk_ret_t js_create_hmac(duk_context *ctx)
 /* randomBytes(size) -> ArrayBuffer of size random bytes */
 static duk_ret_t js_random_bytes(duk_context *ctx)
 {
-	const struct k6c__crypto *c = crypto_get(ctx);
+	const struct k6c__crypto *c = crypto_of(ctx);
 	double size = duk_to_number(ctx, 0);
 	void *b;
 
@@ -483,9 +484,8 @@ static duk_ret_t js_random_bytes(duk_context *ctx)
 /* hexEncode(data) -> lowercase hex string */
 static duk_ret_t js_hex_encode(duk_context *ctx)
 {
-	k6c__vm *vm = k6c__vm_get(ctx);
 	size_t len;
-	const void *in = k6c__enc_bytes(ctx, 0, &vm->scratch, "hexEncode", "data", &len);
+	const void *in = k6c__enc_bytes(ctx, 0, "hexEncode", "data", &len);
 
 	push_hex(ctx, in, len);
 	return 1;

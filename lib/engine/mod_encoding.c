@@ -3,26 +3,60 @@
  * k6's four base64 variants (std, rawstd, url, rawurl), on strings (as
  * UTF-8, as k6 sees them) or bytes (ArrayBuffer, typed array, DataView).
  * Also the byte helpers k6/crypto shares (k6c__enc_bytes,
- * k6c__enc_push_arraybuffer).
+ * k6c__enc_push_arraybuffer). Temporary bytes live in Duktape buffers on
+ * the value stack, never in the VM's scratch buffers: script code that a
+ * native caller runs (a toString() while k6/http builds a body in them)
+ * may call these functions.
  */
 #include "engine/vm.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "util/base64.h"
 
-const void *k6c__enc_bytes(duk_context *ctx, duk_idx_t idx, k6c__buf *tmp, const char *fn,
-	const char *param, size_t *len)
+/* Duktape's strings are CESU-8: a character above U+FFFF is two 3-byte
+ * surrogates (ED A0..AF xx ED B0..BF xx). Writes s[0..n) as UTF-8 to out
+ * (never longer than the input) and returns its length. */
+static size_t cesu_to_utf8(char *out, const char *s, size_t n)
 {
-	if (duk_is_string(ctx, idx)) {
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		if (i + 6 <= n && u[i] == 0xED && (u[i + 1] & 0xF0) == 0xA0 && u[i + 3] == 0xED &&
+			(u[i + 4] & 0xF0) == 0xB0) {
+			uint32_t hi = ((uint32_t)(u[i + 1] & 0x0F) << 6) | (u[i + 2] & 0x3F);
+			uint32_t lo = ((uint32_t)(u[i + 4] & 0x0F) << 6) | (u[i + 5] & 0x3F);
+			uint32_t cp = 0x10000 + (hi << 10) + lo;
+
+			out[o++] = (char)(0xF0 | (cp >> 18));
+			out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+			out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			out[o++] = (char)(0x80 | (cp & 0x3F));
+			i += 6;
+		} else {
+			out[o++] = s[i++];
+		}
+	}
+	return o;
+}
+
+const void *k6c__enc_bytes(duk_context *ctx, duk_idx_t idx, const char *fn, const char *param,
+	size_t *len)
+{
+	if (duk_is_string(ctx, idx) && !duk_is_symbol(ctx, idx)) {
 		duk_size_t n;
 		const char *s = duk_get_lstring(ctx, idx, &n);
+		char *out;
 
-		k6c__buf_clear(tmp);
-		if (k6c__vm_to_utf8(s, n, tmp) != 0)
-			(void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
-		*len = tmp->len;
-		return tmp->ptr != NULL ? tmp->ptr : "";
+		*len = n;
+		/* Without a surrogate the bytes are UTF-8 already. */
+		if (memchr(s, 0xED, n) == NULL)
+			return s;
+		out = duk_push_fixed_buffer(ctx, n);
+		*len = cesu_to_utf8(out, s, n);
+		return out;
 	}
 	if (duk_is_buffer_data(ctx, idx)) {
 		duk_size_t n = 0;
@@ -33,9 +67,10 @@ const void *k6c__enc_bytes(duk_context *ctx, duk_idx_t idx, k6c__buf *tmp, const
 	}
 	(void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "%s: invalid type %s for %s, expected a string "
 		"or an ArrayBuffer", fn, duk_is_null(ctx, idx) ? "null" :
-		duk_is_array(ctx, idx) ? "array" : duk_is_undefined(ctx, idx) ? "undefined" :
-		duk_is_number(ctx, idx) ? "number" : duk_is_boolean(ctx, idx) ? "boolean" :
-		duk_is_function(ctx, idx) ? "function" : "object", param);
+		duk_is_undefined(ctx, idx) ? "undefined" : duk_is_number(ctx, idx) ? "number" :
+		duk_is_boolean(ctx, idx) ? "boolean" : duk_is_symbol(ctx, idx) ? "symbol" :
+		duk_is_array(ctx, idx) ? "array" : duk_is_function(ctx, idx) ? "function" : "object",
+		param);
 	return NULL;
 }
 
@@ -82,49 +117,61 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* [ ... ] -> [ ... string ]: UTF-8 bytes as a JavaScript string, as k6
- * turns Go strings into JavaScript ones: a character above U+FFFF becomes
- * a surrogate pair (Duktape's internal CESU-8 form), each byte that is not
- * part of a valid sequence becomes U+FFFD. */
-static void push_utf8(duk_context *ctx, k6c__buf *tmp, const char *p, size_t n)
+/* The UTF-8 bytes p[0..n) as Duktape text: a character above U+FFFF
+ * becomes a surrogate pair (6 bytes), each byte that is not part of a valid
+ * sequence U+FFFD (3 bytes). Writes to out when not NULL; returns the
+ * length either way. */
+static size_t utf8_to_cesu(char *out, const char *p, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)p;
-	size_t i = 0, start = 0;
+	size_t i = 0, o = 0;
 
-	k6c__buf_clear(tmp);
 	while (i < n) {
 		size_t len = utf8_seq(s + i, n - i);
 
-		if (len == 1 || len == 2 || len == 3) {
+		if (len >= 1 && len <= 3) {
+			if (out != NULL)
+				memcpy(out + o, p + i, len);
+			o += len;
 			i += len;
-			continue;
-		}
-		k6c__vm_put(ctx, tmp, p + start, i - start);
-		if (len == 4) {
+		} else if (len == 4) {
 			uint32_t cp = ((uint32_t)(s[i] & 0x07) << 18) | ((uint32_t)(s[i + 1] & 0x3F) << 12) |
 				((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
 			uint32_t hs = 0xD800 + ((cp - 0x10000) >> 10), ls = 0xDC00 + (cp & 0x3FF);
-			char enc[6] = {
-				(char)(0xE0 | (hs >> 12)), (char)(0x80 | ((hs >> 6) & 0x3F)),
-				(char)(0x80 | (hs & 0x3F)),
-				(char)(0xE0 | (ls >> 12)), (char)(0x80 | ((ls >> 6) & 0x3F)),
-				(char)(0x80 | (ls & 0x3F)),
-			};
 
-			k6c__vm_put(ctx, tmp, enc, sizeof(enc));
+			if (out != NULL) {
+				out[o] = (char)(0xE0 | (hs >> 12));
+				out[o + 1] = (char)(0x80 | ((hs >> 6) & 0x3F));
+				out[o + 2] = (char)(0x80 | (hs & 0x3F));
+				out[o + 3] = (char)(0xE0 | (ls >> 12));
+				out[o + 4] = (char)(0x80 | ((ls >> 6) & 0x3F));
+				out[o + 5] = (char)(0x80 | (ls & 0x3F));
+			}
+			o += 6;
 			i += 4;
 		} else {
-			k6c__vm_put(ctx, tmp, "\xEF\xBF\xBD", 3);
+			if (out != NULL)
+				memcpy(out + o, "\xEF\xBF\xBD", 3);
+			o += 3;
 			i++;
 		}
-		start = i;
 	}
-	if (start == 0) {
+	return o;
+}
+
+/* [ ... ] -> [ ... string ]: UTF-8 bytes as a JavaScript string, as k6
+ * turns Go strings into JavaScript ones. */
+static void push_utf8(duk_context *ctx, const char *p, size_t n)
+{
+	size_t len = utf8_to_cesu(NULL, p, n);
+
+	if (len == n) {
+		/* Nothing to change (a change always makes the text longer). */
 		duk_push_lstring(ctx, p, n);
 		return;
 	}
-	k6c__vm_put(ctx, tmp, p + start, n - start);
-	duk_push_lstring(ctx, tmp->ptr, tmp->len);
+	utf8_to_cesu(duk_push_fixed_buffer(ctx, len), p, n);
+	duk_buffer_to_string(ctx, -1);
 }
 
 /* The variant argument at idx: k6 falls back to "std" for anything it does
@@ -142,15 +189,16 @@ static k6c__b64 variant_arg(duk_context *ctx, duk_idx_t idx)
 /* b64encode(input, encoding = "std") -> string */
 static duk_ret_t js_b64encode(duk_context *ctx)
 {
-	k6c__vm *vm = k6c__vm_get(ctx);
 	k6c__b64 v = variant_arg(ctx, 1);
 	size_t len;
-	const void *in = k6c__enc_bytes(ctx, 0, &vm->scratch, "b64encode", "input", &len);
+	const void *in = k6c__enc_bytes(ctx, 0, "b64encode", "input", &len);
+	char *out;
 
-	k6c__buf_clear(&vm->scratch2);
-	if (k6c__b64_encode(&vm->scratch2, in, len, v) != 0)
-		return duk_error(ctx, DUK_ERR_ERROR, "out of memory");
-	duk_push_lstring(ctx, vm->scratch2.ptr, vm->scratch2.len);
+	if (len > (size_t)0x7fffffff)
+		return duk_error(ctx, DUK_ERR_RANGE_ERROR, "b64encode: input too large");
+	out = duk_push_fixed_buffer(ctx, k6c__b64_encoded_len(len, v));
+	k6c__b64_encode_raw(out, in, len, v);
+	duk_buffer_to_string(ctx, -1);
 	return 1;
 }
 
@@ -158,24 +206,20 @@ static duk_ret_t js_b64encode(duk_context *ctx)
  * when format is "s". Bad input throws Go's error, as k6. */
 static duk_ret_t js_b64decode(duk_context *ctx)
 {
-	k6c__vm *vm = k6c__vm_get(ctx);
 	k6c__b64 v = variant_arg(ctx, 1);
 	bool as_string = duk_is_string(ctx, 2) && strcmp(duk_get_string(ctx, 2), "s") == 0;
-	size_t len, bad = 0;
-	const void *in = k6c__enc_bytes(ctx, 0, &vm->scratch, "b64decode", "input", &len);
-	int rc;
+	size_t len, n = 0, bad = 0;
+	const char *in = k6c__enc_bytes(ctx, 0, "b64decode", "input", &len);
+	char *out = duk_push_fixed_buffer(ctx, k6c__b64_decoded_max(len));
+	duk_idx_t buf = duk_get_top_index(ctx);
 
-	k6c__buf_clear(&vm->scratch2);
-	rc = k6c__b64_decode(&vm->scratch2, in, len, v, &bad);
-	if (rc == K6C_EINVAL)
+	if (k6c__b64_decode_raw(out, in, len, v, &n, &bad) != 0)
 		return duk_error(ctx, DUK_ERR_ERROR, "illegal base64 data at input byte %lu",
 			(unsigned long)bad);
-	if (rc != 0)
-		return duk_error(ctx, DUK_ERR_ERROR, "out of memory");
 	if (as_string)
-		push_utf8(ctx, &vm->scratch, vm->scratch2.ptr, vm->scratch2.len);
+		push_utf8(ctx, out, n);
 	else
-		k6c__enc_push_arraybuffer(ctx, vm->scratch2.ptr, vm->scratch2.len);
+		duk_push_buffer_object(ctx, buf, 0, n, DUK_BUFOBJ_ARRAYBUFFER);
 	return 1;
 }
 

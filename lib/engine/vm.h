@@ -35,11 +35,12 @@ void k6c__mod_encoding_push(duk_context *ctx);
 void k6c__mod_crypto_push(duk_context *ctx);
 
 /* Bytes of the value at idx for k6/encoding and k6/crypto (mod_encoding.c):
- * a string as UTF-8 (converted into tmp), an ArrayBuffer, typed array or
- * DataView as its bytes (borrowed). Anything else throws a TypeError naming
- * fn and param. */
-const void *k6c__enc_bytes(duk_context *ctx, duk_idx_t idx, k6c__buf *tmp, const char *fn,
-	const char *param, size_t *len);
+ * a string as UTF-8, an ArrayBuffer, typed array or DataView as its bytes.
+ * Borrowed from the value, or from a buffer pushed on the value stack when
+ * a string needs converting, so valid while the call's stack lives.
+ * Anything else throws a TypeError naming fn and param. */
+const void *k6c__enc_bytes(duk_context *ctx, duk_idx_t idx, const char *fn, const char *param,
+	size_t *len);
 /* [ ... ] -> [ ... ArrayBuffer ] holding a copy of p[0..n). */
 void k6c__enc_push_arraybuffer(duk_context *ctx, const void *p, size_t n);
 

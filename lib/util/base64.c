@@ -32,16 +32,19 @@ static bool is_padded(k6c__b64 v)
 	return v == K6C__B64_STD || v == K6C__B64_URL;
 }
 
-int k6c__b64_encode(k6c__buf *out, const void *data, size_t n, k6c__b64 variant)
+size_t k6c__b64_encoded_len(size_t n, k6c__b64 variant)
+{
+	if (is_padded(variant))
+		return (n + 2) / 3 * 4;
+	return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1);
+}
+
+void k6c__b64_encode_raw(char *o, const void *data, size_t n, k6c__b64 variant)
 {
 	const unsigned char *p = data;
 	const char *a = is_url(variant) ? alpha_url : alpha_std;
 	size_t full = n / 3, rest = n % 3;
-	char *o;
 
-	if (n > (SIZE_MAX / 4 - 4) / 4 * 3 || k6c__buf_reserve(out, (full + 1) * 4 + 1) != 0)
-		return k6c__error(K6C_ENOMEM, "out of memory");
-	o = out->ptr + out->len;
 	for (size_t i = 0; i < full; i++, p += 3) {
 		uint32_t v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
 
@@ -60,11 +63,20 @@ int k6c__b64_encode(k6c__buf *out, const void *data, size_t n, k6c__b64 variant)
 		if (is_padded(variant)) {
 			if (rest == 1)
 				*o++ = '=';
-			*o++ = '=';
+			*o = '=';
 		}
 	}
-	*o = '\0';
-	out->len = (size_t)(o - out->ptr);
+}
+
+int k6c__b64_encode(k6c__buf *out, const void *data, size_t n, k6c__b64 variant)
+{
+	size_t len;
+
+	if (n > SIZE_MAX / 2 || k6c__buf_reserve(out, len = k6c__b64_encoded_len(n, variant)) != 0)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	k6c__b64_encode_raw(out->ptr + out->len, data, n, variant);
+	out->len += len;
+	out->ptr[out->len] = '\0';
 	return 0;
 }
 
@@ -91,15 +103,19 @@ static size_t skip_newlines(const char *s, size_t i, size_t n)
 	return i;
 }
 
-int k6c__b64_decode(k6c__buf *out, const char *src, size_t n, k6c__b64 variant, size_t *bad_at)
+size_t k6c__b64_decoded_max(size_t n)
+{
+	return n / 4 * 3 + 3;
+}
+
+int k6c__b64_decode_raw(char *out, const char *src, size_t n, k6c__b64 variant, size_t *out_len,
+	size_t *bad_at)
 {
 	bool url = is_url(variant), pad = is_padded(variant);
 	size_t si = 0;
-	char *o;
+	char *o = out;
+	int rc = 0;
 
-	if (k6c__buf_reserve(out, n / 4 * 3 + 4) != 0)
-		return k6c__error(K6C_ENOMEM, "out of memory");
-	o = out->ptr + out->len;
 	/* One quantum of up to 4 characters per pass, as Go decodes. */
 	while (si < n) {
 		unsigned char q[4] = { 0, 0, 0, 0 };
@@ -115,7 +131,8 @@ int k6c__b64_decode(k6c__buf *out, const char *src, size_t n, k6c__b64 variant, 
 					goto done;
 				if (j == 1 || pad) {
 					*bad_at = si - (size_t)j;
-					goto bad;
+					rc = K6C_EINVAL;
+					goto done;
 				}
 				have = j;
 				break;
@@ -132,7 +149,8 @@ int k6c__b64_decode(k6c__buf *out, const char *src, size_t n, k6c__b64 variant, 
 			}
 			if (!pad || c != '=' || j < 2) {
 				*bad_at = si - 1;
-				goto bad;
+				rc = K6C_EINVAL;
+				goto done;
 			}
 			/* Padding: "==" after two characters, "=" after three,
 			 * then only line breaks may follow. */
@@ -140,11 +158,13 @@ int k6c__b64_decode(k6c__buf *out, const char *src, size_t n, k6c__b64 variant, 
 				si = skip_newlines(src, si, n);
 				if (si == n) {
 					*bad_at = n;
-					goto bad;
+					rc = K6C_EINVAL;
+					goto done;
 				}
 				if (src[si] != '=') {
 					*bad_at = si - 1;
-					goto bad;
+					rc = K6C_EINVAL;
+					goto done;
 				}
 				si++;
 			}
@@ -166,15 +186,25 @@ int k6c__b64_decode(k6c__buf *out, const char *src, size_t n, k6c__b64 variant, 
 			if (have == 4)
 				*o++ = (char)v;
 		}
-		if (trailing)
-			goto bad;
+		if (trailing) {
+			rc = K6C_EINVAL;
+			break;
+		}
 	}
 done:
-	*o = '\0';
-	out->len = (size_t)(o - out->ptr);
-	return 0;
-bad:
-	*o = '\0';
-	out->len = (size_t)(o - out->ptr);
-	return K6C_EINVAL;
+	*out_len = (size_t)(o - out);
+	return rc;
+}
+
+int k6c__b64_decode(k6c__buf *out, const char *src, size_t n, k6c__b64 variant, size_t *bad_at)
+{
+	size_t len = 0;
+	int rc;
+
+	if (k6c__buf_reserve(out, k6c__b64_decoded_max(n)) != 0)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	rc = k6c__b64_decode_raw(out->ptr + out->len, src, n, variant, &len, bad_at);
+	out->len += len;
+	out->ptr[out->len] = '\0';
+	return rc;
 }
