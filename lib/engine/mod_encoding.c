@@ -17,7 +17,9 @@
 
 /* Duktape's strings are CESU-8: a character above U+FFFF is two 3-byte
  * surrogates (ED A0..AF xx ED B0..BF xx). Writes s[0..n) as UTF-8 to out
- * (never longer than the input) and returns its length. */
+ * (never longer than the input) and returns its length. A lone surrogate
+ * becomes U+FFFD, as Go converts a JavaScript string (k6c__vm_to_utf8 does
+ * the same into a k6c__buf). */
 static size_t cesu_to_utf8(char *out, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -35,6 +37,11 @@ static size_t cesu_to_utf8(char *out, const char *s, size_t n)
 			out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
 			out[o++] = (char)(0x80 | (cp & 0x3F));
 			i += 6;
+		} else if (i + 3 <= n && u[i] == 0xED && (u[i + 1] & 0xE0) == 0xA0) {
+			out[o++] = (char)0xEF;
+			out[o++] = (char)0xBF;
+			out[o++] = (char)0xBD;
+			i += 3;
 		} else {
 			out[o++] = s[i++];
 		}
@@ -84,96 +91,6 @@ void k6c__enc_push_arraybuffer(duk_context *ctx, const void *p, size_t n)
 	duk_remove(ctx, -2);
 }
 
-/* The length of the valid UTF-8 sequence at s[0..n), or 0 (Go's rules:
- * no overlong forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4;
-	else
-		return 0;
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return len;
-}
-
-/* The UTF-8 bytes p[0..n) as Duktape text: a character above U+FFFF
- * becomes a surrogate pair (6 bytes), each byte that is not part of a valid
- * sequence U+FFFD (3 bytes). Writes to out when not NULL; returns the
- * length either way. */
-static size_t utf8_to_cesu(char *out, const char *p, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)p;
-	size_t i = 0, o = 0;
-
-	while (i < n) {
-		size_t len = utf8_seq(s + i, n - i);
-
-		if (len >= 1 && len <= 3) {
-			if (out != NULL)
-				memcpy(out + o, p + i, len);
-			o += len;
-			i += len;
-		} else if (len == 4) {
-			uint32_t cp = ((uint32_t)(s[i] & 0x07) << 18) | ((uint32_t)(s[i + 1] & 0x3F) << 12) |
-				((uint32_t)(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
-			uint32_t hs = 0xD800 + ((cp - 0x10000) >> 10), ls = 0xDC00 + (cp & 0x3FF);
-
-			if (out != NULL) {
-				out[o] = (char)(0xE0 | (hs >> 12));
-				out[o + 1] = (char)(0x80 | ((hs >> 6) & 0x3F));
-				out[o + 2] = (char)(0x80 | (hs & 0x3F));
-				out[o + 3] = (char)(0xE0 | (ls >> 12));
-				out[o + 4] = (char)(0x80 | ((ls >> 6) & 0x3F));
-				out[o + 5] = (char)(0x80 | (ls & 0x3F));
-			}
-			o += 6;
-			i += 4;
-		} else {
-			if (out != NULL)
-				memcpy(out + o, "\xEF\xBF\xBD", 3);
-			o += 3;
-			i++;
-		}
-	}
-	return o;
-}
-
-/* [ ... ] -> [ ... string ]: UTF-8 bytes as a JavaScript string, as k6
- * turns Go strings into JavaScript ones. */
-static void push_utf8(duk_context *ctx, const char *p, size_t n)
-{
-	size_t len = utf8_to_cesu(NULL, p, n);
-
-	if (len == n) {
-		/* Nothing to change (a change always makes the text longer). */
-		duk_push_lstring(ctx, p, n);
-		return;
-	}
-	utf8_to_cesu(duk_push_fixed_buffer(ctx, len), p, n);
-	duk_buffer_to_string(ctx, -1);
-}
-
 /* The variant argument at idx: k6 falls back to "std" for anything it does
  * not know, so does this. */
 static k6c__b64 variant_arg(duk_context *ctx, duk_idx_t idx)
@@ -217,7 +134,7 @@ static duk_ret_t js_b64decode(duk_context *ctx)
 		return duk_error(ctx, DUK_ERR_ERROR, "illegal base64 data at input byte %lu",
 			(unsigned long)bad);
 	if (as_string)
-		push_utf8(ctx, out, n);
+		k6c__vm_push_text(ctx, out, n);
 	else
 		duk_push_buffer_object(ctx, buf, 0, n, DUK_BUFOBJ_ARRAYBUFFER);
 	return 1;

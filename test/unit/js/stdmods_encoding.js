@@ -57,6 +57,7 @@ export default function () {
   eq('invalid utf8 byte is U+FFFD', b64decode('/w==', 'std', 's'), '\ufffd');
   eq('truncated sequence', b64decode('4pw=', 'std', 's'), '\ufffd\ufffd');
   eq('encoded surrogate is invalid', b64decode('7aCA', 'std', 's'), '\ufffd\ufffd\ufffd');
+  eq('lone surrogate is U+FFFD', b64encode('a\ud800b'), 'Ye+/vWI=');
   eq('ArrayBuffer input', b64encode(bytes([104, 101, 108, 108, 111])), 'aGVsbG8=');
   eq('typed array view input', b64encode(new Uint8Array(bytes([104, 101, 108, 108, 111]), 1, 3)), 'ZWxs');
   eq('binary round trip', hex(b64decode(b64encode(bytes([0, 1, 2, 253, 254, 255])))), '000102fdfeff');
