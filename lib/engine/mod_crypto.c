@@ -49,7 +49,7 @@ struct k6c__crypto {
 	OSSL_PROVIDER *base, *legacy;
 	EVP_MD *md[NALG];            /* NULL: OpenSSL does not provide it */
 	EVP_MAC *hmac;
-	char why[160];               /* why the legacy provider is missing ("" if loaded) */
+	char why[320];               /* why the legacy provider is missing ("" if loaded) */
 };
 
 void k6c__mod_crypto_free(k6c__program *p)
@@ -70,6 +70,25 @@ void k6c__mod_crypto_free(k6c__program *p)
 	p->crypto = NULL;
 }
 
+/* The first error of this thread's OpenSSL queue as "reason: details"
+ * ("" if none); empties the queue, which curl on the same thread must not
+ * find filled. The first error is the cause (a provider that cannot load
+ * reports the file it looked for there); the later ones only add context. */
+static void take_error(char *buf, size_t len)
+{
+	const char *data = NULL;
+	int flags = 0;
+	unsigned long e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags);
+	const char *reason = e != 0 ? ERR_reason_error_string(e) : NULL;
+	bool has_data = (flags & ERR_TXT_STRING) != 0 && data != NULL && data[0] != '\0';
+
+	buf[0] = '\0';
+	if (e != 0)
+		snprintf(buf, len, "%s%s%s", reason != NULL ? reason : "unknown OpenSSL error",
+			has_data ? ": " : "", has_data ? data : "");
+	ERR_clear_error();
+}
+
 /* The library context, its providers and every algorithm that loads.
  * NULL only when out of memory. */
 static struct k6c__crypto *crypto_new(void)
@@ -84,11 +103,9 @@ static struct k6c__crypto *crypto_new(void)
 		c->legacy = OSSL_PROVIDER_load(c->lib, "legacy");
 	}
 	if (c->legacy == NULL) {
-		unsigned long e = ERR_peek_last_error();
-		char reason[120] = "";
+		char reason[256];
 
-		if (e != 0)
-			ERR_error_string_n(e, reason, sizeof(reason));
+		take_error(reason, sizeof(reason));
 		snprintf(c->why, sizeof(c->why), "OpenSSL's legacy provider could not be loaded%s%s",
 			reason[0] != '\0' ? ": " : "", reason);
 	}
@@ -238,12 +255,9 @@ static EVP_MAC_CTX *hmac_new(const struct k6c__crypto *c, int alg, const void *k
 
 static duk_ret_t openssl_error(duk_context *ctx, const char *what)
 {
-	unsigned long e = ERR_get_error();
-	char reason[120] = "";
+	char reason[256];
 
-	if (e != 0)
-		ERR_error_string_n(e, reason, sizeof(reason));
-	ERR_clear_error();
+	take_error(reason, sizeof(reason));
 	return duk_error(ctx, DUK_ERR_ERROR, "%s failed%s%s", what, reason[0] != '\0' ? ": " : "",
 		reason);
 }

@@ -288,6 +288,40 @@ START_TEST(test_engine_stdmods__crypto)
 }
 END_TEST
 
+/* Without OpenSSL's legacy provider md4 throws a message saying why, and
+ * the module's other functions still work. The init code (run while the
+ * program loads) does the checks. */
+START_TEST(test_engine_stdmods__crypto_without_legacy_provider)
+{
+	static const char src[] =
+		"import crypto from 'k6/crypto';\n"
+		"import { eq, throws, done } from './lib/stdmods_assert.js';\n"
+		"eq('md5', crypto.md5('abc', 'hex'), '900150983cd24fb0d6963f7d28e17f72');\n"
+		"eq('hmac sha1', crypto.hmac('sha1', 'Jefe', 'what do ya want for nothing?', 'hex'),\n"
+		"  'effcdf6ae5eb2fa2d27416d5f184df9c259a7c79');\n"
+		"throws('md4', () => crypto.md4('abc', 'hex'), \"md4 is not available: OpenSSL's legacy "
+		"provider could not be loaded: \");\n"
+		"throws('md4 names the file', () => crypto.md4('abc', 'hex'), '/nonexistent/k6c-test');\n"
+		"throws('hmac md4', () => crypto.hmac('md4', 'k', 'd', 'hex'), 'md4 is not available');\n"
+		"throws('createHash md4', () => crypto.createHash('md4'), 'md4 is not available');\n"
+		"done('no-legacy');\n"
+		"export default function () {}\n";
+	k6c__program *prog = NULL;
+	collect c;
+
+	memset(&c, 0, sizeof(c));
+	pthread_mutex_init(&c.lock, NULL);
+	/* Read when the test's library context loads its providers. */
+	setenv("OPENSSL_MODULES", "/nonexistent/k6c-test", 1);
+	ck_assert_msg(load(&prog, fixture_path("stdmods_nolegacy.js"), src, &c) == 0, "%s",
+		k6c_error_last() != NULL ? k6c_error_last()->message : "?");
+	unsetenv("OPENSSL_MODULES");
+	k6c__program_free(prog);
+	assert_all_passed(&c, "no-legacy", 1);
+	collect_free(&c);
+}
+END_TEST
+
 START_TEST(test_engine_stdmods__shared_array)
 {
 	enum { VUS = 12 };
@@ -392,6 +426,7 @@ static Suite *engine_stdmods_suite(void)
 	tcase_set_timeout(mods_tc, 180);
 	tcase_add_test(mods_tc, test_engine_stdmods__encoding);
 	tcase_add_test(mods_tc, test_engine_stdmods__crypto);
+	tcase_add_test(mods_tc, test_engine_stdmods__crypto_without_legacy_provider);
 	tcase_add_test(mods_tc, test_engine_stdmods__shared_array);
 	tcase_add_test(mods_tc, test_engine_stdmods__shared_array_memory);
 	suite_add_tcase(s, mods_tc);
