@@ -294,6 +294,17 @@ int k6c__vu_http(k6c__vu *vu, const k6c__http_req *req, k6c__http_resp *resp,
  * (k6c__http_conn_recycle). Any thread-affine rule of k6c__vu_http applies. */
 void k6c__vu_http_recycle(k6c__vu *vu, k6c__http_resp *resp);
 
+/* Connections of the VU's besides its own, for transfers it runs while it
+ * does something else (http.batch, http.asyncRequest): the caller starts
+ * them with k6c__http_start on the worker's loop and gives each back when
+ * done. Take reuses an idle one (so its keep-alive connection serves the
+ * VU's next batch) or creates one: 0, or K6C_ENOMEM. Give cancels a
+ * transfer still running (without its callback) and keeps the connection
+ * for the VU's next take, or frees it past a few dozen idle ones. VU
+ * coroutine only. */
+int k6c__vu_conn_take(k6c__vu *vu, k6c__http_conn **out);
+void k6c__vu_conn_give(k6c__vu *vu, k6c__http_conn *conn);
+
 /* Per-VU iteration count in the current scenario (k6's
  * vu.iterationInScenario), and the iteration's index among all iterations of
  * the scenario in this instance (scenario.iterationInInstance). Both 0-based;
@@ -326,7 +337,9 @@ void k6c__vu_fail_test(k6c__vu *vu);
 k6c__loop *k6c__vu_loop(k6c__vu *vu);
 /* Suspends the VU until k6c__vu_resume. Return 0, or K6C_EABORTED on a hard
  * stop (the caller then stops its own timers/watches, which may still be
- * armed). VU coroutine only. */
+ * armed). VU coroutine only. Several callbacks may each resume the VU (the
+ * engine's event loop does), so a caller re-checks what it waits for after
+ * every return. */
 int k6c__vu_suspend(k6c__vu *vu);
 /* Loop thread: makes a VU suspended by k6c__vu_suspend runnable again; a
  * no-op if it is not suspended there. */

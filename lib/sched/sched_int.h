@@ -100,6 +100,10 @@ struct k6c__vu {
 	k6c__http_conn *conn;           /* created on first HTTP request */
 	k6c__http_cb user_cb;
 	void *user_arg;
+	/* Idle extra connections (k6c__vu_conn_take/give), kept so that
+	 * http.batch and asyncRequest reuse theirs across iterations. */
+	k6c__http_conn **spare;
+	size_t nspare, capspare;
 
 	/* Any thread: k6c__exec_wake_vu pushes the VU on its worker's wake
 	 * stack when wake_req goes false -> true; wake_next links the stack

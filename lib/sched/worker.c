@@ -556,6 +556,11 @@ static void vu_main(void *arg)
 			if (vu->conn != NULL)
 				k6c__http_conn_free(vu->conn);
 			vu->conn = NULL;
+			while (vu->nspare > 0)
+				k6c__http_conn_free(vu->spare[--vu->nspare]);
+			k6c__free(vu->spare);
+			vu->spare = NULL;
+			vu->capspare = 0;
 			return;
 		default:
 			break;
@@ -831,6 +836,39 @@ int k6c__vu_http(k6c__vu *vu, const k6c__http_req *req, k6c__http_resp *resp,
 	vu->user_cb = NULL;
 	vu->user_arg = NULL;
 	return rc;
+}
+
+/* Idle extra connections a VU keeps; more are freed when given back. */
+#define SPARE_CONNS_MAX 32
+
+int k6c__vu_conn_take(k6c__vu *vu, k6c__http_conn **out)
+{
+	*out = NULL;
+	if (vu->nspare > 0) {
+		*out = vu->spare[--vu->nspare];
+		return 0;
+	}
+	return k6c__http_conn_new(vu->w->http, out);
+}
+
+void k6c__vu_conn_give(k6c__vu *vu, k6c__http_conn *conn)
+{
+	if (conn == NULL)
+		return;
+	k6c__http_cancel(conn);
+	if (vu->nspare == vu->capspare && vu->capspare < SPARE_CONNS_MAX) {
+		size_t cap = vu->capspare ? vu->capspare * 2 : 4;
+		k6c__http_conn **a = k6c__realloc(vu->spare, cap * sizeof(*a));
+
+		if (a != NULL) {
+			vu->spare = a;
+			vu->capspare = cap;
+		}
+	}
+	if (vu->nspare < vu->capspare)
+		vu->spare[vu->nspare++] = conn;
+	else
+		k6c__http_conn_free(conn);
 }
 
 void k6c__vu_http_recycle(k6c__vu *vu, k6c__http_resp *resp)
