@@ -7,7 +7,7 @@
  * hop becomes the Response object, whose members are built when the script
  * first reads them (see "The Response object").
  */
-#include "engine/vm.h"
+#include "engine/mod_http.h"
 #include "engine/mod_html.h"
 #include "engine/mod_http_body.h"
 
@@ -70,28 +70,39 @@ static size_t build_headers(duk_context *ctx, k6c__vm *vm, duk_idx_t headers, co
 
 /* ---- Samples per hop --------------------------------------------------------- */
 
-typedef struct hop_ctx {
-	k6c__vm *vm;
-	size_t nfixed;          /* tags set before the request (group, scenario, params.tags) */
-	bool has_name;          /* params.tags.name was given */
-} hop_ctx;
+/* Sets key in a request's tags (tags[0..*n), room for K6C__HTTP_HOP_TAGS
+ * past nfixed): a key already there gets the new value. */
+static void hop_tag(const k6c__http_prep *p, size_t *n, const char *key, const char *value)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (strcmp(p->tags[i].key, key) == 0) {
+			p->tags[i].value = value;
+			return;
+		}
+	}
+	if (*n < p->ntags + K6C__HTTP_HOP_TAGS) {
+		p->tags[*n].key = key;
+		p->tags[*n].value = value;
+		(*n)++;
+	}
+}
 
-/* Runs on the worker's loop thread while the VU is suspended: only C data,
- * never the VU's heap. */
-static void on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, void *arg)
+/* Runs on the worker's loop thread (while the VU is suspended, or runs
+ * other requests of its own): only C data, never the VU's heap. */
+void k6c__http_on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, void *arg)
 {
 	static const int ids[] = {
 		K6C__M_HTTP_REQS, K6C__M_HTTP_REQ_DURATION, K6C__M_HTTP_REQ_BLOCKED,
 		K6C__M_HTTP_REQ_CONNECTING, K6C__M_HTTP_REQ_TLS_HANDSHAKING, K6C__M_HTTP_REQ_SENDING,
 		K6C__M_HTTP_REQ_WAITING, K6C__M_HTTP_REQ_RECEIVING, K6C__M_HTTP_REQ_FAILED,
 	};
-	hop_ctx *h = arg;
+	const k6c__http_prep *h = arg;
 	k6c__vm *vm = h->vm;
 	bool expected = r->status >= 200 && r->status <= 399;
 	char status[16], code[16];
 	const char *url = r->url != NULL ? r->url : "";
 	double values[K6C__ARRAY_LEN(ids)];
-	size_t n = h->nfixed;
+	size_t n = h->ntags;
 
 	K6C__UNUSED(conn);
 	K6C__UNUSED(is_final);
@@ -101,21 +112,21 @@ static void on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, void 
 		return;
 
 	snprintf(status, sizeof(status), "%d", r->status);
-	k6c__vm_tag_set(NULL, vm, &n, "proto", r->proto);
-	k6c__vm_tag_set(NULL, vm, &n, "status", status);
-	k6c__vm_tag_set(NULL, vm, &n, "method", r->method);
-	k6c__vm_tag_set(NULL, vm, &n, "url", url);
+	hop_tag(h, &n, "proto", r->proto);
+	hop_tag(h, &n, "status", status);
+	hop_tag(h, &n, "method", r->method);
+	hop_tag(h, &n, "url", url);
 	if (!h->has_name)
-		k6c__vm_tag_set(NULL, vm, &n, "name", url);
-	k6c__vm_tag_set(NULL, vm, &n, "expected_response", expected ? "true" : "false");
+		hop_tag(h, &n, "name", url);
+	hop_tag(h, &n, "expected_response", expected ? "true" : "false");
 	if (r->error_code != 0) {
 		snprintf(code, sizeof(code), "%d", r->error_code);
-		k6c__vm_tag_set(NULL, vm, &n, "error_code", code);
+		hop_tag(h, &n, "error_code", code);
 	}
 	if (r->error[0] != '\0')
-		k6c__vm_tag_set(NULL, vm, &n, "error", r->error);
+		hop_tag(h, &n, "error", r->error);
 	if (r->tls_version[0] != '\0')
-		k6c__vm_tag_set(NULL, vm, &n, "tls_version", r->tls_version);
+		hop_tag(h, &n, "tls_version", r->tls_version);
 
 	values[0] = 1;
 	values[1] = r->timings.duration;
@@ -126,7 +137,7 @@ static void on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, void 
 	values[6] = r->timings.waiting;
 	values[7] = r->timings.receiving;
 	values[8] = expected ? 0 : 1;
-	k6c__vm_emit(vm, k6c__wall_us(), n, ids, values, K6C__ARRAY_LEN(ids));
+	k6c__vm_emit_tags(vm, k6c__wall_us(), h->tags, n, ids, values, K6C__ARRAY_LEN(ids));
 }
 
 /* ---- The Response object ------------------------------------------------------ */
@@ -211,19 +222,12 @@ typedef struct resp_rec {
 	size_t off[NSTR], len[NSTR];    /* string i is at buffer + off[i] */
 } resp_rec;
 
-typedef struct req_info {
-	const char *method, *url;
-	const char *body;
-	size_t body_len;
-	size_t nheaders;
-	enum response_type rtype;
-} req_info;
-
-/* [ ... ] -> [ ... record ] from vm->resp and the request; without the body
- * when body_given. */
-static void push_record(duk_context *ctx, k6c__vm *vm, const req_info *ri, bool body_given)
+/* [ ... ] -> [ ... record ] from the response r and the request p; without
+ * the body when body_given. */
+static void push_record(duk_context *ctx, const k6c__http_prep *p, const k6c__http_resp *r,
+	bool body_given)
 {
-	const k6c__http_resp *r = &vm->resp;
+	const k6c__http_req *q = &p->req;
 	const char *src[NSTR];
 	resp_rec rec;
 	size_t total = sizeof(rec);
@@ -233,17 +237,17 @@ static void push_record(duk_context *ctx, k6c__vm *vm, const req_info *ri, bool 
 	rec.status = r->status;
 	rec.error_code = r->error_code;
 	rec.remote_port = r->remote_port;
-	rec.rtype = ri->rtype;
+	rec.rtype = p->rtype;
 	rec.body_given = body_given;
 	rec.timings = r->timings;
 	src[S_STATUS_TEXT] = r->status_text;
 	src[S_PROTO] = r->proto;
-	src[S_URL] = r->url != NULL ? r->url : ri->url;
+	src[S_URL] = r->url != NULL ? r->url : q->url;
 	src[S_ERROR] = r->error;
 	src[S_REMOTE_IP] = r->remote_ip;
 	src[S_TLS_VERSION] = r->tls_version;
 	src[S_TLS_CIPHER_SUITE] = r->tls_cipher_suite;
-	src[S_METHOD] = ri->method;
+	src[S_METHOD] = q->method;
 	for (int i = 0; i < S_HEADERS; i++)
 		rec.len[i] = strlen(src[i]);
 	src[S_HEADERS] = r->headers.ptr;
@@ -251,10 +255,10 @@ static void push_record(duk_context *ctx, k6c__vm *vm, const req_info *ri, bool 
 	src[S_BODY] = r->body.ptr;
 	rec.len[S_BODY] = body_given ? 0 : r->body.len;
 	src[S_REQ_HEADERS] = NULL;   /* copied line by line below */
-	for (size_t i = 0; i < ri->nheaders; i++)
-		rec.len[S_REQ_HEADERS] += strlen(vm->ptrs[i]) + 1;
-	src[S_REQ_BODY] = ri->body;
-	rec.len[S_REQ_BODY] = ri->body != NULL ? ri->body_len : 0;
+	for (size_t i = 0; i < q->nheaders; i++)
+		rec.len[S_REQ_HEADERS] += strlen(q->headers[i]) + 1;
+	src[S_REQ_BODY] = q->body;
+	rec.len[S_REQ_BODY] = q->body != NULL ? q->body_len : 0;
 	for (int i = 0; i < NSTR; i++) {
 		rec.off[i] = total;
 		total += rec.len[i];
@@ -266,10 +270,10 @@ static void push_record(duk_context *ctx, k6c__vm *vm, const req_info *ri, bool 
 		if (src[i] != NULL && rec.len[i] > 0)
 			memcpy(b + rec.off[i], src[i], rec.len[i]);
 	b += rec.off[S_REQ_HEADERS];
-	for (size_t i = 0; i < ri->nheaders; i++) {
-		size_t n = strlen(vm->ptrs[i]) + 1;
+	for (size_t i = 0; i < q->nheaders; i++) {
+		size_t n = strlen(q->headers[i]) + 1;
 
-		memcpy(b, vm->ptrs[i], n);
+		memcpy(b, q->headers[i], n);
 		b += n;
 	}
 }
@@ -707,20 +711,20 @@ static void push_resp_proto(duk_context *ctx, k6c__vm *vm)
 	duk_remove(ctx, -2);
 }
 
-/* [ ... ] -> [ ... response ] from vm->resp. The record goes in before the
+/* [ ... ] -> [ ... response ] from r. The record goes in before the
  * prototype is set: a put then looks for inherited setters in no chain. */
-static void push_response(duk_context *ctx, k6c__vm *vm, const req_info *ri)
+static void push_response(duk_context *ctx, k6c__vm *vm, const k6c__http_prep *p,
+	const k6c__http_resp *r)
 {
-	const k6c__http_resp *r = &vm->resp;
-	bool body_given = ri->rtype != RESP_NONE && r->body.len > LAZY_BODY_MAX;
+	bool body_given = p->rtype != RESP_NONE && r->body.len > LAZY_BODY_MAX;
 
 	duk_push_bare_object(ctx);
 	push_key(ctx, vm, K_RECORD);
-	push_record(ctx, vm, ri, body_given);
+	push_record(ctx, p, r, body_given);
 	duk_put_prop(ctx, -3);
 	if (body_given) {
 		push_key(ctx, vm, F_BODY);
-		push_body(ctx, ri->rtype, r->status, r->body.ptr, r->body.len);
+		push_body(ctx, p->rtype, r->status, r->body.ptr, r->body.len);
 		duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
 	}
 	push_resp_proto(ctx, vm);
@@ -778,28 +782,21 @@ static void release_resp(k6c__vm *vm)
 	k6c__vu_http_recycle(vm->vu, &vm->resp);
 }
 
-/* The request at url_i, body_i (< 0: none) and params_i (may be undefined). */
-static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_i, duk_idx_t body_i,
-	duk_idx_t params_i)
+void k6c__http_prepare(duk_context *ctx, k6c__vm *vm, const char *method, duk_idx_t url_i,
+	duk_idx_t body_i, duk_idx_t params_i, k6c__http_prep *out)
 {
-	k6c__vm *vm = k6c__vm_get(ctx);
-	k6c__http_req req;
-	req_info ri;
-	hop_ctx hop;
+	k6c__http_req *req = &out->req;
 	duk_idx_t params = -1, headers = -1;
-	bool throw_err = false;
 	k6c__http_body body;
 	size_t n;
-	int rc;
 
-	k6c__vm_check_not_init(ctx, vm, "Making http requests");
-	memset(&req, 0, sizeof(req));
-	memset(&ri, 0, sizeof(ri));
+	memset(out, 0, sizeof(*out));
+	out->vm = vm;
 	/* The prototype comes first: it interns the keys used below. */
 	push_resp_proto(ctx, vm);
 	duk_pop(ctx);
 
-	ri.method = method;
+	req->method = method;
 	if (duk_is_object(ctx, url_i)) {
 		push_key(ctx, vm, F_URL);
 		if (duk_get_prop(ctx, url_i) && duk_is_string(ctx, -1))
@@ -808,26 +805,25 @@ static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_
 			duk_pop(ctx);
 	}
 	if (duk_is_null_or_undefined(ctx, url_i))
-		return duk_error(ctx, DUK_ERR_TYPE_ERROR, "no URL given to the HTTP request");
-	ri.url = duk_to_string(ctx, url_i);
+		(void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "no URL given to the HTTP request");
+	req->url = duk_to_string(ctx, url_i);
 
 	if (!duk_is_null_or_undefined(ctx, params_i)) {
 		if (!duk_is_object(ctx, params_i))
-			return duk_error(ctx, DUK_ERR_TYPE_ERROR, "the request params must be an object");
+			(void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "the request params must be an object");
 		params = params_i;
 	}
-	req.timeout_ms = param_timeout(ctx, vm, params);
-	req.max_redirects = vm->prog->max_redirects;
-	throw_err = vm->prog->throw_errors;
-	if (vm->prog->discard_bodies)
-		ri.rtype = RESP_NONE;
+	req->timeout_ms = param_timeout(ctx, vm, params);
+	req->max_redirects = vm->prog->max_redirects;
+	out->throw_err = vm->prog->throw_errors;
+	out->rtype = vm->prog->discard_bodies ? RESP_NONE : RESP_TEXT;
 	if (params >= 0) {
 		if (get_param(ctx, vm, params, K_REDIRECTS)) {
-			req.max_redirects = duk_to_int(ctx, -1);
+			req->max_redirects = duk_to_int(ctx, -1);
 			duk_pop(ctx);
 		}
 		if (get_param(ctx, vm, params, K_THROW)) {
-			throw_err = duk_to_boolean(ctx, -1);
+			out->throw_err = duk_to_boolean(ctx, -1);
 			duk_pop(ctx);
 		}
 		if (get_param(ctx, vm, params, K_RESPONSE_TYPE)) {
@@ -835,13 +831,13 @@ static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_
 			const char *t = is_str ? duk_get_string(ctx, -1) : "";
 
 			if (strcmp(t, "binary") == 0)
-				ri.rtype = RESP_BINARY;
+				out->rtype = RESP_BINARY;
 			else if (strcmp(t, "none") == 0)
-				ri.rtype = RESP_NONE;
+				out->rtype = RESP_NONE;
 			else if (strcmp(t, "text") == 0)
-				ri.rtype = RESP_TEXT;
+				out->rtype = RESP_TEXT;
 			else
-				return duk_error(ctx, DUK_ERR_TYPE_ERROR, "invalid responseType %s%s%s: "
+				(void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "invalid responseType %s%s%s: "
 					"expected \"text\", \"binary\" or \"none\"",
 					is_str ? "\"" : "", duk_to_string(ctx, -1), is_str ? "\"" : "");
 			duk_pop(ctx);
@@ -854,12 +850,15 @@ static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_
 	/* The body, then the headers (the body's encoding uses vm->scratch
 	 * as temporary space). */
 	k6c__http_body_encode(ctx, vm, body_i, &body);
-	ri.body = body.ptr;
-	ri.body_len = body.len;
-	ri.nheaders = build_headers(ctx, vm, headers, body.content_type);
+	req->body = body.ptr;
+	req->body_len = body.len;
+	out->body_error = body.error;
+	req->nheaders = build_headers(ctx, vm, headers, body.content_type);
+	req->headers = vm->ptrs;
+	req->discard_body = out->rtype == RESP_NONE;
 
 	/* Tags: group and scenario, then params.tags (a `name` there names
-	 * every hop); the per-hop ones are added in on_hop. */
+	 * every hop); the per-hop ones are added in k6c__http_on_hop. */
 	k6c__vm_tags_reset(vm, &n);
 	k6c__vm_tags_base(ctx, vm, &n);
 	if (params >= 0) {
@@ -867,54 +866,68 @@ static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_
 		duk_get_prop(ctx, params);
 		k6c__vm_tags_from_object(ctx, vm, &n, -1);
 	}
-	hop.vm = vm;
-	hop.nfixed = n;
-	hop.has_name = false;
+	k6c__vm_tags_reserve(ctx, vm, n + K6C__HTTP_HOP_TAGS);
+	out->tags = vm->tags;
+	out->ntags = n;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(vm->tags[i].key, "name") == 0)
-			hop.has_name = true;
+			out->has_name = true;
+}
 
-	req.method = ri.method;
-	req.url = ri.url;
-	req.headers = vm->ptrs;
-	req.nheaders = ri.nheaders;
-	req.body = ri.body;
-	req.body_len = ri.body_len;
-	req.discard_body = ri.rtype == RESP_NONE;
+void k6c__http_fail(k6c__http_resp *resp, int rc)
+{
+	const k6c_error *e = k6c_error_last();
+
+	k6c__http_resp_free(resp);
+	snprintf(resp->error, sizeof(resp->error), "%s", e != NULL ? e->message : "invalid request");
+	resp->error_code = rc == K6C_EINVAL ? 1020 : 1000;
+}
+
+int k6c__http_finish(duk_context *ctx, const k6c__http_prep *p, const k6c__http_resp *resp)
+{
+	if (resp->error[0] != '\0') {
+		if (p->throw_err) {
+			(void)duk_push_error_object(ctx, DUK_ERR_ERROR, "%s", resp->error);
+			return 1;
+		}
+		k6c__vm_log(p->vm, K6C_LOG_WARN, "Request Failed error=\"%s\"", resp->error);
+	}
+	push_response(ctx, p->vm, p, resp);
+	return 0;
+}
+
+/* The request at url_i, body_i (< 0: none) and params_i (may be undefined). */
+static duk_ret_t do_request(duk_context *ctx, const char *method, duk_idx_t url_i, duk_idx_t body_i,
+	duk_idx_t params_i)
+{
+	k6c__vm *vm = k6c__vm_get(ctx);
+	k6c__http_prep p;
+	int rc;
+
+	k6c__vm_check_not_init(ctx, vm, "Making http requests");
+	k6c__http_prepare(ctx, vm, method, url_i, body_i, params_i, &p);
 
 	/* Nothing below allocates on the Duktape side until the response is
 	 * built. vm->resp is released after each request; this release only
 	 * matters when a Duktape error cut the last one short. */
 	release_resp(vm);
-	if (body.error != NULL) {
+	if (p.body_error != NULL) {
 		/* As k6: no request, a response with the error (code 0). */
-		snprintf(vm->resp.error, sizeof(vm->resp.error), "%s", body.error);
+		snprintf(vm->resp.error, sizeof(vm->resp.error), "%s", p.body_error);
 		rc = 0;
 	} else {
-		rc = k6c__vu_http(vm->vu, &req, &vm->resp, on_hop, &hop);
+		rc = k6c__vu_http(vm->vu, &p.req, &vm->resp, k6c__http_on_hop, &p);
 	}
 	if (rc == K6C_EABORTED)
 		k6c__vm_throw_aborted(ctx, vm);
-	if (rc != 0) {
-		const k6c_error *e = k6c_error_last();
-
-		release_resp(vm);
-		snprintf(vm->resp.error, sizeof(vm->resp.error), "%s",
-			e != NULL ? e->message : "invalid request");
-		vm->resp.error_code = rc == K6C_EINVAL ? 1020 : 1000;
-	}
-	if (vm->resp.error[0] != '\0') {
-		if (throw_err) {
-			duk_push_string(ctx, vm->resp.error);
-			release_resp(vm);
-			return duk_error(ctx, DUK_ERR_ERROR, "%s", duk_get_string(ctx, -1));
-		}
-		k6c__vm_log(vm, K6C_LOG_WARN, "Request Failed error=\"%s\"", vm->resp.error);
-	}
-	push_response(ctx, vm, &ri);
+	if (rc != 0)
+		k6c__http_fail(&vm->resp, rc);
+	rc = k6c__http_finish(ctx, &p, &vm->resp);
 	release_resp(vm);
 	if (vm->scratch2.cap > RECYCLE_MAX)
 		k6c__buf_free(&vm->scratch2);   /* a large upload's copy */
+	if (rc != 0)
+		return duk_throw(ctx);
 	return 1;
 }
 
@@ -950,6 +963,8 @@ void k6c__mod_http_push(duk_context *ctx)
 		{ "options", js_body, 3, 6 },
 		{ "request", js_request, 4, 0 },
 		{ "file", k6c__http_js_file, 3, 0 },
+		{ "asyncRequest", k6c__http_js_async_request, 4, 0 },
+		{ "batch", k6c__http_js_batch, DUK_VARARGS, 0 },
 		{ NULL, NULL, 0, 0 },
 	};
 

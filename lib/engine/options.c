@@ -245,6 +245,14 @@ static int tier_from_json(tier *t, const k6c__json *o, bool segments)
 	int rc;
 
 	t->obj = o;
+	/* Checked here, applied by the VUs from the consolidated JSON. */
+	for (size_t i = 0; i < 2; i++) {
+		static const char *const counts[] = { "batch", "batchPerHost" };
+		double d;
+
+		if ((v = get_set(o, counts[i])) && (rc = get_count(counts[i], v, &d)))
+			return rc;
+	}
 	if ((v = get_set(o, "vus"))) {
 		if ((rc = get_count("vus", v, &t->vus)))
 			return rc;
@@ -387,6 +395,8 @@ static int env_to_json(const char *const *env, size_t n, k6c__buf *b)
 		{ "K6_HANDLE_SUMMARY_TIMEOUT", "handleSummaryTimeout" },
 		{ "K6_SUMMARY_EXPORT", "summaryExport" },
 		{ "K6_DISCARD_RESPONSE_BODIES", "discardResponseBodies" },
+		{ "K6_BATCH", "batch" },
+		{ "K6_BATCH_PER_HOST", "batchPerHost" },
 	};
 	const char *v;
 	bool first = true;

@@ -34,7 +34,7 @@ const k6c__native_module k6c__native_modules[] = {
 	{ "k6/html", k6c__mod_html_push },
 	{ "k6/ws", NULL },
 	{ "k6/websockets", NULL },
-	{ "k6/timers", NULL },
+	{ "k6/timers", k6c__mod_timers_push },
 	{ "k6/net/grpc", NULL },
 	{ "k6/secrets", NULL },
 	{ "k6/experimental/csv", NULL },
@@ -585,6 +585,24 @@ static void read_bool(const k6c__json *v, bool *out)
 		*out = false;
 }
 
+/* A count given as a number or, from K6_* variables, a numeric string
+ * (the options layer has checked it); anything else leaves *out alone. */
+static void read_count(const k6c__json *v, unsigned *out)
+{
+	double d = -1;
+	char *end = NULL;
+
+	if (v != NULL && v->type == K6C__JSON_NUMBER) {
+		d = v->number;
+	} else if (v != NULL && v->type == K6C__JSON_STRING) {
+		d = strtod(v->string, &end);
+		if (end == v->string || *end != '\0')
+			d = -1;
+	}
+	if (d >= 0 && d <= 1e9)
+		*out = (unsigned)d;
+}
+
 /* The options a VU applies by itself (the rest are the scheduler's), from
  * an options object: each one it sets with a value of the right type. */
 static void read_vu_options(k6c__program *p, const k6c__json *o)
@@ -597,6 +615,8 @@ static void read_vu_options(k6c__program *p, const k6c__json *o)
 	if ((v = k6c__json_get(o, "maxRedirects")) != NULL && v->type == K6C__JSON_NUMBER &&
 		v->number >= 0)
 		p->max_redirects = (int)v->number;
+	read_count(k6c__json_get(o, "batch"), &p->batch);
+	read_count(k6c__json_get(o, "batchPerHost"), &p->batch_per_host);
 }
 
 static void read_script_vu_options(k6c__program *p)
@@ -604,6 +624,8 @@ static void read_script_vu_options(k6c__program *p)
 	k6c__json *o = NULL;
 
 	p->max_redirects = -1;
+	p->batch = 20;              /* k6's defaults */
+	p->batch_per_host = 6;
 	if (k6c__json_parse(&o, p->options_json, strlen(p->options_json)) != 0)
 		return;
 	read_vu_options(p, o);

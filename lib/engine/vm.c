@@ -8,6 +8,7 @@
  * outputs) and free.
  */
 #include "engine/vm.h"
+#include "engine/eventloop.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -293,6 +294,21 @@ void k6c__vm_tags_reset(k6c__vm *vm, size_t *n)
 	*n = 0;
 }
 
+void k6c__vm_tags_reserve(duk_context *ctx, k6c__vm *vm, size_t n)
+{
+	k6c__tag *t;
+
+	if (n <= vm->tags_cap)
+		return;
+	t = k6c__realloc(vm->tags, n * sizeof(*t));
+	if (t == NULL) {
+		(void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
+		return;
+	}
+	vm->tags = t;
+	vm->tags_cap = n;
+}
+
 void k6c__vm_tag_set(duk_context *ctx, k6c__vm *vm, size_t *n, const char *key, const char *value)
 {
 	for (size_t i = 0; i < *n; i++) {
@@ -571,9 +587,15 @@ void k6c__vm_tags_from_object(duk_context *ctx, k6c__vm *vm, size_t *n, duk_idx_
 void k6c__vm_emit(k6c__vm *vm, int64_t time_us, size_t ntags, const int *metrics,
 	const double *values, size_t n)
 {
+	k6c__vm_emit_tags(vm, time_us, vm->tags, ntags, metrics, values, n);
+}
+
+void k6c__vm_emit_tags(k6c__vm *vm, int64_t time_us, const k6c__tag *tags, size_t ntags,
+	const int *metrics, const double *values, size_t n)
+{
 	if (vm->vu == NULL || vm->discard_samples || vm->test_aborted)
 		return;
-	k6c__samples_add(k6c__vu_samples(vm->vu), time_us, vm->tags, ntags, metrics, values, n);
+	k6c__samples_add(k6c__vu_samples(vm->vu), time_us, tags, ntags, metrics, values, n);
 }
 
 /* data_sent/data_received for the bytes of the iteration (or setup or
@@ -794,11 +816,12 @@ static void put_globals(duk_context *ctx, k6c__vm *vm)
 	}
 	duk_pop(ctx);
 	k6c__console_register(ctx);
+	k6c__timers_register(ctx);
 }
 
 /* ---- Promises --------------------------------------------------------------- */
 
-static void drain_jobs(duk_context *ctx, k6c__vm *vm)
+void k6c__vm_drain_jobs(duk_context *ctx, k6c__vm *vm)
 {
 	if (vm->drain == NULL)
 		return;
@@ -827,10 +850,14 @@ static duk_ret_t on_settled(duk_context *ctx)
 	return 0;
 }
 
-/* [ ... result ] -> [ ... value ]: runs the job queue and, when result is a
- * thenable, waits for it to settle; a rejection is thrown. */
+/* [ ... result ] -> [ ... value ]: runs the VU's event loop until it is
+ * empty (promise jobs, timers, asynchronous requests, as k6 ends an
+ * iteration) and, when result is a thenable, takes its outcome; a
+ * rejection is thrown. */
 static void await_result(duk_context *ctx, k6c__vm *vm)
 {
+	bool thenable = false;
+
 	if (duk_is_object(ctx, -1)) {
 		duk_get_prop_string(ctx, -1, "then");
 		if (duk_is_callable(ctx, -1)) {
@@ -841,24 +868,25 @@ static void await_result(duk_context *ctx, k6c__vm *vm)
 			duk_push_c_function(ctx, on_settled, 1);
 			duk_set_magic(ctx, -1, 2);
 			duk_call_method(ctx, 2);
-			duk_pop_2(ctx);
-			drain_jobs(ctx, vm);
-			if (vm->promise_state == 0) {
-				/* Nothing left to run can settle it (no timers yet). */
-				k6c__vm_log(vm, K6C_LOG_DEBUG, "the promise returned by the function never settled");
-				duk_push_undefined(ctx);
-				return;
-			}
-			duk_push_heap_stash(ctx);
-			duk_get_prop_string(ctx, -1, "settled");
-			duk_remove(ctx, -2);
-			if (vm->promise_state == 2)
-				(void)duk_throw(ctx);
-			return;
+			thenable = true;
 		}
 		duk_pop(ctx);
 	}
-	drain_jobs(ctx, vm);
+	k6c__vm_loop_run(ctx, vm);
+	if (!thenable)
+		return;
+	duk_pop(ctx);
+	if (vm->promise_state == 0) {
+		/* The loop is empty: nothing left can settle it. */
+		k6c__vm_log(vm, K6C_LOG_DEBUG, "the promise returned by the function never settled");
+		duk_push_undefined(ctx);
+		return;
+	}
+	duk_push_heap_stash(ctx);
+	duk_get_prop_string(ctx, -1, "settled");
+	duk_remove(ctx, -2);
+	if (vm->promise_state == 2)
+		(void)duk_throw(ctx);
 }
 
 /* ---- Creating a VU heap ------------------------------------------------------ */
@@ -909,7 +937,8 @@ static duk_ret_t init_safe(duk_context *ctx, void *udata)
 	}
 	vm->exports = duk_get_heapptr(ctx, -1);
 	duk_put_prop_string(ctx, -2, "exports");
-	drain_jobs(ctx, vm);
+	/* Timers and promises of the init code run to the end, as k6's. */
+	k6c__vm_loop_run(ctx, vm);
 	duk_pop(ctx);
 	return 0;
 }
@@ -961,6 +990,7 @@ int k6c__vm_new(k6c__vm **out, k6c__program *p, k6c__vu *vu)
 		return rc;
 	}
 	duk_pop(vm->ctx);
+	k6c__vm_loop_end(vm, false);
 	vm->in_init = false;
 	/* Init garbage (the module wrappers' temporaries, parsed files) goes
 	 * now, so the VU's resident size stays small. Twice: finalizers. */
@@ -974,6 +1004,7 @@ void k6c__vm_free(k6c__vm *vm)
 {
 	if (vm == NULL)
 		return;
+	k6c__vm_loop_end(vm, false);
 	if (vm->ctx != NULL)
 		duk_destroy_heap(vm->ctx);
 	k6c__buf_free(&vm->group);
@@ -1181,6 +1212,7 @@ static int op_iterate(void *state, k6c__vu *vu)
 	else if (vm->aborted)
 		rc = K6C_EABORTED;
 	duk_pop(vm->ctx);
+	k6c__vm_loop_end(vm, rc != 0);
 	emit_data(vm);
 	return rc;
 }
@@ -1225,6 +1257,7 @@ static int op_setup(void *state, k6c__vu *vu)
 	if (duk_safe_call(vm->ctx, setup_safe, vm, 0, 1) != 0)
 		rc = report_exception(vm, "setup") == 1 ? K6C_ESCRIPT : K6C_EABORTED;
 	duk_pop(vm->ctx);
+	k6c__vm_loop_end(vm, rc != 0);
 	emit_data(vm);
 	set_group_root(vm, "");
 	return rc;
@@ -1253,6 +1286,7 @@ static int op_teardown(void *state, k6c__vu *vu)
 	if (duk_safe_call(vm->ctx, teardown_safe, vm, 0, 1) != 0)
 		rc = report_exception(vm, "teardown") == 1 ? K6C_ESCRIPT : K6C_EABORTED;
 	duk_pop(vm->ctx);
+	k6c__vm_loop_end(vm, rc != 0);
 	emit_data(vm);
 	set_group_root(vm, "");
 	return rc;
@@ -1434,6 +1468,7 @@ static int op_handle_summary(void *state, k6c__vu *vu, const char *data_json,
 	if (duk_safe_call(vm->ctx, summary_safe, &sc, 0, 1) != 0)
 		rc = report_exception(vm, "handleSummary") == 1 ? K6C_ESCRIPT : K6C_EABORTED;
 	duk_pop(vm->ctx);
+	k6c__vm_loop_end(vm, rc != 0);
 	vm->discard_samples = false;
 	vm->bytes_sent = 0;
 	vm->bytes_received = 0;

@@ -33,6 +33,9 @@ void k6c__mod_summary_push(duk_context *ctx);
 void k6c__mod_data_push(duk_context *ctx);
 void k6c__mod_encoding_push(duk_context *ctx);
 void k6c__mod_crypto_push(duk_context *ctx);
+void k6c__mod_timers_push(duk_context *ctx);
+/* Puts k6/timers' functions on the global object too, as k6 has them. */
+void k6c__timers_register(duk_context *ctx);
 
 /* Bytes of the value at idx for k6/encoding and k6/crypto (mod_encoding.c):
  * a string as UTF-8, an ArrayBuffer, typed array or DataView as its bytes.
@@ -109,6 +112,8 @@ struct k6c__program {
 	bool discard_bodies;         /* discardResponseBodies */
 	bool throw_errors;           /* throw */
 	int max_redirects;           /* maxRedirects; -1: k6's default */
+	unsigned batch;              /* batch: http.batch's requests in flight; 0: no cap */
+	unsigned batch_per_host;     /* batchPerHost: ... to one host; 0: no cap */
 	/* From k6c__program_set_options; written before any VU starts. */
 	char *test_options_json;     /* exec.test.options (NULL: the script's options) */
 	char **tags;                 /* the `tags` option: key, value, ... (every sample) */
@@ -179,6 +184,18 @@ typedef struct k6c__vm {
 	 * so a request never looks a key up in the string table. */
 	void *http_keys[24];
 	void *drain;                 /* the prelude's __k6c_drain_jobs, or NULL */
+	void *take_unhandled;        /* its __k6c_take_unhandled, once looked up */
+	/* The VU's event loop (eventloop.h): native operations that are
+	 * live (timers, asynchronous requests), those done and waiting for
+	 * their JavaScript, the JavaScript values they hold (a stash object
+	 * indexed by reference number) and k6/timers' next id. */
+	struct k6c__vm_op *ops;
+	struct k6c__vm_op *ready_head, *ready_tail;
+	unsigned nalive;             /* ops that keep the loop running */
+	bool woken;                  /* an op completed since the VU last waited */
+	void *loop_refs;
+	uint32_t next_ref;
+	double next_timer_id;
 	/* Keys of the per-iteration path, interned once (kept in the stash). */
 	void *key_default, *key_iter, *key_data;
 	bool data_ready;             /* the setup data was parsed into the stash */
@@ -241,6 +258,9 @@ int k6c__vm_kv_set(k6c__vm_kv **arr, size_t *n, size_t *cap, const char *key, co
 /* Tag list building in vm->tags. Strings are borrowed until the samples are
  * added. k6c__vm_tag_set replaces the value of an existing key. */
 void k6c__vm_tags_reset(k6c__vm *vm, size_t *n);
+/* Makes room for n tags in vm->tags (throws on out-of-memory), so that
+ * code which must not allocate (a hop callback) can add up to that many. */
+void k6c__vm_tags_reserve(duk_context *ctx, k6c__vm *vm, size_t n);
 void k6c__vm_tag_set(duk_context *ctx, k6c__vm *vm, size_t *n, const char *key, const char *value);
 /* Removes key from the tag list. */
 void k6c__vm_tag_del(k6c__vm *vm, size_t *n, const char *key);
@@ -253,9 +273,12 @@ void k6c__vm_tags_base(duk_context *ctx, k6c__vm *vm, size_t *n);
  * is not a string, number or boolean throws k6's TypeError. */
 void k6c__vm_tags_from_object(duk_context *ctx, k6c__vm *vm, size_t *n, duk_idx_t obj);
 
-/* Adds samples to the VU's buffer (dropped when there is no VU). */
+/* Adds samples to the VU's buffer (dropped when there is no VU), with the
+ * tags in vm->tags or, for k6c__vm_emit_tags, in tags. */
 void k6c__vm_emit(k6c__vm *vm, int64_t time_us, size_t ntags, const int *metrics,
 	const double *values, size_t n);
+void k6c__vm_emit_tags(k6c__vm *vm, int64_t time_us, const k6c__tag *tags, size_t ntags,
+	const int *metrics, const double *values, size_t n);
 
 /* Converts text in Duktape's internal encoding (CESU-8: a character
  * outside the BMP is two 3-byte surrogates) to UTF-8, appending to out; a

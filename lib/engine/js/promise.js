@@ -23,7 +23,7 @@
  */
 
 //# chunk promise
-//# triggers Promise async await _asyncToGenerator regeneratorRuntime _regeneratorRuntime __k6c_drain_jobs
+//# triggers Promise async await _asyncToGenerator regeneratorRuntime _regeneratorRuntime __k6c_drain_jobs asyncRequest
 (function (G) {
 	'use strict';
 	var STATE = Symbol('k6c.promiseState'); /* 0 pending, 1 fulfilled, 2 rejected */
