@@ -50,6 +50,8 @@ static const char usage[] =
 	"      --no-thresholds              do not evaluate thresholds\n"
 	"      --user-agent UA              User-Agent header of HTTP requests\n"
 	"      --discard-response-bodies    responseType \"none\" by default (no bodies kept)\n"
+	"      --batch N                    requests of one http.batch in flight (default 20)\n"
+	"      --batch-per-host N           ... to one host (default 6, 0: no cap)\n"
 	"  -q, --quiet                      no banner and no progress output\n"
 	"  -v, --verbose                    print debug log lines\n"
 	"      --workers N                  worker threads (default: K6C_WORKERS or CPUs)\n";
@@ -252,6 +254,13 @@ static int parse_args(int argc, char **argv, cli_args *ca)
 			OPT_STRING("userAgent");
 		} else if (TAKES("--discard-response-bodies", "--discard-response-bodies")) {
 			opt_add(ca->opts, sizeof(ca->opts), "discardResponseBodies", "true");
+		} else if (TAKES("--batch", "--batch") || TAKES("--batch-per-host", "--batch-per-host")) {
+			int all = !strcmp(flag, "--batch");
+
+			NEED_VALUE();
+			if (!is_uint(v))
+				return fail_config(all ? "invalid value of --batch" : "invalid value of --batch-per-host", v);
+			opt_add(ca->opts, sizeof(ca->opts), all ? "batch" : "batchPerHost", v);
 		} else if (TAKES("--include-system-env-vars", "--include-system-env-vars")) {
 			ca->sysenv = !v || strcmp(v, "false") != 0;
 		} else if (TAKES("--workers", "--workers")) {
