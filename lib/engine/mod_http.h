@@ -17,7 +17,11 @@
 /* A request ready to go. k6c__http_prepare leaves every pointer borrowed
  * from the VU's scratch space and the value stack, which the next native
  * call reuses; mod_http_async.c copies what a request that outlives the
- * call needs. */
+ * call needs (call_new: the struct by value, then the method, URL, header
+ * lines, body and tags). A field added here that points into borrowed
+ * memory must be copied there too, or batch and asyncRequest requests
+ * would read freed memory; k6c__http_on_hop must keep to C data, as it
+ * runs on the loop thread while the VU does something else. */
 typedef struct k6c__http_prep {
 	k6c__vm *vm;
 	k6c__http_req req;       /* what is sent; headers are "Name: value" lines */
