@@ -48,9 +48,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <zlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "http/codec.h"
+#include "http/tls.h"
 #ifdef K6C__HTTP_OPENSSL
 #include <openssl/ssl.h>
 #endif
@@ -107,14 +109,49 @@ struct k6c__http_client {
 	bool no_reuse;
 	bool env_proxy;               /* a proxy variable is set: curl reads them */
 	long sslversion;              /* CURLOPT_SSLVERSION, or -1 */
-	struct curl_slist *connect_to; /* the hosts option as CURLOPT_CONNECT_TO */
+	struct host_rule *hosts;      /* the hosts option (see hosts_find) */
+	size_t nhosts;
+	char *cipher_list;            /* CURLOPT_SSL_CIPHER_LIST, or NULL */
+	char *tls13_ciphers;          /* CURLOPT_TLS13_CIPHERS, or NULL */
+	struct tls_auth *tls_auth;    /* the tlsAuth option */
+	size_t ntls_auth;
+	long dns_ttl_s;               /* CURLOPT_DNS_CACHE_TIMEOUT */
+	long ip_resolve;              /* CURLOPT_IPRESOLVE */
+	char **local_ifs;             /* CURLOPT_INTERFACE values "host!<ip>" */
+	size_t nlocal_ifs;
+	bool no_vu_reuse;
+	bool openssl;                 /* curl's TLS backend is OpenSSL */
 	k6c__http_conn *conns;        /* every conn, for k6c__http_client_free */
 	k6c__http_conn *unsent;       /* transfers whose t_sent is still open */
 	/* Sockets opened by on_open_socket, by number: curl closes them through
 	 * on_close_socket, so they may stay registered with the loop while idle
-	 * (k6c__loop_disarm) without a reused number inheriting the watch. */
-	unsigned char *owned;
+	 * (k6c__loop_disarm) without a reused number inheriting the watch. The
+	 * conn that opened each, and whether a transfer is on it, serve
+	 * noVUConnectionReuse. */
+	struct sock_info *owned;
 	size_t nowned;
+};
+
+struct sock_info {
+	bool owned;
+	bool busy;                    /* curl watches it for a transfer */
+	k6c__http_conn *owner;        /* NULL once its conn is gone */
+};
+
+/* One hosts entry: name (lower case; for a wildcard, the domain after
+ * "*."), port (0: any), and where to connect instead. */
+struct host_rule {
+	char *name;
+	bool wildcard;
+	int port;
+	char *ip;                     /* IPv6 in brackets */
+	int to_port;                  /* 0: the request's port */
+};
+
+struct tls_auth {
+	char **domains;
+	size_t ndomains;
+	char *cert, *key, *password;
 };
 
 struct k6c__http_conn {
@@ -165,6 +202,23 @@ struct k6c__http_conn {
 	/* Memory handed back by k6c__http_conn_recycle. */
 	k6c__buf spare_body, spare_headers, spare_url;
 
+	/* Content decoding of the current hop (either path). */
+	k6c__decoder *dec;
+	bool dec_on;          /* the body goes through dec */
+	bool dec_err;         /* dec rejected the body (1701) */
+	bool enc_seen;        /* this block's Content-Encoding was looked at */
+	int debug;            /* K6C__HTTP_DEBUG_* */
+	bool verbose;         /* CURLOPT_VERBOSE is on (for debug) */
+	bool fresh_next;      /* noVUConnectionReuse: the next request connects anew */
+	bool fresh_set;       /* CURLOPT_FRESH_CONNECT is on for that */
+	int tls_auth_cur;     /* the tlsAuth entry set on easy, or -1 */
+	char *local_if;       /* CURLOPT_INTERFACE of both handles, or NULL */
+	struct curl_slist connect_node;   /* this hop's CONNECT_TO (hosts option) */
+	k6c__buf connect_entry;
+	k6c__timer etimer;    /* a hop that fails before it starts (see fail_soon) */
+	int e_code;
+	const char *e_msg;
+
 	/* The fast path (see "fast path" below): our own HTTP/1.1 on a
 	 * keep-alive socket that a CONNECT_ONLY transfer of fe connected. */
 	CURL *fe;
@@ -187,8 +241,6 @@ struct k6c__http_conn {
 	int rstate;           /* RS_* */
 	uint64_t rremain;
 	bool rclose;
-	bool zinit, zon, zraw;
-	z_stream z;
 	k6c__timer ftimer;
 };
 
@@ -421,7 +473,7 @@ static void on_io(k6c__loop *loop, int fd, unsigned events, void *arg);
 
 static bool is_owned(const k6c__http_client *c, curl_socket_t s)
 {
-	return s >= 0 && (size_t)s < c->nowned && c->owned[s];
+	return s >= 0 && (size_t)s < c->nowned && c->owned[s].owned;
 }
 
 static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
@@ -443,6 +495,8 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *s
 		k6c__loop_disarm(c->loop, s);
 	else if (k6c__loop_watch(c->loop, s, ev, on_io, c) != 0)
 		return -1;
+	if (is_owned(c, s))
+		c->owned[s].busy = ev != 0;
 	/* Wanting to read only, once the request has started, means curl has
 	 * nothing left to write: the request is on the wire. */
 	if (what == CURL_POLL_IN) {
@@ -459,7 +513,8 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *s
  * ours so that on_socket may keep them registered while idle. */
 static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr)
 {
-	k6c__http_client *c = clientp;
+	k6c__http_conn *conn = clientp;
+	k6c__http_client *c = conn->client;
 	int fd;
 
 	K6C__UNUSED(purpose);
@@ -468,18 +523,20 @@ static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose, struct 
 		return CURL_SOCKET_BAD;
 	if ((size_t)fd >= c->nowned) {
 		size_t n = c->nowned ? c->nowned : 64;
-		unsigned char *o;
+		struct sock_info *o;
 
 		while (n <= (size_t)fd)
 			n *= 2;
-		o = k6c__realloc(c->owned, n);
+		o = k6c__realloc(c->owned, n * sizeof(*o));
 		if (o == NULL)
 			return fd;   /* works, just without the idle registration */
-		memset(o + c->nowned, 0, n - c->nowned);
+		memset(o + c->nowned, 0, (n - c->nowned) * sizeof(*o));
 		c->owned = o;
 		c->nowned = n;
 	}
-	c->owned[fd] = 1;
+	c->owned[fd].owned = true;
+	c->owned[fd].busy = false;
+	c->owned[fd].owner = conn;
 	return fd;
 }
 
@@ -490,7 +547,7 @@ static int on_close_socket(void *clientp, curl_socket_t s)
 	k6c__http_client *c = clientp;
 
 	if (is_owned(c, s)) {
-		c->owned[s] = 0;
+		memset(&c->owned[s], 0, sizeof(c->owned[s]));
 		k6c__loop_watch(c->loop, s, 0, NULL, NULL);
 	}
 	return close(s);
@@ -526,8 +583,28 @@ static int on_prereq(void *ud, char *ip, char *local_ip, int port, int local_por
 	conn->t_sent = conn->t_first = conn->t_last = 0;
 	conn->in_body = false;
 	conn->body_done = !conn->has_body || conn->body.len == 0;
+	if (conn->debug)
+		k6c__buf_clear(&conn->cur.debug_req);
 	unsent_link(conn);
 	return CURL_PREREQFUNC_OK;
+}
+
+/* CURLOPT_DEBUGFUNCTION, set for httpDebug only: the request's header
+ * block as curl wrote it (and the body, which is ours, for "full"). */
+static int on_debug(CURL *e, curl_infotype type, char *data, size_t size, void *ud)
+{
+	k6c__http_conn *conn = ud;
+	k6c__buf *b = &conn->cur.debug_req;
+
+	K6C__UNUSED(e);
+	if (type != CURLINFO_HEADER_OUT || !conn->debug)
+		return 0;
+	k6c__buf_clear(b);
+	if (k6c__buf_put(b, data, size) != 0)
+		return 0;
+	if (conn->debug == K6C__HTTP_DEBUG_FULL && conn->has_body && conn->body.len)
+		k6c__buf_put(b, conn->body.ptr, conn->body.len);
+	return 0;
 }
 
 static size_t on_read(char *buf, size_t size, size_t n, void *ud)
@@ -626,6 +703,12 @@ static void capture_tls(k6c__http_conn *conn)
 	name = cipher ? SSL_CIPHER_standard_name(cipher) : NULL;
 	if (name)
 		copy_str(conn->cur.tls_cipher_suite, sizeof(conn->cur.tls_cipher_suite), name);
+	{
+		const unsigned char *der = NULL;
+		long n = SSL_get_tlsext_status_ocsp_resp(ssl, &der);
+
+		k6c__tls_ocsp_parse(n > 0 ? der : NULL, n, &conn->cur.ocsp);
+	}
 #else
 	K6C__UNUSED(conn);
 #endif
@@ -656,12 +739,25 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		k6c__buf_clear(&conn->cur.headers);
 		parse_status_line(&conn->cur, p, len);
 		conn->in_body = false;
+		conn->dec_on = conn->enc_seen = false;
 		return len;
 	}
 	if (blank)
 		return len;
 	if (conn->in_body)
 		return len;  /* trailers are not headers (Go keeps them apart) */
+	/* The body is decoded here, not by curl, as k6 does it: by the first
+	 * Content-Encoding header, unless the body is not kept at all. */
+	if (!conn->enc_seen && !conn->discard_body && len > 17 && strncasecmp(p, "content-encoding:", 17) == 0) {
+		int rc = k6c__decoder_reset(&conn->dec, p + 17, len - 17);
+
+		conn->enc_seen = true;
+		if (rc < 0) {
+			conn->oom = true;
+			return 0;
+		}
+		conn->dec_on = rc == 1;
+	}
 	if (k6c__buf_put(&conn->cur.headers, p, len) != 0) {
 		conn->oom = true;
 		return 0;
@@ -681,6 +777,15 @@ static size_t on_write(char *p, size_t size, size_t n, void *ud)
 	conn->in_body = true;
 	if (len == 0 || conn->discard_body)
 		return len;
+	if (conn->dec_on) {
+		int rc = k6c__decoder_write(conn->dec, p, len, &conn->cur.body);
+
+		if (rc == -1)
+			conn->oom = true;
+		else if (rc != 0)
+			conn->dec_err = true;
+		return rc == 0 ? len : 0;
+	}
 	if (conn->cur.body.len == 0) {
 		curl_off_t cl = -1;
 
@@ -723,6 +828,58 @@ static const char *errno_text(int e, char *buf, size_t cap)
 	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
 		buf[0] = (char)(buf[0] - 'A' + 'a');
 	return s;
+}
+
+/* The TLS alert an OpenSSL error in curl's message reports ("... error:
+ * 0A000410:SSL routines::sslv3 alert handshake failure"): OpenSSL numbers
+ * the reason of a received alert 1000 + the alert. -1 if none. */
+static int tls_alert(const char *detail)
+{
+	const char *p = detail;
+
+	while ((p = strstr(p, "error:")) != NULL) {
+		char *end;
+		unsigned long code = strtoul(p + 6, &end, 16);
+
+		p += 6;
+		if (end == p + 8 && *end == ':') {
+			unsigned long reason = code & 0xFFFu;
+
+			if (reason >= 1000 && reason < 1256)
+				return (int)(reason - 1000);
+			return -1;
+		}
+	}
+	return -1;
+}
+
+/* k6's message for a received alert: Go's net.OpError "remote error" around
+ * the alert, whose Net is not "tcp", hence k6's 1010. true if set. */
+static bool set_tls_alert(k6c__http_resp *r, const char *detail)
+{
+	int alert = tls_alert(detail);
+	const char *name = alert >= 0 ? k6c__tls_alert_name(alert) : NULL;
+
+	if (alert < 0)
+		return false;
+	if (name)
+		set_error(r, 1010, "remote error: tls: %s", name);
+	else
+		set_error(r, 1010, "remote error: tls: alert(%d)", alert);
+	return true;
+}
+
+/* Go's names of HTTP/2 error codes (http2.ErrCode). */
+static const char *h2_code_name(int code)
+{
+	static const char *const names[] = {
+		"NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",
+		"SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL",
+		"COMPRESSION_ERROR", "CONNECT_ERROR", "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY",
+		"HTTP_1_1_REQUIRED",
+	};
+
+	return code >= 0 && code < (int)K6C__ARRAY_LEN(names) ? names[code] : NULL;
 }
 
 /* Maps a failed transfer to k6's error code and message
@@ -779,6 +936,8 @@ static void map_error_on(k6c__http_conn *conn, CURL *easy, CURLcode rc)
 	case CURLE_RECV_ERROR: {
 		const char *op = rc == CURLE_SEND_ERROR ? "write" : "read";
 
+		if (set_tls_alert(r, detail))
+			break;
 		if (os_errno == ECONNRESET)
 			set_error(r, 1220, "%s: connection reset by peer", op);
 		else if (os_errno == EPIPE)
@@ -815,6 +974,10 @@ static void map_error_on(k6c__http_conn *conn, CURL *easy, CURLcode rc)
 	case CURLE_SSL_CONNECT_ERROR:
 		if (strstr(detail, "wrong version number") || strstr(detail, "packet length too long"))
 			set_error(r, 1301, "tls: first record does not look like a TLS handshake");
+		else if (set_tls_alert(r, detail))
+			break;
+		else if (os_errno == ECONNRESET)
+			set_error(r, 1220, "read: connection reset by peer");
 		else
 			set_error(r, 1300, "tls: %s", detail);
 		break;
@@ -838,9 +1001,9 @@ static void map_error_on(k6c__http_conn *conn, CURL *easy, CURLcode rc)
 		int code = e ? atoi(e + 5) : -1;
 		int base = rc == CURLE_HTTP2_STREAM ? 1630 : 1650;
 
-		if (code >= 0 && code <= 13)
-			set_error(r, base + 1 + code, "http2: %s error with http2 ErrCode %d",
-				rc == CURLE_HTTP2_STREAM ? "stream" : "connection", code);
+		if (h2_code_name(code))
+			set_error(r, base + 1 + code, "http2: %s error with http2 ErrCode %s",
+				rc == CURLE_HTTP2_STREAM ? "stream" : "connection", h2_code_name(code));
 		else
 			set_error(r, base, "http2: %s", detail);
 		break;
@@ -848,12 +1011,21 @@ static void map_error_on(k6c__http_conn *conn, CURL *easy, CURLcode rc)
 	case CURLE_BAD_CONTENT_ENCODING:
 		set_error(r, 1701, "error decompressing response body (%s)", detail);
 		break;
+	case CURLE_WEIRD_SERVER_REPLY:
+		/* Go's net/http says what it could not read. */
+		set_error(r, 1000, "malformed HTTP response");
+		break;
 	case CURLE_OUT_OF_MEMORY:
 		set_error(r, 1000, "out of memory");
 		break;
 	case CURLE_WRITE_ERROR:
 		if (conn->oom) {
 			set_error(r, 1000, "out of memory");
+			break;
+		}
+		if (conn->dec_err) {
+			set_error(r, 1701, "error decompressing response body (%s)",
+				k6c__decoder_error(conn->dec));
 			break;
 		}
 		/* fall through */
@@ -872,6 +1044,7 @@ static void map_error(k6c__http_conn *conn, CURLcode rc)
 
 static bool fast_eligible(const k6c__http_conn *conn);
 static int fast_start(k6c__http_conn *conn, uint64_t now);
+static void hop_next(k6c__http_conn *conn, bool ok, const char *loc);
 static void fast_cancel(k6c__http_conn *conn);
 static void fast_free(k6c__http_conn *conn);
 static void on_fast_timer(k6c__loop *loop, k6c__timer *t);
@@ -893,12 +1066,17 @@ static void reset_cur(k6c__http_conn *conn)
 
 	take_spare(&headers, &conn->spare_headers);
 	take_spare(&body, &conn->spare_body);
+	k6c__buf debug_req = r->debug_req;
+
 	take_spare(&conn->cur_url, &conn->spare_url);
 	memset(r, 0, sizeof(*r));
 	k6c__buf_clear(&headers);
 	k6c__buf_clear(&body);
+	k6c__buf_clear(&debug_req);
 	r->headers = headers;
 	r->body = body;
+	r->debug_req = debug_req;
+	conn->dec_on = conn->dec_err = conn->enc_seen = false;
 }
 
 /* Fills the curl_slist nodes for this hop from the copied user lines plus
@@ -967,6 +1145,194 @@ static int multi_add(k6c__http_client *c, CURL *e)
 	return 0;
 }
 
+/* The host (as in the URL, IPv6 in brackets) and port of an absolute
+ * http(s) URL; false if it has none. */
+static bool url_host_port(const char *url, const char **host, size_t *hlen, int *port)
+{
+	const char *h, *colon, *end;
+	size_t len;
+
+	url_host(url, &h, &len);
+	end = h + len;
+	if (len > 0 && h[0] == '[') {
+		const char *close = memchr(h, ']', len);
+
+		if (close == NULL)
+			return false;
+		colon = close + 1 < end && close[1] == ':' ? close + 1 : NULL;
+		*hlen = (size_t)(close + 1 - h);
+	} else {
+		colon = memchr(h, ':', len);
+		*hlen = colon ? (size_t)(colon - h) : len;
+	}
+	*host = h;
+	if (*hlen == 0)
+		return false;
+	if (colon && colon + 1 < end)
+		*port = atoi(colon + 1);
+	else
+		*port = strncasecmp(url, "https:", 6) == 0 ? 443 : 80;
+	return true;
+}
+
+/* The hosts entry for host:port (see k6c__http_client_opts.hosts), or NULL. */
+static const struct host_rule *hosts_find(const k6c__http_client *c, const char *host, size_t hlen, int port)
+{
+	const struct host_rule *best = NULL;
+	size_t best_len = 0;
+	int best_rank = -1;
+
+	if (hlen > 0 && host[hlen - 1] == '.')
+		hlen--;   /* "name." is name */
+	for (size_t i = 0; i < c->nhosts; i++) {
+		const struct host_rule *r = &c->hosts[i];
+		size_t n = strlen(r->name);
+		int rank;
+
+		if (r->port != 0 && r->port != port)
+			continue;
+		if (!r->wildcard) {
+			if (n != hlen || strncasecmp(host, r->name, n) != 0)
+				continue;
+			rank = 2;
+		} else {
+			if (hlen <= n + 1 || host[hlen - n - 1] != '.' ||
+			    strncasecmp(host + hlen - n, r->name, n) != 0)
+				continue;
+			rank = 0;
+		}
+		rank += r->port != 0;
+		if (rank / 2 > best_rank / 2 || (rank / 2 == best_rank / 2 &&
+		    (n > best_len || (n == best_len && rank > best_rank)))) {
+			best = r;
+			best_rank = rank;
+			best_len = n;
+		}
+	}
+	return best;
+}
+
+/* RFC 6761: names under "invalid" never resolve, and a resolver should
+ * say so at once. We do, so such a lookup never leaves the machine. */
+static bool host_is_invalid(const char *host, size_t hlen)
+{
+	if (hlen > 0 && host[hlen - 1] == '.')
+		hlen--;
+	return (hlen == 7 && strncasecmp(host, "invalid", 7) == 0) ||
+	       (hlen > 8 && strncasecmp(host + hlen - 8, ".invalid", 8) == 0);
+}
+
+/* Points e's CURLOPT_CONNECT_TO at this hop's hosts entry, if any. Returns
+ * 1 when the hop must fail as an unknown host (see host_is_invalid), 0 to
+ * go on, or K6C_ENOMEM. */
+static int apply_hosts(k6c__http_conn *conn, CURL *e, const char *url)
+{
+	const k6c__http_client *c = conn->client;
+	const struct host_rule *r = NULL;
+	const char *host;
+	size_t hlen;
+	int port;
+
+	if (!url_host_port(url, &host, &hlen, &port))
+		return 0;
+	if (c->nhosts > 0)
+		r = hosts_find(c, host, hlen, port);
+	if (r == NULL) {
+		if (c->nhosts > 0)
+			curl_easy_setopt(e, CURLOPT_CONNECT_TO, NULL);
+		return host_is_invalid(host, hlen) ? 1 : 0;
+	}
+	k6c__buf_clear(&conn->connect_entry);
+	if (k6c__buf_printf(&conn->connect_entry, "%.*s:%d:%s:%d", (int)hlen, host, port, r->ip,
+		r->to_port ? r->to_port : port) != 0)
+		return k6c__error(K6C_ENOMEM, "out of memory starting a request");
+	conn->connect_node.data = conn->connect_entry.ptr;
+	conn->connect_node.next = NULL;
+	curl_easy_setopt(e, CURLOPT_CONNECT_TO, &conn->connect_node);
+	return 0;
+}
+
+/* Whether pattern (a tlsAuth domain: "name" or "*.domain") covers host. */
+static bool domain_covers(const char *pattern, const char *host, size_t hlen)
+{
+	size_t n = strlen(pattern);
+
+	if (n > 2 && pattern[0] == '*' && pattern[1] == '.')
+		return hlen > n - 1 && strncasecmp(host + hlen - (n - 1), pattern + 1, n - 1) == 0;
+	return n == hlen && strncasecmp(pattern, host, n) == 0;
+}
+
+/* Presents the tlsAuth certificate that covers this https hop's host. */
+static void apply_tls_auth(k6c__http_conn *conn)
+{
+	const k6c__http_client *c = conn->client;
+	const char *host;
+	size_t hlen;
+	int port, idx = -1;
+	CURL *e = conn->easy;
+
+	if (c->ntls_auth == 0)
+		return;
+	if (strncasecmp(conn->url.ptr, "https:", 6) == 0 &&
+	    url_host_port(conn->url.ptr, &host, &hlen, &port)) {
+		if (host[0] == '[' && hlen >= 2) {
+			host++;
+			hlen -= 2;
+		}
+		for (size_t i = 0; i < c->ntls_auth && idx < 0; i++) {
+			const struct tls_auth *a = &c->tls_auth[i];
+
+			if (a->ndomains == 0)
+				idx = (int)i;
+			for (size_t d = 0; d < a->ndomains && idx < 0; d++)
+				if (domain_covers(a->domains[d], host, hlen))
+					idx = (int)i;
+		}
+	}
+	if (idx == conn->tls_auth_cur)
+		return;
+	if (idx < 0) {
+		curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, NULL);
+		curl_easy_setopt(e, CURLOPT_SSLKEY_BLOB, NULL);
+		curl_easy_setopt(e, CURLOPT_KEYPASSWD, NULL);
+	} else {
+		const struct tls_auth *a = &c->tls_auth[idx];
+		/* The client's copies outlive every conn: curl need not copy. */
+		struct curl_blob cert = { a->cert, strlen(a->cert), CURL_BLOB_NOCOPY };
+		struct curl_blob key = { a->key, strlen(a->key), CURL_BLOB_NOCOPY };
+
+		curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &cert);
+		curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM");
+		curl_easy_setopt(e, CURLOPT_SSLKEY_BLOB, &key);
+		curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM");
+		curl_easy_setopt(e, CURLOPT_KEYPASSWD, a->password);
+	}
+	conn->tls_auth_cur = idx;
+}
+
+/* Ends the hop with error code/msg (static text) on the loop's next pass:
+ * a failure found before anything went out, reported as transport errors
+ * always are, through the callback and never from k6c__http_start. */
+static void fail_soon(k6c__http_conn *conn, int code, const char *msg)
+{
+	conn->fast = false;
+	conn->e_code = code;
+	conn->e_msg = msg;
+	conn->cur.start_us = k6c__wall_us();
+	k6c__timer_start(conn->client->loop, &conn->etimer, 0);
+}
+
+static void on_error_timer(k6c__loop *loop, k6c__timer *t)
+{
+	k6c__http_conn *conn = t->arg;
+
+	K6C__UNUSED(loop);
+	if (!conn->active)
+		return;
+	set_error(&conn->cur, conn->e_code, "%s", conn->e_msg);
+	hop_next(conn, false, NULL);
+}
+
 /* Sets this hop's options and hands the easy handle to the multi. */
 static int start_hop(k6c__http_conn *conn, uint64_t now)
 {
@@ -984,9 +1350,25 @@ static int start_hop(k6c__http_conn *conn, uint64_t now)
 		return fast_start(conn, now);
 	}
 	conn->fast = false;
-	rc = build_headers(conn);
-	if (rc != 0)
+	rc = apply_hosts(conn, e, conn->url.ptr);
+	if (rc == 1) {
+		fail_soon(conn, 1101, "lookup: no such host");
+		return 0;
+	}
+	if (rc != 0 || (rc = build_headers(conn)) != 0)
 		return rc;
+	apply_tls_auth(conn);
+	if (conn->debug || conn->verbose) {
+		conn->verbose = conn->debug != K6C__HTTP_DEBUG_OFF;
+		curl_easy_setopt(e, CURLOPT_VERBOSE, conn->verbose ? 1L : 0L);
+	}
+	if (conn->fresh_next || conn->fresh_set) {
+		/* noVUConnectionReuse: the first request of an iteration. */
+		conn->fresh_set = conn->fresh_next;
+		conn->fresh_next = false;
+		if (!conn->client->no_reuse)
+			curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, conn->fresh_set ? 1L : 0L);
+	}
 
 	curl_easy_setopt(e, CURLOPT_URL, conn->url.ptr);
 	/* The order matters: NOBODY 0 turns a HEAD back into GET, POST and
@@ -1090,6 +1472,7 @@ static void fill_result(k6c__http_conn *conn, CURLcode rc)
 		r->proto[0] = '\0';
 		r->tls_version[0] = '\0';
 		r->tls_cipher_suite[0] = '\0';
+		memset(&r->ocsp, 0, sizeof(r->ocsp));
 		k6c__buf_clear(&r->headers);
 		k6c__buf_clear(&r->body);
 		return;
@@ -1161,15 +1544,25 @@ oom:
 	return false;
 }
 
-/* Turns cur into a transport failure when we ran out of memory ourselves. */
-static void fail_oom(k6c__http_conn *conn)
+/* Turns cur into a transport failure found by us, after the transfer:
+ * k6 keeps no status, headers or body then, only the timings. */
+static void fail_local(k6c__http_conn *conn, int code, const char *msg)
 {
 	conn->cur.status = 0;
 	conn->cur.status_text[0] = '\0';
 	conn->cur.proto[0] = '\0';
+	conn->cur.tls_version[0] = '\0';
+	conn->cur.tls_cipher_suite[0] = '\0';
+	memset(&conn->cur.ocsp, 0, sizeof(conn->cur.ocsp));
 	k6c__buf_clear(&conn->cur.headers);
 	k6c__buf_clear(&conn->cur.body);
-	set_error(&conn->cur, 1000, "out of memory");
+	set_error(&conn->cur, code, "%s", msg);
+}
+
+/* ... when we ran out of memory ourselves. */
+static void fail_oom(k6c__http_conn *conn)
+{
+	fail_local(conn, 1000, "out of memory");
 }
 
 /* Moves cur into the caller's final response and calls the final callback.
@@ -1189,6 +1582,7 @@ static void finish(k6c__http_conn *conn)
 	 * recycled memory, if any (reset_cur). */
 	memset(&conn->cur.headers, 0, sizeof(conn->cur.headers));
 	memset(&conn->cur.body, 0, sizeof(conn->cur.body));
+	memset(&conn->cur.debug_req, 0, sizeof(conn->cur.debug_req));
 	conn->cur.url = NULL;
 	memset(&conn->cur_url, 0, sizeof(conn->cur_url));
 	cb(conn, out, true, arg);
@@ -1248,6 +1642,12 @@ static void hop_done(k6c__http_conn *conn, CURLcode rc)
 	if (rc == CURLE_OK && conn->oom)
 		rc = CURLE_WRITE_ERROR;
 	fill_result(conn, rc);
+	if (rc == CURLE_OK && conn->dec_on && k6c__decoder_finish(conn->dec) != 0) {
+		/* A compressed body cut short: Go's readers say so. */
+		fail_local(conn, 1000, "unexpected EOF");
+		hop_next(conn, false, NULL);
+		return;
+	}
 	if (rc == CURLE_OK && curl_easy_getinfo(conn->easy, CURLINFO_REDIRECT_URL, &loc) != CURLE_OK)
 		loc = NULL;
 	hop_next(conn, rc == CURLE_OK, loc);
@@ -1369,8 +1769,6 @@ static void fast_free(k6c__http_conn *conn)
 	if (conn->fe)
 		curl_easy_cleanup(conn->fe);
 	conn->fe = NULL;
-	if (conn->zinit)
-		inflateEnd(&conn->z);
 	k6c__buf_free(&conn->fkey);
 	k6c__buf_free(&conn->wbuf);
 	k6c__buf_free(&conn->rbuf);
@@ -1429,6 +1827,15 @@ static int fast_build(k6c__http_conn *conn, const char *auth, size_t alen, const
 	if (conn->has_body)
 		rc |= k6c__buf_printf(w, "Content-Length: %zu\r\n", conn->body.len);
 	rc |= k6c__buf_puts(w, "\r\n");
+	if (conn->debug && rc == 0) {
+		/* httpDebug: the request exactly as it goes out. */
+		size_t head = w->len;
+
+		k6c__buf_clear(&conn->cur.debug_req);
+		rc |= k6c__buf_put(&conn->cur.debug_req, w->ptr, head);
+		if (conn->debug == K6C__HTTP_DEBUG_FULL && conn->has_body && conn->body.len)
+			rc |= k6c__buf_put(&conn->cur.debug_req, conn->body.ptr, conn->body.len);
+	}
 	if (conn->has_body && conn->body.len)
 		rc |= k6c__buf_put(w, conn->body.ptr, conn->body.len);
 	return rc ? k6c__error(K6C_ENOMEM, "out of memory building a request") : 0;
@@ -1605,7 +2012,7 @@ static int fast_send_begin(k6c__http_conn *conn, bool sync)
 	conn->rbytes = 0;
 	conn->rstate = RS_HEAD;
 	conn->rclose = false;
-	conn->zon = false;
+	conn->dec_on = false;
 	conn->t_sent = conn->t_first = conn->t_last = 0;
 	k6c__buf_clear(&conn->rbuf);
 	conn->rpos = 0;
@@ -1633,12 +2040,15 @@ static int fast_connect(k6c__http_conn *conn)
 		curl_easy_setopt(e, CURLOPT_ERRORBUFFER, conn->errbuf);
 		curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
 		curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-		curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, c);
+		curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, conn);
 		curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
 		curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, c);
 		curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http");
 		curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
-		curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 300L);
+		curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, c->dns_ttl_s);
+		curl_easy_setopt(e, CURLOPT_IPRESOLVE, c->ip_resolve);
+		if (conn->local_if)
+			curl_easy_setopt(e, CURLOPT_INTERFACE, conn->local_if);
 		curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 		curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
 		curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 15L);
@@ -1646,8 +2056,6 @@ static int fast_connect(k6c__http_conn *conn)
 		curl_easy_setopt(e, CURLOPT_NOPROXY, "");
 		/* A new connection every time: the previous one is ours now. */
 		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
-		if (c->connect_to)
-			curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
 	}
 	{
 		const char *auth, *path;
@@ -1657,6 +2065,14 @@ static int fast_connect(k6c__http_conn *conn)
 		    buf_set(&conn->fkey, auth, alen) != 0)
 			return k6c__error(K6C_ENOMEM, "out of memory starting a request");
 	}
+	rc = apply_hosts(conn, e, conn->url.ptr);
+	if (rc == 1) {
+		k6c__buf_clear(&conn->fkey);
+		fail_soon(conn, 1101, "lookup: no such host");
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
 	curl_easy_setopt(e, CURLOPT_URL, conn->url.ptr);
 	timeout_ms = conn->deadline_ns > now ? (long)((conn->deadline_ns - now + 999999u) / 1000000u) : 1;
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 1L);
@@ -1757,43 +2173,9 @@ static int fast_body(k6c__http_conn *conn, const char *p, size_t n)
 
 	if (conn->discard_body || n == 0)
 		return 0;
-	if (!conn->zon)
+	if (!conn->dec_on)
 		return k6c__buf_put(b, p, n) ? -1 : 0;
-	conn->z.next_in = (Bytef *)(uintptr_t)p;
-	conn->z.avail_in = (uInt)n;
-	while (conn->z.avail_in > 0) {
-		size_t room;
-		int zr;
-
-		if (k6c__buf_reserve(b, n * 4 > 16384 ? n * 4 : 16384) != 0)
-			return -1;
-		room = b->cap - b->len - 1;
-		conn->z.next_out = (Bytef *)b->ptr + b->len;
-		conn->z.avail_out = (uInt)room;
-		zr = inflate(&conn->z, Z_NO_FLUSH);
-		b->len += room - conn->z.avail_out;
-		b->ptr[b->len] = '\0';
-		if (zr == Z_STREAM_END) {
-			conn->zon = false;   /* anything after the stream is ignored, as curl does */
-			break;
-		}
-		if (zr == Z_DATA_ERROR && conn->z.total_out == 0 && !conn->zraw &&
-		    conn->z.total_in <= n) {
-			/* "deflate" sent without its zlib wrapper, which curl
-			 * also accepts: start over as a raw stream. */
-			if (inflateReset2(&conn->z, -15) != Z_OK)
-				return -2;
-			conn->zraw = true;
-			conn->z.next_in = (Bytef *)(uintptr_t)p;
-			conn->z.avail_in = (uInt)n;
-			continue;
-		}
-		if (zr != Z_OK && zr != Z_BUF_ERROR)
-			return -2;
-		if (zr == Z_BUF_ERROR && conn->z.avail_out != 0)
-			break;
-	}
-	return 0;
+	return k6c__decoder_write(conn->dec, p, n, b);
 }
 
 /* Finds the end of a header block (just past its blank line) in p[0..n). */
@@ -1878,7 +2260,7 @@ static int fast_head(k6c__http_conn *conn, const char *p, size_t n)
 				for (const char *q = v; q + 10 <= ve; q++)
 					if (strncasecmp(q, "keep-alive", 10) == 0)
 						keep_alive = true;
-			} else if (nlen == 16 && strncasecmp(l, "content-encoding", 16) == 0) {
+			} else if (nlen == 16 && strncasecmp(l, "content-encoding", 16) == 0 && enc == NULL) {
 				enc = v;
 				enc_len = (size_t)(ve - v);
 			}
@@ -1897,22 +2279,15 @@ static int fast_head(k6c__http_conn *conn, const char *p, size_t n)
 		conn->rstate = RS_EOF;
 		conn->rclose = true;
 	}
-	/* curl decodes what the server compressed on its own; gzip and
-	 * deflate are what zlib does. Other codings stay as received. */
-	if (conn->rstate != RS_DONE && enc && !conn->discard_body &&
-	    ((enc_len == 4 && strncasecmp(enc, "gzip", 4) == 0) ||
-	     (enc_len == 6 && strncasecmp(enc, "x-gzip", 6) == 0) ||
-	     (enc_len == 7 && strncasecmp(enc, "deflate", 7) == 0))) {
-		if (!conn->zinit) {
-			memset(&conn->z, 0, sizeof(conn->z));
-			if (inflateInit2(&conn->z, 15 + 32) != Z_OK)
-				return -2;
-			conn->zinit = true;
-		} else if (inflateReset2(&conn->z, 15 + 32) != Z_OK) {
+	/* Decoded as k6 does, by the first Content-Encoding header, unless
+	 * the body is not kept. */
+	conn->dec_on = false;
+	if (conn->rstate != RS_DONE && enc && !conn->discard_body) {
+		int rc = k6c__decoder_reset(&conn->dec, enc, enc_len);
+
+		if (rc < 0)
 			return -2;
-		}
-		conn->zon = true;
-		conn->zraw = false;
+		conn->dec_on = rc == 1;
 	}
 	return 0;
 }
@@ -1968,9 +2343,10 @@ static int fast_parse(k6c__http_conn *conn)
 					fast_drop(conn);
 					fast_complete(conn, false);
 				} else {
-					set_error(&conn->cur, 1701, "error decompressing response body (%s)",
-						conn->z.msg ? conn->z.msg : "invalid data");
 					fast_drop(conn);
+					fail_local(conn, 1701, "");
+					set_error(&conn->cur, 1701, "error decompressing response body (%s)",
+						k6c__decoder_error(conn->dec));
 					fast_complete(conn, false);
 				}
 				return 1;
@@ -2027,6 +2403,13 @@ static int fast_parse(k6c__http_conn *conn)
 		case RS_DONE:
 		default:
 			conn->t_last = k6c__now_ns();
+			if (conn->dec_on && k6c__decoder_finish(conn->dec) != 0) {
+				/* A compressed body cut short: Go's readers say so. */
+				fast_drop(conn);
+				fail_local(conn, 1000, "unexpected EOF");
+				fast_complete(conn, false);
+				return 1;
+			}
 			/* Anything after the response was not asked for, and a
 			 * request not fully written (the server answered early):
 			 * either way the connection is out of step. */
@@ -2212,55 +2595,209 @@ static int tls_version_num(const char *v)
 	return -1;
 }
 
-/* One entry of k6's hosts option, "name=ip" or "name=ip:port", as curl's
- * CONNECT_TO "name::ip:port" (an empty port matches any). */
-static int add_host(k6c__http_client *c, const char *entry)
+/* Parses one entry of k6's hosts option ("key=ip" or "key=ip:port", see
+ * k6c__http_client_opts.hosts) into r. */
+static int parse_host(struct host_rule *r, const char *entry)
 {
 	const char *eq = entry ? strchr(entry, '=') : NULL;
-	const char *addr, *colon;
-	struct curl_slist *l;
-	k6c__buf b = K6C__BUF_INIT;
-	int rc = 0;
+	const char *key = entry, *kend, *addr, *close, *colon;
+	k6c__buf ip = K6C__BUF_INIT;
+	int port = 0, to_port = 0;
 
+	memset(r, 0, sizeof(*r));
 	if (eq == NULL || eq == entry || eq[1] == '\0')
 		return k6c__error(K6C_EINVAL, "invalid hosts entry \"%s\" (want name=ip[:port])",
 			entry ? entry : "");
-	addr = eq + 1;
-	colon = strrchr(addr, ':');
-	if (k6c__buf_put(&b, entry, (size_t)(eq - entry)) != 0 || k6c__buf_puts(&b, "::") != 0)
-		rc = K6C_ENOMEM;
-	else if (addr[0] == '[') {
-		/* "[v6]" or "[v6]:port" is already in curl's form. */
-		const char *close = strchr(addr, ']');
+	kend = eq;
+	colon = memchr(key, ':', (size_t)(kend - key));
+	if (colon) {
+		char *end;
+		long p = strtol(colon + 1, &end, 10);
 
-		if (close == NULL)
-			rc = k6c__error(K6C_EINVAL, "invalid hosts entry \"%s\"", entry);
-		else if (k6c__buf_puts(&b, addr) != 0 || (close[1] == '\0' && k6c__buf_putc(&b, ':') != 0))
-			rc = K6C_ENOMEM;
-	} else if (colon && strchr(addr, ':') != colon) {
+		if (end != kend || p <= 0 || p > 65535)
+			return k6c__error(K6C_EINVAL, "invalid hosts entry \"%s\" (bad port)", entry);
+		port = (int)p;
+		kend = colon;
+	}
+	if (kend - key > 2 && key[0] == '*' && key[1] == '.') {
+		r->wildcard = true;
+		key += 2;
+	}
+	addr = eq + 1;
+	if (addr[0] == '[') {
+		close = strchr(addr, ']');
+		if (close == NULL || (close[1] != '\0' && close[1] != ':'))
+			return k6c__error(K6C_EINVAL, "invalid hosts entry \"%s\"", entry);
+		if (k6c__buf_put(&ip, addr, (size_t)(close + 1 - addr)) != 0)
+			goto oom;
+		colon = close[1] == ':' ? close + 1 : NULL;
+	} else if ((colon = strchr(addr, ':')) != NULL && strchr(colon + 1, ':') != NULL) {
 		/* A bare IPv6 address (several colons): no port. */
-		if (k6c__buf_printf(&b, "[%s]:", addr) != 0)
-			rc = K6C_ENOMEM;
-	} else if (k6c__buf_puts(&b, addr) != 0 || (colon == NULL && k6c__buf_putc(&b, ':') != 0)) {
-		rc = K6C_ENOMEM;
+		if (k6c__buf_printf(&ip, "[%s]", addr) != 0)
+			goto oom;
+		colon = NULL;
+	} else if (k6c__buf_put(&ip, addr, colon ? (size_t)(colon - addr) : strlen(addr)) != 0) {
+		goto oom;
 	}
-	if (rc == 0) {
-		l = curl_slist_append(c->connect_to, b.ptr);
-		if (l == NULL)
-			rc = k6c__error(K6C_ENOMEM, "out of memory adding a hosts entry");
-		else
-			c->connect_to = l;
-	} else if (rc == K6C_ENOMEM) {
-		k6c__error(K6C_ENOMEM, "out of memory adding a hosts entry");
+	if (colon) {
+		char *end;
+		long p = strtol(colon + 1, &end, 10);
+
+		if (*end != '\0' || p <= 0 || p > 65535) {
+			k6c__buf_free(&ip);
+			return k6c__error(K6C_EINVAL, "invalid hosts entry \"%s\" (bad port)", entry);
+		}
+		to_port = (int)p;
 	}
-	k6c__buf_free(&b);
-	return rc;
+	r->name = k6c__strndup(key, (size_t)(kend - key));
+	if (r->name == NULL)
+		goto oom;
+	for (char *p = r->name; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	r->ip = k6c__buf_detach(&ip);
+	r->port = port;
+	r->to_port = to_port;
+	return 0;
+oom:
+	k6c__buf_free(&ip);
+	k6c__free(r->name);
+	r->name = NULL;
+	return k6c__error(K6C_ENOMEM, "out of memory adding a hosts entry");
+}
+
+static void client_free_opts(k6c__http_client *c)
+{
+	for (size_t i = 0; i < c->nhosts; i++) {
+		k6c__free(c->hosts[i].name);
+		k6c__free(c->hosts[i].ip);
+	}
+	k6c__free(c->hosts);
+	for (size_t i = 0; i < c->ntls_auth; i++) {
+		struct tls_auth *a = &c->tls_auth[i];
+
+		for (size_t d = 0; d < a->ndomains; d++)
+			k6c__free(a->domains[d]);
+		k6c__free(a->domains);
+		k6c__free(a->cert);
+		k6c__free(a->key);
+		k6c__free(a->password);
+	}
+	k6c__free(c->tls_auth);
+	for (size_t i = 0; i < c->nlocal_ifs; i++)
+		k6c__free(c->local_ifs[i]);
+	k6c__free(c->local_ifs);
+	k6c__free(c->cipher_list);
+	k6c__free(c->tls13_ciphers);
+	k6c__free(c->ua_line);
+	k6c__free(c->ca_file);
+}
+
+/* The cipher suites as curl's two lists (OpenSSL names, colon-separated). */
+static int client_ciphers(k6c__http_client *c, const k6c__http_client_opts *opts)
+{
+	k6c__buf l12 = K6C__BUF_INIT, l13 = K6C__BUF_INIT;
+
+	for (size_t i = 0; i < opts->ncipher_suites; i++) {
+		bool tls13 = false;
+		const char *name = k6c__tls_cipher_openssl(opts->cipher_suites[i], &tls13);
+		k6c__buf *l = tls13 ? &l13 : &l12;
+
+		if (name == NULL) {
+			k6c__buf_free(&l12);
+			k6c__buf_free(&l13);
+			return k6c__error(K6C_EINVAL, "unknown cipher suite \"%s\"",
+				opts->cipher_suites[i] ? opts->cipher_suites[i] : "");
+		}
+		if ((l->len && k6c__buf_putc(l, ':') != 0) || k6c__buf_puts(l, name) != 0) {
+			k6c__buf_free(&l12);
+			k6c__buf_free(&l13);
+			return k6c__error(K6C_ENOMEM, "out of memory creating an HTTP client");
+		}
+	}
+	c->cipher_list = l12.len ? k6c__buf_detach(&l12) : NULL;
+	c->tls13_ciphers = l13.len ? k6c__buf_detach(&l13) : NULL;
+	k6c__buf_free(&l12);
+	k6c__buf_free(&l13);
+	return 0;
+}
+
+static char *dup_or_null(const char *s, bool *oom)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = k6c__strdup(s);
+	if (d == NULL)
+		*oom = true;
+	return d;
+}
+
+/* Copies the options that are more than flags. */
+static int client_copy_opts(k6c__http_client *c, const k6c__http_client_opts *opts)
+{
+	bool oom = false;
+	int rc;
+
+	if (opts->nhosts) {
+		c->hosts = k6c__calloc(opts->nhosts, sizeof(*c->hosts));
+		if (c->hosts == NULL)
+			return k6c__error(K6C_ENOMEM, "out of memory creating an HTTP client");
+		for (size_t i = 0; i < opts->nhosts; i++) {
+			if ((rc = parse_host(&c->hosts[i], opts->hosts[i])) != 0)
+				return rc;
+			c->nhosts++;
+		}
+	}
+	if ((rc = client_ciphers(c, opts)) != 0)
+		return rc;
+	if (opts->ntls_auth) {
+		c->tls_auth = k6c__calloc(opts->ntls_auth, sizeof(*c->tls_auth));
+		if (c->tls_auth == NULL)
+			return k6c__error(K6C_ENOMEM, "out of memory creating an HTTP client");
+		for (size_t i = 0; i < opts->ntls_auth; i++) {
+			const k6c__http_tls_auth *in = &opts->tls_auth[i];
+			struct tls_auth *a = &c->tls_auth[i];
+
+			c->ntls_auth++;
+			if (in->cert == NULL || in->key == NULL)
+				return k6c__error(K6C_EINVAL, "a tlsAuth entry needs cert and key");
+			a->cert = dup_or_null(in->cert, &oom);
+			a->key = dup_or_null(in->key, &oom);
+			a->password = dup_or_null(in->password, &oom);
+			if (in->ndomains) {
+				a->domains = k6c__calloc(in->ndomains, sizeof(*a->domains));
+				oom |= a->domains == NULL;
+				for (size_t d = 0; a->domains && d < in->ndomains; d++) {
+					a->domains[d] = dup_or_null(in->domains[d] ? in->domains[d] : "", &oom);
+					a->ndomains++;
+				}
+			}
+		}
+	}
+	if (opts->nlocal_ips) {
+		c->local_ifs = k6c__calloc(opts->nlocal_ips, sizeof(*c->local_ifs));
+		oom |= c->local_ifs == NULL;
+		for (size_t i = 0; c->local_ifs && i < opts->nlocal_ips; i++) {
+			k6c__buf b = K6C__BUF_INIT;
+
+			/* "host!" binds to the address, never to an interface name. */
+			if (k6c__buf_printf(&b, "host!%s", opts->local_ips[i] ? opts->local_ips[i] : "") != 0) {
+				oom = true;
+				break;
+			}
+			c->local_ifs[c->nlocal_ifs++] = k6c__buf_detach(&b);
+		}
+	}
+	return oom ? k6c__error(K6C_ENOMEM, "out of memory creating an HTTP client") : 0;
 }
 
 int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__http_client_opts *opts)
 {
 	k6c__http_client *c;
 	const char *ua = opts && opts->user_agent ? opts->user_agent : "k6c/" K6C__HTTP_VERSION;
+	const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
+	int rc;
 
 	*out = NULL;
 	if (loop == NULL)
@@ -2287,32 +2824,27 @@ int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__htt
 	c->insecure = opts && opts->insecure_skip_tls_verify;
 	c->env_proxy = proxy_env_set();
 	c->no_reuse = opts && opts->no_connection_reuse;
+	c->no_vu_reuse = opts && opts->no_vu_connection_reuse;
+	c->openssl = vi && vi->ssl_version && strncmp(vi->ssl_version, "OpenSSL", 7) == 0;
+	/* k6's default DNS TTL is 5 minutes. */
+	c->dns_ttl_s = opts && opts->dns_ttl_set ? opts->dns_ttl_s : 300;
+	c->ip_resolve = !opts || opts->ip_family == 0 ? CURL_IPRESOLVE_WHATEVER :
+		opts->ip_family == 4 ? CURL_IPRESOLVE_V4 : CURL_IPRESOLVE_V6;
 	c->sslversion = -1;
 	if (opts && (opts->tls_min || opts->tls_max)) {
 		int lo = 0, hi = 0;
 
 		if ((opts->tls_min && (lo = tls_version_num(opts->tls_min)) < 0) ||
 		    (opts->tls_max && (hi = tls_version_num(opts->tls_max)) < 0)) {
-			k6c__free(c->ua_line);
-			k6c__free(c->ca_file);
-			k6c__free(c);
-			return k6c__error(K6C_EINVAL, "invalid TLS version \"%s\" (use tls1.0 .. tls1.3)",
+			rc = k6c__error(K6C_EINVAL, "invalid TLS version \"%s\" (use tls1.0 .. tls1.3)",
 				opts->tls_min && tls_version_num(opts->tls_min) < 0 ? opts->tls_min : opts->tls_max);
+			goto fail;
 		}
 		c->sslversion = (lo ? CURL_SSLVERSION_TLSv1_0 + (lo - 10) : CURL_SSLVERSION_DEFAULT) |
 			(hi ? CURL_SSLVERSION_MAX_TLSv1_0 + ((long)(hi - 10) << 16) : CURL_SSLVERSION_MAX_DEFAULT);
 	}
-	for (size_t i = 0; opts && i < opts->nhosts; i++) {
-		int rc = add_host(c, opts->hosts[i]);
-
-		if (rc != 0) {
-			curl_slist_free_all(c->connect_to);
-			k6c__free(c->ua_line);
-			k6c__free(c->ca_file);
-			k6c__free(c);
-			return rc;
-		}
-	}
+	if (opts && (rc = client_copy_opts(c, opts)) != 0)
+		goto fail;
 	c->multi = curl_multi_init();
 	if (c->multi == NULL)
 		goto oom;
@@ -2329,11 +2861,11 @@ int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__htt
 	*out = c;
 	return 0;
 oom:
-	curl_slist_free_all(c->connect_to);
-	k6c__free(c->ua_line);
-	k6c__free(c->ca_file);
+	rc = k6c__error(K6C_ENOMEM, "out of memory creating an HTTP client");
+fail:
+	client_free_opts(c);
 	k6c__free(c);
-	return k6c__error(K6C_ENOMEM, "out of memory creating an HTTP client");
+	return rc;
 }
 
 void k6c__http_client_free(k6c__http_client *c)
@@ -2347,13 +2879,21 @@ void k6c__http_client_free(k6c__http_client *c)
 	curl_multi_cleanup(c->multi);
 	k6c__timer_stop(c->loop, &c->timer);
 	k6c__free(c->owned);
-	curl_slist_free_all(c->connect_to);
-	k6c__free(c->ua_line);
-	k6c__free(c->ca_file);
+	client_free_opts(c);
 	k6c__free(c);
 }
 
 /* ---- conn ------------------------------------------------------------ */
+
+#ifdef K6C__HTTP_OPENSSL
+static CURLcode on_ssl_ctx(CURL *e, void *ssl_ctx, void *ud)
+{
+	K6C__UNUSED(e);
+	K6C__UNUSED(ud);
+	SSL_CTX_set_tlsext_status_type((SSL_CTX *)ssl_ctx, TLSEXT_STATUSTYPE_ocsp);
+	return CURLE_OK;
+}
+#endif
 
 int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
 {
@@ -2374,7 +2914,9 @@ int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
 	conn->client = c;
 	conn->easy = e;
 	conn->ffd = -1;
+	conn->tls_auth_cur = -1;
 	k6c__timer_init(&conn->ftimer, on_fast_timer, conn);
+	k6c__timer_init(&conn->etimer, on_error_timer, conn);
 	/* The options that never change; per-request ones are set in
 	 * start_hop, and the handle is never reset so curl keeps its caches. */
 	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)(void *)conn);
@@ -2391,12 +2933,17 @@ int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
 	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
 	curl_easy_setopt(e, CURLOPT_PREREQDATA, conn);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, c);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, conn);
 	curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
 	curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, c);
+	curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug);
+	curl_easy_setopt(e, CURLOPT_DEBUGDATA, conn);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	/* No decoding by curl: on_header and on_write decode as k6 does (k6's
+	 * codings, its order, nothing for a body that is not kept), the same
+	 * way as the fast path; and no Accept-Encoding, as Go's client in k6. */
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
 	/* Go sends the path as written, dot segments included. */
@@ -2404,8 +2951,9 @@ int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
 	/* k6's transport never drops an idle connection on its own (curl
 	 * would after 118 s); a dead one is detected and replaced on reuse. */
 	curl_easy_setopt(e, CURLOPT_MAXAGE_CONN, 86400L);
-	/* k6's default DNS TTL is 5 minutes. */
-	curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 300L);
+	/* k6's dns option (ttl, and the family of its policy). */
+	curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, c->dns_ttl_s);
+	curl_easy_setopt(e, CURLOPT_IPRESOLVE, c->ip_resolve);
 	/* Go's dialer keeps connections alive with 30 s / 15 s probes. */
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPIDLE, 30L);
@@ -2422,8 +2970,16 @@ int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
 		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 		curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
 	}
-	if (c->connect_to)
-		curl_easy_setopt(e, CURLOPT_CONNECT_TO, c->connect_to);
+	if (c->cipher_list)
+		curl_easy_setopt(e, CURLOPT_SSL_CIPHER_LIST, c->cipher_list);
+	if (c->tls13_ciphers)
+		curl_easy_setopt(e, CURLOPT_TLS13_CIPHERS, c->tls13_ciphers);
+#ifdef K6C__HTTP_OPENSSL
+	/* Ask for a stapled OCSP response, as Go's client does, for k6's
+	 * Response.ocsp (curl asks only when it verifies it). */
+	if (c->openssl)
+		curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+#endif
 	/* Without proxy variables (checked once per client, as Go reads them
 	 * once), say so: curl would otherwise look up five of them for every
 	 * request. */
@@ -2440,10 +2996,49 @@ int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
 	return 0;
 }
 
+void k6c__http_conn_set_vu(k6c__http_conn *conn, uint64_t vu_id)
+{
+	k6c__http_client *c;
+	const char *want;
+
+	if (conn == NULL || conn->client->nlocal_ifs == 0)
+		return;
+	c = conn->client;
+	want = c->local_ifs[(vu_id > 0 ? vu_id - 1 : 0) % c->nlocal_ifs];
+	if (conn->local_if == want)
+		return;
+	conn->local_if = (char *)(uintptr_t)want;
+	curl_easy_setopt(conn->easy, CURLOPT_INTERFACE, want);
+	if (conn->fe)
+		curl_easy_setopt(conn->fe, CURLOPT_INTERFACE, want);
+	/* A connection from another address is not this VU's. */
+	if (!conn->active)
+		fast_drop(conn);
+}
+
+void k6c__http_conn_iteration_end(k6c__http_conn *conn)
+{
+	k6c__http_client *c;
+
+	if (conn == NULL || !conn->client->no_vu_reuse || conn->active)
+		return;
+	c = conn->client;
+	fast_drop(conn);
+	/* curl's idle connections that this conn opened: ending the TCP
+	 * connection makes curl find them dead and drop them; a busy one is
+	 * another VU's request now. The next request also asks for a new
+	 * connection, in case an idle one another VU opened would be picked. */
+	for (size_t fd = 0; fd < c->nowned; fd++)
+		if (c->owned[fd].owned && c->owned[fd].owner == conn && !c->owned[fd].busy)
+			shutdown((int)fd, SHUT_RDWR);
+	conn->fresh_next = true;
+}
+
 void k6c__http_cancel(k6c__http_conn *conn)
 {
 	if (conn == NULL)
 		return;
+	k6c__timer_stop(conn->client->loop, &conn->etimer);
 	if (conn->in_multi) {
 		curl_multi_remove_handle(conn->client->multi, conn->easy);
 		conn->in_multi = false;
@@ -2470,8 +3065,15 @@ void k6c__http_conn_free(k6c__http_conn *conn)
 		c->conns = conn->next;
 	if (conn->next)
 		conn->next->prev = conn->prev;
+	/* curl may keep connections this conn opened: they are nobody's now. */
+	for (size_t fd = 0; fd < c->nowned; fd++)
+		if (c->owned[fd].owner == conn)
+			c->owned[fd].owner = NULL;
 	curl_easy_cleanup(conn->easy);
 	fast_free(conn);
+	k6c__decoder_free(conn->dec);
+	k6c__buf_free(&conn->connect_entry);
+	k6c__buf_free(&conn->cur.debug_req);
 	k6c__buf_free(&conn->method);
 	k6c__buf_free(&conn->url);
 	k6c__buf_free(&conn->next_url);
@@ -2582,6 +3184,7 @@ int k6c__http_start(k6c__http_conn *conn, const k6c__http_req *req, k6c__http_re
 		return k6c__error(K6C_ENOMEM, "out of memory copying a request");
 	conn->has_body = body;
 	conn->discard_body = req->discard_body;
+	conn->debug = req->debug;
 	k6c__buf_clear(&conn->referer);
 	conn->strip_sensitive = false;
 	conn->max_redirects = req->max_redirects < 0 ? DEFAULT_MAX_REDIRECTS : req->max_redirects;
@@ -2593,10 +3196,15 @@ int k6c__http_start(k6c__http_conn *conn, const k6c__http_req *req, k6c__http_re
 	conn->cb = cb;
 	conn->arg = arg;
 	conn->seq++;
-	rc = start_hop(conn, now);
-	if (rc != 0)
-		return rc;
+	/* Active before the hop starts: a hop may only end on the loop's next
+	 * pass (fail_soon), but never let a state from start_hop be undone. */
 	conn->active = true;
+	rc = start_hop(conn, now);
+	if (rc != 0) {
+		conn->active = false;
+		k6c__timer_stop(conn->client->loop, &conn->etimer);
+		return rc;
+	}
 	return 0;
 }
 
@@ -2609,6 +3217,7 @@ void k6c__http_resp_free(k6c__http_resp *r)
 	k6c__free(r->url);
 	k6c__buf_free(&r->headers);
 	k6c__buf_free(&r->body);
+	k6c__buf_free(&r->debug_req);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -2633,6 +3242,7 @@ void k6c__http_conn_recycle(k6c__http_conn *conn, k6c__http_resp *r)
 	}
 	keep_spare(&conn->spare_body, &r->body);
 	keep_spare(&conn->spare_headers, &r->headers);
+	k6c__buf_free(&r->debug_req);
 	if (r->url) {
 		/* Its true capacity is unknown, but strlen + 1 is certain. */
 		k6c__buf u = { r->url, 0, strlen(r->url) + 1 };

@@ -7,6 +7,7 @@
 #ifndef K6C_HTTP_H
 #define K6C_HTTP_H
 
+#include "http/tls.h"
 #include "util/loop.h"
 #include "util/util.h"
 
@@ -28,11 +29,48 @@ typedef struct k6c__http_client_opts {
 	bool no_connection_reuse; /* k6's noConnectionReuse: a new connection per request */
 	const char *tls_min;      /* k6's tlsVersion bounds: "tls1.0".."tls1.3"; NULL: library default */
 	const char *tls_max;
-	/* k6's hosts option: "name=ip" or "name=ip:port" overrides (any port of
-	 * name goes to ip, and to port if given); no DNS lookup for name. */
+	/* k6's hosts option: "key=ip" or "key=ip:port" overrides, no DNS
+	 * lookup for the names they cover. key is "name" (any port of name
+	 * goes to ip, and to port if given), "name:port" (only that port),
+	 * "*.domain" or "*.domain:port" (every name under domain, as k6's
+	 * wildcards); an exact name wins over a wildcard, a longer wildcard
+	 * over a shorter one, a key with a port over one without. IPv6
+	 * addresses go in brackets when a port follows ("[::1]:8080"). */
 	const char *const *hosts;
 	size_t nhosts;
+	/* k6's tlsCipherSuites, IANA names (k6c__tls_cipher_openssl must know
+	 * each): TLS 1.0-1.2 suites restrict those versions' offer, TLS 1.3
+	 * suites that version's. NULL/0: the library's defaults. */
+	const char *const *cipher_suites;
+	size_t ncipher_suites;
+	/* k6's tlsAuth: the first entry whose domains cover a request's host
+	 * ("name" or "*.domain"; an entry without domains covers every host)
+	 * is presented as the client certificate. The strings are copied. */
+	const struct k6c__http_tls_auth *tls_auth;
+	size_t ntls_auth;
+	/* k6's dns option, as far as curl goes: the resolver cache's TTL in
+	 * seconds when dns_ttl_set (-1: forever, 0: no caching; default 300,
+	 * k6's 5m) and the address family (0: any, 4: only IPv4, 6: only IPv6). */
+	bool dns_ttl_set;
+	long dns_ttl_s;
+	int ip_family;
+	/* k6's localIPs: the source address of a conn's connections, chosen
+	 * by k6c__http_conn_set_vu (round-robin by VU). Copied. */
+	const char *const *local_ips;
+	size_t nlocal_ips;
+	/* k6's noVUConnectionReuse: k6c__http_conn_iteration_end closes the
+	 * conn's idle connections. */
+	bool no_vu_connection_reuse;
 } k6c__http_client_opts;
+
+/* One tlsAuth entry (k6c__http_client_opts.tls_auth). */
+typedef struct k6c__http_tls_auth {
+	const char *const *domains;
+	size_t ndomains;
+	const char *cert;                 /* PEM */
+	const char *key;                  /* PEM */
+	const char *password;             /* the key's passphrase, or NULL */
+} k6c__http_tls_auth;
 
 int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__http_client_opts *opts);
 /* Cancels transfers without callbacks and frees the client's remaining
@@ -41,6 +79,16 @@ void k6c__http_client_free(k6c__http_client *c);
 
 int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out);
 void k6c__http_conn_free(k6c__http_conn *conn);   /* cancels its transfer without callback */
+
+/* Tells conn which VU it serves (1-based, as k6's VU ids), which picks its
+ * local address from the client's local_ips (VU n gets entry (n-1) mod
+ * count). Without local_ips it does nothing. Call it before a transfer. */
+void k6c__http_conn_set_vu(k6c__http_conn *conn, uint64_t vu_id);
+
+/* The end of the VU's iteration. With no_vu_connection_reuse it closes the
+ * idle connections conn opened and makes its next request use a new one;
+ * otherwise it does nothing. */
+void k6c__http_conn_iteration_end(k6c__http_conn *conn);
 
 typedef struct k6c__http_req {
 	const char *method;               /* "GET", "POST", ... */
@@ -52,7 +100,11 @@ typedef struct k6c__http_req {
 	double timeout_ms;                /* 0: 60000, k6's default */
 	int max_redirects;                /* -1: 10, k6's default; 0: do not follow */
 	bool discard_body;                /* responseType "none": count the body, keep none of it */
+	int debug;                        /* K6C__HTTP_DEBUG_*: fill each hop's debug_req */
 } k6c__http_req;
+
+/* k6's httpDebug levels. */
+enum { K6C__HTTP_DEBUG_OFF = 0, K6C__HTTP_DEBUG_HEADERS, K6C__HTTP_DEBUG_FULL };
 
 typedef struct k6c__http_timings {    /* float milliseconds, k6's definitions */
 	double blocked, connecting, tls_handshaking, sending, waiting, receiving, duration;
@@ -80,6 +132,9 @@ typedef struct k6c__http_resp {
 	int64_t start_us;                 /* wall clock at the start of this hop */
 	char tls_version[16];             /* "tls1.2", "tls1.3" as k6's tag; "" without TLS */
 	char tls_cipher_suite[64];        /* IANA name as Go's ("TLS_AES_128_GCM_SHA256"); "" without TLS */
+	k6c__http_ocsp ocsp;              /* the stapled OCSP response, as k6 reports it */
+	k6c__buf debug_req;               /* with req.debug: this hop's request as sent (header
+	                                   * block, then the body with K6C__HTTP_DEBUG_FULL) */
 } k6c__http_resp;
 
 void k6c__http_resp_free(k6c__http_resp *r);
