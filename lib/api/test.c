@@ -729,6 +729,7 @@ static int run_test(k6c_test *t)
 	scfg.no_setup = c.opts.no_setup;
 	scfg.no_teardown = c.opts.no_teardown;
 	scfg.user_agent = c.opts.user_agent;
+	scfg.http = &c.opts.transport.http;
 	scfg.stripe = c.opts.stripe;
 	scfg.paused = c.opts.paused || atomic_load(&t->paused);
 	scfg.setup_timeout_ms = c.opts.setup_timeout_ms;

@@ -10,6 +10,7 @@
 #include "engine/mod_http.h"
 #include "engine/mod_html.h"
 #include "engine/mod_http_body.h"
+#include "engine/mod_http_transport.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -127,6 +128,8 @@ void k6c__http_on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, vo
 		hop_tag(h, &n, "error", r->error);
 	if (r->tls_version[0] != '\0')
 		hop_tag(h, &n, "tls_version", r->tls_version);
+	if (vm->prog->http_debug)
+		k6c__mod_http_debug_hop(vm, r, h->tags, h->ntags);
 
 	values[0] = 1;
 	values[1] = r->timings.duration;
@@ -175,22 +178,22 @@ void k6c__http_on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, vo
 enum field {
 	F_STATUS, F_STATUS_TEXT, F_PROTO, F_URL, F_BODY, F_HEADERS, F_COOKIES, F_TIMINGS,
 	F_ERROR, F_ERROR_CODE, F_REMOTE_IP, F_REMOTE_PORT, F_TLS_VERSION, F_TLS_CIPHER_SUITE,
-	F_REQUEST, NFIELDS
+	F_OCSP, F_REQUEST, NFIELDS
 };
 
 /* The other keys used per request. Keys only needed when a member is built
  * (the timings') are not kept: each costs a VU about 60 bytes. */
 enum key {
 	K_RECORD = NFIELDS, K_METHOD, K_TIMEOUT, K_REDIRECTS, K_THROW, K_RESPONSE_TYPE, K_TAGS,
-	NKEYS
+	K_COMPRESSION, NKEYS
 };
 
 static const char *const key_names[NKEYS] = {
 	"status", "status_text", "proto", "url", "body", "headers", "cookies", "timings",
 	"error", "error_code", "remote_ip", "remote_port", "tls_version", "tls_cipher_suite",
-	"request",
+	"ocsp", "request",
 	"\xff" "k6cResponse",   /* a hidden Symbol: scripts cannot reach it */
-	"method", "timeout", "redirects", "throw", "responseType", "tags",
+	"method", "timeout", "redirects", "throw", "responseType", "tags", "compression",
 };
 
 _Static_assert(NKEYS <= K6C__ARRAY_LEN(((k6c__vm *)0)->http_keys), "vm->http_keys is too small");
@@ -219,6 +222,7 @@ typedef struct resp_rec {
 	int rtype;                      /* enum response_type */
 	int body_given;                 /* the body was defined on the response at once */
 	k6c__http_timings timings;
+	k6c__http_ocsp ocsp;
 	size_t off[NSTR], len[NSTR];    /* string i is at buffer + off[i] */
 } resp_rec;
 
@@ -240,6 +244,7 @@ static void push_record(duk_context *ctx, const k6c__http_prep *p, const k6c__ht
 	rec.rtype = p->rtype;
 	rec.body_given = body_given;
 	rec.timings = r->timings;
+	rec.ocsp = r->ocsp;
 	src[S_STATUS_TEXT] = r->status_text;
 	src[S_PROTO] = r->proto;
 	src[S_URL] = r->url != NULL ? r->url : q->url;
@@ -536,6 +541,9 @@ static duk_ret_t js_resp_get(duk_context *ctx)
 		break;
 	case F_TIMINGS:
 		push_timings(ctx, &rec.timings);
+		break;
+	case F_OCSP:
+		k6c__mod_http_push_ocsp(ctx, &rec.ocsp);
 		break;
 	default:
 		push_request(ctx, vm, b, &rec);
@@ -854,8 +862,17 @@ void k6c__http_prepare(duk_context *ctx, k6c__vm *vm, const char *method, duk_id
 	req->body_len = body.len;
 	out->body_error = body.error;
 	req->nheaders = build_headers(ctx, vm, headers, body.content_type);
+	/* params.compression: checked even without a body, as k6; a bad one
+	 * makes no request, as a body k6 cannot send. */
+	if (params >= 0 && get_param(ctx, vm, params, K_COMPRESSION) &&
+	    k6c__mod_http_compress_body(ctx, vm, duk_to_string(ctx, -1), method, req->url, &req->body,
+		    &req->body_len, &req->nheaders) != 0 && out->body_error == NULL) {
+		snprintf(out->error_text, sizeof(out->error_text), "%s", k6c_error_last()->message);
+		out->body_error = out->error_text;
+	}
 	req->headers = vm->ptrs;
 	req->discard_body = out->rtype == RESP_NONE;
+	req->debug = vm->prog->http_debug;
 
 	/* Tags: group and scenario, then params.tags (a `name` there names
 	 * every hop); the per-hop ones are added in k6c__http_on_hop. */
@@ -978,4 +995,5 @@ void k6c__mod_http_push(duk_context *ctx)
 	duk_put_prop_string(ctx, -2, "TLS_1_2");
 	duk_push_string(ctx, "tls1.3");
 	duk_put_prop_string(ctx, -2, "TLS_1_3");
+	k6c__mod_http_transport_consts(ctx);
 }

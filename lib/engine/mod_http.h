@@ -29,9 +29,11 @@ typedef struct k6c__http_prep {
 	bool throw_err;          /* params.throw, else the throw option */
 	bool has_name;           /* params.tags has a name, which then names every hop */
 	/* k6's error for a body it cannot send (mod_http_body.h; a static
-	 * string), or NULL: with one the request is not made and the
-	 * response carries the error. */
+	 * string) or for a bad params.compression (error_text), or NULL:
+	 * with one the request is not made and the response carries the
+	 * error. */
 	const char *body_error;
+	char error_text[160];    /* body_error's text when it is not static (params.compression) */
 	k6c__tag *tags;          /* the samples' own tags (the VU's, params.tags) ... */
 	size_t ntags;            /* ... ntags of them, with room for K6C__HTTP_HOP_TAGS more */
 } k6c__http_prep;

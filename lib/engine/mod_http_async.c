@@ -106,6 +106,8 @@ static http_call *call_new(const k6c__http_prep *p)
 	at = off_str;
 #define COPY(dst, src, n) do { memcpy(m + at, (src), (n)); (dst) = m + at; at += (n); } while (0)
 	c->p = *p;
+	if (p->body_error == p->error_text)
+		c->p.body_error = c->p.error_text;
 	COPY(c->p.req.method, q->method, strlen(q->method) + 1);
 	COPY(c->p.req.url, q->url, strlen(q->url) + 1);
 	{

@@ -397,6 +397,17 @@ static int env_to_json(const char *const *env, size_t n, k6c__buf *b)
 		{ "K6_DISCARD_RESPONSE_BODIES", "discardResponseBodies" },
 		{ "K6_BATCH", "batch" },
 		{ "K6_BATCH_PER_HOST", "batchPerHost" },
+		/* The transport options (options_http.c reads their strings). */
+		{ "K6_INSECURE_SKIP_TLS_VERIFY", "insecureSkipTLSVerify" },
+		{ "K6_TLS_VERSION", "tlsVersion" },
+		{ "K6_TLS_CIPHER_SUITES", "tlsCipherSuites" },
+		{ "K6_TLSAUTH", "tlsAuth" },
+		{ "K6_HOSTS", "hosts" },
+		{ "K6_DNS", "dns" },
+		{ "K6_NO_CONNECTION_REUSE", "noConnectionReuse" },
+		{ "K6_NO_VU_CONNECTION_REUSE", "noVUConnectionReuse" },
+		{ "K6_HTTP_DEBUG", "httpDebug" },
+		{ "K6_LOCAL_IPS", "localIPs" },
 	};
 	const char *v;
 	bool first = true;
@@ -479,6 +490,7 @@ void k6c__options_free(k6c__options *o)
 	k6c__free(o->summary_export);
 	k6c__stripe_free(o->stripe);
 	k6c__free(o->json);
+	k6c__transport_opts_free(&o->transport);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -1681,6 +1693,13 @@ int k6c__options_consolidate(k6c__options *out, const char *config_json, const c
 	}
 	if ((rc = compute_plan(out)) || (rc = options_json(out, all, 4)))
 		goto done;
+	{
+		k6c__json *all_json = NULL;
+
+		if ((rc = k6c__json_parse(&all_json, out->json, strlen(out->json))) == 0)
+			rc = k6c__transport_opts_read(&out->transport, all_json);
+		k6c__json_free(all_json);
+	}
 done:
 	for (int i = 0; i < 4; i++)
 		k6c__free(((tier *)all[i])->stages);

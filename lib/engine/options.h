@@ -10,6 +10,7 @@
 #ifndef K6C_ENGINE_OPTIONS_H
 #define K6C_ENGINE_OPTIONS_H
 
+#include "engine/options_http.h"
 #include "sched/sched.h"
 #include "sched/segment.h"
 #include "util/util.h"
@@ -45,6 +46,8 @@ typedef struct k6c__options {
 	 * folded into "scenarios" with every field of each scenario filled in
 	 * with its default, plus every other option with its final value. */
 	char *json;                     /* owned */
+	/* k6's transport options, read from json (options_http.h). */
+	k6c__transport_opts transport;
 } k6c__options;
 
 /* Each tier is JSON text; NULL or "" is an empty tier. config_json is the

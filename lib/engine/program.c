@@ -16,6 +16,7 @@
 
 #include "engine/lower.h"
 #include "engine/mod_html.h"
+#include "engine/options_http.h"
 #include "k6c/test.h"
 #include "util/json.h"
 
@@ -617,6 +618,8 @@ static void read_vu_options(k6c__program *p, const k6c__json *o)
 		p->max_redirects = (int)v->number;
 	read_count(k6c__json_get(o, "batch"), &p->batch);
 	read_count(k6c__json_get(o, "batchPerHost"), &p->batch_per_host);
+	if ((v = k6c__json_get(o, "httpDebug")) != NULL)
+		p->http_debug = k6c__transport_http_debug(v);
 }
 
 static void read_script_vu_options(k6c__program *p)

@@ -114,6 +114,7 @@ struct k6c__program {
 	int max_redirects;           /* maxRedirects; -1: k6's default */
 	unsigned batch;              /* batch: http.batch's requests in flight; 0: no cap */
 	unsigned batch_per_host;     /* batchPerHost: ... to one host; 0: no cap */
+	int http_debug;              /* httpDebug: K6C__HTTP_DEBUG_* */
 	/* From k6c__program_set_options; written before any VU starts. */
 	char *test_options_json;     /* exec.test.options (NULL: the script's options) */
 	char **tags;                 /* the `tags` option: key, value, ... (every sample) */
@@ -182,7 +183,7 @@ typedef struct k6c__vm {
 	/* Property keys mod_http.c interns once per heap with its Response
 	 * prototype (kept alive from the stash), pushed with duk_push_heapptr
 	 * so a request never looks a key up in the string table. */
-	void *http_keys[24];
+	void *http_keys[32];
 	void *drain;                 /* the prelude's __k6c_drain_jobs, or NULL */
 	void *take_unhandled;        /* its __k6c_take_unhandled, once looked up */
 	/* The VU's event loop (eventloop.h): native operations that are

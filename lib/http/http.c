@@ -105,6 +105,7 @@ struct k6c__http_client {
 	k6c__timer timer;
 	char *ua_line;                /* "User-Agent: ..." or NULL */
 	char *ca_file;                /* or NULL: curl's default bundle */
+	char *ca_dir;                 /* SSL_CERT_DIR, or NULL */
 	bool insecure;
 	bool no_reuse;
 	bool env_proxy;               /* a proxy variable is set: curl reads them */
@@ -2690,6 +2691,7 @@ static void client_free_opts(k6c__http_client *c)
 	k6c__free(c->tls13_ciphers);
 	k6c__free(c->ua_line);
 	k6c__free(c->ca_file);
+	k6c__free(c->ca_dir);
 }
 
 /* The cipher suites as curl's two lists (OpenSSL names, colon-separated). */
@@ -2816,9 +2818,15 @@ int k6c__http_client_new(k6c__http_client **out, k6c__loop *loop, const k6c__htt
 		memcpy(c->ua_line, "User-Agent: ", sizeof("User-Agent: ") - 1);
 		memcpy(c->ua_line + sizeof("User-Agent: ") - 1, ua, n + 1);
 	}
-	if (opts && opts->ca_file) {
-		c->ca_file = k6c__strdup(opts->ca_file);
-		if (c->ca_file == NULL)
+	{
+		/* Go's crypto/x509 (so k6) trusts SSL_CERT_FILE / SSL_CERT_DIR
+		 * instead of the system's store when they are set. */
+		const char *ca = opts && opts->ca_file ? opts->ca_file : getenv("SSL_CERT_FILE");
+		const char *dir = getenv("SSL_CERT_DIR");
+
+		if (ca && *ca && (c->ca_file = k6c__strdup(ca)) == NULL)
+			goto oom;
+		if (!(opts && opts->ca_file) && dir && *dir && (c->ca_dir = k6c__strdup(dir)) == NULL)
 			goto oom;
 	}
 	c->insecure = opts && opts->insecure_skip_tls_verify;
@@ -2960,6 +2968,8 @@ int k6c__http_conn_new(k6c__http_client *c, k6c__http_conn **out)
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPINTVL, 15L);
 	if (c->ca_file)
 		curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
+	if (c->ca_dir)
+		curl_easy_setopt(e, CURLOPT_CAPATH, c->ca_dir);
 	if (c->insecure) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);

@@ -25,7 +25,10 @@ typedef struct k6c__http_client_opts {
 	long max_connections;
 	const char *user_agent;   /* NULL: "k6c/<version>"; "" sends no User-Agent */
 	bool insecure_skip_tls_verify;  /* k6's insecureSkipTLSVerify */
-	const char *ca_file;      /* PEM CA bundle to trust instead of the system's; NULL: system */
+	/* PEM CA bundle to trust instead of the system's; NULL: $SSL_CERT_FILE
+	 * (and $SSL_CERT_DIR) when set, as Go (so k6) reads them, else the
+	 * system's. */
+	const char *ca_file;
 	bool no_connection_reuse; /* k6's noConnectionReuse: a new connection per request */
 	const char *tls_min;      /* k6's tlsVersion bounds: "tls1.0".."tls1.3"; NULL: library default */
 	const char *tls_max;

@@ -162,6 +162,10 @@ typedef struct k6c__sched_config {
 	size_t nscenarios;
 	bool no_setup, no_teardown;
 	const char *user_agent;        /* passed to the HTTP clients */
+	/* The rest of the HTTP clients' options (k6's transport options);
+	 * max_connections and user_agent are set by each worker. Borrowed: it
+	 * must outlive the scheduler. NULL: the defaults. */
+	const k6c__http_client_opts *http;
 	/* Added by sched: the C stack reserved per VU coroutine; 0 means
 	 * 256 KiB. Untouched pages cost no memory. */
 	size_t stack_size;

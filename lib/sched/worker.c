@@ -448,6 +448,8 @@ static void run_scenario(k6c__vu *vu)
 		atomic_store_explicit(&vu->iterating, true, memory_order_relaxed);
 		int rc = ops->iterate(vu->state, vu);
 		atomic_store_explicit(&vu->iterating, false, memory_order_relaxed);
+		/* noVUConnectionReuse: no connection outlives its iteration. */
+		k6c__http_conn_iteration_end(vu->conn);
 		vu->in_task = false;
 		uint64_t t1 = k6c__now_ns();
 		t_end = t1;
@@ -597,10 +599,14 @@ static int worker_open(k6c__worker *w)
 	k6c__sched *s = w->s;
 	int rc;
 
-	k6c__http_client_opts hopts = {
-		.max_connections = w->max_connections + CONN_MARGIN,
-		.user_agent = s->cfg.user_agent,
-	};
+	k6c__http_client_opts hopts;
+
+	if (s->cfg.http != NULL)
+		hopts = *s->cfg.http;
+	else
+		memset(&hopts, 0, sizeof(hopts));
+	hopts.max_connections = w->max_connections + CONN_MARGIN;
+	hopts.user_agent = s->cfg.user_agent;
 	rc = k6c__http_client_new(&w->http, w->loop, &hopts);
 	if (rc != 0)
 		return rc;
@@ -818,6 +824,7 @@ int k6c__vu_http(k6c__vu *vu, const k6c__http_req *req, k6c__http_resp *resp,
 		rc = k6c__http_conn_new(vu->w->http, &vu->conn);
 		if (rc != 0)
 			return rc;
+		k6c__http_conn_set_vu(vu->conn, k6c__vu_id_in_test(vu));
 	}
 	vu->user_cb = cb;
 	vu->user_arg = arg;

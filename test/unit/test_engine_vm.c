@@ -580,7 +580,7 @@ START_TEST(test_engine_vm_run__http_response_object)
 		"import http from 'k6/http';\n"
 		"import { check } from 'k6';\n"
 		"const FIELDS = 'status,status_text,proto,url,body,headers,cookies,timings,error,error_code,' +\n"
-		"  'remote_ip,remote_port,tls_version,tls_cipher_suite,request';\n"
+		"  'remote_ip,remote_port,tls_version,tls_cipher_suite,ocsp,request';\n"
 		"const kept = [];\n"
 		"export default function () {\n"
 		"  const B = __ENV.BASE;\n"
