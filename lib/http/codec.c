@@ -52,7 +52,8 @@ int k6c__coding_lookup(const char *name, size_t len)
 		name++;
 		len--;
 	}
-	while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+	while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t' || name[len - 1] == '\r' ||
+			   name[len - 1] == '\n'))
 		len--;
 	if (len == 0)
 		return K6C__CODING_NONE;

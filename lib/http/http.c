@@ -2322,7 +2322,13 @@ static int fast_parse(k6c__http_conn *conn)
 				return 1;
 			}
 			if (rc < 0) {
-				fast_fail(conn, 1000, "malformed HTTP response");
+				/* Go quotes the line it could not read. */
+				size_t l = strcspn(p, "\r\n");
+				char msg[160];
+
+				snprintf(msg, sizeof(msg), "malformed HTTP response \"%.*s\"",
+					(int)(l > 100 ? 100 : l), p);
+				fast_fail(conn, 1000, msg);
 				return 1;
 			}
 			conn->rpos += n;

@@ -1,7 +1,7 @@
 /*
  * server.c - test harness: start real local servers (httpbin under gunicorn,
- * nginx as a TLS front) on a free 127.0.0.1 port for the lifetime of one test
- * executable, probe them over a raw loopback socket until they answer, and
+ * nginx as a TLS front with its own test PKI) on a free 127.0.0.1 port for the
+ * lifetime of one test executable, probe them over a raw loopback socket until they answer, and
  * stop them again.
  *
  * Every server runs in its own process group so that stopping it also stops
@@ -361,10 +361,92 @@ static int tcp_accepts(int port)
 	return ok;
 }
 
+/* The test's PKI in dir: a CA; the server's certificate (IP 127.0.0.1 only,
+ * serial 0x1001) signed by it with a "good" OCSP response for nginx to
+ * staple; a client certificate signed by it (its key also encrypted with
+ * TS_CLIENT_KEY_PASSWORD); and a self-signed "rogue" client certificate. */
+static int make_pki(const char *dir, ts_server *out)
+{
+	char ca[256], ca_key[256], key[256], csr[256], ext[256], cert[256], ckey[256], ccsr[256];
+	char cext[256], index[256], req[256], ocsp[256], pass[64];
+	char exp[32];
+	time_t t = time(NULL) + 7 * 86400;
+	struct tm tm;
+	FILE *f;
+
+#define P(var, name) snprintf(var, sizeof(var), "%s/" name, dir)
+	P(ca, "ca.pem");
+	P(ca_key, "ca.key");
+	P(key, "key.pem");
+	P(csr, "server.csr");
+	P(ext, "server.ext");
+	P(cert, "cert.pem");
+	P(ckey, "client.key");
+	P(ccsr, "client.csr");
+	P(cext, "client.ext");
+	P(index, "index.txt");
+	P(req, "ocsp-req.der");
+	P(ocsp, "ocsp.der");
+	P(out->client_cert, "client.pem");
+	P(out->client_key, "client.key");
+	P(out->client_key_enc, "client-enc.key");
+	P(out->rogue_cert, "rogue.pem");
+	P(out->rogue_key, "rogue.key");
+#undef P
+	snprintf(out->cert_file, sizeof(out->cert_file), "%s", ca);
+	snprintf(pass, sizeof(pass), "pass:%s", TS_CLIENT_KEY_PASSWORD);
+	gmtime_r(&t, &tm);
+	strftime(exp, sizeof(exp), "%y%m%d%H%M%SZ", &tm);
+	if ((f = fopen(ext, "w")) == NULL)
+		return -1;
+	fputs("subjectAltName=IP:127.0.0.1\n", f);
+	fclose(f);
+	if ((f = fopen(cext, "w")) == NULL)
+		return -1;
+	fputs("extendedKeyUsage=clientAuth\n", f);
+	fclose(f);
+	if ((f = fopen(index, "w")) == NULL)
+		return -1;
+	fprintf(f, "V\t%s\t\t1001\tunknown\t/CN=k6c-test\n", exp);
+	fclose(f);
+	{
+		char *steps[][24] = {
+			{ "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+			  "-nodes", "-keyout", ca_key, "-out", ca, "-days", "7", "-subj", "/CN=k6c-test-ca",
+			  "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+			  "keyUsage=critical,keyCertSign,cRLSign", NULL },
+			{ "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+			  "-keyout", key, "-out", csr, "-subj", "/CN=k6c-test", NULL },
+			{ "openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-set_serial",
+			  "4097", "-days", "7", "-out", cert, "-extfile", ext, NULL },
+			{ "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+			  "-keyout", ckey, "-out", ccsr, "-subj", "/CN=k6c-client", NULL },
+			{ "openssl", "x509", "-req", "-in", ccsr, "-CA", ca, "-CAkey", ca_key, "-set_serial",
+			  "4098", "-days", "7", "-out", out->client_cert, "-extfile", cext, NULL },
+			{ "openssl", "pkcs8", "-topk8", "-in", ckey, "-out", out->client_key_enc, "-v2",
+			  "aes-256-cbc", "-passout", pass, NULL },
+			{ "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+			  "-nodes", "-keyout", out->rogue_key, "-out", out->rogue_cert, "-days", "7", "-subj",
+			  "/CN=k6c-rogue", NULL },
+			{ "openssl", "ocsp", "-issuer", ca, "-cert", cert, "-reqout", req, "-no_nonce", NULL },
+			{ "openssl", "ocsp", "-index", index, "-rsigner", ca, "-rkey", ca_key, "-CA", ca,
+			  "-reqin", req, "-respout", ocsp, "-ndays", "7", NULL },
+		};
+
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+			if (run_quiet(steps[i]) != 0) {
+				fprintf(stderr, "ts_nginx_tls_start: openssl %s failed\n", steps[i][1]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 int ts_nginx_tls_start(ts_server *out, const ts_server *upstream)
 {
 	char dir[] = "/tmp/k6c-nginx-XXXXXX";
-	char conf[200], key[200], err_log[200], prefix[210];
+	char conf[200], err_log[200], prefix[210];
 	FILE *f;
 	long long deadline;
 	pid_t pid;
@@ -378,27 +460,18 @@ int ts_nginx_tls_start(ts_server *out, const ts_server *upstream)
 	/* nginx's workers drop root for "nobody" and must reach their temp
 	 * directories inside. */
 	chmod(dir, 0711);
-	snprintf(out->cert_file, sizeof(out->cert_file), "%s/cert.pem", dir);
-	snprintf(key, sizeof(key), "%s/key.pem", dir);
 	snprintf(conf, sizeof(conf), "%s/nginx.conf", dir);
 	snprintf(err_log, sizeof(err_log), "%s/error.log", dir);
 	snprintf(prefix, sizeof(prefix), "%s/", dir);
-	{
-		char *argv[] = {
-			"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-			"ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out",
-			out->cert_file, "-days", "7", "-subj", "/CN=k6c-test", "-addext",
-			"subjectAltName=IP:127.0.0.1", NULL,
-		};
-		if (run_quiet(argv) != 0) {
-			fprintf(stderr, "ts_nginx_tls_start: openssl could not make a certificate\n");
-			remove_tree(dir);
-			return -1;
-		}
+	if (make_pki(dir, out) != 0) {
+		remove_tree(dir);
+		return -1;
 	}
 	port = ts_free_port();
+	out->mtls_port = ts_free_port();
+	out->tls12_port = ts_free_port();
 	f = fopen(conf, "w");
-	if (port <= 0 || f == NULL) {
+	if (port <= 0 || out->mtls_port <= 0 || out->tls12_port <= 0 || f == NULL) {
 		fprintf(stderr, "ts_nginx_tls_start: cannot write %s\n", conf);
 		if (f)
 			fclose(f);
@@ -419,12 +492,32 @@ int ts_nginx_tls_start(ts_server *out, const ts_server *upstream)
 		"  uwsgi_temp_path %s/uwsgi;\n"
 		"  scgi_temp_path %s/scgi;\n"
 		"  client_max_body_size 64m;\n"
+		"  ssl_certificate %s/cert.pem;\n"
+		"  ssl_certificate_key %s/key.pem;\n"
 		"  upstream up { server 127.0.0.1:%d; keepalive 16; }\n"
 		"  server {\n"
 		"    listen 127.0.0.1:%d ssl http2;\n"
-		"    ssl_certificate %s;\n"
-		"    ssl_certificate_key %s;\n"
 		"    ssl_protocols TLSv1.2 TLSv1.3;\n"
+		"    ssl_stapling on;\n"
+		"    ssl_stapling_file %s/ocsp.der;\n"
+		"    location / {\n"
+		"      proxy_pass http://up;\n"
+		"      proxy_http_version 1.1;\n"
+		"      proxy_set_header Connection \"\";\n"
+		"      proxy_set_header Host $http_host;\n"
+		"    }\n"
+		"  }\n"
+		"  server {\n"
+		"    listen 127.0.0.1:%d ssl;\n"
+		"    ssl_protocols TLSv1.2 TLSv1.3;\n"
+		"    ssl_client_certificate %s/ca.pem;\n"
+		"    ssl_verify_client on;\n"
+		"    location / { return 200 \"client $ssl_client_s_dn\"; }\n"
+		"  }\n"
+		"  server {\n"
+		"    listen 127.0.0.1:%d ssl;\n"
+		"    ssl_protocols TLSv1.2;\n"
+		"    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384;\n"
 		"    location / {\n"
 		"      proxy_pass http://up;\n"
 		"      proxy_http_version 1.1;\n"
@@ -433,7 +526,8 @@ int ts_nginx_tls_start(ts_server *out, const ts_server *upstream)
 		"    }\n"
 		"  }\n"
 		"}\n",
-		dir, err_log, dir, dir, dir, dir, dir, upstream->port, port, out->cert_file, key);
+		dir, err_log, dir, dir, dir, dir, dir, dir, dir, upstream->port, port, dir,
+		out->mtls_port, dir, out->tls12_port);
 	fclose(f);
 
 	fflush(NULL);
@@ -461,7 +555,7 @@ int ts_nginx_tls_start(ts_server *out, const ts_server *upstream)
 	remember(pid, dir);
 
 	deadline = now_ms() + TS_START_TIMEOUT_MS;
-	while (!tcp_accepts(port)) {
+	while (!tcp_accepts(port) || !tcp_accepts(out->mtls_port) || !tcp_accepts(out->tls12_port)) {
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			fprintf(stderr, "ts_nginx_tls_start: nginx exited (status %d)\n", status);
 			dump_file(err_log);
@@ -481,6 +575,11 @@ int ts_nginx_tls_start(ts_server *out, const ts_server *upstream)
 	out->port = port;
 	snprintf(out->base_url, sizeof(out->base_url), "https://127.0.0.1:%d", port);
 	return 0;
+}
+
+void ts__remember(pid_t pid)
+{
+	remember(pid, NULL);
 }
 
 void ts_server_stop(ts_server *s)
