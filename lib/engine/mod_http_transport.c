@@ -68,14 +68,20 @@ static bool line_names(const char *line, const char *name)
 	return strncasecmp(line, name, n) == 0 && line[n] == ':';
 }
 
+static duk_ret_t push_buffer_safe(duk_context *ctx, void *udata)
+{
+	duk_push_fixed_buffer(ctx, *(const size_t *)udata);
+	return 1;
+}
+
 int k6c__mod_http_compress_body(duk_context *ctx, k6c__vm *vm, const char *algos, const char *method,
 	const char *url, const char **body, size_t *len, size_t *nheaders)
 {
 	k6c__buf out = K6C__BUF_INIT, enc = K6C__BUF_INIT;
 	k6c__buf *s = &vm->scratch;
-	const char *have = NULL;
-	size_t count, n = *nheaders;
-	void *dst;
+	const char *have = NULL, *want;
+	size_t count, n = *nheaders, total;
+	char *dst;
 	int rc;
 
 	if ((rc = k6c__compress_check(algos, &count)) != 0)
@@ -88,24 +94,25 @@ int k6c__mod_http_compress_body(duk_context *ctx, k6c__vm *vm, const char *algos
 		k6c__buf_free(&enc);
 		return duk_error(ctx, DUK_ERR_ERROR, "out of memory compressing the request body");
 	}
-	/* The bytes move to the Duktape stack (freed with the native call's
-	 * frame); duk_push_fixed_buffer may throw, so the C copies go first
-	 * into a buffer that cannot leak: scratch2 is not in use any more (the
-	 * form body, if it was there, was just read). */
-	k6c__buf_clear(&vm->scratch2);
-	if (k6c__buf_put(&vm->scratch2, out.ptr ? out.ptr : "", out.len) != 0 ||
-	    k6c__buf_put(&vm->scratch2, "", 1) != 0 ||
-	    k6c__buf_put(&vm->scratch2, enc.ptr ? enc.ptr : "", enc.len + 1) != 0) {
+	/* The body and the header value move into one Duktape buffer, left on
+	 * the stack for the native call's life; pushed in a safe call so that
+	 * running out of memory there cannot leak the C copies. */
+	total = out.len + 1 + enc.len + 1;
+	if (duk_safe_call(ctx, push_buffer_safe, &total, 0, 1) != DUK_EXEC_SUCCESS) {
 		k6c__buf_free(&out);
 		k6c__buf_free(&enc);
-		return duk_error(ctx, DUK_ERR_ERROR, "out of memory compressing the request body");
+		return duk_throw(ctx);
 	}
+	dst = duk_get_buffer(ctx, -1, NULL);
+	if (out.len)
+		memcpy(dst, out.ptr, out.len);
+	dst[out.len] = '\0';
+	memcpy(dst + out.len + 1, enc.ptr, enc.len + 1);
+	*body = dst;
 	*len = out.len;
+	want = dst + out.len + 1;
 	k6c__buf_free(&out);
 	k6c__buf_free(&enc);
-	dst = duk_push_fixed_buffer(ctx, *len ? *len : 1);
-	memcpy(dst, vm->scratch2.ptr, *len);
-	*body = dst;
 
 	/* Content-Encoding, unless the script set one (k6 keeps the script's
 	 * and warns when it differs). */
@@ -113,8 +120,6 @@ int k6c__mod_http_compress_body(duk_context *ctx, k6c__vm *vm, const char *algos
 		if (line_names(vm->ptrs[i], "content-encoding"))
 			have = vm->ptrs[i] + strlen("content-encoding: ");
 	if (have != NULL) {
-		const char *want = vm->scratch2.ptr + *len + 1;
-
 		if (strcmp(have, want) != 0)
 			k6c__vm_log(vm, K6C_LOG_WARN, "There's a mismatch between the desired `compression` "
 				"the manually set `Content-Encoding` header in the %s request for '%s', the custom "
@@ -129,7 +134,7 @@ int k6c__mod_http_compress_body(duk_context *ctx, k6c__vm *vm, const char *algos
 	k6c__vm_ptrs_reserve(ctx, vm, n + 1);
 	vm->ptrs[n] = (const char *)(uintptr_t)s->len;
 	k6c__vm_put(ctx, s, "Content-Encoding: ", 18);
-	k6c__vm_put(ctx, s, vm->scratch2.ptr + *len + 1, strlen(vm->scratch2.ptr + *len + 1) + 1);
+	k6c__vm_put(ctx, s, want, strlen(want) + 1);
 	for (size_t i = 0; i <= n; i++)
 		vm->ptrs[i] = s->ptr + (uintptr_t)vm->ptrs[i];
 	*nheaders = n + 1;
