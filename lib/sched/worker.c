@@ -448,8 +448,11 @@ static void run_scenario(k6c__vu *vu)
 		atomic_store_explicit(&vu->iterating, true, memory_order_relaxed);
 		int rc = ops->iterate(vu->state, vu);
 		atomic_store_explicit(&vu->iterating, false, memory_order_relaxed);
-		/* noVUConnectionReuse: no connection outlives its iteration. */
+		/* noVUConnectionReuse: no connection outlives its iteration
+		 * (http.batch's and asyncRequest's are back among the spares). */
 		k6c__http_conn_iteration_end(vu->conn);
+		for (size_t i = 0; i < vu->nspare; i++)
+			k6c__http_conn_iteration_end(vu->spare[i]);
 		vu->in_task = false;
 		uint64_t t1 = k6c__now_ns();
 		t_end = t1;
@@ -855,7 +858,10 @@ int k6c__vu_conn_take(k6c__vu *vu, k6c__http_conn **out)
 		*out = vu->spare[--vu->nspare];
 		return 0;
 	}
-	return k6c__http_conn_new(vu->w->http, out);
+	int rc = k6c__http_conn_new(vu->w->http, out);
+	if (rc == 0)
+		k6c__http_conn_set_vu(*out, k6c__vu_id_in_test(vu));   /* localIPs */
+	return rc;
 }
 
 void k6c__vu_conn_give(k6c__vu *vu, k6c__http_conn *conn)

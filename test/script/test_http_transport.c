@@ -503,12 +503,12 @@ START_TEST(test_http_transport_local_ips__round_robin_per_vu)
 	sr_new(&r, "localips.js", "{\"localIPs\":\"127.0.0.2-127.0.0.3\"}");
 	sr_env(&r, "IPS", "127.0.0.2,127.0.0.3");
 	sr_run(&r);
-	assert_checks(&r, 3);
+	assert_checks(&r, 6);
 	sr_free(&r);
 	sr_new(&r, "localips.js", "{\"localIPs\":[\"127.0.0.4/31\",\"127.0.0.9\"]}");
 	sr_env(&r, "IPS", "127.0.0.4,127.0.0.5,127.0.0.9");
 	sr_run(&r);
-	assert_checks(&r, 3);
+	assert_checks(&r, 6);
 	sr_free(&r);
 	probe(&r, "{\"localIPs\":\"127.0.0.9-127.0.0.1\"}", url_of(hb.base_url, "/get"), NULL);
 	assert_config_error(&r, "localIPs", "start is above its end");

@@ -11,4 +11,8 @@ export default function () {
 	const r = http.get(`${__ENV.RAW}/peer`);
 	if (!check(r, { 'from the VU\'s address': (r) => r.status === 200 && r.body === want }))
 		console.error(`vu ${exec.vu.idInTest}: from ${r.body} (${r.error}), want ${want}`);
+	// http.batch's requests run on further connections of the same VU.
+	const b = http.batch([`${__ENV.RAW}/peer`, `${__ENV.RAW}/peer`, `${__ENV.RAW}/peer`]);
+	if (!check(b, { 'batch: from the VU\'s address': (b) => b.every((r) => r.status === 200 && r.body === want) }))
+		console.error(`vu ${exec.vu.idInTest}: batch from ${b.map((r) => r.body).join(',')}, want ${want}`);
 }
