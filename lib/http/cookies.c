@@ -539,10 +539,10 @@ static int add_jar_pair(const char *name, const char *value, void *arg)
 	return add_pair(name, value, arg);
 }
 
-int k6c__cookie_header(k6c__buf *out, k6c__cookie_jar *jar, const char *url,
+int k6c__cookie_header(k6c__buf *out, bool sep, k6c__cookie_jar *jar, const char *url,
 	const k6c__http_cookie *req, size_t nreq, int64_t now_us)
 {
-	header_ctx h = { out, out->len > 0, req, nreq };
+	header_ctx h = { out, sep, req, nreq };
 	int rc;
 
 	for (size_t i = 0; i < nreq; i++)

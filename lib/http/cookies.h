@@ -66,9 +66,9 @@ int k6c__cookie_jar_set_from_headers(k6c__cookie_jar *jar, const char *url, cons
 /* Appends the cookies k6 sends to url (SetRequestCookies): the request's
  * own cookies, then the jar's (jar may be NULL) except those of a name a
  * request cookie replaces, as "a=1; b=2" with Go's sanitising of names and
- * values. Appends nothing when there is none; "; " first when out is not
- * empty. Return 0 or K6C_ENOMEM. */
-int k6c__cookie_header(k6c__buf *out, k6c__cookie_jar *jar, const char *url,
+ * values; with sep, a "; " goes before the first one too. Appends nothing
+ * when there is none. Return 0 or K6C_ENOMEM. */
+int k6c__cookie_header(k6c__buf *out, bool sep, k6c__cookie_jar *jar, const char *url,
 	const k6c__http_cookie *req, size_t nreq, int64_t now_us);
 
 /* Parses one Set-Cookie value as Go's http.ParseSetCookie. The strings of

@@ -43,6 +43,7 @@
  * Measured on test/bench/get.js: 44,200 -> 112,200 requests per CPU-second.
  */
 #include "http.h"
+#include "http/auth.h"
 
 #include <curl/curl.h>
 #include <ctype.h>
@@ -73,8 +74,9 @@
 /* Go's net.Dialer in k6 gives up connecting after 30 s ("dial: i/o timeout"). */
 #define CONNECT_TIMEOUT_MS 30000L
 /* Headers we may add to the user's: User-Agent, the removal of curl's
- * Accept, Accept-Encoding, Content-Type and Expect, and Referer. */
-#define EXTRA_HEADERS 6
+ * Accept, Accept-Encoding, Content-Type and Expect, Referer, a redirect
+ * hop's Cookie and a digest retry's Authorization. */
+#define EXTRA_HEADERS 8
 
 /* Which of the headers we would otherwise add or remove the user supplied. */
 enum {
@@ -96,7 +98,9 @@ enum {
 	HDR_EXPECT,
 	HDR_REFERER,
 	HDR_CONTENT_LENGTH,
-	HDR_SENSITIVE,   /* Authorization, WWW-Authenticate, Cookie, Cookie2 */
+	HDR_SENSITIVE,   /* WWW-Authenticate, Cookie2 */
+	HDR_AUTHORIZATION,
+	HDR_COOKIE,
 };
 
 struct k6c__http_client {
@@ -183,6 +187,20 @@ struct k6c__http_conn {
 	bool body_done;
 	k6c__buf referer;     /* "Referer: ..." for the next hop, or empty */
 	bool strip_sensitive;
+	/* Cookies (k6c__http_req.jar): the request's own, copied, and the
+	 * Cookie line a redirect hop sends instead of the user's. */
+	k6c__cookie_jar *jar;
+	k6c__http_cookie *rcookies;
+	size_t nrcookies, rcookies_cap;
+	k6c__buf rcookie_mem;
+	k6c__buf cookie_line;   /* "Cookie: ..." or empty */
+	bool cookie_hop;        /* this hop sends cookie_line, not the user's Cookie lines */
+	/* params.auth; for digest, the URL's credentials (decoded; the URL
+	 * itself goes out without them) and this hop's Authorization. */
+	int auth;
+	k6c__buf auth_user, auth_pass;
+	k6c__buf auth_line;
+	bool auth_retry;        /* this hop repeats a 401 with auth_line */
 	struct curl_slist *nodes;
 	size_t nodes_cap;
 	int max_redirects;
@@ -392,9 +410,9 @@ static unsigned char header_kind(const char *line)
 		{ "expect", HDR_EXPECT },
 		{ "referer", HDR_REFERER },
 		{ "content-length", HDR_CONTENT_LENGTH },
-		{ "authorization", HDR_SENSITIVE },
+		{ "authorization", HDR_AUTHORIZATION },
 		{ "www-authenticate", HDR_SENSITIVE },
-		{ "cookie", HDR_SENSITIVE },
+		{ "cookie", HDR_COOKIE },
 		{ "cookie2", HDR_SENSITIVE },
 	};
 	size_t n = strcspn(line, ":;");
@@ -1080,6 +1098,26 @@ static void reset_cur(k6c__http_conn *conn)
 	conn->dec_on = conn->dec_err = conn->enc_seen = false;
 }
 
+/* Whether a user header line of this kind stays out of this hop: the
+ * Content-Length (the body's is sent), credentials on a redirect to
+ * another host, Cookie lines on a redirect hop with a jar (k6 rebuilds the
+ * Cookie header) and Authorization on a digest retry. */
+static bool line_dropped(const k6c__http_conn *conn, unsigned char kind)
+{
+	switch (kind) {
+	case HDR_CONTENT_LENGTH:
+		return true;
+	case HDR_SENSITIVE:
+		return conn->strip_sensitive;
+	case HDR_AUTHORIZATION:
+		return conn->strip_sensitive || conn->auth_line.len > 0;
+	case HDR_COOKIE:
+		return conn->strip_sensitive || conn->cookie_hop;
+	default:
+		return false;
+	}
+}
+
 /* Fills the curl_slist nodes for this hop from the copied user lines plus
  * the defaults we add or remove, without allocating per request. */
 static int build_headers(k6c__http_conn *conn)
@@ -1102,15 +1140,14 @@ static int build_headers(k6c__http_conn *conn)
 	nodes = conn->nodes;
 #define ADD(s) (nodes[n].data = (char *)(s), nodes[n].next = NULL, n++)
 	for (size_t i = 0; i < conn->nlines; i++) {
-		unsigned char kind = conn->line_kind[i];
-
-		/* Content-Length is the body's (Go and k6 drop the user's). */
-		if (kind == HDR_CONTENT_LENGTH)
-			continue;
-		if (kind == HDR_SENSITIVE && conn->strip_sensitive)
+		if (line_dropped(conn, conn->line_kind[i]))
 			continue;
 		ADD(conn->lines.ptr + conn->line_off[i]);
 	}
+	if (conn->cookie_hop && conn->cookie_line.len)
+		ADD(conn->cookie_line.ptr);
+	if (conn->auth_line.len)
+		ADD(conn->auth_line.ptr);
 	if (!(conn->have & HAVE_UA) && c->ua_line)
 		ADD(c->ua_line);
 	/* curl's defaults that Go's client (and so k6) does not send. */
@@ -1388,6 +1425,11 @@ static int start_hop(k6c__http_conn *conn, uint64_t now)
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, strcmp(m, "GET") ? m : NULL);
 	}
+	/* Credentials in the URL: Basic, as Go's client sends them, unless
+	 * curl does the authentication (NTLM; digest without OpenSSL). */
+	curl_easy_setopt(e, CURLOPT_HTTPAUTH, conn->auth == K6C__HTTP_AUTH_NTLM ? CURLAUTH_NTLM :
+		!K6C__HTTP_DIGEST && conn->auth == K6C__HTTP_AUTH_DIGEST ? CURLAUTH_DIGEST :
+		CURLAUTH_BASIC);
 	/* One deadline for the whole redirect chain, as k6's context. */
 	timeout_ms = conn->deadline_ns > now ? (long)((conn->deadline_ns - now + 999999u) / 1000000u) : 1;
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 1L);
@@ -1589,19 +1631,69 @@ static void finish(k6c__http_conn *conn)
 	cb(conn, out, true, arg);
 }
 
+/* ---- cookies and authentication per hop -------------------------------- */
+
+/* The "Cookie: ..." line of a redirect hop to conn->url: the request's own
+ * cookies and the jar's, as k6's CheckRedirect rebuilds it. */
+static int build_cookie_line(k6c__http_conn *conn)
+{
+	k6c__buf *b = &conn->cookie_line;
+	int rc;
+
+	k6c__buf_clear(b);
+	if ((rc = k6c__buf_puts(b, "Cookie: ")) != 0)
+		return rc;
+	rc = k6c__cookie_header(b, false, conn->jar, conn->url.ptr, conn->rcookies,
+		conn->nrcookies, k6c__wall_us());
+	if (rc == 0 && b->len == strlen("Cookie: "))
+		k6c__buf_clear(b);   /* no cookie to send */
+	return rc;
+}
+
+/* Whether the finished hop is a 401 that digest authentication answers
+ * with a retry of the same request (once per hop of the chain, and only
+ * towards the host the credentials came with, as k6's digest transport),
+ * with its Authorization in conn->auth_line. */
+static bool auth_retry(k6c__http_conn *conn, int *err)
+{
+	int rc;
+
+	*err = 0;
+	if (conn->auth != K6C__HTTP_AUTH_DIGEST || conn->auth_retry || conn->cur.status != 401 ||
+	    conn->strip_sensitive || !K6C__HTTP_DIGEST)
+		return false;
+	rc = k6c__http_digest(&conn->auth_line, conn->cur.headers.ptr, conn->cur.headers.len,
+		conn->method.ptr, conn->url.ptr, conn->auth_user.ptr ? conn->auth_user.ptr : "",
+		conn->auth_pass.ptr ? conn->auth_pass.ptr : "",
+		conn->has_body ? conn->body.ptr : NULL, conn->has_body ? conn->body.len : 0);
+	if (rc < 0)
+		*err = rc;
+	return rc > 0;
+}
+
 /* The common end of a hop (either path): the final callback, or the hop
- * callback and the next hop of a redirect to loc (NULL: none). */
+ * callback and the next hop: a redirect to loc (NULL: none) or a digest
+ * retry. */
 static void hop_next(k6c__http_conn *conn, bool ok, const char *loc)
 {
-	bool gone = false;
+	bool gone = false, retry = false;
 	unsigned seq;
 	int err = 0;
 
-	if (!ok || !prepare_redirect(conn, loc, &err)) {
-		if (err)
-			fail_oom(conn);
-		finish(conn);
-		return;
+	if (ok && auth_retry(conn, &err)) {
+		/* Go's client never sees the 401 of a digest exchange, so its
+		 * cookies are not stored (the retry sends the same ones). */
+		retry = true;
+	} else {
+		if (ok && err == 0 && conn->jar != NULL)
+			err = k6c__cookie_jar_set_from_headers(conn->jar, conn->url.ptr,
+				conn->cur.headers.ptr, conn->cur.headers.len, k6c__wall_us());
+		if (err != 0 || !ok || !prepare_redirect(conn, loc, &err)) {
+			if (err)
+				fail_oom(conn);
+			finish(conn);
+			return;
+		}
 	}
 
 	/* A hop: the callee sees it, then the chain goes on unless it
@@ -1619,14 +1711,26 @@ static void hop_next(k6c__http_conn *conn, bool ok, const char *loc)
 	if (conn->cur.url == NULL)
 		memset(&conn->cur_url, 0, sizeof(conn->cur_url));
 
-	{
+	if (retry) {
+		conn->auth_retry = true;
+	} else {
 		k6c__buf tmp = conn->url;
 
 		conn->url = conn->next_url;
 		conn->next_url = tmp;
+		conn->redirects++;
+		conn->auth_retry = false;
+		k6c__buf_clear(&conn->auth_line);
+		if (K6C__HTTP_DIGEST && conn->auth == K6C__HTTP_AUTH_DIGEST &&
+		    k6c__http_take_userinfo(&conn->url, &conn->auth_user, &conn->auth_pass) != 0)
+			err = K6C_ENOMEM;
+		if (conn->jar != NULL) {
+			conn->cookie_hop = true;
+			if (err == 0)
+				err = build_cookie_line(conn);
+		}
 	}
-	conn->redirects++;
-	if (start_hop(conn, k6c__now_ns()) != 0) {
+	if (err != 0 || start_hop(conn, k6c__now_ns()) != 0) {
 		fail_oom(conn);
 		finish(conn);
 	}
@@ -1703,7 +1807,9 @@ static bool fast_eligible(const k6c__http_conn *conn)
 	const char *auth, *path;
 	size_t alen;
 
-	if (c->env_proxy || c->no_reuse)
+	if (c->env_proxy || c->no_reuse || conn->auth == K6C__HTTP_AUTH_NTLM)
+		return false;
+	if (!K6C__HTTP_DIGEST && conn->auth == K6C__HTTP_AUTH_DIGEST)
 		return false;
 	if (!fast_parse_url(conn->url.ptr, &auth, &alen, &path))
 		return false;
@@ -1803,10 +1909,9 @@ static int fast_build(k6c__http_conn *conn, const char *auth, size_t alen, const
 	}
 	for (size_t i = 0; i < conn->nlines; i++) {
 		const char *l = conn->lines.ptr + conn->line_off[i];
-		unsigned char kind = conn->line_kind[i];
 		size_t n = strlen(l);
 
-		if (kind == HDR_CONTENT_LENGTH || (kind == HDR_SENSITIVE && conn->strip_sensitive))
+		if (line_dropped(conn, conn->line_kind[i]))
 			continue;
 		if (n > 0 && l[n - 1] == ';' && memchr(l, ':', n) == NULL) {
 			/* copy_headers' "Name;" for an empty value. */
@@ -1823,6 +1928,14 @@ static int fast_build(k6c__http_conn *conn, const char *auth, size_t alen, const
 	}
 	if (conn->referer.len && !(conn->have & HAVE_REFERER)) {
 		rc |= k6c__buf_put(w, conn->referer.ptr, conn->referer.len);
+		rc |= k6c__buf_puts(w, "\r\n");
+	}
+	if (conn->cookie_hop && conn->cookie_line.len) {
+		rc |= k6c__buf_put(w, conn->cookie_line.ptr, conn->cookie_line.len);
+		rc |= k6c__buf_puts(w, "\r\n");
+	}
+	if (conn->auth_line.len) {
+		rc |= k6c__buf_put(w, conn->auth_line.ptr, conn->auth_line.len);
 		rc |= k6c__buf_puts(w, "\r\n");
 	}
 	if (conn->has_body)
@@ -3099,6 +3212,12 @@ void k6c__http_conn_free(k6c__http_conn *conn)
 	k6c__free(conn->line_kind);
 	k6c__buf_free(&conn->body);
 	k6c__buf_free(&conn->referer);
+	k6c__free(conn->rcookies);
+	k6c__buf_free(&conn->rcookie_mem);
+	k6c__buf_free(&conn->cookie_line);
+	k6c__buf_free(&conn->auth_user);
+	k6c__buf_free(&conn->auth_pass);
+	k6c__buf_free(&conn->auth_line);
 	k6c__free(conn->nodes);
 	k6c__buf_free(&conn->cur.headers);
 	k6c__buf_free(&conn->cur.body);
@@ -3171,6 +3290,44 @@ static int copy_headers(k6c__http_conn *conn, const k6c__http_req *req)
 	return 0;
 }
 
+/* Copies the request's own cookies (params.cookies) for the redirect hops. */
+static int copy_cookies(k6c__http_conn *conn, const k6c__http_req *req)
+{
+	size_t n = req->ncookies;
+
+	conn->nrcookies = 0;
+	k6c__buf_clear(&conn->rcookie_mem);
+	if (n == 0 || req->jar == NULL)
+		return 0;
+	if (n > conn->rcookies_cap) {
+		k6c__http_cookie *rc = k6c__realloc(conn->rcookies, n * sizeof(*rc));
+
+		if (rc == NULL)
+			return K6C_ENOMEM;
+		conn->rcookies = rc;
+		conn->rcookies_cap = n;
+	}
+	/* Offsets first: the memory moves while it grows. */
+	for (size_t i = 0; i < n; i++) {
+		const char *name = req->cookies[i].name ? req->cookies[i].name : "";
+		const char *value = req->cookies[i].value ? req->cookies[i].value : "";
+
+		conn->rcookies[i].name = (const char *)(uintptr_t)conn->rcookie_mem.len;
+		if (k6c__buf_put(&conn->rcookie_mem, name, strlen(name) + 1) != 0)
+			return K6C_ENOMEM;
+		conn->rcookies[i].value = (const char *)(uintptr_t)conn->rcookie_mem.len;
+		if (k6c__buf_put(&conn->rcookie_mem, value, strlen(value) + 1) != 0)
+			return K6C_ENOMEM;
+		conn->rcookies[i].replace = req->cookies[i].replace;
+	}
+	for (size_t i = 0; i < n; i++) {
+		conn->rcookies[i].name = conn->rcookie_mem.ptr + (uintptr_t)conn->rcookies[i].name;
+		conn->rcookies[i].value = conn->rcookie_mem.ptr + (uintptr_t)conn->rcookies[i].value;
+	}
+	conn->nrcookies = n;
+	return 0;
+}
+
 int k6c__http_start(k6c__http_conn *conn, const k6c__http_req *req, k6c__http_resp *final_resp,
 	k6c__http_cb cb, void *arg)
 {
@@ -3196,8 +3353,23 @@ int k6c__http_start(k6c__http_conn *conn, const k6c__http_req *req, k6c__http_re
 	    buf_set(&conn->url, req->url, strlen(req->url)) != 0 ||
 	    buf_set(&conn->origin_url, req->url, strlen(req->url)) != 0 ||
 	    buf_set(&conn->body, body && req->body ? req->body : "", body && req->body ? req->body_len : 0) != 0 ||
-	    copy_headers(conn, req) != 0)
+	    copy_headers(conn, req) != 0 || copy_cookies(conn, req) != 0)
 		return k6c__error(K6C_ENOMEM, "out of memory copying a request");
+	conn->jar = req->jar;
+	conn->cookie_hop = false;
+	k6c__buf_clear(&conn->cookie_line);
+	conn->auth = req->auth;
+	conn->auth_retry = false;
+	k6c__buf_clear(&conn->auth_line);
+	/* Digest: the first request goes out without credentials (no Basic
+	 * from the URL's userinfo), as k6's digest transport sends it. */
+	if (K6C__HTTP_DIGEST && conn->auth == K6C__HTTP_AUTH_DIGEST) {
+		k6c__buf_clear(&conn->auth_user);
+		k6c__buf_clear(&conn->auth_pass);
+		if (k6c__http_take_userinfo(&conn->url, &conn->auth_user, &conn->auth_pass) != 0 ||
+		    buf_set(&conn->origin_url, conn->url.ptr, conn->url.len) != 0)
+			return k6c__error(K6C_ENOMEM, "out of memory copying a request");
+	}
 	conn->has_body = body;
 	conn->discard_body = req->discard_body;
 	conn->debug = req->debug;

@@ -7,6 +7,7 @@
 #ifndef K6C_HTTP_H
 #define K6C_HTTP_H
 
+#include "http/cookies.h"
 #include "http/tls.h"
 #include "util/loop.h"
 #include "util/util.h"
@@ -104,10 +105,28 @@ typedef struct k6c__http_req {
 	int max_redirects;                /* -1: 10, k6's default; 0: do not follow */
 	bool discard_body;                /* responseType "none": count the body, keep none of it */
 	int debug;                        /* K6C__HTTP_DEBUG_*: fill each hop's debug_req */
+	/* Cookies, as k6's active jar: every hop's Set-Cookie lines go into
+	 * jar (received from that hop's URL), and every redirect hop sends
+	 * the cookies of `cookies` (params.cookies) and of the jar for its
+	 * URL instead of the Cookie lines in headers (which the first hop
+	 * sends as they are: k6 builds them when the request is made).
+	 * jar NULL: no cookie handling at all. jar must outlive the request;
+	 * cookies are copied. */
+	k6c__cookie_jar *jar;
+	const k6c__http_cookie *cookies;
+	size_t ncookies;
+	int auth;                         /* K6C__HTTP_AUTH_*, with the credentials of the URL's userinfo */
 } k6c__http_req;
 
 /* k6's httpDebug levels. */
 enum { K6C__HTTP_DEBUG_OFF = 0, K6C__HTTP_DEBUG_HEADERS, K6C__HTTP_DEBUG_FULL };
+
+/* k6's params.auth. Basic needs nothing: credentials in the URL are sent
+ * as Basic whatever the setting, as Go's client does. Digest sends the
+ * request without credentials and, on a 401 with a Digest challenge,
+ * repeats it with an Authorization computed from the challenge: two hops,
+ * each reported (and sampled) as in k6. NTLM is curl's, in one hop. */
+enum { K6C__HTTP_AUTH_NONE = 0, K6C__HTTP_AUTH_BASIC, K6C__HTTP_AUTH_DIGEST, K6C__HTTP_AUTH_NTLM };
 
 typedef struct k6c__http_timings {    /* float milliseconds, k6's definitions */
 	double blocked, connecting, tls_handshaking, sending, waiting, receiving, duration;
@@ -146,7 +165,8 @@ void k6c__http_resp_free(k6c__http_resp *r);
  * next response reuses the memory instead of allocating. r is zeroed. */
 void k6c__http_conn_recycle(k6c__http_conn *conn, k6c__http_resp *r);
 
-/* Called on the loop thread. For a redirect chain it is called once per hop
+/* Called on the loop thread. For a redirect chain (or a digest
+ * authentication's 401 and retry) it is called once per hop
  * with is_final false, then once with is_final true for the last response.
  * The callee may take ownership of resp's members by zeroing them; resp
  * itself is owned by the caller of k6c__http_start (hop responses are

@@ -181,16 +181,16 @@ START_TEST(test_http_cookies_header__request_cookies_and_replace)
 	ck_assert_int_eq(k6c__cookie_jar_new(&jar), 0);
 	receive(jar, "http://h/", "a=1", NOW);
 	receive(jar, "http://h/", "r=2", NOW);
-	ck_assert_int_eq(k6c__cookie_header(&b, jar, "http://h/", req, 3, NOW), 0);
+	ck_assert_int_eq(k6c__cookie_header(&b, false, jar, "http://h/", req, 3, NOW), 0);
 	/* Request cookies first; "a" replaced, "r" sent twice as k6 does;
 	 * a value with a space or comma quoted, '"' dropped. */
 	ck_assert_str_eq(b.ptr, "r=req; a=over; sp=\"a b,cd\"; r=2");
 	k6c__buf_clear(&b);
 	k6c__buf_puts(&b, "user=1");
-	ck_assert_int_eq(k6c__cookie_header(&b, jar, "http://h/", NULL, 0, NOW), 0);
+	ck_assert_int_eq(k6c__cookie_header(&b, true, jar, "http://h/", NULL, 0, NOW), 0);
 	ck_assert_str_eq(b.ptr, "user=1; a=1; r=2");
 	k6c__buf_clear(&b);
-	ck_assert_int_eq(k6c__cookie_header(&b, NULL, "http://h/", NULL, 0, NOW), 0);
+	ck_assert_int_eq(k6c__cookie_header(&b, false, NULL, "http://h/", NULL, 0, NOW), 0);
 	ck_assert_uint_eq(b.len, 0);
 	k6c__buf_free(&b);
 	k6c__cookie_jar_free(jar);
