@@ -99,9 +99,10 @@ void k6c__http_on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, vo
 	};
 	const k6c__http_prep *h = arg;
 	k6c__vm *vm = h->vm;
-	bool expected = r->status >= 200 && r->status <= 399;
+	bool expected = k6c__mod_http_expected(&h->ext, r->status);
 	char status[16], code[16];
-	const char *url = r->url != NULL ? r->url : "";
+	k6c__buf clean = K6C__BUF_INIT;
+	const char *url;
 	double values[K6C__ARRAY_LEN(ids)];
 	size_t n = h->ntags;
 
@@ -111,6 +112,8 @@ void k6c__http_on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, vo
 	vm->bytes_received += r->bytes_received;
 	if (k6c__vu_should_stop(vm->vu))
 		return;
+	/* Credentials in a URL never reach a tag (k6's URL.Clean). */
+	url = k6c__mod_http_clean_url(r->url != NULL ? r->url : "", &clean);
 
 	snprintf(status, sizeof(status), "%d", r->status);
 	hop_tag(h, &n, "proto", r->proto);
@@ -119,7 +122,8 @@ void k6c__http_on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, vo
 	hop_tag(h, &n, "url", url);
 	if (!h->has_name)
 		hop_tag(h, &n, "name", url);
-	hop_tag(h, &n, "expected_response", expected ? "true" : "false");
+	if (h->ext.callback)
+		hop_tag(h, &n, "expected_response", expected ? "true" : "false");
 	if (r->error_code != 0) {
 		snprintf(code, sizeof(code), "%d", r->error_code);
 		hop_tag(h, &n, "error_code", code);
@@ -140,7 +144,11 @@ void k6c__http_on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, vo
 	values[6] = r->timings.waiting;
 	values[7] = r->timings.receiving;
 	values[8] = expected ? 0 : 1;
-	k6c__vm_emit_tags(vm, k6c__wall_us(), h->tags, n, ids, values, K6C__ARRAY_LEN(ids));
+	/* Without a response callback, no http_req_failed (the last one). */
+	k6c__vm_emit_tags(vm, k6c__wall_us(), h->tags, n, ids, values,
+		K6C__ARRAY_LEN(ids) - (h->ext.callback ? 0 : 1));
+	if (clean.ptr != NULL)
+		k6c__buf_free(&clean);
 }
 
 /* ---- The Response object ------------------------------------------------------ */
@@ -453,7 +461,7 @@ static void push_request(duk_context *ctx, const k6c__vm *vm, const char *b, con
 	k6c__vm_push_text(ctx, b + rec->off[S_REQ_BODY], rec->len[S_REQ_BODY]);
 	duk_put_prop(ctx, -3);
 	push_key(ctx, vm, F_COOKIES);
-	duk_push_object(ctx);
+	k6c__mod_http_push_req_cookies(ctx, b + rec->off[S_REQ_HEADERS], rec->len[S_REQ_HEADERS]);
 	duk_put_prop(ctx, -3);
 }
 
@@ -537,7 +545,7 @@ static duk_ret_t js_resp_get(duk_context *ctx)
 		push_resp_headers(ctx, b + rec.off[S_HEADERS], rec.len[S_HEADERS]);
 		break;
 	case F_COOKIES:
-		duk_push_object(ctx);
+		k6c__mod_http_push_resp_cookies(ctx, b + rec.off[S_HEADERS], rec.len[S_HEADERS]);
 		break;
 	case F_TIMINGS:
 		push_timings(ctx, &rec.timings);
@@ -795,6 +803,7 @@ void k6c__http_prepare(duk_context *ctx, k6c__vm *vm, const char *method, duk_id
 {
 	k6c__http_req *req = &out->req;
 	duk_idx_t params = -1, headers = -1;
+	const char *tmpl_name = NULL;
 	k6c__http_body body;
 	size_t n;
 
@@ -806,6 +815,7 @@ void k6c__http_prepare(duk_context *ctx, k6c__vm *vm, const char *method, duk_id
 
 	req->method = method;
 	if (duk_is_object(ctx, url_i)) {
+		tmpl_name = k6c__mod_http_url_name(ctx, url_i);  /* stays on the stack */
 		push_key(ctx, vm, F_URL);
 		if (duk_get_prop(ctx, url_i) && duk_is_string(ctx, -1))
 			duk_replace(ctx, url_i);
@@ -827,7 +837,10 @@ void k6c__http_prepare(duk_context *ctx, k6c__vm *vm, const char *method, duk_id
 	out->rtype = vm->prog->discard_bodies ? RESP_NONE : RESP_TEXT;
 	if (params >= 0) {
 		if (get_param(ctx, vm, params, K_REDIRECTS)) {
+			/* A negative limit follows nothing in k6 (-1 is lib/http's default). */
 			req->max_redirects = duk_to_int(ctx, -1);
+			if (req->max_redirects < 0)
+				req->max_redirects = 0;
 			duk_pop(ctx);
 		}
 		if (get_param(ctx, vm, params, K_THROW)) {
@@ -870,6 +883,7 @@ void k6c__http_prepare(duk_context *ctx, k6c__vm *vm, const char *method, duk_id
 		snprintf(out->error_text, sizeof(out->error_text), "%s", k6c_error_last()->message);
 		out->body_error = out->error_text;
 	}
+	k6c__mod_http_ext_params(ctx, vm, params, req->url, req, &req->nheaders, &out->ext);
 	req->headers = vm->ptrs;
 	req->discard_body = out->rtype == RESP_NONE;
 	req->debug = vm->prog->http_debug;
@@ -883,12 +897,17 @@ void k6c__http_prepare(duk_context *ctx, k6c__vm *vm, const char *method, duk_id
 		duk_get_prop(ctx, params);
 		k6c__vm_tags_from_object(ctx, vm, &n, -1);
 	}
-	k6c__vm_tags_reserve(ctx, vm, n + K6C__HTTP_HOP_TAGS);
-	out->tags = vm->tags;
-	out->ntags = n;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(vm->tags[i].key, "name") == 0)
 			out->has_name = true;
+	/* An http.url template names every hop, unless params.tags does. */
+	if (!out->has_name && tmpl_name != NULL && strcmp(tmpl_name, req->url) != 0) {
+		k6c__vm_tag_set(ctx, vm, &n, "name", tmpl_name);
+		out->has_name = true;
+	}
+	k6c__vm_tags_reserve(ctx, vm, n + K6C__HTTP_HOP_TAGS);
+	out->tags = vm->tags;
+	out->ntags = n;
 }
 
 void k6c__http_fail(k6c__http_resp *resp, int rc)
@@ -909,6 +928,8 @@ int k6c__http_finish(duk_context *ctx, const k6c__http_prep *p, const k6c__http_
 		}
 		k6c__vm_log(p->vm, K6C_LOG_WARN, "Request Failed error=\"%s\"", resp->error);
 	}
+	if (!p->ext.redirects_given && p->req.max_redirects < 0)
+		k6c__mod_http_redirect_warn(p->vm, resp, resp->redirects, p->req.url);
 	push_response(ctx, p->vm, p, resp);
 	return 0;
 }
@@ -987,6 +1008,7 @@ void k6c__mod_http_push(duk_context *ctx)
 
 	duk_push_object(ctx);
 	k6c__vm_put_functions(ctx, -1, fns);
+	k6c__mod_http_ext_push(ctx, -1);
 	duk_push_string(ctx, "tls1.0");
 	duk_put_prop_string(ctx, -2, "TLS_1_0");
 	duk_push_string(ctx, "tls1.1");

@@ -7,6 +7,7 @@
 #ifndef K6C_ENGINE_MOD_HTTP_H
 #define K6C_ENGINE_MOD_HTTP_H
 
+#include "engine/mod_http_ext.h"
 #include "engine/vm.h"
 
 /* Tags k6c__http_on_hop adds to a request's own (proto, status, method,
@@ -18,7 +19,7 @@
  * from the VU's scratch space and the value stack, which the next native
  * call reuses; mod_http_async.c copies what a request that outlives the
  * call needs (call_new: the struct by value, then the method, URL, header
- * lines, body and tags). A field added here that points into borrowed
+ * lines, body, tags and request cookies). A field added here that points into borrowed
  * memory must be copied there too, or batch and asyncRequest requests
  * would read freed memory; k6c__http_on_hop must keep to C data, as it
  * runs on the loop thread while the VU does something else. */
@@ -36,6 +37,10 @@ typedef struct k6c__http_prep {
 	char error_text[160];    /* body_error's text when it is not static (params.compression) */
 	k6c__tag *tags;          /* the samples' own tags (the VU's, params.tags) ... */
 	size_t ntags;            /* ... ntags of them, with room for K6C__HTTP_HOP_TAGS more */
+	/* The response callback and params.redirects (mod_http_ext.h); req
+	 * also has the jar (referenced while a transfer uses it) and
+	 * params.cookies (borrowed, as the rest). */
+	k6c__http_ext ext;
 } k6c__http_prep;
 
 /* Builds the request of method on the URL at url_i with the body at body_i

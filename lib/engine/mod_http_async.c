@@ -80,14 +80,16 @@ static void url_host(const char *url, const char **out, size_t *len)
 }
 
 /* A call holding a copy of everything p borrows (its strings, header
- * lines, body and tags), not yet in the VM's list; NULL on out-of-memory. */
+ * lines, body, tags and request cookies), not yet in the VM's list; NULL on
+ * out-of-memory. (The jar is not borrowed: lib/http references it.) */
 static http_call *call_new(const k6c__http_prep *p)
 {
 	const k6c__http_req *q = &p->req;
 	size_t ntags = p->ntags + K6C__HTTP_HOP_TAGS;
 	size_t off_hdrs = 0;
 	size_t off_tags = align_up(off_hdrs + q->nheaders * sizeof(char *));
-	size_t off_str = align_up(off_tags + ntags * sizeof(k6c__tag));
+	size_t off_cookies = align_up(off_tags + ntags * sizeof(k6c__tag));
+	size_t off_str = align_up(off_cookies + q->ncookies * sizeof(k6c__http_cookie));
 	size_t size = off_str, at;
 	http_call *c;
 	char *m;
@@ -98,6 +100,8 @@ static http_call *call_new(const k6c__http_prep *p)
 	size += q->body != NULL ? q->body_len + 1 : 0;
 	for (size_t i = 0; i < p->ntags; i++)
 		size += strlen(p->tags[i].key) + 1 + strlen(p->tags[i].value) + 1;
+	for (size_t i = 0; i < q->ncookies; i++)
+		size += strlen(q->cookies[i].name) + 1 + strlen(q->cookies[i].value) + 1;
 
 	c = k6c__calloc(1, sizeof(*c) + size);
 	if (c == NULL)
@@ -125,6 +129,16 @@ static http_call *call_new(const k6c__http_prep *p)
 	for (size_t i = 0; i < p->ntags; i++) {
 		COPY(c->p.tags[i].key, p->tags[i].key, strlen(p->tags[i].key) + 1);
 		COPY(c->p.tags[i].value, p->tags[i].value, strlen(p->tags[i].value) + 1);
+	}
+	{
+		k6c__http_cookie *rc = (k6c__http_cookie *)(void *)(m + off_cookies);
+
+		for (size_t i = 0; i < q->ncookies; i++) {
+			COPY(rc[i].name, q->cookies[i].name, strlen(q->cookies[i].name) + 1);
+			COPY(rc[i].value, q->cookies[i].value, strlen(q->cookies[i].value) + 1);
+			rc[i].replace = q->cookies[i].replace;
+		}
+		c->p.req.cookies = q->ncookies > 0 ? rc : NULL;
 	}
 #undef COPY
 	url_host(c->p.req.url, &c->host, &c->host_len);

@@ -620,6 +620,8 @@ static void read_vu_options(k6c__program *p, const k6c__json *o)
 	read_count(k6c__json_get(o, "batchPerHost"), &p->batch_per_host);
 	if ((v = k6c__json_get(o, "httpDebug")) != NULL)
 		p->http_debug = k6c__transport_http_debug(v);
+	if ((v = k6c__json_get(o, "noCookiesReset")) != NULL && v->type == K6C__JSON_BOOL)
+		p->no_cookies_reset = v->boolean;
 }
 
 static void read_script_vu_options(k6c__program *p)

@@ -1058,6 +1058,7 @@ static void op_begin(k6c__vm *vm, k6c__vu *vu, const char *group_root)
 	vm->test_aborted = false;
 	vm->discard_samples = false;
 	set_group_root(vm, group_root);
+	k6c__mod_http_vu_begin(vm);
 }
 
 /* [ ... ] -> [ ... fn ]: the entry module's export `name`. */

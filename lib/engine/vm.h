@@ -115,6 +115,7 @@ struct k6c__program {
 	unsigned batch;              /* batch: http.batch's requests in flight; 0: no cap */
 	unsigned batch_per_host;     /* batchPerHost: ... to one host; 0: no cap */
 	int http_debug;              /* httpDebug: K6C__HTTP_DEBUG_* */
+	bool no_cookies_reset;       /* noCookiesReset: a VU keeps its cookie jar across iterations */
 	/* From k6c__program_set_options; written before any VU starts. */
 	char *test_options_json;     /* exec.test.options (NULL: the script's options) */
 	char **tags;                 /* the `tags` option: key, value, ... (every sample) */
@@ -184,6 +185,16 @@ typedef struct k6c__vm {
 	 * prototype (kept alive from the stash), pushed with duk_push_heapptr
 	 * so a request never looks a key up in the string table. */
 	void *http_keys[32];
+	/* k6/http's cookie jar and response callback (mod_http_cookies.c,
+	 * mod_http_expect.c); the jar and the callback's statuses belong to
+	 * objects kept in the heap stash. */
+	void *http_ext_keys[8];      /* property keys those files intern once */
+	void *http_jar;              /* the VU's active k6c__cookie_jar; NULL until needed */
+	bool http_jar_exposed;       /* http.cookieJar() handed its object to the script */
+	bool http_jar_stale;         /* an iteration began since: k6 starts it with a new jar */
+	signed char http_callback;   /* 0: k6's default (200-399), 1: http_expected, -1: none */
+	const int *http_expected;    /* the callback's [min, max] pairs */
+	size_t http_nexpected;
 	void *drain;                 /* the prelude's __k6c_drain_jobs, or NULL */
 	void *take_unhandled;        /* its __k6c_take_unhandled, once looked up */
 	/* The VU's event loop (eventloop.h): native operations that are
@@ -228,6 +239,10 @@ typedef struct k6c__vm {
 
 /* The VM owning ctx. */
 k6c__vm *k6c__vm_get(duk_context *ctx);
+
+/* k6/http: the VU begins an iteration (or setup, teardown, handleSummary);
+ * no Duktape call (mod_http_cookies.c). */
+void k6c__mod_http_vu_begin(k6c__vm *vm);
 
 /* Creates a VU heap and runs the init context. vu is NULL for the VU 0 that
  * reads options at load. On an exception in init returns K6C_ESCRIPT with

@@ -35,6 +35,7 @@ typedef struct entry {
 } entry;
 
 struct k6c__cookie_jar {
+	unsigned refs;
 	entry *e;
 	size_t n, cap;
 	uint64_t next_seq;
@@ -49,7 +50,17 @@ struct k6c__cookie_jar {
 int k6c__cookie_jar_new(k6c__cookie_jar **out)
 {
 	*out = k6c__calloc(1, sizeof(**out));
-	return *out != NULL ? 0 : k6c__error(K6C_ENOMEM, "out of memory creating a cookie jar");
+	if (*out == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory creating a cookie jar");
+	(*out)->refs = 1;
+	return 0;
+}
+
+k6c__cookie_jar *k6c__cookie_jar_ref(k6c__cookie_jar *jar)
+{
+	if (jar != NULL)
+		jar->refs++;
+	return jar;
 }
 
 void k6c__cookie_jar_clear_all(k6c__cookie_jar *jar)
@@ -61,7 +72,7 @@ void k6c__cookie_jar_clear_all(k6c__cookie_jar *jar)
 
 void k6c__cookie_jar_free(k6c__cookie_jar *jar)
 {
-	if (jar == NULL)
+	if (jar == NULL || --jar->refs > 0)
 		return;
 	k6c__cookie_jar_clear_all(jar);
 	k6c__free(jar->e);

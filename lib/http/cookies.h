@@ -34,8 +34,12 @@ typedef struct k6c__http_cookie {
 	bool replace;
 } k6c__http_cookie;
 
+/* A new jar with one reference, which k6c__cookie_jar_free drops; the jar
+ * goes when the last reference does. References are plain counts: a jar
+ * is used by one thread at a time (a VU's worker). */
 int k6c__cookie_jar_new(k6c__cookie_jar **out);
-void k6c__cookie_jar_free(k6c__cookie_jar *jar);   /* NULL: no-op */
+k6c__cookie_jar *k6c__cookie_jar_ref(k6c__cookie_jar *jar);   /* returns jar; NULL: no-op */
+void k6c__cookie_jar_free(k6c__cookie_jar *jar);   /* drops a reference; NULL: no-op */
 /* How many cookies the jar holds (expired ones included until a lookup
  * drops them). */
 size_t k6c__cookie_jar_count(const k6c__cookie_jar *jar);

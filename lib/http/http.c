@@ -1620,6 +1620,7 @@ static void finish(k6c__http_conn *conn)
 	conn->cur.url = conn->cur_url.ptr;
 	if (conn->cur.url == NULL)
 		conn->cur.url = k6c__strdup("");
+	conn->cur.redirects = conn->redirects;
 	*out = conn->cur;
 	/* The buffers now belong to out; the next request starts from
 	 * recycled memory, if any (reset_cur). */
@@ -3212,6 +3213,7 @@ void k6c__http_conn_free(k6c__http_conn *conn)
 	k6c__free(conn->line_kind);
 	k6c__buf_free(&conn->body);
 	k6c__buf_free(&conn->referer);
+	k6c__cookie_jar_free(conn->jar);
 	k6c__free(conn->rcookies);
 	k6c__buf_free(&conn->rcookie_mem);
 	k6c__buf_free(&conn->cookie_line);
@@ -3355,7 +3357,10 @@ int k6c__http_start(k6c__http_conn *conn, const k6c__http_req *req, k6c__http_re
 	    buf_set(&conn->body, body && req->body ? req->body : "", body && req->body ? req->body_len : 0) != 0 ||
 	    copy_headers(conn, req) != 0 || copy_cookies(conn, req) != 0)
 		return k6c__error(K6C_ENOMEM, "out of memory copying a request");
-	conn->jar = req->jar;
+	/* The jar stays referenced until the next request, or the conn's end:
+	 * a transfer never outlives its jar, whatever the script drops. */
+	k6c__cookie_jar_free(conn->jar);
+	conn->jar = k6c__cookie_jar_ref(req->jar);
 	conn->cookie_hop = false;
 	k6c__buf_clear(&conn->cookie_line);
 	conn->auth = req->auth;

@@ -110,8 +110,9 @@ typedef struct k6c__http_req {
 	 * the cookies of `cookies` (params.cookies) and of the jar for its
 	 * URL instead of the Cookie lines in headers (which the first hop
 	 * sends as they are: k6 builds them when the request is made).
-	 * jar NULL: no cookie handling at all. jar must outlive the request;
-	 * cookies are copied. */
+	 * jar NULL: no cookie handling at all. The conn holds a reference to
+	 * jar from k6c__http_start until its next request or its end; cookies
+	 * are copied. */
 	k6c__cookie_jar *jar;
 	const k6c__http_cookie *cookies;
 	size_t ncookies;
@@ -157,6 +158,7 @@ typedef struct k6c__http_resp {
 	k6c__http_ocsp ocsp;              /* the stapled OCSP response, as k6 reports it */
 	k6c__buf debug_req;               /* with req.debug: this hop's request as sent (header
 	                                   * block, then the body with K6C__HTTP_DEBUG_FULL) */
+	int redirects;                    /* the final response: redirects followed before it */
 } k6c__http_resp;
 
 void k6c__http_resp_free(k6c__http_resp *r);
