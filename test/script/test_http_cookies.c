@@ -1,0 +1,303 @@
+/*
+ * test_http_cookies.c - script tier for k6/http's cookies, redirects,
+ * response callback, URL grouping and authentication (issue 4): the
+ * scripts test/script/cookies/{cookies,cookies_iter,redirects,
+ * max_redirects,expected,auth}.js run through the public API against one
+ * local httpbin,
+ * and the runner checks what k6 would report: every check passing, the
+ * request counts (one per redirect hop and per digest hop), the per-hop
+ * tags through the scripts' thresholds on submetrics, http_req_failed and
+ * the log lines (k6's warning when the default redirect limit stops a
+ * chain). Each run prints its log and summary to help find a failure.
+ */
+#include <check.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <k6c.h>
+
+#include "server.h"
+#include "tcapture.h"
+#include "tjson.h"
+
+static ts_server httpbin;
+static int httpbin_up;
+
+typedef struct run {
+	k6c_test *t;
+	tcap cap;
+	tj *doc;       /* the parsed summary, NULL if there is none */
+	int exit_code;
+} run;
+
+/* Runs test/script/<file> with the options (JSON), BASE_URL in __ENV and
+ * the extra env pair (name may be NULL). */
+static void run_script(run *r, const char *file, const char *options, const char *env_name,
+	const char *env_value)
+{
+	char path[PATH_MAX], err[128];
+	const char *json;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	tcap_init(&r->cap);
+	ck_assert_msg(httpbin_up, "httpbin did not start");
+	snprintf(path, sizeof(path), "%s/script/%s", ts_srcdir(), file);
+	ck_assert_int_eq(k6c_test_new(&r->t), 0);
+	ck_assert_int_eq(k6c_test_set_script_file(r->t, path), 0);
+	ck_assert_int_eq(k6c_test_set_log_callback(r->t, tcap_cb, &r->cap, NULL), 0);
+	if (options)
+		ck_assert_int_eq(k6c_test_set_options(r->t, options), 0);
+	ck_assert_int_eq(k6c_test_set_env(r->t, "BASE_URL", httpbin.base_url), 0);
+	if (env_name)
+		ck_assert_int_eq(k6c_test_set_env(r->t, env_name, env_value), 0);
+	rc = k6c_test_run(r->t);
+	r->exit_code = k6c_test_exit_code(r->t);
+	json = k6c_test_summary_json(r->t);
+	if (json) {
+		r->doc = tj_parse(json, err, sizeof(err));
+		ck_assert_msg(r->doc != NULL, "%s: summary is not valid JSON: %s", file, err);
+	}
+	fprintf(stderr, "---- %s: run returned %d, exit code %d; log:\n", file, rc, r->exit_code);
+	tcap_dump(&r->cap, stderr);
+	if (k6c_test_summary_text(r->t))
+		fprintf(stderr, "---- %s summary:\n%s\n", file, k6c_test_summary_text(r->t));
+	ck_assert_msg(rc == 0, "%s: k6c_test_run returned %d (%s)", file, rc,
+		k6c_error_last() ? k6c_error_last()->message : "");
+	ck_assert_ptr_nonnull(r->doc);
+}
+
+static void run_free(run *r)
+{
+	tj_free(r->doc);
+	k6c_test_free(r->t);
+	tcap_free(&r->cap);
+}
+
+static double metric(const run *r, const char *name, const char *field)
+{
+	return tj_num(tj_getv(r->doc, "metrics", name, "values", field, NULL), NAN);
+}
+
+#define ck_assert_metric_eq(r, name, field, want) do { \
+	double got_ = metric((r), (name), (field)); \
+	ck_assert_msg(got_ == (double)(want), "metrics[\"%s\"].values.%s is %g, expected %g", \
+		(name), (field), got_, (double)(want)); \
+} while (0)
+
+/* Every threshold in the summary passed, and there are exactly want. */
+static void assert_thresholds_ok(const run *r, int want)
+{
+	const tj *metrics = tj_get(r->doc, "metrics");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(metrics);
+	for (const tj *m = metrics->child; m; m = m->next) {
+		const tj *th = tj_get(m, "thresholds");
+
+		for (const tj *x = th ? th->child : NULL; x; x = x->next) {
+			const tj *ok = tj_get(x, "ok");
+
+			ck_assert_msg(ok && ok->type == TJ_BOOL && ok->num == 1,
+				"threshold %s on %s failed", x->key, m->key);
+			n++;
+		}
+	}
+	ck_assert_msg(n == want, "%d thresholds in the summary, expected %d", n, want);
+}
+
+/* Every check passed, and there were exactly passes of them. */
+static void assert_checks(const run *r, int passes)
+{
+	ck_assert_metric_eq(r, "checks", "fails", 0);
+	ck_assert_metric_eq(r, "checks", "passes", passes);
+}
+
+/* ---- cookies ------------------------------------------------------------------- */
+
+/* Each iteration starts with an empty jar; a jar object kept from an
+ * earlier iteration is that iteration's. 3 x (2 requests, 2 hops + 1). */
+START_TEST(test_http_cookies_iter__reset)
+{
+	run r;
+
+	run_script(&r, "cookies/cookies_iter.js", "{\"vus\":1,\"iterations\":3}", NULL, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_checks(&r, 15);
+	ck_assert_metric_eq(&r, "http_reqs", "count", 9);
+	ck_assert_metric_eq(&r, "iterations", "count", 3);
+	run_free(&r);
+}
+END_TEST
+
+/* noCookiesReset: the VU keeps one jar for all its iterations. */
+START_TEST(test_http_cookies_iter__no_cookies_reset)
+{
+	run r;
+
+	run_script(&r, "cookies/cookies_iter.js", "{\"vus\":1,\"iterations\":3,\"noCookiesReset\":true}",
+		"EXPECT_KEEP", "1");
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_checks(&r, 15);
+	ck_assert_metric_eq(&r, "http_reqs", "count", 9);
+	run_free(&r);
+}
+END_TEST
+
+/* Two VUs have jars of their own. */
+START_TEST(test_http_cookies_iter__per_vu)
+{
+	run r;
+
+	run_script(&r, "cookies/cookies_iter.js",
+		"{\"scenarios\":{\"s\":{\"executor\":\"per-vu-iterations\",\"vus\":2,\"iterations\":3}}}",
+		NULL, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_checks(&r, 30);
+	ck_assert_metric_eq(&r, "http_reqs", "count", 18);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_http_cookies__jar_api_and_params)
+{
+	run r;
+
+	run_script(&r, "cookies/cookies.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_checks(&r, 30);
+	/* 14 requests, the /cookies/set one of 2 hops. */
+	ck_assert_metric_eq(&r, "http_reqs", "count", 15);
+	ck_assert_metric_eq(&r, "http_req_failed", "passes", 0);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- redirects ----------------------------------------------------------------- */
+
+START_TEST(test_http_redirects__per_hop_samples)
+{
+	run r;
+	char want[2048];
+
+	run_script(&r, "cookies/redirects.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_checks(&r, 14);
+	/* 4 + 3 + 2 + 1 + 11 + 6 + 4 + 2 + 3 + 3 + 2 hops. */
+	ck_assert_metric_eq(&r, "http_reqs", "count", 41);
+	assert_thresholds_ok(&r, 11);
+	ck_assert_metric_eq(&r, "http_reqs{status:307}", "count", 1);
+	ck_assert_metric_eq(&r, "http_reqs{method:POST}", "count", 7);
+	snprintf(want, sizeof(want), "http_reqs{url:%s/relative-redirect/1}", httpbin.base_url);
+	ck_assert_metric_eq(&r, want, "count", 4);
+	/* k6's warning, once: only /redirect/11 hit the default limit. */
+	snprintf(want, sizeof(want), "url=%s/redirect/11", httpbin.base_url);
+	ck_assert_int_eq(tcap_count(&r.cap, K6C_LOG_WARN, "Stopped after 10 redirects"), 1);
+	ck_assert_ptr_nonnull(tcap_find_all(&r.cap, K6C_LOG_WARN, "Stopped after 10 redirects and "
+		"returned the redirection", want, NULL));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_http_redirects__max_redirects_option)
+{
+	run r;
+
+	run_script(&r, "cookies/max_redirects.js", "{\"vus\":1,\"iterations\":1,\"maxRedirects\":2}",
+		NULL, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_checks(&r, 2);
+	ck_assert_metric_eq(&r, "http_reqs", "count", 9);
+	ck_assert_int_eq(tcap_count(&r.cap, -1, "Stopped after"), 0);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- response callback ---------------------------------------------------------- */
+
+START_TEST(test_http_expected__response_callback)
+{
+	run r;
+
+	run_script(&r, "cookies/expected.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_checks(&r, 9);
+	ck_assert_metric_eq(&r, "http_reqs", "count", 8);
+	/* 6 samples (2 requests had no callback), 3 of them failures. */
+	ck_assert_metric_eq(&r, "http_req_failed", "passes", 3);
+	ck_assert_metric_eq(&r, "http_req_failed", "fails", 3);
+	assert_thresholds_ok(&r, 3);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- authentication and URL grouping --------------------------------------------- */
+
+START_TEST(test_http_auth__basic_digest_ntlm_and_names)
+{
+	run r;
+	char want[2048];
+
+	run_script(&r, "cookies/auth.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_checks(&r, 16);
+	/* 3 basic, 4 digest of 2 hops, 1 ntlm, 4 named. */
+	ck_assert_metric_eq(&r, "http_reqs", "count", 16);
+	assert_thresholds_ok(&r, 5);
+	ck_assert_metric_eq(&r, "http_reqs{status:401}", "count", 6);
+	/* No tag shows the password. */
+	snprintf(want, sizeof(want), "http_reqs{url:http://****:****@%s/basic-auth/user/passwd}",
+		httpbin.base_url + strlen("http://"));
+	ck_assert_metric_eq(&r, want, "count", 3);
+	run_free(&r);
+}
+END_TEST
+
+static Suite *http_cookies_suite(void)
+{
+	Suite *s = suite_create("http_cookies");
+	struct {
+		const char *name;
+		const TTest *test;
+	} cases[] = {
+		{ "cookies_reset", test_http_cookies_iter__reset },
+		{ "cookies_no_reset", test_http_cookies_iter__no_cookies_reset },
+		{ "cookies_per_vu", test_http_cookies_iter__per_vu },
+		{ "cookies_api", test_http_cookies__jar_api_and_params },
+		{ "redirects", test_http_redirects__per_hop_samples },
+		{ "max_redirects", test_http_redirects__max_redirects_option },
+		{ "expected", test_http_expected__response_callback },
+		{ "auth", test_http_auth__basic_digest_ntlm_and_names },
+	};
+
+	/* One TCase per script run, so CK_RUN_CASE=<name> runs just one. */
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		TCase *tc = tcase_create(cases[i].name);
+
+		tcase_set_timeout(tc, 120);
+		tcase_add_test(tc, cases[i].test);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	if (ts_httpbin_start(&httpbin) == 0)
+		httpbin_up = 1;
+	else
+		fprintf(stderr, "test_http_cookies: httpbin did not start; every case will fail\n");
+	sr = srunner_create(http_cookies_suite());
+	srunner_run_all(sr, CK_VERBOSE);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (httpbin_up)
+		ts_server_stop(&httpbin);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
