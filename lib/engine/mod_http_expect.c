@@ -334,9 +334,10 @@ const char *k6c__mod_http_url_name(duk_context *ctx, duk_idx_t idx)
 
 const char *k6c__mod_http_clean_url(const char *url, k6c__buf *out)
 {
-	const char *sep = strstr(url, "://"), *auth, *end, *at;
+	const char *sep, *auth, *end, *at;
 
-	if (sep == NULL)
+	/* Userinfo needs an '@': one quick pass for the common URL. */
+	if (strchr(url, '@') == NULL || (sep = strstr(url, "://")) == NULL)
 		return url;
 	auth = sep + 3;
 	end = auth + strcspn(auth, "/?#");

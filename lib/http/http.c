@@ -212,6 +212,7 @@ struct k6c__http_conn {
 	k6c__buf cur_url;     /* cur.url points into it when handed out */
 	bool in_body;
 	bool oom;
+	bool set_cookie;      /* the response has a Set-Cookie line */
 	uint64_t t_prereq, t_sent, t_first, t_last;
 	char errbuf[CURL_ERROR_SIZE];
 	k6c__http_resp *final_out;
@@ -759,6 +760,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		parse_status_line(&conn->cur, p, len);
 		conn->in_body = false;
 		conn->dec_on = conn->enc_seen = false;
+		conn->set_cookie = false;
 		return len;
 	}
 	if (blank)
@@ -777,6 +779,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 		}
 		conn->dec_on = rc == 1;
 	}
+	if (len > 11 && (p[0] == 's' || p[0] == 'S') && strncasecmp(p, "set-cookie:", 11) == 0)
+		conn->set_cookie = true;
 	if (k6c__buf_put(&conn->cur.headers, p, len) != 0) {
 		conn->oom = true;
 		return 0;
@@ -1089,6 +1093,7 @@ static void reset_cur(k6c__http_conn *conn)
 
 	take_spare(&conn->cur_url, &conn->spare_url);
 	memset(r, 0, sizeof(*r));
+	conn->set_cookie = false;
 	k6c__buf_clear(&headers);
 	k6c__buf_clear(&body);
 	k6c__buf_clear(&debug_req);
@@ -1686,7 +1691,7 @@ static void hop_next(k6c__http_conn *conn, bool ok, const char *loc)
 		 * cookies are not stored (the retry sends the same ones). */
 		retry = true;
 	} else {
-		if (ok && err == 0 && conn->jar != NULL)
+		if (ok && err == 0 && conn->jar != NULL && conn->set_cookie)
 			err = k6c__cookie_jar_set_from_headers(conn->jar, conn->url.ptr,
 				conn->cur.headers.ptr, conn->cur.headers.len, k6c__wall_us());
 		if (err != 0 || !ok || !prepare_redirect(conn, loc, &err)) {
@@ -2378,6 +2383,8 @@ static int fast_head(k6c__http_conn *conn, const char *p, size_t n)
 			} else if (nlen == 16 && strncasecmp(l, "content-encoding", 16) == 0 && enc == NULL) {
 				enc = v;
 				enc_len = (size_t)(ve - v);
+			} else if (nlen == 10 && strncasecmp(l, "set-cookie", 10) == 0) {
+				conn->set_cookie = true;
 			}
 		}
 		l = le;
@@ -3362,10 +3369,10 @@ int k6c__http_start(k6c__http_conn *conn, const k6c__http_req *req, k6c__http_re
 	k6c__cookie_jar_free(conn->jar);
 	conn->jar = k6c__cookie_jar_ref(req->jar);
 	conn->cookie_hop = false;
-	k6c__buf_clear(&conn->cookie_line);
 	conn->auth = req->auth;
 	conn->auth_retry = false;
-	k6c__buf_clear(&conn->auth_line);
+	if (conn->auth_line.len > 0)
+		k6c__buf_clear(&conn->auth_line);
 	/* Digest: the first request goes out without credentials (no Basic
 	 * from the URL's userinfo), as k6's digest transport sends it. */
 	if (K6C__HTTP_DIGEST && conn->auth == K6C__HTTP_AUTH_DIGEST) {
