@@ -408,6 +408,8 @@ static int env_to_json(const char *const *env, size_t n, k6c__buf *b)
 		{ "K6_NO_VU_CONNECTION_REUSE", "noVUConnectionReuse" },
 		{ "K6_HTTP_DEBUG", "httpDebug" },
 		{ "K6_LOCAL_IPS", "localIPs" },
+		{ "K6_NO_COOKIES_RESET", "noCookiesReset" },
+		{ "K6_MAX_REDIRECTS", "maxRedirects" },
 	};
 	const char *v;
 	bool first = true;

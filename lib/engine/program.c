@@ -613,15 +613,18 @@ static void read_vu_options(k6c__program *p, const k6c__json *o)
 	read_bool(k6c__json_get(o, "discardResponseBodies"), &p->discard_bodies);
 	if ((v = k6c__json_get(o, "throw")) != NULL && v->type == K6C__JSON_BOOL)
 		p->throw_errors = v->boolean;
+	/* A number, or the digits K6_MAX_REDIRECTS or --max-redirects give. */
 	if ((v = k6c__json_get(o, "maxRedirects")) != NULL && v->type == K6C__JSON_NUMBER &&
 		v->number >= 0)
-		p->max_redirects = (int)v->number;
+		p->max_redirects = v->number > 1e6 ? 1000000 : (int)v->number;
+	else if (v != NULL && v->type == K6C__JSON_STRING && v->string[0] != '\0' &&
+		strspn(v->string, "0123456789") == strlen(v->string) && strlen(v->string) <= 6)
+		p->max_redirects = atoi(v->string);
 	read_count(k6c__json_get(o, "batch"), &p->batch);
 	read_count(k6c__json_get(o, "batchPerHost"), &p->batch_per_host);
 	if ((v = k6c__json_get(o, "httpDebug")) != NULL)
 		p->http_debug = k6c__transport_http_debug(v);
-	if ((v = k6c__json_get(o, "noCookiesReset")) != NULL && v->type == K6C__JSON_BOOL)
-		p->no_cookies_reset = v->boolean;
+	read_bool(k6c__json_get(o, "noCookiesReset"), &p->no_cookies_reset);
 }
 
 static void read_script_vu_options(k6c__program *p)

@@ -52,6 +52,7 @@ static const char usage[] =
 	"      --discard-response-bodies    responseType \"none\" by default (no bodies kept)\n"
 	"      --batch N                    requests of one http.batch in flight (default 20)\n"
 	"      --batch-per-host N           ... to one host (default 6, 0: no cap)\n"
+	"      --max-redirects N            follow at most N redirects (default 10)\n"
 	"  -q, --quiet                      no banner and no progress output\n"
 	"  -v, --verbose                    print debug log lines\n"
 	"      --workers N                  worker threads (default: K6C_WORKERS or CPUs)\n";
@@ -252,6 +253,11 @@ static int parse_args(int argc, char **argv, cli_args *ca)
 			OPT_STRING("summaryTimeUnit");
 		} else if (TAKES("--user-agent", "--user-agent")) {
 			OPT_STRING("userAgent");
+		} else if (TAKES("--max-redirects", "--max-redirects")) {
+			NEED_VALUE();
+			if (!is_uint(v))
+				return fail_config("invalid value of --max-redirects", v);
+			opt_add(ca->opts, sizeof(ca->opts), "maxRedirects", v);
 		} else if (TAKES("--discard-response-bodies", "--discard-response-bodies")) {
 			opt_add(ca->opts, sizeof(ca->opts), "discardResponseBodies", "true");
 		} else if (TAKES("--batch", "--batch") || TAKES("--batch-per-host", "--batch-per-host")) {

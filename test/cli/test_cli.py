@@ -172,6 +172,9 @@ class CliTest(unittest.TestCase):
         self.assertEqual(sc['executor'], 'constant-vus')
         self.assertNotIn('iterations', sc)
 
+    def test_inspect_max_redirects(self):
+        self.assertEqual(self.inspect(['--max-redirects', '3', script('cli_basic.js')])['maxRedirects'], 3)
+
     # ---- run ---------------------------------------------------------------
 
     def test_summary_export_shape(self):
@@ -300,6 +303,7 @@ class CliTest(unittest.TestCase):
              '1/3:2/3'),
             (['--summary-trend-stats', 'p(101)'], 'p(101)'),
             (['--config', '/nonexistent/k6c.json'], '/nonexistent/k6c.json'),
+            (['--max-redirects', 'many'], 'many'),
         ]
         for args, needle in cases:
             with self.subTest(args=args):

@@ -34,7 +34,8 @@ typedef struct run {
 } run;
 
 /* Runs test/script/<file> with the options (JSON), BASE_URL in __ENV and
- * the extra env pair (name may be NULL). */
+ * the extra env pair (name may be NULL); a name starting with K6_ goes into
+ * the process environment instead, where k6 reads options. */
 static void run_script(run *r, const char *file, const char *options, const char *env_name,
 	const char *env_value)
 {
@@ -52,8 +53,14 @@ static void run_script(run *r, const char *file, const char *options, const char
 	if (options)
 		ck_assert_int_eq(k6c_test_set_options(r->t, options), 0);
 	ck_assert_int_eq(k6c_test_set_env(r->t, "BASE_URL", httpbin.base_url), 0);
-	if (env_name)
+	if (env_name && strncmp(env_name, "K6_", 3) == 0) {
+		/* Each case runs in a process of its own (Check forks). */
+		ck_assert_int_eq(setenv(env_name, env_value, 1), 0);
+		ck_assert_int_eq(k6c_test_set_system_env(r->t), 0);
+		ck_assert_int_eq(k6c_test_set_env(r->t, "BASE_URL", httpbin.base_url), 0);
+	} else if (env_name) {
 		ck_assert_int_eq(k6c_test_set_env(r->t, env_name, env_value), 0);
+	}
 	rc = k6c_test_run(r->t);
 	r->exit_code = k6c_test_exit_code(r->t);
 	json = k6c_test_summary_json(r->t);
@@ -147,6 +154,21 @@ START_TEST(test_http_cookies_iter__no_cookies_reset)
 }
 END_TEST
 
+/* K6_NO_COOKIES_RESET=true does what the option does. */
+START_TEST(test_http_cookies_iter__no_cookies_reset_env)
+{
+	run r;
+
+	/* The expectation comes from the system environment too. */
+	ck_assert_int_eq(setenv("EXPECT_KEEP", "1", 1), 0);
+	run_script(&r, "cookies/cookies_iter.js", "{\"vus\":1,\"iterations\":3}",
+		"K6_NO_COOKIES_RESET", "true");
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_checks(&r, 15);
+	run_free(&r);
+}
+END_TEST
+
 /* Two VUs have jars of their own. */
 START_TEST(test_http_cookies_iter__per_vu)
 {
@@ -216,6 +238,19 @@ START_TEST(test_http_redirects__max_redirects_option)
 }
 END_TEST
 
+START_TEST(test_http_redirects__max_redirects_env)
+{
+	run r;
+
+	run_script(&r, "cookies/max_redirects.js", "{\"vus\":1,\"iterations\":1}",
+		"K6_MAX_REDIRECTS", "2");
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_checks(&r, 2);
+	ck_assert_metric_eq(&r, "http_reqs", "count", 9);
+	run_free(&r);
+}
+END_TEST
+
 /* ---- response callback ---------------------------------------------------------- */
 
 START_TEST(test_http_expected__response_callback)
@@ -265,10 +300,12 @@ static Suite *http_cookies_suite(void)
 	} cases[] = {
 		{ "cookies_reset", test_http_cookies_iter__reset },
 		{ "cookies_no_reset", test_http_cookies_iter__no_cookies_reset },
+		{ "cookies_no_reset_env", test_http_cookies_iter__no_cookies_reset_env },
 		{ "cookies_per_vu", test_http_cookies_iter__per_vu },
 		{ "cookies_api", test_http_cookies__jar_api_and_params },
 		{ "redirects", test_http_redirects__per_hop_samples },
 		{ "max_redirects", test_http_redirects__max_redirects_option },
+		{ "max_redirects_env", test_http_redirects__max_redirects_env },
 		{ "expected", test_http_expected__response_callback },
 		{ "auth", test_http_auth__basic_digest_ntlm_and_names },
 	};
