@@ -2,7 +2,7 @@
  * test_http_cookies.c - script tier for k6/http's cookies, redirects,
  * response callback, URL grouping and authentication (issue 4): the
  * scripts test/script/cookies/{cookies,cookies_iter,redirects,
- * max_redirects,expected,auth}.js run through the public API against one
+ * max_redirects,expected,auth,async}.js run through the public API against one
  * local httpbin,
  * and the runner checks what k6 would report: every check passing, the
  * request counts (one per redirect hop and per digest hop), the per-hop
@@ -269,6 +269,21 @@ START_TEST(test_http_expected__response_callback)
 }
 END_TEST
 
+/* ---- batch and asyncRequest ------------------------------------------------------ */
+
+START_TEST(test_http_cookies__batch_and_async)
+{
+	run r;
+
+	run_script(&r, "cookies/async.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
+	ck_assert_int_eq(r.exit_code, 0);
+	assert_checks(&r, 6);
+	ck_assert_metric_eq(&r, "http_reqs", "count", 6);
+	assert_thresholds_ok(&r, 2);
+	run_free(&r);
+}
+END_TEST
+
 /* ---- authentication and URL grouping --------------------------------------------- */
 
 START_TEST(test_http_auth__basic_digest_ntlm_and_names)
@@ -308,6 +323,7 @@ static Suite *http_cookies_suite(void)
 		{ "max_redirects_env", test_http_redirects__max_redirects_env },
 		{ "expected", test_http_expected__response_callback },
 		{ "auth", test_http_auth__basic_digest_ntlm_and_names },
+		{ "batch_async", test_http_cookies__batch_and_async },
 	};
 
 	/* One TCase per script run, so CK_RUN_CASE=<name> runs just one. */
