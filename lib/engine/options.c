@@ -246,8 +246,8 @@ static int tier_from_json(tier *t, const k6c__json *o, bool segments)
 
 	t->obj = o;
 	/* Checked here, applied by the VUs from the consolidated JSON. */
-	for (size_t i = 0; i < 2; i++) {
-		static const char *const counts[] = { "batch", "batchPerHost" };
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const counts[] = { "batch", "batchPerHost", "maxRedirects" };
 		double d;
 
 		if ((v = get_set(o, counts[i])) && (rc = get_count(counts[i], v, &d)))

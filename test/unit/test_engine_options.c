@@ -588,6 +588,8 @@ static const error_case error_cases[] = {
 	{ "{\"vus\":5,\"iterations\":2}", "\"iterations\": \"2\"", "can't be less" },
 	{ "{\"summaryTrendStats\":[\"avg\",\"p(101)\"]}", "summaryTrendStats", "p(101)" },
 	{ "{\"summaryTimeUnit\":\"min\"}", "summaryTimeUnit", "min" },
+	{ "{\"maxRedirects\":\"ten\"}", "\"maxRedirects\": \"ten\"", "integer" },
+	{ "{\"maxRedirects\":-1}", "\"maxRedirects\"", "integer" },
 	{ "[1]", "script options", "object" },
 	{ "{\"vus\":", "script options", "" },
 };
