@@ -116,7 +116,7 @@ static int get_count(const char *name, const k6c__json *v, double *out)
 	return 0;
 }
 
-static int get_bool(const char *name, const k6c__json *v, bool *out)
+int k6c__options_get_bool(const char *name, const k6c__json *v, bool *out)
 {
 	if (v->type == K6C__JSON_BOOL) {
 		*out = v->boolean;
@@ -299,17 +299,17 @@ static int tier_from_json(tier *t, const k6c__json *o, bool segments)
 		t->has_user_agent = true;
 	}
 	if ((v = get_set(o, "noSetup"))) {
-		if ((rc = get_bool("noSetup", v, &t->no_setup)))
+		if ((rc = k6c__options_get_bool("noSetup", v, &t->no_setup)))
 			return rc;
 		t->has_no_setup = true;
 	}
 	if ((v = get_set(o, "noTeardown"))) {
-		if ((rc = get_bool("noTeardown", v, &t->no_teardown)))
+		if ((rc = k6c__options_get_bool("noTeardown", v, &t->no_teardown)))
 			return rc;
 		t->has_no_teardown = true;
 	}
 	if ((v = get_set(o, "noColor"))) {
-		if ((rc = get_bool("noColor", v, &t->no_color)))
+		if ((rc = k6c__options_get_bool("noColor", v, &t->no_color)))
 			return rc;
 		t->has_no_color = true;
 	}
@@ -320,12 +320,12 @@ static int tier_from_json(tier *t, const k6c__json *o, bool segments)
 		t->has_thresholds = true;
 	}
 	if ((v = get_set(o, "noThresholds"))) {
-		if ((rc = get_bool("noThresholds", v, &t->no_thresholds)))
+		if ((rc = k6c__options_get_bool("noThresholds", v, &t->no_thresholds)))
 			return rc;
 		t->has_no_thresholds = true;
 	}
 	if ((v = get_set(o, "paused"))) {
-		if ((rc = get_bool("paused", v, &t->paused)))
+		if ((rc = k6c__options_get_bool("paused", v, &t->paused)))
 			return rc;
 		t->has_paused = true;
 	}

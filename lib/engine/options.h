@@ -61,6 +61,12 @@ int k6c__options_consolidate(k6c__options *out, const char *config_json, const c
 	const char *const *env_pairs, size_t nenv, const char *override_json);
 void k6c__options_free(k6c__options *o);
 
+/* Reads a boolean option given as a JSON boolean or as the strings "true",
+ * "1", "false", "0" or "" (environment variables). Return 0 or K6C_ECONFIG
+ * naming the option and the value. */
+struct k6c__json;
+int k6c__options_get_bool(const char *name, const struct k6c__json *v, bool *out);
+
 /* k6's description of a scenario for the run header, e.g.
  * "10 iterations shared among 2 VUs (maxDuration: 10m0s, gracefulStop: 30s)".
  * The counts are the scenario's own (the whole test's): k6 shows this

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine/options.h"
 #include "http/tls.h"
 
 /* Past this many source addresses a localIPs value is refused: they are
@@ -47,24 +48,6 @@ static const k6c__json *get_set(const k6c__json *obj, const char *key)
 	return v && v->type != K6C__JSON_NULL ? v : NULL;
 }
 
-static int get_flag(const char *name, const k6c__json *v, bool *out)
-{
-	if (v->type == K6C__JSON_BOOL) {
-		*out = v->boolean;
-		return 0;
-	}
-	if (v->type == K6C__JSON_STRING) {
-		if (!strcmp(v->string, "true") || !strcmp(v->string, "1")) {
-			*out = true;
-			return 0;
-		}
-		if (!strcmp(v->string, "false") || !strcmp(v->string, "0") || !*v->string) {
-			*out = false;
-			return 0;
-		}
-	}
-	return bad_json(name, v, "expected true or false");
-}
 
 /* A structured option given as JSON text (from a K6_* variable) becomes its
  * value: *tmp holds what to free. v itself otherwise. */
@@ -567,11 +550,11 @@ int k6c__transport_opts_read(k6c__transport_opts *out, const k6c__json *options)
 	if (options == NULL || options->type != K6C__JSON_OBJECT)
 		return 0;
 	if ((v = get_set(options, "insecureSkipTLSVerify")))
-		rc = get_flag("insecureSkipTLSVerify", v, &out->http.insecure_skip_tls_verify);
+		rc = k6c__options_get_bool("insecureSkipTLSVerify", v, &out->http.insecure_skip_tls_verify);
 	if (rc == 0 && (v = get_set(options, "noConnectionReuse")))
-		rc = get_flag("noConnectionReuse", v, &out->http.no_connection_reuse);
+		rc = k6c__options_get_bool("noConnectionReuse", v, &out->http.no_connection_reuse);
 	if (rc == 0 && (v = get_set(options, "noVUConnectionReuse")))
-		rc = get_flag("noVUConnectionReuse", v, &out->http.no_vu_connection_reuse);
+		rc = k6c__options_get_bool("noVUConnectionReuse", v, &out->http.no_vu_connection_reuse);
 	if (rc == 0 && (v = get_set(options, "tlsVersion")))
 		rc = read_tls_version(out, v);
 	if (rc == 0 && (v = get_set(options, "tlsCipherSuites")))
