@@ -716,6 +716,7 @@ static void push_resp_proto(duk_context *ctx, k6c__vm *vm)
 	}
 	duk_pop_2(ctx);
 	k6c__vm_put_functions(ctx, proto, fns);
+	k6c__mod_http_forms_put(ctx, proto);   /* submitForm, clickLink */
 	duk_push_string(ctx, "toJSON");
 	duk_push_c_lightfunc(ctx, js_resp_to_json, 1, 1, 0);
 	duk_def_prop(ctx, proto, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WRITABLE |

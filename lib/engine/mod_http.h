@@ -70,4 +70,8 @@ int k6c__http_finish(duk_context *ctx, const k6c__http_prep *p, const k6c__http_
 duk_ret_t k6c__http_js_batch(duk_context *ctx);
 duk_ret_t k6c__http_js_async_request(duk_context *ctx);
 
+/* Response.submitForm() and clickLink() (mod_http_forms.c), put on the
+ * Response prototype at proto. */
+void k6c__mod_http_forms_put(duk_context *ctx, duk_idx_t proto);
+
 #endif /* K6C_ENGINE_MOD_HTTP_H */
