@@ -345,32 +345,55 @@ void k6c__vm_tag_del(k6c__vm *vm, size_t *n, const char *key)
 	}
 }
 
-void k6c__vm_tags_base(duk_context *ctx, k6c__vm *vm, size_t *n)
+/* Calls put for each layer of a VU's tags, in k6's order, later entries
+ * winning: the run's tags, the scenario's, the scenario name, then what the
+ * script set on the VU (a NULL value removes the key). The group is not a
+ * layer: the caller adds it. Shared by the engine's samples and the
+ * scheduler's iterations samples (op_sample_tags). */
+static void tag_layers(const k6c__vm *vm, k6c__vu *vu,
+	void (*put)(void *arg, const char *key, const char *value), void *arg)
 {
 	const k6c__program *p = vm->prog;
 	const k6c__scenario *sc = vm->scenario;
 
-	/* Later entries win, as k6 layers a VU's tags: the run's tags, the
-	 * scenario's, the system tags, then what the script set on the VU. */
 	for (size_t i = 0; i < p->ntags; i++)
-		k6c__vm_tag_set(ctx, vm, n, p->tags[2 * i], p->tags[2 * i + 1]);
+		put(arg, p->tags[2 * i], p->tags[2 * i + 1]);
 	if (sc != NULL) {
 		for (size_t i = 0; i < sc->ntags; i++)
 			if (sc->tags[2 * i] != NULL && sc->tags[2 * i + 1] != NULL)
-				k6c__vm_tag_set(ctx, vm, n, sc->tags[2 * i], sc->tags[2 * i + 1]);
+				put(arg, sc->tags[2 * i], sc->tags[2 * i + 1]);
 	}
-	if (vm->vu != NULL) {
-		const char *name = k6c__vu_scenario(vm->vu);
+	if (vu != NULL) {
+		const char *name = k6c__vu_scenario(vu);
 
 		if (name != NULL && name[0] != '\0')
-			k6c__vm_tag_set(ctx, vm, n, "scenario", name);
+			put(arg, "scenario", name);
 	}
-	for (size_t i = 0; i < vm->nuser_tags; i++) {
-		if (vm->user_tags[i].value != NULL)
-			k6c__vm_tag_set(ctx, vm, n, vm->user_tags[i].key, vm->user_tags[i].value);
-		else
-			k6c__vm_tag_del(vm, n, vm->user_tags[i].key);
-	}
+	for (size_t i = 0; i < vm->nuser_tags; i++)
+		put(arg, vm->user_tags[i].key, vm->user_tags[i].value);
+}
+
+typedef struct heap_tags {
+	duk_context *ctx;
+	k6c__vm *vm;
+	size_t *n;
+} heap_tags;
+
+static void put_heap_tag(void *arg, const char *key, const char *value)
+{
+	heap_tags *h = arg;
+
+	if (value != NULL)
+		k6c__vm_tag_set(h->ctx, h->vm, h->n, key, value);
+	else
+		k6c__vm_tag_del(h->vm, h->n, key);
+}
+
+void k6c__vm_tags_base(duk_context *ctx, k6c__vm *vm, size_t *n)
+{
+	heap_tags h = { ctx, vm, n };
+
+	tag_layers(vm, vm->vu, put_heap_tag, &h);
 	/* The group is the code's position, which group() alone decides. */
 	k6c__vm_tag_set(ctx, vm, n, "group", vm->group.ptr != NULL ? vm->group.ptr : "");
 }
@@ -1491,23 +1514,29 @@ static void op_free(void *state)
 	k6c__vm_free(state);
 }
 
-/* Puts key=value in out[0..*n), replacing an existing key (later layers
- * win) or removing it when value is NULL; drops it when out is full. */
-static void put_tag(k6c__tag *out, size_t cap, size_t *n, const char *key, const char *value)
+/* A fixed tag array being filled without allocation (op_sample_tags). */
+typedef struct flat_tags {
+	k6c__tag *out;
+	size_t cap, n;
+} flat_tags;
+
+/* Puts key=value, replacing an existing key or removing it when value is
+ * NULL; drops it when the array is full. */
+static void put_flat_tag(void *arg, const char *key, const char *value)
 {
-	for (size_t i = 0; i < *n; i++) {
-		if (strcmp(out[i].key, key) == 0) {
-			if (value != NULL) {
-				out[i].value = value;
-			} else {
-				out[i] = out[*n - 1];
-				(*n)--;
-			}
+	flat_tags *f = arg;
+
+	for (size_t i = 0; i < f->n; i++) {
+		if (strcmp(f->out[i].key, key) == 0) {
+			if (value != NULL)
+				f->out[i].value = value;
+			else
+				f->out[i] = f->out[--f->n];
 			return;
 		}
 	}
-	if (value != NULL && *n < cap)
-		out[(*n)++] = (k6c__tag){ key, value };
+	if (value != NULL && f->n < f->cap)
+		f->out[f->n++] = (k6c__tag){ key, value };
 }
 
 /* k6c__vu_ops.sample_tags: the same layers as k6c__vm_tags_base, without
@@ -1515,25 +1544,12 @@ static void put_tag(k6c__tag *out, size_t cap, size_t *n, const char *key, const
  * samples. */
 static size_t op_sample_tags(void *state, k6c__vu *vu, k6c__tag *out, size_t cap)
 {
-	const k6c__vm *vm = state;
-	const k6c__program *p = vm->prog;
-	const k6c__scenario *sc = vm->scenario;
-	size_t n = 0;
+	flat_tags f = { out, cap, 0 };
 
-	for (size_t i = 0; i < p->ntags; i++)
-		put_tag(out, cap, &n, p->tags[2 * i], p->tags[2 * i + 1]);
-	if (sc != NULL) {
-		for (size_t i = 0; i < sc->ntags; i++)
-			if (sc->tags[2 * i] != NULL && sc->tags[2 * i + 1] != NULL)
-				put_tag(out, cap, &n, sc->tags[2 * i], sc->tags[2 * i + 1]);
-	}
-	const char *name = k6c__vu_scenario(vu);
-	if (name != NULL && name[0] != '\0')
-		put_tag(out, cap, &n, "scenario", name);
-	for (size_t i = 0; i < vm->nuser_tags; i++)
-		put_tag(out, cap, &n, vm->user_tags[i].key, vm->user_tags[i].value);
-	put_tag(out, cap, &n, "group", NULL);
-	return n;
+	tag_layers(state, vu, put_flat_tag, &f);
+	/* The scheduler adds the root group itself. */
+	put_flat_tag(&f, "group", NULL);
+	return f.n;
 }
 
 const k6c__vu_ops k6c__engine_vu_ops = {
