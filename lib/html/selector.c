@@ -134,17 +134,6 @@ static bool is_name_char(unsigned char c)
 	return is_name_start(c) || (c >= '0' && c <= '9') || c == '-';
 }
 
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int put_utf8(k6c__buf *b, unsigned long cp)
 {
 	char u[4];
@@ -177,12 +166,12 @@ static int put_utf8(k6c__buf *b, unsigned long cp)
 /* A backslash escape at ps->p (after the backslash), appended to b. */
 static bool parse_escape(parser *ps, k6c__buf *b)
 {
-	if (hex_val(*ps->p) >= 0) {
+	if (k6c__hex_value(*ps->p) >= 0) {
 		unsigned long cp = 0;
 		int n = 0;
 
-		while (n < 6 && hex_val(*ps->p) >= 0) {
-			cp = cp * 16 + (unsigned long)hex_val(*ps->p++);
+		while (n < 6 && k6c__hex_value(*ps->p) >= 0) {
+			cp = cp * 16 + (unsigned long)k6c__hex_value(*ps->p++);
 			n++;
 		}
 		if (is_ws(*ps->p))

@@ -96,17 +96,6 @@ static bool is_ip(const char *host)
 	return inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Go's cookiejar canonicalHost on a URL's host[:port]: the port and a
  * trailing dot dropped, lower case. */
 static bool canonical_host(const char *hp, size_t n, char *out)
@@ -177,8 +166,8 @@ static bool parse_url(k6c__cookie_jar *jar, const char *url, bool *https, char *
 		char c = *p;
 		int hi, lo;
 
-		if (c == '%' && p + 2 < pend && (hi = hexval(p[1])) >= 0 &&
-		    (lo = hexval(p[2])) >= 0) {
+		if (c == '%' && p + 2 < pend && (hi = k6c__hex_value(p[1])) >= 0 &&
+		    (lo = k6c__hex_value(p[2])) >= 0) {
 			c = (char)(hi * 16 + lo);
 			p += 2;
 		}

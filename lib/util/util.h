@@ -78,6 +78,18 @@ bool k6c__map_next(const k6c__map *m, size_t *pos, const char **key, size_t *key
 /* 64-bit FNV-1a; used for tag-set interning and cache keys. */
 uint64_t k6c__hash64(const void *data, size_t n, uint64_t seed);
 
+/* The value of a hexadecimal digit (either case), or -1. */
+static inline int k6c__hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* SHA-256 of a buffer as 64 lowercase hex characters plus NUL (cache keys). */
 void k6c__sha256_hex(const void *data, size_t n, char out[65]);
 
