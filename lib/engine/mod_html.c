@@ -1467,6 +1467,21 @@ enum elem_fn {
 	E_HAS_ATTRIBUTES, E_HAS_CHILD_NODES, E_NAMESPACE_URI, E_IS_DEFAULT_NAMESPACE,
 };
 
+/* The Element members that step to one node of the tree (undefined at the
+ * ends), by magic. */
+static k6c__hnode *(*const elem_step[])(const k6c__hnode *) = {
+	[E_FIRST_CHILD] = k6c__hnode_first_child,
+	[E_LAST_CHILD] = k6c__hnode_last_child,
+	[E_FIRST_ELEMENT_CHILD] = k6c__hnode_first_element,
+	[E_LAST_ELEMENT_CHILD] = k6c__hnode_last_element,
+	[E_PREVIOUS_SIBLING] = k6c__hnode_prev,
+	[E_NEXT_SIBLING] = k6c__hnode_next,
+	[E_PREVIOUS_ELEMENT_SIBLING] = k6c__hnode_prev_element,
+	[E_NEXT_ELEMENT_SIBLING] = k6c__hnode_next_element,
+	[E_PARENT_ELEMENT] = k6c__hnode_parent_element,
+	[E_PARENT_NODE] = k6c__hnode_parent,
+};
+
 /* The Element members without arguments. */
 static duk_ret_t js_elem(duk_context *ctx)
 {
@@ -1478,6 +1493,10 @@ static duk_ret_t js_elem(duk_context *ctx)
 	const char *v;
 	duk_uarridx_t i = 0;
 
+	if ((size_t)f < sizeof(elem_step) / sizeof(elem_step[0]) && elem_step[f] != NULL) {
+		push_elem_or_undef(ctx, h->doc, elem_step[f](n));
+		return 1;
+	}
 	switch (f) {
 	case E_SELECTION:
 		push_single(ctx, h->doc, n, K_SEL);
@@ -1529,40 +1548,10 @@ static duk_ret_t js_elem(duk_context *ctx)
 			duk_put_prop_string(ctx, -2, k6c__hattr_name(a));
 		}
 		return 1;
-	case E_FIRST_CHILD:
-		push_elem_or_undef(ctx, h->doc, k6c__hnode_first_child(n));
-		return 1;
-	case E_LAST_CHILD:
-		push_elem_or_undef(ctx, h->doc, k6c__hnode_last_child(n));
-		return 1;
 	case E_CHILD_ELEMENT_COUNT:
 		for (c = k6c__hnode_first_element(n); c != NULL; c = k6c__hnode_next_element(c))
 			i++;
 		duk_push_number(ctx, (double)i);
-		return 1;
-	case E_FIRST_ELEMENT_CHILD:
-		push_elem_or_undef(ctx, h->doc, k6c__hnode_first_element(n));
-		return 1;
-	case E_LAST_ELEMENT_CHILD:
-		push_elem_or_undef(ctx, h->doc, k6c__hnode_last_element(n));
-		return 1;
-	case E_PREVIOUS_SIBLING:
-		push_elem_or_undef(ctx, h->doc, k6c__hnode_prev(n));
-		return 1;
-	case E_NEXT_SIBLING:
-		push_elem_or_undef(ctx, h->doc, k6c__hnode_next(n));
-		return 1;
-	case E_PREVIOUS_ELEMENT_SIBLING:
-		push_elem_or_undef(ctx, h->doc, k6c__hnode_prev_element(n));
-		return 1;
-	case E_NEXT_ELEMENT_SIBLING:
-		push_elem_or_undef(ctx, h->doc, k6c__hnode_next_element(n));
-		return 1;
-	case E_PARENT_ELEMENT:
-		push_elem_or_undef(ctx, h->doc, k6c__hnode_parent_element(n));
-		return 1;
-	case E_PARENT_NODE:
-		push_elem_or_undef(ctx, h->doc, k6c__hnode_parent(n));
 		return 1;
 	case E_CHILD_NODES:
 	case E_CHILDREN:
