@@ -64,6 +64,8 @@ static const struct {
 	[K6C__M_HTTP_REQ_SENDING] = { "http_req_sending", K6C__TREND, K6C__CONTAINS_TIME },
 	[K6C__M_HTTP_REQ_WAITING] = { "http_req_waiting", K6C__TREND, K6C__CONTAINS_TIME },
 	[K6C__M_HTTP_REQ_RECEIVING] = { "http_req_receiving", K6C__TREND, K6C__CONTAINS_TIME },
+	[K6C__M_ITERATION_DURATION_FROM_SCHEDULE] = { "iteration_duration_from_schedule", K6C__TREND,
+		K6C__CONTAINS_TIME },
 };
 
 const char *k6c__metric_type_name(k6c__metric_type type)

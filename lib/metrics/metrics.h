@@ -47,6 +47,9 @@ enum k6c__builtin_metric {
 	K6C__M_HTTP_REQ_SENDING,    /* trend   http_req_sending (time) */
 	K6C__M_HTTP_REQ_WAITING,    /* trend   http_req_waiting (time) */
 	K6C__M_HTTP_REQ_RECEIVING,  /* trend   http_req_receiving (time) */
+	/* Ours, not k6's: arrival-rate iterations measured from the moment
+	 * they were due (doc/metrics.md). */
+	K6C__M_ITERATION_DURATION_FROM_SCHEDULE, /* trend (time) */
 	K6C__M_BUILTIN_COUNT
 };
 

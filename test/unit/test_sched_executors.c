@@ -204,6 +204,11 @@ static const char *summary_data(void *arg, const k6c__sched_result *r)
 
 typedef struct seen {
 	atomic_int dropped, vus_max_last, vus_peak;
+	/* iterations samples, iteration_duration_from_schedule samples, those
+	 * shorter than their iteration_duration, and the largest excess of
+	 * the first over the second (ms). */
+	atomic_int iters, from_sched, from_sched_short;
+	double max_wait_ms;
 } seen;
 
 static void on_samples(const k6c__sample_view *v, size_t n, void *arg)
@@ -216,6 +221,18 @@ static void on_samples(const k6c__sample_view *v, size_t n, void *arg)
 			atomic_store(&s->vus_max_last, (int)v[i].value);
 		else if (v[i].metric == K6C__M_VUS && (int)v[i].value > atomic_load(&s->vus_peak))
 			atomic_store(&s->vus_peak, (int)v[i].value);
+		else if (v[i].metric == K6C__M_ITERATIONS)
+			atomic_fetch_add(&s->iters, 1);
+		/* One add() puts the trend right after iteration_duration. */
+		if (v[i].metric == K6C__M_ITERATION_DURATION_FROM_SCHEDULE) {
+			atomic_fetch_add(&s->from_sched, 1);
+			ck_assert(i > 0 && v[i - 1].metric == K6C__M_ITERATION_DURATION);
+			double wait = v[i].value - v[i - 1].value;
+			if (wait < -1e-6)
+				atomic_fetch_add(&s->from_sched_short, 1);
+			if (wait > s->max_wait_ms)
+				s->max_wait_ms = wait;
+		}
 	}
 }
 
@@ -376,6 +393,65 @@ START_TEST(test_sched_arrival_constant__dropped)
 	ck_assert_int_eq(p.state, K6C__SC_DONE);
 	/* No VU beyond maxVUs. */
 	ck_assert_int_eq(atomic_load(&f->inits), 2);
+	run_end(&r);
+}
+END_TEST
+
+/* A fake iteration that holds its worker thread (a busy script does) for
+ * ms, without yielding to the other VUs of that thread. */
+static int hold_thread_iterate(void *state, k6c__vu *vu)
+{
+	(void)vu;
+	vu_state *st = state;
+	atomic_fetch_add(&st->f->iterates, 1);
+	sleep_ms((int)st->f->sleep_ms);
+	return 0;
+}
+
+START_TEST(test_sched_arrival_constant__from_schedule)
+{
+	/* Four VUs on one worker thread, iterations that hold the thread for
+	 * 80 ms, one due every 50 ms: iterations handed to the other VUs wait
+	 * for the thread, and iteration_duration_from_schedule shows that
+	 * wait on top of iteration_duration; each complete iteration has one
+	 * such sample, never shorter than its iteration_duration. */
+	static const k6c__vu_ops ops = {
+		.init = fake_init,
+		.iterate = hold_thread_iterate,
+		.free = fake_free,
+	};
+	fake *f = fake_new(80);
+	run r;
+	run_init(&r, f, 1, K6C__EXEC_CONSTANT_ARRIVAL_RATE);
+	r.cfg.ops = &ops;
+	r.sc[0].rate = 20;
+	r.sc[0].duration_ms = 1000;
+	r.sc[0].pre_allocated_vus = 4;
+	r.sc[0].max_vus = 4;
+	run_go(&r, true);
+
+	ck_assert_int_eq(r.res.status, 0);
+	int iters = atomic_load(&r.seen.iters);
+	ck_assert_int_ge(iters, 5);
+	ck_assert_int_eq(atomic_load(&r.seen.from_sched), iters);
+	ck_assert_int_eq(atomic_load(&r.seen.from_sched_short), 0);
+	ck_assert_msg(r.seen.max_wait_ms > 20, "largest wait for the thread %.1f ms", r.seen.max_wait_ms);
+	run_end(&r);
+}
+END_TEST
+
+/* Closed executors have no due times: no such samples. */
+START_TEST(test_sched_shared_iterations__no_from_schedule)
+{
+	fake *f = fake_new(1);
+	run r;
+	run_init(&r, f, 2, K6C__EXEC_SHARED_ITERATIONS);
+	r.sc[0].vus = 3;
+	r.sc[0].iterations = 12;
+	run_go(&r, true);
+	ck_assert_int_eq(r.res.status, 0);
+	ck_assert_int_eq(atomic_load(&r.seen.iters), 12);
+	ck_assert_int_eq(atomic_load(&r.seen.from_sched), 0);
 	run_end(&r);
 }
 END_TEST
@@ -1214,6 +1290,8 @@ static Suite *sched_executors_suite(void)
 	tcase_add_test(tc, test_sched_arrival_constant__count_and_times);
 	tcase_add_test(tc, test_sched_arrival_constant__dropped);
 	tcase_add_test(tc, test_sched_arrival_constant__max_vus_growth);
+	tcase_add_test(tc, test_sched_arrival_constant__from_schedule);
+	tcase_add_test(tc, test_sched_shared_iterations__no_from_schedule);
 	tcase_add_test(tc, test_sched_arrival_constant__no_preallocated);
 	tcase_add_test(tc, test_sched_arrival_constant__init_failure_during_run);
 	tcase_add_test(tc, test_sched_arrival_ramping__times);
