@@ -486,6 +486,8 @@ static int load_test(k6c_test *t, run_ctx *c)
 	memset(&mcfg, 0, sizeof(mcfg));
 	mcfg.on_tick = on_metrics_tick;
 	mcfg.on_tick_arg = t;
+	mcfg.log = test_log;
+	mcfg.log_arg = t;
 	t->thresholds = NULL;
 	if ((rc = k6c__metrics_new(&c->metrics, &mcfg)))
 		return rc;
@@ -512,6 +514,7 @@ static int load_test(k6c_test *t, run_ctx *c)
 		t->exit_code = EXIT_INVALID_CONFIG;
 		return 1;
 	}
+	k6c__metrics_set_tag_sets_warn(c->metrics, c->opts.tag_sets_warn);
 	for (size_t i = 0; i < c->opts.nscenarios; i++) {
 		const char *exec = c->opts.scenarios[i].exec ? c->opts.scenarios[i].exec : "default";
 		if (!k6c__program_has_function(c->prog, exec)) {

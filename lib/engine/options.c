@@ -22,6 +22,8 @@
 #define DEFAULT_MAX_DURATION_MS 600000.0
 #define DEFAULT_TIME_UNIT_MS 1000.0
 #define DEFAULT_SETUP_TIMEOUT_MS 60000.0
+/* tagSetsWarn: a metric's distinct tag sets before the warning (ours). */
+#define DEFAULT_TAG_SETS_WARN 10000
 #define DEFAULT_SUMMARY_TIMEOUT_MS 120000.0
 /* k6's sanity limit on concurrent VUs (maxConcurrentVUs); it also keeps
  * every count within our unsigned fields. */
@@ -234,6 +236,8 @@ typedef struct tier {
 	double setup_timeout_ms, teardown_timeout_ms, summary_timeout_ms;
 	bool has_summary_export;
 	const char *summary_export;
+	bool has_tag_sets_warn;
+	double tag_sets_warn;
 	const char *segment, *sequence;  /* executionSegment(Sequence): config and override only */
 } tier;
 
@@ -344,6 +348,11 @@ static int tier_from_json(tier *t, const k6c__json *o, bool segments)
 			return rc;
 		t->has_summary_timeout = true;
 	}
+	if ((v = get_set(o, "tagSetsWarn"))) {
+		if ((rc = get_count("tagSetsWarn", v, &t->tag_sets_warn)))
+			return rc;
+		t->has_tag_sets_warn = true;
+	}
 	if ((v = get_set(o, "summaryExport"))) {
 		if ((rc = get_string("summaryExport", v, &t->summary_export)))
 			return rc;
@@ -394,6 +403,7 @@ static int env_to_json(const char *const *env, size_t n, k6c__buf *b)
 		{ "K6_TEARDOWN_TIMEOUT", "teardownTimeout" },
 		{ "K6_HANDLE_SUMMARY_TIMEOUT", "handleSummaryTimeout" },
 		{ "K6_SUMMARY_EXPORT", "summaryExport" },
+		{ "K6C_TAG_SETS_WARN", "tagSetsWarn" },
 		{ "K6_DISCARD_RESPONSE_BODIES", "discardResponseBodies" },
 		{ "K6_BATCH", "batch" },
 		{ "K6_BATCH_PER_HOST", "batchPerHost" },
@@ -1343,7 +1353,7 @@ static bool key_modelled(const char *key)
 		"vus", "duration", "iterations", "stages", "scenarios", "executionSegment",
 		"executionSegmentSequence", "paused", "noSetup", "noTeardown", "setupTimeout",
 		"teardownTimeout", "handleSummaryTimeout", "userAgent", "thresholds", "summaryTrendStats",
-		"summaryTimeUnit", "noColor", "noThresholds", "summaryExport",
+		"summaryTimeUnit", "noColor", "noThresholds", "summaryExport", "tagSetsWarn",
 		/* config-file-only settings of k6's CLI */
 		"out", "linger", "noUsageReport", "collectors", "webDashboard",
 	};
@@ -1423,6 +1433,8 @@ static int options_json(k6c__options *o, const tier *const *tiers, size_t ntiers
 		goto out;
 	if (o->time_unit && ((rc = put_key(&b, &f, "summaryTimeUnit")) ||
 			     (rc = k6c__json_write_string(&b, o->time_unit, strlen(o->time_unit)))))
+		goto out;
+	if ((rc = put_number(&b, &f, "tagSetsWarn", (double)o->tag_sets_warn)))
 		goto out;
 	/* Everything else a JSON tier set, from the highest tier that set it,
 	 * sorted by key. */
@@ -1615,6 +1627,8 @@ static int apply_tier(k6c__options *o, const tier *t)
 	}
 	if (t->has_no_thresholds)
 		o->no_thresholds = t->no_thresholds;
+	if (t->has_tag_sets_warn)
+		o->tag_sets_warn = (uint64_t)t->tag_sets_warn;
 	return 0;
 }
 
@@ -1643,6 +1657,7 @@ int k6c__options_consolidate(k6c__options *out, const char *config_json, const c
 	out->setup_timeout_ms = DEFAULT_SETUP_TIMEOUT_MS;
 	out->teardown_timeout_ms = DEFAULT_SETUP_TIMEOUT_MS;
 	out->summary_timeout_ms = DEFAULT_SUMMARY_TIMEOUT_MS;
+	out->tag_sets_warn = DEFAULT_TAG_SETS_WARN;
 	if ((rc = parse_tier_json(config_json, &jc, "config")) ||
 	    (rc = parse_tier_json(script_json, &js, "script")) ||
 	    (rc = parse_tier_json(override_json, &jo, "override")))

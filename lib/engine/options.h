@@ -31,6 +31,9 @@ typedef struct k6c__options {
 	double teardown_timeout_ms;     /* teardownTimeout (default 60 s) */
 	double summary_timeout_ms;      /* handleSummaryTimeout (default 120 s) */
 	char *summary_export;           /* owned; summaryExport / K6_SUMMARY_EXPORT path, or NULL */
+	/* tagSetsWarn (ours; K6C_TAG_SETS_WARN, --tag-sets-warn): warn once a
+	 * metric has this many distinct tag sets; 0 never (default 10000). */
+	uint64_t tag_sets_warn;
 	/* executionSegment / executionSegmentSequence (the override and config
 	 * tiers only, as in k6: env cannot set them). NULL: the whole test. */
 	k6c__stripe *stripe;            /* owned */

@@ -31,6 +31,9 @@ typedef struct k6c__metric {
 	double last, min, max;      /* gauge */
 	uint64_t nonzero;           /* rate */
 	k6c__hist hist;             /* trend */
+
+	uint64_t ntagsets;          /* distinct tag sets seen (when counted) */
+	bool tagsets_warned;
 } k6c__metric;
 
 /* A check as counted for the summary. */
@@ -62,6 +65,10 @@ typedef struct k6c__tagset {
 	const char *check;          /* value of the `check` tag, or NULL */
 	k6c__check *check_in_group; /* resolved on the first `checks` sample */
 	k6c__check *check_total;    /* same, keyed by name only (TOTAL RESULTS) */
+	/* Bit id set: a sample of metric id came with this tag set (kept
+	 * only while tag sets are counted, k6c__metrics_set_tag_sets_warn). */
+	uint64_t *seen;
+	size_t nseen;               /* words */
 } k6c__tagset;
 
 /* An open-addressing table from tag bytes to tag sets. */
@@ -128,6 +135,10 @@ struct k6c__metrics {
 	size_t capviews;
 
 	uint64_t dropped;           /* atomic */
+
+	/* Warn once a metric passes this many tag sets (0: never); set
+	 * before start, read by the folder. */
+	uint64_t tag_sets_warn;
 };
 
 /* The trend stats k6 prints by default. */

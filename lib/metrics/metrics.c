@@ -13,6 +13,8 @@
  */
 #include "internal.h"
 
+#include "k6c/test.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -169,6 +171,7 @@ static void itab_free(k6c__itab *t, bool free_tagsets)
 		if (s->owned)
 			k6c__free((void *)s->key);
 		if (free_tagsets) {
+			k6c__free(s->ts->seen);
 			k6c__free(s->ts->bytes);
 			k6c__free(s->ts->tags);
 			k6c__free(s->ts);
@@ -988,12 +991,78 @@ static bool views_reserve(k6c__metrics *m, size_t n)
 	return true;
 }
 
+void k6c__metrics_set_tag_sets_warn(k6c__metrics *m, uint64_t limit)
+{
+	m->tag_sets_warn = limit;
+}
+
+uint64_t k6c__metrics_tag_sets(k6c__metrics *m, int id)
+{
+	uint64_t n = 0;
+
+	pthread_mutex_lock(&m->lock);
+	if (id >= 0 && (size_t)id < m->nmetrics)
+		n = m->metrics[id]->ntagsets;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+/* Whether the first sample of metric id with tag set ts makes the metric
+ * pass the warning limit (then, once per metric, true). Out of memory only
+ * stops the counting for that tag set. Called with m->lock held. */
+static bool count_tag_set(k6c__metrics *m, k6c__metric *mt, k6c__tagset *ts, int id)
+{
+	size_t w = (size_t)id / 64;
+	uint64_t bit = (uint64_t)1 << ((unsigned)id % 64);
+
+	if (w < ts->nseen && (ts->seen[w] & bit))
+		return false;
+	if (w >= ts->nseen) {
+		size_t n = m->nmetrics / 64 + 1;
+		uint64_t *seen = k6c__realloc(ts->seen, n * sizeof(*seen));
+		if (seen == NULL)
+			return false;
+		memset(seen + ts->nseen, 0, (n - ts->nseen) * sizeof(*seen));
+		ts->seen = seen;
+		ts->nseen = n;
+	}
+	ts->seen[w] |= bit;
+	if (++mt->ntagsets <= m->tag_sets_warn || mt->tagsets_warned)
+		return false;
+	mt->tagsets_warned = true;
+	return true;
+}
+
+/* At most this many warnings are kept per batch; a metric past the limit
+ * warns once anyway, so more in one batch is unlikely. */
+#define WARNS_PER_BATCH 8
+
+/* names: metric names (immutable, owned by the registry), read under the
+ * lock; the log callback runs without it. */
+static void warn_tag_sets(k6c__metrics *m, const char *const *names, size_t n)
+{
+	k6c__buf b = K6C__BUF_INIT;
+
+	for (size_t i = 0; i < n && m->cfg.log != NULL; i++) {
+		k6c__buf_clear(&b);
+		if (k6c__buf_printf(&b, "metric '%s' has passed %llu distinct tag sets; each one is "
+			"kept in memory until the end of the test, so a tag with unbounded values "
+			"(a unique URL, an id) grows memory with the run: group such requests with "
+			"the 'name' tag (http.url`...` does)", names[i],
+			(unsigned long long)m->tag_sets_warn) == 0)
+			m->cfg.log(K6C_LOG_WARN, b.ptr, m->cfg.log_arg);
+	}
+	k6c__buf_free(&b);
+}
+
 /* Folds every record of a batch, then shows the batch to on_samples. Called
  * by one folder at a time (see k6c__metrics.views). */
 static void fold_batch(k6c__metrics *m, k6c__batch *b)
 {
 	bool want_views = m->cfg.on_samples != NULL;
 	size_t nviews = 0;
+	const char *warn_names[WARNS_PER_BATCH];
+	size_t nwarn = 0;
 
 	if (want_views && !views_reserve(m, b->nsamples))
 		want_views = false;   /* the aggregates still count; outputs miss a batch */
@@ -1019,6 +1088,9 @@ static void fold_batch(k6c__metrics *m, k6c__batch *b)
 				continue;
 			}
 			k6c__metric *mt = m->metrics[id];
+			if (m->tag_sets_warn > 0 && count_tag_set(m, mt, ts, id) &&
+			    nwarn < WARNS_PER_BATCH)
+				warn_names[nwarn++] = mt->name;
 			fold_value(m, mt, v);
 			for (size_t k = 0; k < mt->nsubs; k++) {
 				k6c__metric *sub = m->metrics[mt->subs[k]];
@@ -1052,6 +1124,8 @@ static void fold_batch(k6c__metrics *m, k6c__batch *b)
 	}
 	pthread_mutex_unlock(&m->lock);
 
+	if (nwarn > 0)
+		warn_tag_sets(m, warn_names, nwarn);
 	if (want_views && nviews > 0)
 		m->cfg.on_samples(m->views, nviews, m->cfg.on_samples_arg);
 }

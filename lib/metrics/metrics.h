@@ -84,6 +84,10 @@ typedef struct k6c__metrics_config {
 	 * in here; their final evaluation happens after k6c__metrics_stop.) */
 	void (*on_tick)(k6c__metrics *m, void *arg);
 	void *on_tick_arg;
+	/* Warnings of the aggregation (a metric with too many tag sets), on
+	 * the thread that folds, with no lock held. May be NULL. */
+	void (*log)(int level, const char *msg, void *arg);
+	void *log_arg;
 } k6c__metrics_config;
 
 int k6c__metrics_new(k6c__metrics **out, const k6c__metrics_config *cfg);
@@ -116,6 +120,16 @@ typedef struct k6c__metric_info {
 	k6c__metric_contains contains;
 	int parent;
 } k6c__metric_info;
+
+/* Counts the distinct tag sets each metric's samples bring and warns once
+ * (through cfg.log, K6C_LOG_WARN) when a metric passes limit of them: every
+ * tag set is interned and kept for the rest of the test, so tags with
+ * unbounded values (unique URLs, ids) grow memory with the run. 0 turns
+ * the counting off (the default). Call before k6c__metrics_start. */
+void k6c__metrics_set_tag_sets_warn(k6c__metrics *m, uint64_t limit);
+/* Distinct tag sets counted so far for a metric (0 for a submetric, an
+ * unknown id, or when counting is off). Thread: any (registry lock). */
+uint64_t k6c__metrics_tag_sets(k6c__metrics *m, int id);
 
 /* Number of ids (metrics and submetrics); ids are 0..count-1. */
 int k6c__metrics_count(const k6c__metrics *m);

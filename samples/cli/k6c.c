@@ -48,6 +48,7 @@ static const char usage[] =
 	"      --no-color                   no colours in the summary\n"
 	"      --no-setup, --no-teardown    skip setup() / teardown()\n"
 	"      --no-thresholds              do not evaluate thresholds\n"
+	"      --tag-sets-warn N            warn when a metric passes N tag sets (default 10000, 0: never)\n"
 	"      --user-agent UA              User-Agent header of HTTP requests\n"
 	"      --discard-response-bodies    responseType \"none\" by default (no bodies kept)\n"
 	"      --batch N                    requests of one http.batch in flight (default 20)\n"
@@ -258,6 +259,11 @@ static int parse_args(int argc, char **argv, cli_args *ca)
 			if (!is_uint(v))
 				return fail_config("invalid value of --max-redirects", v);
 			opt_add(ca->opts, sizeof(ca->opts), "maxRedirects", v);
+		} else if (TAKES("--tag-sets-warn", "--tag-sets-warn")) {
+			NEED_VALUE();
+			if (!is_uint(v))
+				return fail_config("invalid value of --tag-sets-warn", v);
+			opt_add(ca->opts, sizeof(ca->opts), "tagSetsWarn", v);
 		} else if (TAKES("--discard-response-bodies", "--discard-response-bodies")) {
 			opt_add(ca->opts, sizeof(ca->opts), "discardResponseBodies", "true");
 		} else if (TAKES("--batch", "--batch") || TAKES("--batch-per-host", "--batch-per-host")) {

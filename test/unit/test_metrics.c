@@ -504,6 +504,78 @@ static const char golden_total[] =
 	"    data_sent......................: 4.2 kB 420 B/s\n"
 	"\n";
 
+/* ---- tag-set cardinality ------------------------------------------------ */
+
+typedef struct warn_log {
+	int n;
+	char last[512];
+} warn_log;
+
+static void capture_log(int level, const char *msg, void *arg)
+{
+	warn_log *w = arg;
+	ck_assert_int_eq(level, 2 /* K6C_LOG_WARN */);
+	w->n++;
+	snprintf(w->last, sizeof(w->last), "%s", msg);
+}
+
+/* Distinct tag sets are counted per metric, whatever the tags' order or
+ * repeats; the warning comes once, for the metric that passed the limit,
+ * and never with the counting off. */
+START_TEST(test_metrics_tag_sets__count_and_warn_once)
+{
+	warn_log w = { 0, "" };
+	k6c__metrics_config cfg = { .log = capture_log, .log_arg = &w };
+	k6c__metrics *m = new_metrics(&cfg);
+	k6c__samples *s;
+	char url[32];
+	int mine;
+
+	ck_assert_int_eq(k6c__metrics_register(m, "mine", K6C__COUNTER, K6C__CONTAINS_DEFAULT, &mine), 0);
+	k6c__metrics_set_tag_sets_warn(m, 5);
+	ck_assert_int_eq(k6c__metrics_start(m), 0);
+	ck_assert_int_eq(k6c__samples_new(m, &s), 0);
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 12; i++) {
+			snprintf(url, sizeof(url), "/item/%d", i);
+			/* Same set, other order every other round. */
+			if (round % 2)
+				add1(s, K6C__M_HTTP_REQS, 1, "url", url, "method", "GET", NULL);
+			else
+				add1(s, K6C__M_HTTP_REQS, 1, "method", "GET", "url", url, NULL);
+		}
+		for (int i = 0; i < 4; i++)
+			add1(s, mine, 1, "k", i % 2 ? "a" : "b", NULL);
+		k6c__samples_flush(s);
+	}
+	k6c__samples_free(s);
+	k6c__metrics_stop(m);
+	ck_assert_uint_eq(k6c__metrics_tag_sets(m, K6C__M_HTTP_REQS), 12);
+	ck_assert_uint_eq(k6c__metrics_tag_sets(m, mine), 2);
+	ck_assert_uint_eq(k6c__metrics_sample_count(m, K6C__M_HTTP_REQS), 36);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_msg(strstr(w.last, "metric 'http_reqs' has passed 5 distinct tag sets") != NULL,
+		"warning: %s", w.last);
+	k6c__metrics_free(m);
+
+	/* Off: nothing counted, nothing said. */
+	memset(&w, 0, sizeof(w));
+	m = new_metrics(&cfg);
+	ck_assert_int_eq(k6c__metrics_start(m), 0);
+	ck_assert_int_eq(k6c__samples_new(m, &s), 0);
+	for (int i = 0; i < 12; i++) {
+		snprintf(url, sizeof(url), "/item/%d", i);
+		add1(s, K6C__M_HTTP_REQS, 1, "url", url, NULL);
+	}
+	k6c__samples_free(s);
+	k6c__metrics_stop(m);
+	ck_assert_uint_eq(k6c__metrics_tag_sets(m, K6C__M_HTTP_REQS), 0);
+	ck_assert_int_eq(w.n, 0);
+	k6c__metrics_free(m);
+}
+END_TEST
+
+
 START_TEST(test_metrics_summary__text_golden)
 {
 	k6c__metrics *m = summary_fixture();
@@ -780,6 +852,7 @@ static Suite *metrics_suite(void)
 	tcase_add_test(tc, test_metrics_aggregate__flush_contract);
 	tcase_add_test(tc, test_metrics_aggregate__types);
 	tcase_add_test(tc, test_metrics_aggregate__submetrics);
+	tcase_add_test(tc, test_metrics_tag_sets__count_and_warn_once);
 	tcase_add_test(tc, test_metrics_summary__text_golden);
 	tcase_add_test(tc, test_metrics_summary__humanize);
 	tcase_add_test(tc, test_metrics_summary__json);
