@@ -319,6 +319,8 @@ START_TEST(test_executor_shared_iterations__exact_count)
 	ck_assert_metric_eq(&r, "vus_max", "value", 5);
 	assert_iteration_lines(&r, 37, 5);
 	ck_assert_msg(tcap_find(&r.cap, -1, "teardown ran") != NULL, "teardown did not run");
+	/* No due times in a closed model: no such trend. */
+	ck_assert(isnan(metric(&r, "iteration_duration_from_schedule", "avg")));
 	sr_free(&r);
 }
 END_TEST
@@ -547,6 +549,12 @@ START_TEST(test_executor_constant_arrival_rate__count)
 	ck_assert_msg(metric0(&r, "dropped_iterations", "count") == 0, "%g dropped with 5 free VUs",
 		metric(&r, "dropped_iterations", "count"));
 	assert_iteration_lines(&r, (long)it, 5);
+	/* Measured from the due times, so never shorter than from the starts. */
+	ck_assert_msg(metric(&r, "iteration_duration_from_schedule", "min") >=
+		metric(&r, "iteration_duration", "min"), "from_schedule min %g < iteration_duration min %g",
+		metric(&r, "iteration_duration_from_schedule", "min"), metric(&r, "iteration_duration", "min"));
+	ck_assert(metric(&r, "iteration_duration_from_schedule", "max") >=
+		metric(&r, "iteration_duration", "max"));
 	sr_free(&r);
 }
 END_TEST
