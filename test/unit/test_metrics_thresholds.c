@@ -536,6 +536,301 @@ START_TEST(test_metrics_thresholds_evaluate__empty_sinks)
 }
 END_TEST
 
+/* ---- every aggregation with every operator ----------------------------- */
+
+/* One aggregation of the table: the metric, the expression's left-hand side,
+ * the exact value over the known samples, and whether the histogram only
+ * estimates it (within its 1% bound). */
+typedef struct agg_row {
+	const char *metric, *agg;
+	double exact;
+	bool estimated;
+} agg_row;
+
+static const char *const all_ops[] = { "<", "<=", ">", ">=", "==", "===", "!=" };
+
+static bool op_holds(const char *op, double lhs, double rhs)
+{
+	if (strcmp(op, "<") == 0)
+		return lhs < rhs;
+	if (strcmp(op, "<=") == 0)
+		return lhs <= rhs;
+	if (strcmp(op, ">") == 0)
+		return lhs > rhs;
+	if (strcmp(op, ">=") == 0)
+		return lhs >= rhs;
+	if (strcmp(op, "!=") == 0)
+		return lhs != rhs;
+	return lhs == rhs; /* == and === */
+}
+
+/* Each of the four custom metric types with its allowed aggregations, each
+ * aggregation against each operator with a right-hand side below, equal to
+ * and above its value: 7 x 3 thresholds per aggregation, several per metric,
+ * all bound and evaluated together. The counter got 1+2+3+4 over a 2 s test;
+ * the gauge 3, 9, 4; the rate 1, 0, 1, 1; the trend 1..100, whose exact k6
+ * percentiles are 1 + N/100 * 99. */
+START_TEST(test_metrics_thresholds_evaluate__every_agg_every_op)
+{
+	static const agg_row rows[] = {
+		{ "my_counter", "count", 10, false },
+		{ "my_counter", "rate", 5, false },
+		{ "my_gauge", "value", 4, false },
+		{ "my_rate", "rate", 0.75, false },
+		{ "my_trend", "avg", 50.5, false },
+		{ "my_trend", "min", 1, false },
+		{ "my_trend", "max", 100, false },
+		{ "my_trend", "med", 50.5, true },
+		{ "my_trend", "p(0)", 1, false },
+		{ "my_trend", "p(100)", 100, false },
+		{ "my_trend", "p(90)", 90.1, true },
+		{ "my_trend", "p(99.9)", 99.901, true },
+		{ "my_trend", "p(12.5)", 13.375, true },
+	};
+	static const double counter[] = { 1, 2, 3, 4 }, gauge[] = { 3, 9, 4 },
+			    rate[] = { 1, 0, 1, 1 };
+	double trend[100];
+	struct {
+		const char *metric;
+		char expr[64];
+		bool want;
+	} cases[K6C__ARRAY_LEN(rows) * 7 * 3];
+	size_t ncases = 0;
+	k6c__metrics *m = new_metrics(NULL);
+	k6c__buf json = K6C__BUF_INIT;
+	k6c__thresholds *th;
+	k6c__samples *s;
+	int id[4];
+
+	for (int i = 0; i < 100; i++)
+		trend[i] = i + 1;
+	ck_assert_int_eq(k6c__metrics_register(m, "my_counter", K6C__COUNTER,
+				 K6C__CONTAINS_DEFAULT, &id[0]), 0);
+	ck_assert_int_eq(k6c__metrics_register(m, "my_gauge", K6C__GAUGE, K6C__CONTAINS_DEFAULT,
+				 &id[1]), 0);
+	ck_assert_int_eq(k6c__metrics_register(m, "my_rate", K6C__RATE, K6C__CONTAINS_DEFAULT,
+				 &id[2]), 0);
+	ck_assert_int_eq(k6c__metrics_register(m, "my_trend", K6C__TREND, K6C__CONTAINS_TIME,
+				 &id[3]), 0);
+	ck_assert_int_eq(k6c__samples_new(m, &s), 0);
+	add_tagged(s, id[0], counter, 4, NULL);
+	add_tagged(s, id[1], gauge, 3, NULL);
+	add_tagged(s, id[2], rate, 4, NULL);
+	add_tagged(s, id[3], trend, 100, NULL);
+	k6c__samples_free(s);
+	k6c__metrics_stop(m);
+
+	for (size_t r = 0; r < K6C__ARRAY_LEN(rows); r++) {
+		const agg_row *row = &rows[r];
+		const char *stat = strcmp(row->agg, "med") == 0 ? "p(50)" : row->agg;
+		double got, rhs[3];
+
+		ck_assert_int_eq(k6c__metrics_stat(m, k6c__metrics_find(m, row->metric), stat, 2000,
+					 &got), 0);
+		/* Exact aggregations are exact; estimated ones are within 1%. */
+		if (row->estimated)
+			ck_assert_msg(fabs(got - row->exact) <= 0.01 * fabs(row->exact),
+				"%s %s: %.17g is not within 1%% of %.17g", row->metric, row->agg,
+				got, row->exact);
+		else
+			ck_assert_msg(got == row->exact, "%s %s: %.17g, expected %.17g",
+				row->metric, row->agg, got, row->exact);
+		/* Below and above by more than the estimate's error, so the outcome
+		 * is that of the exact value; equal is the value the threshold
+		 * actually sees (the exact one, or the estimate checked above). */
+		rhs[0] = row->exact * 0.97;
+		rhs[1] = got;
+		rhs[2] = row->exact * 1.03;
+		for (size_t o = 0; o < K6C__ARRAY_LEN(all_ops); o++) {
+			for (int k = 0; k < 3; k++) {
+				cases[ncases].metric = row->metric;
+				snprintf(cases[ncases].expr, sizeof(cases[ncases].expr), "%s%s%.17g",
+					row->agg, all_ops[o], rhs[k]);
+				cases[ncases].want = op_holds(all_ops[o], k == 1 ? got : row->exact,
+					rhs[k]);
+				ncases++;
+			}
+		}
+	}
+
+	/* One key per metric, its expressions in table order. */
+	static const char *const names[] = { "my_counter", "my_gauge", "my_rate", "my_trend" };
+	k6c__buf_puts(&json, "{");
+	for (size_t n = 0; n < K6C__ARRAY_LEN(names); n++) {
+		bool first = true;
+		k6c__buf_printf(&json, "%s\"%s\":[", n ? "," : "", names[n]);
+		for (size_t c = 0; c < ncases; c++) {
+			if (strcmp(cases[c].metric, names[n]) != 0)
+				continue;
+			k6c__buf_printf(&json, "%s\"%s\"", first ? "" : ",", cases[c].expr);
+			first = false;
+		}
+		k6c__buf_puts(&json, "]");
+	}
+	k6c__buf_puts(&json, "}");
+	th = parse_ok(json.ptr);
+	ck_assert_uint_eq(k6c__thresholds_count(th), ncases);
+	ck_assert_int_eq(k6c__thresholds_bind(th, m), 0);
+	ck_assert_int_eq(k6c__thresholds_evaluate(th, m, 2000, true), 0);
+
+	/* The results come in option order: metric by metric, which is the
+	 * order of the table's rows within each metric. */
+	size_t k = 0;
+	for (size_t n = 0; n < K6C__ARRAY_LEN(names); n++) {
+		for (size_t c = 0; c < ncases; c++) {
+			if (strcmp(cases[c].metric, names[n]) != 0)
+				continue;
+			const k6c__summary_threshold *res = result(th, k++);
+			ck_assert_str_eq(res->metric, cases[c].metric);
+			ck_assert_str_eq(res->source, cases[c].expr);
+			ck_assert_msg(res->ok == cases[c].want, "%s '%s': ok is %d, expected %d",
+				cases[c].metric, cases[c].expr, res->ok, cases[c].want);
+		}
+	}
+	ck_assert_uint_eq(k, ncases);
+	k6c__buf_free(&json);
+	k6c__thresholds_free(th);
+	k6c__metrics_free(m);
+}
+END_TEST
+
+/* Every aggregation a type does not allow fails to bind, on a custom metric
+ * of each type, with k6's message. */
+START_TEST(test_metrics_thresholds_bind__disallowed_per_type)
+{
+	static const char *const aggs[] = { "count", "rate", "value", "avg", "min", "max", "med",
+		"p(95)" };
+	static const struct {
+		const char *name, *type, *supported;
+		k6c__metric_type t;
+		const char *allowed[5];
+	} types[] = {
+		{ "my_counter", "counter", "[count rate]", K6C__COUNTER, { "count", "rate" } },
+		{ "my_gauge", "gauge", "[value]", K6C__GAUGE, { "value" } },
+		{ "my_rate", "rate", "[rate]", K6C__RATE, { "rate" } },
+		{ "my_trend", "trend", "[avg min max med p(N)]", K6C__TREND,
+			{ "avg", "min", "max", "med", "p(95)" } },
+	};
+	int checked = 0;
+
+	for (size_t t = 0; t < K6C__ARRAY_LEN(types); t++) {
+		for (size_t a = 0; a < K6C__ARRAY_LEN(aggs); a++) {
+			k6c__metrics *m = new_metrics(NULL);
+			char json[256], want[256];
+			bool allowed = false;
+			int id;
+
+			for (size_t k = 0; k < 5 && types[t].allowed[k]; k++)
+				allowed |= strcmp(types[t].allowed[k], aggs[a]) == 0;
+			ck_assert_int_eq(k6c__metrics_register(m, types[t].name, types[t].t,
+						 K6C__CONTAINS_DEFAULT, &id), 0);
+			/* A valid threshold first, and the submetric too: the bad
+			 * one is found wherever it is. */
+			snprintf(json, sizeof(json), "{\"%s{x:y}\":[\"%s>0\", \"%s <1\"]}",
+				types[t].name, types[t].allowed[0], aggs[a]);
+			k6c__thresholds *th = parse_ok(json);
+			int rc = k6c__thresholds_bind(th, m);
+			if (allowed) {
+				ck_assert_msg(rc == 0, "%s: %s", json, k6c_error_last()->message);
+			} else {
+				ck_assert_msg(rc == K6C_ECONFIG, "%s bound", json);
+				snprintf(want, sizeof(want),
+					"invalid threshold \"%s <1\" applied on metric %s{x:y}; reason: "
+					"unsupported aggregation method %s on metric of type %s. "
+					"supported aggregation methods for this metric are: %s",
+					aggs[a], types[t].name, aggs[a], types[t].type,
+					types[t].supported);
+				ck_assert_str_eq(k6c_error_last()->message, want);
+				checked++;
+			}
+			k6c__thresholds_free(th);
+			k6c__metrics_free(m);
+		}
+	}
+	/* 8 aggregations: 6 refused on a counter, 7 on a gauge and a rate, 3
+	 * on a trend. */
+	ck_assert_int_eq(checked, 6 + 7 + 7 + 3);
+}
+END_TEST
+
+/* Thresholds on submetrics of each custom type, several per submetric,
+ * evaluated on tagged samples whose aggregates are known; the parent and a
+ * submetric no sample matches are evaluated alongside. */
+START_TEST(test_metrics_thresholds_evaluate__submetrics_known_data)
+{
+	static const double c_a[] = { 1, 1, 1 }, c_b[] = { 5 }, t_a[] = { 10, 20, 30 },
+			    t_b[] = { 100, 200 }, r_a[] = { 1, 1, 0, 1 }, r_b[] = { 0, 0 },
+			    g_a[] = { 7, 2 }, g_b[] = { 42 };
+	k6c__metrics *m = new_metrics(NULL);
+	k6c__buf names = K6C__BUF_INIT;
+	k6c__thresholds *th;
+	k6c__samples *s;
+	int c, t, r, g;
+
+	ck_assert_int_eq(k6c__metrics_register(m, "c", K6C__COUNTER, K6C__CONTAINS_DEFAULT, &c),
+		0);
+	ck_assert_int_eq(k6c__metrics_register(m, "t", K6C__TREND, K6C__CONTAINS_DEFAULT, &t), 0);
+	ck_assert_int_eq(k6c__metrics_register(m, "r", K6C__RATE, K6C__CONTAINS_DEFAULT, &r), 0);
+	ck_assert_int_eq(k6c__metrics_register(m, "g", K6C__GAUGE, K6C__CONTAINS_DEFAULT, &g), 0);
+	th = parse_ok("{"
+		      "\"c{kind:a}\":[\"count==3\",\"count<3\",\"rate==1.5\"],"
+		      "\"c{kind:b}\":[\"count==5\",\"count>5\"],"
+		      "\"c\":[\"count==8\"],"
+		      "\"c{kind:a,zone:eu}\":[\"count==1\"],"
+		      "\"c{kind:none}\":[\"count==0\",\"count>0\"],"
+		      "\"t{kind:a}\":[\"avg==20\",\"min==10\",\"max==30\",\"p(0)==10\",\"p(100)==30\","
+		      "\"avg>20\"],"
+		      "\"t{kind:b}\":[\"avg==150\",\"max<200\"],"
+		      "\"t\":[\"min==10\",\"max==200\",\"avg==72\"],"
+		      "\"r{kind:a}\":[\"rate==0.75\",\"rate>0.75\"],"
+		      "\"r{kind:b}\":[\"rate==0\"],"
+		      "\"r{kind:none}\":[\"rate>0.5\"],"
+		      "\"g{kind:a}\":[\"value==2\",\"value==7\"],"
+		      "\"g{kind:b}\":[\"value==42\"]"
+		      "}");
+	ck_assert_int_eq(k6c__thresholds_bind(th, m), 0);
+	ck_assert_int_eq(k6c__samples_new(m, &s), 0);
+	add_tagged(s, c, c_a, 2, "kind", "a", NULL);
+	add_tagged(s, c, c_a, 1, "kind", "a", "zone", "eu", NULL);
+	add_tagged(s, c, c_b, 1, "kind", "b", NULL);
+	add_tagged(s, t, t_a, 3, "kind", "a", NULL);
+	add_tagged(s, t, t_b, 2, "kind", "b", "other", "x", NULL);
+	add_tagged(s, r, r_a, 4, "kind", "a", NULL);
+	add_tagged(s, r, r_b, 2, "kind", "b", NULL);
+	add_tagged(s, g, g_a, 2, "kind", "a", NULL);
+	add_tagged(s, g, g_b, 1, "kind", "b", NULL);
+	k6c__samples_free(s);
+	k6c__metrics_stop(m);
+
+	ck_assert_int_eq(k6c__thresholds_evaluate(th, m, 2000, true), 0);
+	static const bool want[] = {
+		1, 0, 1,          /* c{kind:a} */
+		1, 0,             /* c{kind:b} */
+		1,                /* c */
+		1,                /* c{kind:a,zone:eu} */
+		1, 0,             /* c{kind:none}: an empty counter counts 0 */
+		1, 1, 1, 1, 1, 0, /* t{kind:a} */
+		1, 0,             /* t{kind:b} */
+		1, 1, 1,          /* t: (10+20+30+100+200)/5 */
+		1, 0,             /* r{kind:a} */
+		1,                /* r{kind:b} */
+		1,                /* r{kind:none}: no rate, passes */
+		1, 0,             /* g{kind:a}: the last value */
+		1,                /* g{kind:b} */
+	};
+	ck_assert_uint_eq(k6c__thresholds_count(th), K6C__ARRAY_LEN(want));
+	for (size_t i = 0; i < K6C__ARRAY_LEN(want); i++)
+		ck_assert_msg(result(th, i)->ok == want[i], "'%s' on %s: ok is %d",
+			result(th, i)->source, result(th, i)->metric, result(th, i)->ok);
+	ck_assert_int_eq(k6c__thresholds_crossed(th, &names), 0);
+	ck_assert_str_eq(names.ptr, "c{kind:a}, c{kind:b}, c{kind:none}, g{kind:a}, r{kind:a}, "
+				    "t{kind:a}, t{kind:b}");
+	k6c__buf_free(&names);
+	k6c__thresholds_free(th);
+	k6c__metrics_free(m);
+}
+END_TEST
+
 static int aborts;
 
 static void count_abort(void *arg)
@@ -672,6 +967,9 @@ static Suite *thresholds_suite(void)
 	tcase_add_test(tc, test_metrics_thresholds_bind__metrics);
 	tcase_add_test(tc, test_metrics_thresholds_bind__submetric_quotes);
 	tcase_add_test(tc, test_metrics_thresholds_evaluate__known_samples);
+	tcase_add_test(tc, test_metrics_thresholds_evaluate__every_agg_every_op);
+	tcase_add_test(tc, test_metrics_thresholds_bind__disallowed_per_type);
+	tcase_add_test(tc, test_metrics_thresholds_evaluate__submetrics_known_data);
 	tcase_add_test(tc, test_metrics_thresholds_evaluate__empty_sinks);
 	tcase_add_test(tc, test_metrics_thresholds_evaluate__abort_on_fail);
 	tcase_add_test(tc, test_metrics_thresholds_tick__aggregation_thread);
