@@ -15,13 +15,15 @@
 #define ID_KEY DUK_HIDDEN_SYMBOL("id")
 #define TYPE_KEY DUK_HIDDEN_SYMBOL("type")
 
-/* k6's rule: up to 128 ASCII letters, digits or underscores, not starting
- * with a digit. */
+/* k6's rule, the regular expression ^[a-zA-Z_][a-zA-Z0-9_]{1,128}$: a
+ * letter or an underscore, then 1 to 128 ASCII letters, digits or
+ * underscores. So a one-character name is refused and a 129-character one
+ * accepted, whatever the message says. */
 static bool valid_name(const char *s)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || n > 128 || (s[0] >= '0' && s[0] <= '9'))
+	if (n < 2 || n > 129 || (s[0] >= '0' && s[0] <= '9'))
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
@@ -49,7 +51,8 @@ static duk_ret_t bad_value(duk_context *ctx, k6c__vm *vm, const char *fmt, const
 
 /* metric.add(value, tags?): numbers, and anything JavaScript converts to
  * one; a value that converts to 0 but is truthy (true, "0") counts as 1,
- * as in k6. NaN, null and undefined (no value) are refused. */
+ * as in k6. NaN, null and undefined are refused, and so is a call without
+ * arguments, with k6's own message for it. */
 static duk_ret_t js_add(duk_context *ctx)
 {
 	k6c__vm *vm = k6c__vm_get(ctx);
@@ -58,13 +61,20 @@ static duk_ret_t js_add(duk_context *ctx)
 	size_t n;
 	int id;
 
+	/* Called with DUK_VARARGS so that add() and add(undefined) differ. */
+	duk_idx_t nargs = duk_get_top(ctx);
+
 	k6c__vm_check_not_init(ctx, vm, "Adding to metrics");
+	duk_set_top(ctx, 2);
 	duk_push_this(ctx);
 	if (!duk_get_prop_string(ctx, -1, ID_KEY))
 		return duk_error(ctx, DUK_ERR_TYPE_ERROR, "add() called on something that is not a metric");
 	id = duk_get_int(ctx, -1);
 	duk_get_prop_string(ctx, -2, "name");
 	name = duk_safe_to_string(ctx, -1);
+	if (nargs == 0)
+		return bad_value(ctx, vm, "no value was provided for metric '%s'%s, a number or "
+			"a boolean value is expected", name, "");
 	if (duk_is_null(ctx, 0))
 		return bad_value(ctx, vm, "'%s' is an invalid value for metric '%s', a number or a "
 			"boolean value is expected", "null", name);
@@ -92,7 +102,7 @@ static duk_ret_t js_add(duk_context *ctx)
 static duk_ret_t js_metric(duk_context *ctx)
 {
 	static const k6c__vm_fn fns[] = {
-		{ "add", js_add, 2, 0 },
+		{ "add", js_add, DUK_VARARGS, 0 },
 		{ NULL, NULL, 0, 0 },
 	};
 	static const char *const type_names[] = { "counter", "gauge", "rate", "trend" };

@@ -523,11 +523,12 @@ static k6c__metric *metric_new(const char *name, k6c__metric_type type,
 	return mt;
 }
 
-/* k6's rule for custom metric names. */
+/* k6's rule for custom metric names, ^[a-zA-Z_][a-zA-Z0-9_]{1,128}$: 2 to
+ * 129 characters. */
 static bool valid_name(const char *name)
 {
 	size_t n = strlen(name);
-	if (n == 0 || n > 128)
+	if (n < 2 || n > 129)
 		return false;
 	if (!((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z') ||
 	      name[0] == '_'))

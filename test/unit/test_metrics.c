@@ -110,21 +110,24 @@ START_TEST(test_metrics_registry__custom)
 		0);
 	ck_assert_int_eq(b, K6C__M_HTTP_REQS);
 
-	const char *bad[] = { "", "1abc", "a-b", "a b", "é", "a.b", "a{b:c}" };
+	/* k6's ^[a-zA-Z_][a-zA-Z0-9_]{1,128}$ needs two characters at least. */
+	const char *bad[] = { "", "a", "_", "1abc", "a-b", "a b", "é", "a.b", "a{b:c}" };
 	for (size_t i = 0; i < K6C__ARRAY_LEN(bad); i++) {
 		ck_assert_int_eq(k6c__metrics_register(m, bad[i], K6C__COUNTER, K6C__CONTAINS_DEFAULT, &b),
 			K6C_EINVAL);
 		ck_assert_ptr_nonnull(strstr(k6c_error_last()->message, "Invalid metric name: '"));
 	}
-	char name[130];
-	memset(name, 'x', 128);
-	name[128] = '\0';
-	ck_assert_int_eq(k6c__metrics_register(m, name, K6C__COUNTER, K6C__CONTAINS_DEFAULT, &b), 0);
-	name[128] = 'x';
+	/* ... and allows 129: one, then up to 128 more. */
+	char name[131];
+	memset(name, 'x', 129);
 	name[129] = '\0';
+	ck_assert_int_eq(k6c__metrics_register(m, name, K6C__COUNTER, K6C__CONTAINS_DEFAULT, &b), 0);
+	name[129] = 'x';
+	name[130] = '\0';
 	ck_assert_int_eq(k6c__metrics_register(m, name, K6C__COUNTER, K6C__CONTAINS_DEFAULT, &b),
 		K6C_EINVAL);
 	ck_assert_int_eq(k6c__metrics_register(m, "_ok_1", K6C__GAUGE, K6C__CONTAINS_DEFAULT, &b), 0);
+	ck_assert_int_eq(k6c__metrics_register(m, "ab", K6C__GAUGE, K6C__CONTAINS_DEFAULT, &b), 0);
 	k6c__metrics_free(m);
 }
 END_TEST
@@ -328,9 +331,9 @@ START_TEST(test_metrics_aggregate__types)
 	k6c__metrics *m = new_metrics(NULL);
 	k6c__samples *s = NULL;
 	int g, r, t;
-	ck_assert_int_eq(k6c__metrics_register(m, "g", K6C__GAUGE, K6C__CONTAINS_DEFAULT, &g), 0);
-	ck_assert_int_eq(k6c__metrics_register(m, "r", K6C__RATE, K6C__CONTAINS_DEFAULT, &r), 0);
-	ck_assert_int_eq(k6c__metrics_register(m, "t", K6C__TREND, K6C__CONTAINS_DEFAULT, &t), 0);
+	ck_assert_int_eq(k6c__metrics_register(m, "gg", K6C__GAUGE, K6C__CONTAINS_DEFAULT, &g), 0);
+	ck_assert_int_eq(k6c__metrics_register(m, "rr", K6C__RATE, K6C__CONTAINS_DEFAULT, &r), 0);
+	ck_assert_int_eq(k6c__metrics_register(m, "tt", K6C__TREND, K6C__CONTAINS_DEFAULT, &t), 0);
 	ck_assert_int_eq(k6c__samples_new(m, &s), 0);
 
 	/* Empty metrics read as 0, as in k6. */

@@ -767,26 +767,26 @@ START_TEST(test_metrics_thresholds_evaluate__submetrics_known_data)
 	k6c__samples *s;
 	int c, t, r, g;
 
-	ck_assert_int_eq(k6c__metrics_register(m, "c", K6C__COUNTER, K6C__CONTAINS_DEFAULT, &c),
+	ck_assert_int_eq(k6c__metrics_register(m, "cc", K6C__COUNTER, K6C__CONTAINS_DEFAULT, &c),
 		0);
-	ck_assert_int_eq(k6c__metrics_register(m, "t", K6C__TREND, K6C__CONTAINS_DEFAULT, &t), 0);
-	ck_assert_int_eq(k6c__metrics_register(m, "r", K6C__RATE, K6C__CONTAINS_DEFAULT, &r), 0);
-	ck_assert_int_eq(k6c__metrics_register(m, "g", K6C__GAUGE, K6C__CONTAINS_DEFAULT, &g), 0);
+	ck_assert_int_eq(k6c__metrics_register(m, "tt", K6C__TREND, K6C__CONTAINS_DEFAULT, &t), 0);
+	ck_assert_int_eq(k6c__metrics_register(m, "rr", K6C__RATE, K6C__CONTAINS_DEFAULT, &r), 0);
+	ck_assert_int_eq(k6c__metrics_register(m, "gg", K6C__GAUGE, K6C__CONTAINS_DEFAULT, &g), 0);
 	th = parse_ok("{"
-		      "\"c{kind:a}\":[\"count==3\",\"count<3\",\"rate==1.5\"],"
-		      "\"c{kind:b}\":[\"count==5\",\"count>5\"],"
-		      "\"c\":[\"count==8\"],"
-		      "\"c{kind:a,zone:eu}\":[\"count==1\"],"
-		      "\"c{kind:none}\":[\"count==0\",\"count>0\"],"
-		      "\"t{kind:a}\":[\"avg==20\",\"min==10\",\"max==30\",\"p(0)==10\",\"p(100)==30\","
+		      "\"cc{kind:a}\":[\"count==3\",\"count<3\",\"rate==1.5\"],"
+		      "\"cc{kind:b}\":[\"count==5\",\"count>5\"],"
+		      "\"cc\":[\"count==8\"],"
+		      "\"cc{kind:a,zone:eu}\":[\"count==1\"],"
+		      "\"cc{kind:none}\":[\"count==0\",\"count>0\"],"
+		      "\"tt{kind:a}\":[\"avg==20\",\"min==10\",\"max==30\",\"p(0)==10\",\"p(100)==30\","
 		      "\"avg>20\"],"
-		      "\"t{kind:b}\":[\"avg==150\",\"max<200\"],"
-		      "\"t\":[\"min==10\",\"max==200\",\"avg==72\"],"
-		      "\"r{kind:a}\":[\"rate==0.75\",\"rate>0.75\"],"
-		      "\"r{kind:b}\":[\"rate==0\"],"
-		      "\"r{kind:none}\":[\"rate>0.5\"],"
-		      "\"g{kind:a}\":[\"value==2\",\"value==7\"],"
-		      "\"g{kind:b}\":[\"value==42\"]"
+		      "\"tt{kind:b}\":[\"avg==150\",\"max<200\"],"
+		      "\"tt\":[\"min==10\",\"max==200\",\"avg==72\"],"
+		      "\"rr{kind:a}\":[\"rate==0.75\",\"rate>0.75\"],"
+		      "\"rr{kind:b}\":[\"rate==0\"],"
+		      "\"rr{kind:none}\":[\"rate>0.5\"],"
+		      "\"gg{kind:a}\":[\"value==2\",\"value==7\"],"
+		      "\"gg{kind:b}\":[\"value==42\"]"
 		      "}");
 	ck_assert_int_eq(k6c__thresholds_bind(th, m), 0);
 	ck_assert_int_eq(k6c__samples_new(m, &s), 0);
@@ -804,27 +804,27 @@ START_TEST(test_metrics_thresholds_evaluate__submetrics_known_data)
 
 	ck_assert_int_eq(k6c__thresholds_evaluate(th, m, 2000, true), 0);
 	static const bool want[] = {
-		1, 0, 1,          /* c{kind:a} */
-		1, 0,             /* c{kind:b} */
+		1, 0, 1,          /* cc{kind:a} */
+		1, 0,             /* cc{kind:b} */
 		1,                /* c */
-		1,                /* c{kind:a,zone:eu} */
-		1, 0,             /* c{kind:none}: an empty counter counts 0 */
-		1, 1, 1, 1, 1, 0, /* t{kind:a} */
-		1, 0,             /* t{kind:b} */
-		1, 1, 1,          /* t: (10+20+30+100+200)/5 */
-		1, 0,             /* r{kind:a} */
-		1,                /* r{kind:b} */
-		1,                /* r{kind:none}: no rate, passes */
-		1, 0,             /* g{kind:a}: the last value */
-		1,                /* g{kind:b} */
+		1,                /* cc{kind:a,zone:eu} */
+		1, 0,             /* cc{kind:none}: an empty counter counts 0 */
+		1, 1, 1, 1, 1, 0, /* tt{kind:a} */
+		1, 0,             /* tt{kind:b} */
+		1, 1, 1,          /* tt: (10+20+30+100+200)/5 */
+		1, 0,             /* rr{kind:a} */
+		1,                /* rr{kind:b} */
+		1,                /* rr{kind:none}: no rate, passes */
+		1, 0,             /* gg{kind:a}: the last value */
+		1,                /* gg{kind:b} */
 	};
 	ck_assert_uint_eq(k6c__thresholds_count(th), K6C__ARRAY_LEN(want));
 	for (size_t i = 0; i < K6C__ARRAY_LEN(want); i++)
 		ck_assert_msg(result(th, i)->ok == want[i], "'%s' on %s: ok is %d",
 			result(th, i)->source, result(th, i)->metric, result(th, i)->ok);
 	ck_assert_int_eq(k6c__thresholds_crossed(th, &names), 0);
-	ck_assert_str_eq(names.ptr, "c{kind:a}, c{kind:b}, c{kind:none}, g{kind:a}, r{kind:a}, "
-				    "t{kind:a}, t{kind:b}");
+	ck_assert_str_eq(names.ptr, "cc{kind:a}, cc{kind:b}, cc{kind:none}, gg{kind:a}, rr{kind:a}, "
+				    "tt{kind:a}, tt{kind:b}");
 	k6c__buf_free(&names);
 	k6c__thresholds_free(th);
 	k6c__metrics_free(m);
