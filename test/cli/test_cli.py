@@ -212,6 +212,21 @@ class CliTest(unittest.TestCase):
         self.assertNotIn('iteration_duration', out)
         self.assertNotIn('iteration_duration', err)
 
+    def test_thresholds_crossed_99_and_no_thresholds(self):
+        # The script tier's golden.js: one threshold fails on purpose.
+        golden = os.path.join(HERE, '..', 'script', 'thresholds', 'golden.js')
+        rc, out, err = run(['run', '-q', '--no-color', golden])
+        self.assertEqual(rc, 99, self.explain(rc, out, err))
+        self.assertIn("thresholds on metrics 'g_counter{kind:a}' have been crossed",
+                      messages(err), self.explain(rc, out, err))
+        self.assertIn("\u2717 'count>2' count=2", out)
+        self.assertIn("\u2713 'count==2' count=2", out)
+        # --no-thresholds, and K6_NO_THRESHOLDS: not evaluated, exit 0.
+        for args, env in ((['--no-thresholds'], None), ([], {'K6_NO_THRESHOLDS': 'true'})):
+            rc, out, err = run(['run', '-q', '--no-color'] + args + [golden], env)
+            self.assertEqual(rc, 0, self.explain(rc, out, err))
+            self.assertNotIn('have been crossed', err)
+
     def test_stage_runs_ramping_vus(self):
         f = self.path('export.json')
         rc, out, err = run(['run', '--stage', '1s:2', '--stage', '1s:0', '--summary-export', f,
