@@ -529,6 +529,29 @@ START_TEST(test_thresholds_golden__summary_export_data)
 }
 END_TEST
 
+/* The same test with a handleSummary() printing textSummary(data) and
+ * writing data to a file: the argument handleSummary gets has the shape and
+ * the values of the golden data, and textSummary renders the golden text. */
+START_TEST(test_thresholds_golden__handle_summary)
+{
+	char dir[] = "/tmp/k6c-thresholds-XXXXXX", path[PATH_MAX];
+	char *data;
+	sr_run r;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/data.json", dir);
+	run(&r, "golden_handle.js", "DATA_FILE", path, "{\"noColor\":true}", 0);
+	ck_assert_int_eq(r.exit_code, 99);
+	assert_golden_text(k6c_test_summary_text(r.t), "golden.txt.golden");
+	data = slurp(path);
+	assert_golden_json_file(data, "golden_data.json.golden");
+	free(data);
+	unlink(path);
+	rmdir(dir);
+	sr_run_free(&r);
+}
+END_TEST
+
 static Suite *thresholds_suite(void)
 {
 	Suite *s = suite_create("thresholds");
@@ -544,6 +567,7 @@ static Suite *thresholds_suite(void)
 		{ "abort_on_fail", test_thresholds_abort__on_fail },
 		{ "delay_abort_eval", test_thresholds_abort__delay_abort_eval },
 		{ "golden", test_thresholds_golden__summary_export_data },
+		{ "golden_handle_summary", test_thresholds_golden__handle_summary },
 	};
 
 	/* One TCase per test, so CK_RUN_CASE=<name> runs just one. */
