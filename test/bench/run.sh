@@ -12,7 +12,9 @@
 #   K6        real k6, run the same way when found (default: `k6` on PATH)
 #   DURATION  seconds of each throughput run (20)
 #   CONNS     connections of wrk = VUs of k6c (50)
-#   SOAK      seconds of the RSS-over-time run (60)
+#   SOAK      seconds of the RSS-over-time run (60; SOAK=600 for the 10-minute
+#             run of doc/performance.md)
+#   SOAK_WARMUP  seconds of that run before RSS growth is counted (10)
 #   MEM_DURATION  seconds of each memory-per-VU run (15)
 #   SA_MB     size of the SharedArray's JSON file in MB (10)
 #   GEN_CPU, SRV_CPU   CPUs of the load generator and of nginx (0 and 1)
@@ -180,26 +182,112 @@ bench_startup() {
 	done
 }
 
+# nginx_requests: nginx's count of the requests it has served (stub_status at
+# /nginx_status, which counts this request too), or nothing if it does not
+# answer within 5 s. A subshell, so that a refused connection stays a local
+# failure.
+nginx_requests() (
+	local line seen=0 _a _b n
+	exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT" || exit 0
+	printf 'GET /nginx_status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+	while IFS= read -r -t 5 line <&3; do
+		if [ "$seen" = 1 ]; then
+			read -r _a _b n <<<"$line"
+			echo "$n"
+			exit 0
+		fi
+		case $line in *'accepts handled requests'*) seen=1 ;; esac
+	done
+)
+
+# Trend values that one iteration of get.js records: its one request adds
+# http_req_duration, _blocked, _connecting, _tls_handshaking, _sending,
+# _waiting and _receiving, and http_req_duration again for the
+# {expected_response:true} submetric, which k6 keeps in a sink of its own;
+# the iteration adds iteration_duration.
+TREND_PER_ITER=9
+
+# RSS (VmRSS of /proc/PID/status) of a full-speed run every 5 s, reported
+# every 5 s for runs up to a minute and every minute beyond, with nginx's
+# request counter at the same instants: the growth after the warm-up
+# (SOAK_WARMUP seconds, while the VUs and their connections are created) is
+# divided by the trend values recorded after it. Bounded: k6c is stopped if
+# it is still running 60 s after its duration.
 bench_soak() {
-	hdr "RSS over a ${SOAK} s full-speed run: get.js, $CONNS VUs, sampled every 5 s"
-	local pid rss t at10='' last='' st=0
+	local warm=${SOAK_WARMUP:-10} step=5 pid t0 now t rss hwm st=0 n0
+	local samples=$tmp/soak.samples
+	[ "$SOAK" -le 60 ] || step=60
+	if [ "$warm" -ge "$SOAK" ] || [ $((warm % 5)) -ne 0 ]; then
+		die "SOAK_WARMUP must be a multiple of 5 below SOAK"
+	fi
+	hdr "RSS over a ${SOAK} s full-speed run: get.js, $CONNS VUs, sampled every 5 s, shown every $step s"
+	: >"$samples"
+	n0=$(nginx_requests)
+	[ -n "$n0" ] || { echo "nginx does not answer on /nginx_status"; return 0; }
+	t0=$(date +%s%N)
 	"${gen[@]}" "${k6c_run[@]}" --vus "$CONNS" --duration "${SOAK}s" -e "URL=$url" "$here/get.js" \
 		>"$tmp/soak.out" 2>&1 &
 	pid=$!
-	for ((t = 5; t <= SOAK; t += 5)); do
-		sleep 5
-		rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+	for ((t = 5; ; t += 5)); do
+		now=$((($(date +%s%N) - t0) / 1000000))
+		[ "$now" -ge $((t * 1000)) ] || sleep "$(calc "($t * 1000 - $now) / 1000" 3)"
+		# An exited process (a zombie until waited for) has no VmRSS line.
+		rss='' hwm=''
+		read -r rss hwm < <(awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 }
+			END { if (r != "") print r, h }' "/proc/$pid/status" 2>/dev/null) || true
 		[ -n "$rss" ] || break
-		printf '%4d s  %8.1f MiB\n' "$t" "$(calc "$rss / 1024")"
-		[ "$t" -ne 10 ] || at10=$rss
-		last=$rss
+		if [ "$t" -gt $((SOAK + 60)) ]; then
+			echo "k6c still running 60 s after its ${SOAK} s: stopped"
+			kill "$pid" 2>/dev/null || true
+			break
+		fi
+		echo "$t $rss $hwm $(nginx_requests)" >>"$samples"
 	done
 	wait "$pid" || st=$?
 	[ "$st" -eq 0 ] || { failed k6c "$st" "$tmp/soak"; return 0; }
-	if [ -n "$at10" ] && [ -n "$last" ]; then
-		echo "growth after the first 10 s: $(calc "($last - $at10) / 1024") MiB"
-	fi
-	echo "requests: $(http_reqs "$tmp/soak" | awk '{ print $1 " (" $2 "/s)" }')"
+
+	# Rows at 5 s, at the end of the warm-up and every step s up to SOAK. The
+	# counter also counts the status requests, one per sample: subtracted.
+	awk -v soak="$SOAK" -v warm="$warm" -v step="$step" -v n0="$n0" -v k="$TREND_PER_ITER" '
+		$1 > soak || $4 == "" { next }
+		{ n = $4 - n0 - NR; t[NR] = $1; r[NR] = $2; req[NR] = n; last = NR }
+		$1 == warm { w = NR }
+		function row(i, p) {
+			printf "| %5d | %7.1f | %10d | %8s | %9.2f |\n", t[i], r[i] / 1024, req[i],
+				p ? sprintf("%.0f", (req[i] - req[p]) / (t[i] - t[p])) : sprintf("%.0f", req[i] / t[i]),
+				req[i] * k / 1e6
+		}
+		END {
+			if (!w || last <= w) { print "too few samples"; exit }
+			print "| t (s) | RSS MiB | requests | req/s | trend values (M) |"
+			print "| --- | --- | --- | --- | --- |"
+			p = 0
+			for (i = 1; i <= last; i++)
+				if (i == 1 || i == w || i == last || t[i] % step == 0) { row(i, p); p = i }
+			lo = hi = r[w]
+			for (i = w; i <= last; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
+			g = r[last] - r[w]; v = (req[last] - req[w]) * k
+			printf "\nafter the first %d s (%d to %d s, %d samples): RSS %.1f -> %.1f MiB, range %.1f-%.1f MiB\n",
+				warm, warm, t[last], last - w + 1, r[w] / 1024, r[last] / 1024, lo / 1024, hi / 1024
+			printf "growth after warm-up: %+.1f MiB (%+d KiB) over %d requests = %.2f M trend values:" \
+				" %+.1f KiB per million trend values, %+.3f bytes per value\n",
+				g / 1024, g, req[last] - req[w], v / 1e6, g / (v / 1e6), g * 1024 / v
+			# Growth that stops is a high-water mark; growth that goes on
+			# with the trend values is not.
+			c = w
+			for (i = w + 1; i <= last; i++) if (r[i] != r[i - 1]) c = i
+			printf "RSS last changed at %d s; from there to %d s: %+d KiB over %d requests = %.2f M trend values\n",
+				t[c], t[last], r[last] - r[c], req[last] - req[c], (req[last] - req[c]) * k / 1e6
+		}' "$samples"
+
+	local reqs rate iters
+	read -r reqs rate <<<"$(http_reqs "$tmp/soak")"
+	iters=$(sed -n 's/^[[:space:]]*iterations[.]*:[[:space:]]*\([0-9]*\).*/\1/p' "$tmp/soak.out" | head -n 1)
+	echo "k6c summary: $reqs requests ($(calc "$rate" 0)/s), $iters iterations," \
+		"$(calc "($reqs * ($TREND_PER_ITER - 1) + $iters) / 1e6" 2) M trend values in all;" \
+		"peak RSS (VmHWM) $(calc "$(awk 'END { print $3 }' "$samples") / 1024") MiB"
+	echo "its percentiles, still computed at the end:"
+	grep -m 2 -A 1 'http_req_duration[.]*:' "$tmp/soak.out" || echo "(no http_req_duration line)"
 }
 
 # A JSON array of SA_MB megabytes held in a SharedArray by 1000 VUs, against
