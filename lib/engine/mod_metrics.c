@@ -122,9 +122,10 @@ static duk_ret_t js_metric(duk_context *ctx)
 		return duk_error(ctx, DUK_ERR_ERROR, "Invalid metric name: '%s'. Metric names must "
 			"only include up to 128 ASCII letters, numbers, or underscores and start with "
 			"a letter or an underscore.", name);
+	/* isTime applies to every type, as in k6: a Rate declared with it
+	 * says "time" in the summary data (its values still print as
+	 * percentages) and clashes with one declared without it. */
 	contains = duk_to_boolean(ctx, 1) ? K6C__CONTAINS_TIME : K6C__CONTAINS_DEFAULT;
-	if (type == K6C__RATE)
-		contains = K6C__CONTAINS_DEFAULT;
 	/* VU 0 registers too (when the program was given a registry), so the
 	 * metrics exist when thresholds are validated, before any VU starts. */
 	registry = vm->vu != NULL ? k6c__vu_metrics(vm->vu) : vm->prog->metrics;

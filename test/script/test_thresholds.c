@@ -98,6 +98,8 @@ START_TEST(test_thresholds_metrics__types_values_errors)
 		"time, instead of default",
 		"INIT contains clash 2: metric 'my_trend' already exists but with a value type "
 		"default, instead of time",
+		"INIT contains clash 3: metric 'my_time_rate' already exists but with a value type "
+		"time, instead of default",
 		"INIT add in init: Adding to metrics in the init context is not supported",
 	};
 	sr_run r;
@@ -147,6 +149,7 @@ START_TEST(test_thresholds_metrics__types_values_errors)
 		{ "my_time_trend", "trend", "time" },
 		{ "my_trend", "trend", "default" },
 		{ "my_trend_false", "trend", "default" },
+		{ "my_time_rate", "rate", "time" },
 	};
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		const char *type = tj_str(tj_getv(r.doc, "metrics", kinds[i].name, "type", NULL));

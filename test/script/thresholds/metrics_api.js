@@ -27,6 +27,8 @@ const rate = new Rate('my_rate');
 const timeTrend = new Trend('my_time_trend', true);
 const plainTrend = new Trend('my_trend');
 const plainTrendFalse = new Trend('my_trend_false', false);
+// isTime applies to every type (k6 ignores the type there).
+const timeRate = new Rate('my_time_rate', true);
 // The same name and type again is the same metric.
 const counterAgain = new Counter('my_counter');
 
@@ -40,6 +42,7 @@ tryInit('130 chars', () => new Counter('c'.repeat(130)));
 tryInit('type clash', () => new Gauge('my_counter'));
 tryInit('contains clash', () => new Trend('my_time_trend'));
 tryInit('contains clash 2', () => new Trend('my_trend', true));
+tryInit('contains clash 3', () => new Rate('my_time_rate'));
 tryInit('add in init', () => counter.add(1));
 
 export default function () {
@@ -68,6 +71,7 @@ export default function () {
   plainTrend.add(-3);
   plainTrend.add(3);
   plainTrendFalse.add(2);
+  timeRate.add(1);
   // Bad values: refused, with a warning or an exception.
   for (const [label, v] of [['NaN', NaN], ['null', null], ['undefined', undefined],
     ['string', 'abc']]) {
