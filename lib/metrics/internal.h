@@ -53,6 +53,19 @@ typedef struct k6c__group {
 	size_t nchecks, capchecks;
 } k6c__group;
 
+/* A node of the full summary's breakdown: a group (inside the root or a
+ * scenario), a scenario, or one of the two roots. Owned by its parent. */
+typedef struct k6c__scope {
+	char *name;
+	k6c__metric **aggs;         /* by metric id, NULL until a sample (owned;
+	                             * names borrowed from the registry) */
+	size_t naggs;
+	k6c__check **checks;        /* by name, in order of first sight (owned) */
+	size_t nchecks, capchecks;
+	struct k6c__scope **kids;   /* in order of first sight */
+	size_t nkids, capkids;
+} k6c__scope;
+
 /* An interned tag set: sorted tags plus what the aggregator derives from
  * them once, so per-record work is a hash lookup. */
 typedef struct k6c__tagset {
@@ -69,6 +82,12 @@ typedef struct k6c__tagset {
 	 * only while tag sets are counted, k6c__metrics_set_tag_sets_warn). */
 	uint64_t *seen;
 	size_t nseen;               /* words */
+	/* The breakdown nodes its samples fold into: its scenario (other
+	 * than "default") and its group there; resolved on the first sample
+	 * while the breakdown is on, with the check of each. */
+	bool scopes_resolved;
+	k6c__scope *scopes[2];
+	k6c__check *scope_checks[2];
 } k6c__tagset;
 
 /* An open-addressing table from tag bytes to tag sets. */
@@ -139,6 +158,11 @@ struct k6c__metrics {
 	/* Warn once a metric passes this many tag sets (0: never); set
 	 * before start, read by the folder. */
 	uint64_t tag_sets_warn;
+
+	/* The full summary's breakdown (k6c__metrics_set_breakdown): groups
+	 * of the default scenario under bd_groups, other scenarios under
+	 * bd_scenarios. NULL when off. */
+	k6c__scope *bd_groups, *bd_scenarios;
 };
 
 /* The trend stats k6 prints by default. */

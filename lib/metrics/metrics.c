@@ -1056,6 +1056,165 @@ static void warn_tag_sets(k6c__metrics *m, const char *const *names, size_t n)
 	k6c__buf_free(&b);
 }
 
+/* ---- the full summary's breakdown -------------------------------------- */
+
+static k6c__scope *scope_new(const char *name, size_t len)
+{
+	k6c__scope *sc = k6c__calloc(1, sizeof(*sc));
+	if (sc == NULL)
+		return NULL;
+	if ((sc->name = k6c__strndup(name, len)) == NULL) {
+		k6c__free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+static void scope_free(k6c__scope *sc)
+{
+	if (sc == NULL)
+		return;
+	for (size_t i = 0; i < sc->naggs; i++) {
+		if (sc->aggs[i] != NULL) {
+			k6c__hist_free(&sc->aggs[i]->hist);
+			k6c__free(sc->aggs[i]);
+		}
+	}
+	k6c__free(sc->aggs);
+	for (size_t i = 0; i < sc->nchecks; i++)
+		check_free(sc->checks[i]);
+	k6c__free(sc->checks);
+	for (size_t i = 0; i < sc->nkids; i++)
+		scope_free(sc->kids[i]);
+	k6c__free(sc->kids);
+	k6c__free(sc->name);
+	k6c__free(sc);
+}
+
+/* The child of that name, created on first sight. Groups and scenarios are
+ * few and this runs once per tag set, so a linear search is enough. */
+static k6c__scope *scope_kid(k6c__scope *sc, const char *name, size_t len)
+{
+	for (size_t i = 0; i < sc->nkids; i++)
+		if (strlen(sc->kids[i]->name) == len && memcmp(sc->kids[i]->name, name, len) == 0)
+			return sc->kids[i];
+	k6c__scope *kid = scope_new(name, len);
+	if (kid == NULL || grow_one((void **)&sc->kids, sc->nkids, &sc->capkids, sizeof(*sc->kids)) < 0) {
+		scope_free(kid);
+		return NULL;
+	}
+	sc->kids[sc->nkids++] = kid;
+	return kid;
+}
+
+static k6c__check *scope_check(k6c__scope *sc, const char *name)
+{
+	for (size_t i = 0; i < sc->nchecks; i++)
+		if (strcmp(sc->checks[i]->name, name) == 0)
+			return sc->checks[i];
+	k6c__check *c = check_new(name, name);
+	if (c == NULL || grow_one((void **)&sc->checks, sc->nchecks, &sc->capchecks,
+		sizeof(*sc->checks)) < 0) {
+		check_free(c);
+		return NULL;
+	}
+	sc->checks[sc->nchecks++] = c;
+	return c;
+}
+
+/* k6's rule: a scenario other than "default" gets the sample itself, and
+ * its groups live under it; otherwise groups live under the root. The
+ * sample then goes to the innermost group of its path. */
+static void tagset_resolve_scopes(k6c__metrics *m, k6c__tagset *ts)
+{
+	const char *scenario = tag_get(ts, "scenario");
+	const char *group = tag_get(ts, "group");
+	k6c__scope *base = m->bd_groups;
+	size_t n = 0;
+
+	ts->scopes_resolved = true;
+	if (scenario != NULL && strcmp(scenario, "default") != 0) {
+		if ((base = scope_kid(m->bd_scenarios, scenario, strlen(scenario))) == NULL)
+			return;
+		ts->scopes[n++] = base;
+	}
+	if (group != NULL && group[0] != '\0') {
+		const char *p = strncmp(group, "::", 2) == 0 ? group + 2 : group;
+		for (;;) {
+			const char *sep = strstr(p, "::");
+			size_t len = sep ? (size_t)(sep - p) : strlen(p);
+			if ((base = scope_kid(base, p, len)) == NULL)
+				return;
+			if (sep == NULL)
+				break;
+			p = sep + 2;
+		}
+		ts->scopes[n++] = base;
+	}
+	for (size_t i = 0; i < n && ts->check != NULL; i++)
+		ts->scope_checks[i] = scope_check(ts->scopes[i], ts->check);
+}
+
+/* Folds a sample into the breakdown nodes of its tag set (lock held). Out
+ * of memory only loses the sample there; the totals have it. */
+static void breakdown_fold(k6c__metrics *m, k6c__tagset *ts, const k6c__metric *mt, double v)
+{
+	if (!ts->scopes_resolved)
+		tagset_resolve_scopes(m, ts);
+	for (size_t i = 0; i < 2 && ts->scopes[i] != NULL; i++) {
+		k6c__scope *sc = ts->scopes[i];
+		size_t id = (size_t)mt->id;
+		if (id >= sc->naggs) {
+			k6c__metric **grown = k6c__realloc(sc->aggs, m->nmetrics * sizeof(*grown));
+			if (grown == NULL)
+				continue;
+			memset(grown + sc->naggs, 0, (m->nmetrics - sc->naggs) * sizeof(*grown));
+			sc->aggs = grown;
+			sc->naggs = m->nmetrics;
+		}
+		if (sc->aggs[id] == NULL) {
+			k6c__metric *agg = k6c__calloc(1, sizeof(*agg));
+			if (agg == NULL)
+				continue;
+			agg->name = mt->name;
+			agg->type = mt->type;
+			agg->contains = mt->contains;
+			agg->id = mt->id;
+			agg->parent = -1;
+			k6c__hist_init(&agg->hist);
+			sc->aggs[id] = agg;
+		}
+		fold_value(m, sc->aggs[id], v);
+		if (mt->id == K6C__M_CHECKS && ts->scope_checks[i] != NULL) {
+			if (v != 0)
+				ts->scope_checks[i]->passes++;
+			else
+				ts->scope_checks[i]->fails++;
+		}
+	}
+}
+
+void k6c__metrics_set_breakdown(k6c__metrics *m, bool on)
+{
+	if (m == NULL || m->state != K6C__MS_NEW || on == (m->bd_groups != NULL))
+		return;
+	if (!on) {
+		scope_free(m->bd_groups);
+		scope_free(m->bd_scenarios);
+		m->bd_groups = m->bd_scenarios = NULL;
+		return;
+	}
+	m->bd_groups = scope_new("", 0);
+	m->bd_scenarios = scope_new("", 0);
+	if (m->bd_groups == NULL || m->bd_scenarios == NULL) {
+		/* Without memory for two nodes the full summary shows no
+		 * blocks; the totals are unaffected. */
+		scope_free(m->bd_groups);
+		scope_free(m->bd_scenarios);
+		m->bd_groups = m->bd_scenarios = NULL;
+	}
+}
+
 /* Folds every record of a batch, then shows the batch to on_samples. Called
  * by one folder at a time (see k6c__metrics.views). */
 static void fold_batch(k6c__metrics *m, k6c__batch *b)
@@ -1113,6 +1272,8 @@ static void fold_batch(k6c__metrics *m, k6c__batch *b)
 					}
 				}
 			}
+			if (m->bd_groups != NULL)
+				breakdown_fold(m, ts, mt, v);
 			if (want_views) {
 				k6c__sample_view *sv = &m->views[nviews++];
 				sv->time_us = h->time_us;
@@ -1506,6 +1667,8 @@ void k6c__metrics_free(k6c__metrics *m)
 	if (m->checks_by_name)
 		k6c__map_free(m->checks_by_name, check_free);
 	k6c__free(m->total_checks);
+	scope_free(m->bd_groups);
+	scope_free(m->bd_scenarios);
 	k6c__free(m->views);
 	pthread_mutex_destroy(&m->lock);
 	pthread_mutex_destroy(&m->qlock);

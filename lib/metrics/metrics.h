@@ -131,6 +131,15 @@ void k6c__metrics_set_tag_sets_warn(k6c__metrics *m, uint64_t limit);
  * unknown id, or when counting is off). Thread: any (registry lock). */
 uint64_t k6c__metrics_tag_sets(k6c__metrics *m, int id);
 
+/* Keeps, besides the totals, aggregates per group and per scenario for the
+ * full summary (k6's --summary-mode=full): samples of each group (of the
+ * default scenario, or without one) and of each other scenario, and of
+ * each group inside it, fold into that node's own copy of the metric (no
+ * submetrics) and checks; a sample counts in its own group only, not in the
+ * groups around it. Off by default, so the other modes pay nothing. Call
+ * before k6c__metrics_start. */
+void k6c__metrics_set_breakdown(k6c__metrics *m, bool on);
+
 /* Number of ids (metrics and submetrics); ids are 0..count-1. */
 int k6c__metrics_count(const k6c__metrics *m);
 /* Return 0 or K6C_ENOTFOUND. */
@@ -185,6 +194,18 @@ uint64_t k6c__metrics_dropped(const k6c__metrics *m);
 
 /* ---- Summary (call after k6c__metrics_stop) ---- */
 
+/* k6's --summary-mode. */
+typedef enum k6c__summary_mode {
+	K6C__SUMMARY_COMPACT,       /* the default (k6 v1.x) */
+	K6C__SUMMARY_FULL,          /* compact plus every group and scenario */
+	K6C__SUMMARY_LEGACY,        /* k6's pre-1.0 text */
+	K6C__SUMMARY_DISABLED       /* none, as --no-summary */
+} k6c__summary_mode;
+
+/* "compact", "full", "legacy" or "disabled" (exactly, as k6). Return 0 or
+ * K6C_EINVAL. */
+int k6c__summary_mode_parse(const char *name, k6c__summary_mode *out);
+
 /* One threshold's outcome, for the summary (the thresholds layer fills
  * these in; the summary only prints them). */
 typedef struct k6c__summary_threshold {
@@ -208,15 +229,19 @@ typedef struct k6c__summary_opts {
 	 * NULL (the key is then left out, as k6 does). */
 	const char *setup_data_json;
 	bool stdout_tty, stderr_tty;     /* the data's "state" */
+	/* The text k6c__metrics_summary_text writes (full needs the
+	 * breakdown, k6c__metrics_set_breakdown; disabled writes nothing). */
+	k6c__summary_mode mode;
 } k6c__summary_opts;
 
 /* Validates a trend stat name (avg, min, med, max, count, p(N) with 0<=N<=100).
  * Return 0 or K6C_EINVAL with a message naming the stat. */
 int k6c__summary_check_stat(const char *stat);
 
-/* k6's end-of-test summary text (compact mode, §5.3): the THRESHOLDS block
- * when opts has thresholds, then TOTAL RESULTS. Appends to out; colours
- * (ANSI) unless opts->no_color. */
+/* k6's end-of-test summary text in opts->mode: compact (§5.3), the
+ * THRESHOLDS block when opts has thresholds, then TOTAL RESULTS; full, the
+ * same plus a GROUP and a SCENARIO block for each from the breakdown;
+ * legacy (§5.4). Appends to out; colours (ANSI) unless opts->no_color. */
 int k6c__metrics_summary_text(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out);
 /* The handleSummary(data) JSON document (§5.5), compact, metrics sorted by
  * name. A trend's values hold the summaryTrendStats plus any other stat its
@@ -240,6 +265,20 @@ int k6c__metrics_summary_json(k6c__metrics *m, const k6c__summary_opts *opts, k6
  * K6C_ENOMEM. */
 int k6c__summary_text_from_data(const char *data_json, size_t len, const char *indent,
 	bool colors, k6c__buf *out);
+/* The per-group and per-scenario aggregates the full summary shows (empty
+ * objects without k6c__metrics_set_breakdown), as JSON: {"groups": {name:
+ * node}, "scenarios": {name: node}} with node {"checks": [{"name",
+ * "passes", "fails"}], "metrics": {name: {"type", "contains", "values"}},
+ * "groups": {name: node}}; values as in the data document. Not part of
+ * handleSummary's data, which keeps k6's legacy shape in every mode. */
+int k6c__metrics_summary_breakdown_json(k6c__metrics *m, const k6c__summary_opts *opts,
+	k6c__buf *out);
+/* k6c__summary_text_from_data in a mode: compact as it; legacy, k6's
+ * pre-1.0 text of the same document; full, compact followed by the blocks
+ * of breakdown_json (what k6c__metrics_summary_breakdown_json writes;
+ * NULL or "" shows none); disabled appends nothing. */
+int k6c__summary_text_mode(const char *data_json, size_t len, const char *breakdown_json,
+	k6c__summary_mode mode, const char *indent, bool colors, k6c__buf *out);
 /* The --summary-export document (k6-compat.md section 5.6: groups and
  * checks keyed by name, values flattened, threshold booleans meaning
  * "failed", a rate's "rate" as "value", "options" and "state" left out,

@@ -701,6 +701,27 @@ static int json_thresholds(k6c__buf *out, const sum_ctx *c, const k6c__metric *m
 	return k6c__buf_putc(out, '}');
 }
 
+/* A metric as a member of "metrics": its type, contents and values, and
+ * its thresholds when asked for and it has some. */
+static int json_metric(k6c__buf *out, bool *first, const sum_ctx *c, const k6c__metric *mt,
+	bool thresholds)
+{
+	bool g = true;
+	int rc;
+
+	if ((rc = json_key(out, first, mt->name)) < 0 || (rc = k6c__buf_putc(out, '{')) < 0 ||
+	    (rc = json_key(out, &g, "type")) < 0 ||
+	    (rc = json_str(out, k6c__metric_type_name(mt->type))) < 0 ||
+	    (rc = json_key(out, &g, "contains")) < 0 ||
+	    (rc = json_str(out, k6c__metric_contains_name(mt->contains))) < 0 ||
+	    (rc = json_key(out, &g, "values")) < 0 || (rc = json_values(out, c, mt)) < 0)
+		return rc;
+	if (thresholds && has_threshold(c, mt->name) &&
+	    ((rc = json_key(out, &g, "thresholds")) < 0 || (rc = json_thresholds(out, c, mt)) < 0))
+		return rc;
+	return k6c__buf_putc(out, '}');
+}
+
 /* The document; with_setup false leaves "setup_data" out (the text does not
  * use it, and a caller's raw JSON is not ours to vouch for). */
 static int summary_json(k6c__metrics *m, const k6c__summary_opts *opts, bool with_setup,
@@ -759,23 +780,9 @@ static int summary_json(k6c__metrics *m, const k6c__summary_opts *opts, bool wit
 	f = true;
 	if ((rc = json_key(out, &first, "metrics")) < 0 || (rc = k6c__buf_putc(out, '{')) < 0)
 		goto out;
-	for (size_t i = 0; i < nobs; i++) {
-		const k6c__metric *mt = obs[i];
-		bool g = true;
-		if ((rc = json_key(out, &f, mt->name)) < 0 || (rc = k6c__buf_putc(out, '{')) < 0 ||
-		    (rc = json_key(out, &g, "type")) < 0 ||
-		    (rc = json_str(out, k6c__metric_type_name(mt->type))) < 0 ||
-		    (rc = json_key(out, &g, "contains")) < 0 ||
-		    (rc = json_str(out, k6c__metric_contains_name(mt->contains))) < 0 ||
-		    (rc = json_key(out, &g, "values")) < 0 || (rc = json_values(out, &c, mt)) < 0)
+	for (size_t i = 0; i < nobs; i++)
+		if ((rc = json_metric(out, &f, &c, obs[i], true)) < 0)
 			goto out;
-		if (has_threshold(&c, mt->name) &&
-		    ((rc = json_key(out, &g, "thresholds")) < 0 ||
-		     (rc = json_thresholds(out, &c, mt)) < 0))
-			goto out;
-		if ((rc = k6c__buf_putc(out, '}')) < 0)
-			goto out;
-	}
 	if ((rc = k6c__buf_putc(out, '}')) < 0 || (rc = k6c__buf_putc(out, '}')) < 0)
 		goto out;
 out:
@@ -789,6 +796,90 @@ int k6c__metrics_summary_json(k6c__metrics *m, const k6c__summary_opts *opts, k6
 	if (m == NULL || out == NULL)
 		return k6c__error(K6C_EINVAL, "k6c__metrics_summary_json: NULL argument");
 	return summary_json(m, opts, true, out);
+}
+
+int k6c__summary_mode_parse(const char *name, k6c__summary_mode *out)
+{
+	static const char *const names[] = { "compact", "full", "legacy", "disabled" };
+
+	for (size_t i = 0; name != NULL && i < K6C__ARRAY_LEN(names); i++) {
+		if (strcmp(name, names[i]) == 0) {
+			*out = (k6c__summary_mode)i;
+			return 0;
+		}
+	}
+	return k6c__error(K6C_EINVAL, "invalid summary mode '%s': use compact, full, legacy or disabled",
+		name ? name : "(null)");
+}
+
+static int json_scopes(k6c__buf *out, const sum_ctx *c, const k6c__scope *parent);
+
+/* A breakdown node: its checks, its metrics and its groups. */
+static int json_scope(k6c__buf *out, const sum_ctx *c, const k6c__scope *sc)
+{
+	bool first = true, f = true;
+	int rc;
+
+	if ((rc = k6c__buf_putc(out, '{')) < 0 || (rc = json_key(out, &first, "checks")) < 0 ||
+	    (rc = k6c__buf_putc(out, '[')) < 0)
+		return rc;
+	for (size_t i = 0; i < sc->nchecks; i++) {
+		bool g = true;
+		if ((i > 0 && (rc = k6c__buf_putc(out, ',')) < 0) || (rc = k6c__buf_putc(out, '{')) < 0 ||
+		    (rc = json_key(out, &g, "name")) < 0 || (rc = json_str(out, sc->checks[i]->name)) < 0 ||
+		    (rc = json_key(out, &g, "passes")) < 0 ||
+		    (rc = k6c__json_write_number(out, (double)sc->checks[i]->passes)) < 0 ||
+		    (rc = json_key(out, &g, "fails")) < 0 ||
+		    (rc = k6c__json_write_number(out, (double)sc->checks[i]->fails)) < 0 ||
+		    (rc = k6c__buf_putc(out, '}')) < 0)
+			return rc;
+	}
+	if ((rc = k6c__buf_putc(out, ']')) < 0 || (rc = json_key(out, &first, "metrics")) < 0 ||
+	    (rc = k6c__buf_putc(out, '{')) < 0)
+		return rc;
+	for (size_t i = 0; i < sc->naggs; i++)
+		if (sc->aggs[i] != NULL && (rc = json_metric(out, &f, c, sc->aggs[i], false)) < 0)
+			return rc;
+	if ((rc = k6c__buf_putc(out, '}')) < 0 || (rc = json_key(out, &first, "groups")) < 0 ||
+	    (rc = json_scopes(out, c, sc)) < 0)
+		return rc;
+	return k6c__buf_putc(out, '}');
+}
+
+/* A node's children as an object by name; {} for none. */
+static int json_scopes(k6c__buf *out, const sum_ctx *c, const k6c__scope *parent)
+{
+	bool first = true;
+	int rc;
+
+	if ((rc = k6c__buf_putc(out, '{')) < 0)
+		return rc;
+	for (size_t i = 0; parent != NULL && i < parent->nkids; i++)
+		if ((rc = json_key(out, &first, parent->kids[i]->name)) < 0 ||
+		    (rc = json_scope(out, c, parent->kids[i])) < 0)
+			return rc;
+	return k6c__buf_putc(out, '}');
+}
+
+int k6c__metrics_summary_breakdown_json(k6c__metrics *m, const k6c__summary_opts *opts,
+	k6c__buf *out)
+{
+	sum_ctx c;
+	bool first = true;
+	int rc;
+
+	if (m == NULL || out == NULL)
+		return k6c__error(K6C_EINVAL, "k6c__metrics_summary_breakdown_json: NULL argument");
+	if ((rc = ctx_init(&c, m, opts)) < 0)
+		return rc;
+	pthread_mutex_lock(&m->lock);
+	if ((rc = k6c__buf_putc(out, '{')) == 0 && (rc = json_key(out, &first, "groups")) == 0 &&
+	    (rc = json_scopes(out, &c, m->bd_groups)) == 0 &&
+	    (rc = json_key(out, &first, "scenarios")) == 0 &&
+	    (rc = json_scopes(out, &c, m->bd_scenarios)) == 0)
+		rc = k6c__buf_putc(out, '}');
+	pthread_mutex_unlock(&m->lock);
+	return rc;
 }
 
 /* ---- reading a data document ------------------------------------------- */
@@ -1037,6 +1128,29 @@ static int doc_add_check(sum_doc *d, const char *name, double passes, double fai
 	return 0;
 }
 
+/* Adds an array of checks ({name, passes, fails}) to the document's. */
+static int doc_checks(sum_doc *d, const k6c__json *checks, const char *where)
+{
+	int rc;
+
+	if (checks->type != K6C__JSON_ARRAY)
+		return doc_error("the checks of %s are not an array", where);
+	for (size_t i = 0; i < checks->len; i++) {
+		const k6c__json *ck = checks->items[i];
+		const k6c__json *name = ck->type == K6C__JSON_OBJECT ? k6c__json_get(ck, "name") : NULL;
+		double passes, fails;
+		if (name == NULL || name->type != K6C__JSON_STRING)
+			return doc_error("check %zu of %s has no \"name\" string", i, where);
+		if (!doc_number(k6c__json_get(ck, "passes"), &passes) ||
+		    !doc_number(k6c__json_get(ck, "fails"), &fails))
+			return doc_error("check '%s' of %s has no numbers \"passes\" and \"fails\"",
+				name->string, where);
+		if ((rc = doc_add_check(d, name->string, passes, fails)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* Walks a group: its own checks first, then its groups in order. TOTAL
  * RESULTS lists each check name once with every group's counts. */
 static int doc_group(sum_doc *d, const k6c__json *g, const char *where)
@@ -1047,23 +1161,8 @@ static int doc_group(sum_doc *d, const k6c__json *g, const char *where)
 	if (g->type != K6C__JSON_OBJECT)
 		return doc_error("%s is not an object", where);
 	checks = k6c__json_get(g, "checks");
-	if (checks != NULL) {
-		if (checks->type != K6C__JSON_ARRAY)
-			return doc_error("the checks of %s are not an array", where);
-		for (size_t i = 0; i < checks->len; i++) {
-			const k6c__json *ck = checks->items[i];
-			const k6c__json *name = ck->type == K6C__JSON_OBJECT ? k6c__json_get(ck, "name") : NULL;
-			double passes, fails;
-			if (name == NULL || name->type != K6C__JSON_STRING)
-				return doc_error("check %zu of %s has no \"name\" string", i, where);
-			if (!doc_number(k6c__json_get(ck, "passes"), &passes) ||
-			    !doc_number(k6c__json_get(ck, "fails"), &fails))
-				return doc_error("check '%s' of %s has no numbers \"passes\" and \"fails\"",
-					name->string, where);
-			if ((rc = doc_add_check(d, name->string, passes, fails)) < 0)
-				return rc;
-		}
-	}
+	if (checks != NULL && (rc = doc_checks(d, checks, where)) < 0)
+		return rc;
 	groups = k6c__json_get(g, "groups");
 	if (groups != NULL) {
 		if (groups->type != K6C__JSON_ARRAY)
@@ -1083,10 +1182,29 @@ static int doc_group(sum_doc *d, const k6c__json *g, const char *where)
 	return 0;
 }
 
+/* Loads an object of metrics into d->metrics, one per name. */
+static int doc_metrics(sum_doc *d, const k6c__json *metrics)
+{
+	size_t *order = NULL, n = 0;
+	int rc;
+
+	if ((rc = object_members(metrics, &order, &n)) < 0)
+		return rc;
+	d->metrics = k6c__calloc(n ? n : 1, sizeof(*d->metrics));
+	if (d->metrics == NULL) {
+		k6c__free(order);
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = doc_metric_load(d, metrics->keys[order[i]], metrics->items[order[i]],
+			&d->metrics[d->nmetrics++]);
+	k6c__free(order);
+	return rc;
+}
+
 static int doc_load(sum_doc *d, const char *json, size_t len)
 {
 	const k6c__json *metrics, *root;
-	size_t *order = NULL, n = 0;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -1105,22 +1223,8 @@ static int doc_load(sum_doc *d, const char *json, size_t len)
 	metrics = k6c__json_get(d->json, "metrics");
 	if (metrics == NULL || metrics->type != K6C__JSON_OBJECT)
 		return doc_error("no \"metrics\" object");
-	if ((rc = object_members(metrics, &order, &n)) < 0)
+	if ((rc = doc_metrics(d, metrics)) < 0)
 		return rc;
-	d->metrics = k6c__calloc(n ? n : 1, sizeof(*d->metrics));
-	if (d->metrics == NULL) {
-		k6c__free(order);
-		return k6c__error(K6C_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
-		size_t k = order[i];
-		if ((rc = doc_metric_load(d, metrics->keys[k], metrics->items[k],
-			&d->metrics[d->nmetrics++])) < 0) {
-			k6c__free(order);
-			return rc;
-		}
-	}
-	k6c__free(order);
 
 	if (k6c__map_new(&d->check_index) < 0)
 		return k6c__error(K6C_ENOMEM, "out of memory");
@@ -1128,6 +1232,42 @@ static int doc_load(sum_doc *d, const char *json, size_t len)
 	if (root != NULL && (rc = doc_group(d, root, "root_group")) < 0)
 		return rc;
 	return 0;
+}
+
+/* A breakdown node of the full summary as a document of its own: its
+ * metrics and checks, with the options and state of d (borrowed). */
+static int doc_node_load(const sum_doc *d, const k6c__json *node, const char *where, sum_doc *sub)
+{
+	const k6c__json *metrics = k6c__json_get(node, "metrics");
+	const k6c__json *checks = k6c__json_get(node, "checks");
+	int rc;
+
+	*sub = *d;
+	sub->json = NULL;
+	sub->metrics = NULL;
+	sub->nmetrics = 0;
+	sub->checks = NULL;
+	sub->nchecks = 0;
+	sub->check_index = NULL;
+	if (node->type != K6C__JSON_OBJECT)
+		return doc_error("%s is not an object", where);
+	if (metrics != NULL) {
+		if (metrics->type != K6C__JSON_OBJECT)
+			return doc_error("the metrics of %s are not an object", where);
+		if ((rc = doc_metrics(sub, metrics)) < 0)
+			return rc;
+	}
+	if (k6c__map_new(&sub->check_index) < 0)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	return checks != NULL ? doc_checks(sub, checks, where) : 0;
+}
+
+/* Frees what doc_node_load made (not what it borrowed). */
+static void doc_node_free(sum_doc *sub)
+{
+	k6c__free(sub->metrics);
+	k6c__free(sub->checks);
+	k6c__map_free(sub->check_index, NULL);
 }
 
 static const doc_metric *doc_find(const sum_doc *d, const char *name)
@@ -1152,6 +1292,8 @@ static double doc_value(const doc_metric *dm, const char *key)
 typedef struct text_ctx {
 	const sum_doc *d;
 	bool color;
+	bool full;              /* full mode: fewer metrics are left out */
+	bool legacy;            /* k6's pre-1.0 text and colours */
 } text_ctx;
 
 /* A metric line's preformatted cells. */
@@ -1312,47 +1454,69 @@ static int item_start(k6c__buf *out)
 	return k6c__buf_putc(out, '\n');
 }
 
+static int render_values(k6c__buf *out, const text_ctx *c, const line_cells *lc, const widths *w);
+
+/* The dots that pad a line's name to the column (k6 adds 3), and ':'. */
+static char *dots_new(const widths *w, const line_cells *lc, size_t indent)
+{
+	size_t ndots = w->name + 3 - str_width(lc->display) - indent;
+	char *dots = k6c__calloc(ndots + 2, 1);
+
+	if (dots != NULL) {
+		memset(dots, '.', ndots);
+		dots[ndots] = ':';
+	}
+	return dots;
+}
+
 static int render_line(k6c__buf *out, const text_ctx *c, const line_cells *lc, const widths *w,
 	size_t indent)
 {
 	int rc;
-	size_t ndots = w->name + 3 - str_width(lc->display) - indent;
-	char *dots = k6c__calloc(ndots + 2, 1);
+	char *dots = dots_new(w, lc, indent);
 
 	if (dots == NULL)
 		return k6c__error(K6C_ENOMEM, "out of memory");
-	memset(dots, '.', ndots);
-	dots[ndots] = ':';
 	if ((rc = item_start(out)) < 0 || (rc = put_spaces(out, indent)) < 0 ||
 	    (rc = k6c__buf_puts(out, lc->display)) < 0 ||
-	    (rc = put_deco(out, c->color, "2;37", dots)) < 0 || (rc = k6c__buf_putc(out, ' ')) < 0)
+	    (rc = put_deco(out, c->color, "2;37", dots)) < 0 ||
+	    (rc = k6c__buf_putc(out, ' ')) < 0)
 		goto out;
+	rc = render_values(out, c, lc, w);
+out:
+	k6c__free(dots);
+	return rc;
+}
+
+/* A line's values after the name column. */
+static int render_values(k6c__buf *out, const text_ctx *c, const line_cells *lc, const widths *w)
+{
+	const char *faint = c->legacy ? "36;2" : "2;36";
+	int rc = 0;
+
 	if (lc->type == K6C__TREND) {
 		for (size_t i = 0; i < c->d->nstats; i++) {
 			if ((i > 0 && (rc = k6c__buf_putc(out, ' ')) < 0) ||
 			    (rc = k6c__buf_printf(out, "%s=", c->d->stats[i])) < 0 ||
 			    (rc = put_deco(out, c->color, "36", lc->trend[i])) < 0 ||
 			    (rc = put_spaces(out, w->trend[i] - str_width(lc->trend[i]))) < 0)
-				goto out;
+				return rc;
 		}
-		goto out;
+		return 0;
 	}
 	if ((rc = put_deco(out, c->color, "36", lc->value)) < 0 ||
 	    (rc = put_spaces(out, w->value - str_width(lc->value))) < 0)
-		goto out;
+		return rc;
 	if (lc->nextras == 1) {
 		if ((rc = k6c__buf_putc(out, ' ')) == 0)
-			rc = put_deco(out, c->color, "2;36", lc->extras[0]);
-		goto out;
+			rc = put_deco(out, c->color, faint, lc->extras[0]);
+		return rc;
 	}
-	for (int i = 0; i < lc->nextras; i++) {
-		if ((rc = k6c__buf_putc(out, ' ')) < 0 ||
-		    (rc = put_deco(out, c->color, "2;36", lc->extras[i])) < 0 ||
-		    (rc = put_spaces(out, w->extras[i] - str_width(lc->extras[i]))) < 0)
-			goto out;
+	for (int i = 0; i < lc->nextras && rc == 0; i++) {
+		if ((rc = k6c__buf_putc(out, ' ')) == 0 &&
+		    (rc = put_deco(out, c->color, faint, lc->extras[i])) == 0)
+			rc = put_spaces(out, w->extras[i] - str_width(lc->extras[i]));
 	}
-out:
-	k6c__free(dots);
 	return rc;
 }
 
@@ -1386,8 +1550,9 @@ static bool has_any_prefix(const char *s, const char *const *list, size_t n)
 	return false;
 }
 
-/* k6 classifies by name prefix, so submetrics follow their parent. */
-static enum section classify(const char *name)
+/* k6 classifies by name prefix, so submetrics follow their parent; full
+ * mode leaves out only checks and group_duration. */
+static enum section classify(const char *name, bool full)
 {
 	static const char *const skipped[] = {
 		"checks", "group_duration", "http_req_blocked", "http_req_connecting",
@@ -1404,7 +1569,7 @@ static enum section classify(const char *name)
 	};
 	static const char *const network[] = { "data_sent", "data_received" };
 
-	if (has_any_prefix(name, skipped, K6C__ARRAY_LEN(skipped)))
+	if (has_any_prefix(name, skipped, full ? 2 : K6C__ARRAY_LEN(skipped)))
 		return S_SKIP;
 	if (has_any_prefix(name, http, K6C__ARRAY_LEN(http)))
 		return S_HTTP;
@@ -1451,37 +1616,47 @@ static void cells_free(line_cells *lc, size_t n)
 	k6c__free(lc);
 }
 
-static int render_check(k6c__buf *out, const text_ctx *c, const doc_check *ck)
+/* A check at indent, a failed one's counts below it at detail. The
+ * legacy text colours the indentation and both lines as one. */
+static int render_check(k6c__buf *out, const text_ctx *c, const doc_check *ck, size_t indent,
+	size_t detail)
 {
 	k6c__buf line = K6C__BUF_INIT;
 	char p[40], f[40], pct[40];
+	bool failed = ck->fails != 0;
 	int rc;
 
-	if ((rc = item_start(out)) < 0 || (rc = put_spaces(out, 4)) < 0)
-		return rc;
-	if (ck->fails == 0) {
-		if ((rc = k6c__buf_printf(&line, "✓ %s", ck->name)) == 0)
-			rc = put_deco(out, c->color, "32", line.ptr);
-		k6c__buf_free(&line);
-		return rc;
+	if ((rc = item_start(out)) < 0 || (!c->legacy && (rc = put_spaces(out, indent)) < 0) ||
+	    (c->legacy && (rc = put_spaces(&line, indent)) < 0) ||
+	    (rc = k6c__buf_printf(&line, "%s %s", failed ? "✗" : "✓", ck->name)) < 0)
+		goto out;
+	if (failed) {
+		js_num(pct, sizeof(pct), floor(100.0 * ck->passes / (ck->passes + ck->fails)));
+		js_num(p, sizeof(p), ck->passes);
+		js_num(f, sizeof(f), ck->fails);
+		if (!c->legacy) {
+			/* Two coloured spans with plain indentation between. */
+			if ((rc = put_deco(out, c->color, "31", line.ptr)) < 0 ||
+			    (rc = k6c__buf_putc(out, '\n')) < 0 || (rc = put_spaces(out, detail)) < 0)
+				goto out;
+			k6c__buf_clear(&line);
+		} else if ((rc = k6c__buf_putc(&line, '\n')) < 0 ||
+			   (rc = put_spaces(&line, detail)) < 0) {
+			goto out;
+		}
+		if ((rc = k6c__buf_printf(&line, "↳  %s%% — ✓ %s / ✗ %s", pct, p, f)) < 0)
+			goto out;
 	}
-	js_num(pct, sizeof(pct), floor(100.0 * ck->passes / (ck->passes + ck->fails)));
-	js_num(p, sizeof(p), ck->passes);
-	js_num(f, sizeof(f), ck->fails);
-	if ((rc = k6c__buf_printf(&line, "✗ %s", ck->name)) == 0 &&
-	    (rc = put_deco(out, c->color, "31", line.ptr)) == 0) {
-		k6c__buf_clear(&line);
-		if ((rc = k6c__buf_printf(&line, "↳  %s%% — ✓ %s / ✗ %s", pct, p, f)) == 0 &&
-		    (rc = k6c__buf_putc(out, '\n')) == 0 && (rc = put_spaces(out, 6)) == 0)
-			rc = put_deco(out, c->color, "31", line.ptr);
-	}
+	rc = put_deco(out, c->color, failed ? "31" : "32", line.ptr);
+out:
 	k6c__buf_free(&line);
 	return rc;
 }
 
-/* The checks block: checks_total/succeeded/failed from the checks metric,
- * then every check. */
-static int render_checks(k6c__buf *out, const text_ctx *c)
+/* The checks block at indent: checks_total/succeeded/failed from the
+ * checks metric, then every check (a failed one's counts at k6's
+ * 2 * indent - 2, 6 below TOTAL RESULTS and 10 in a nested group). */
+static int render_checks(k6c__buf *out, const text_ctx *c, size_t indent)
 {
 	const doc_metric *checks = doc_find(c->d, "checks");
 	int rc = 0;
@@ -1508,13 +1683,13 @@ static int render_checks(k6c__buf *out, const text_ctx *c)
 		return k6c__error(K6C_ENOMEM, "out of memory");
 	for (int i = 0; i < 3 && rc == 0; i++)
 		if ((rc = format_cells(c, names[i], types[i], K6C__CONTAINS_DEFAULT, v[i], &lc[i])) == 0)
-			widths_add(&w, c, &lc[i], 4);
+			widths_add(&w, c, &lc[i], indent);
 	for (int i = 0; i < 3 && rc == 0; i++)
-		rc = render_line(out, c, &lc[i], &w, 4);
+		rc = render_line(out, c, &lc[i], &w, indent);
 	if (rc == 0)
 		rc = item_start(out);
 	for (size_t i = 0; i < c->d->nchecks && rc == 0; i++)
-		rc = render_check(out, c, &c->d->checks[i]);
+		rc = render_check(out, c, &c->d->checks[i], indent, 2 * indent - 2);
 	if (rc == 0)
 		rc = item_start(out);
 	cells_free(lc, 3);
@@ -1527,8 +1702,8 @@ static int cmp_doc_metric(const void *pa, const void *pb)
 	return metric_name_order(a->name, b->name);
 }
 
-/* The metric sections of TOTAL RESULTS. */
-static int render_metrics(k6c__buf *out, const text_ctx *c)
+/* The metric sections of TOTAL RESULTS (or of a group) at indent. */
+static int render_metrics(k6c__buf *out, const text_ctx *c, size_t indent)
 {
 	int rc = 0;
 	size_t nall = c->d->nmetrics, n = 0;
@@ -1543,7 +1718,7 @@ static int render_metrics(k6c__buf *out, const text_ctx *c)
 		goto out;
 	}
 	for (size_t i = 0; i < nall; i++)
-		if (classify(c->d->metrics[i].name) != S_SKIP)
+		if (classify(c->d->metrics[i].name, c->full) != S_SKIP)
 			shown[n++] = &c->d->metrics[i];
 	qsort(shown, n, sizeof(*shown), cmp_doc_metric);
 	if ((lc = cells_new(c, n)) == NULL) {
@@ -1553,10 +1728,10 @@ static int render_metrics(k6c__buf *out, const text_ctx *c)
 	/* One set of widths for the whole block, as k6 computes them over
 	 * every section at once. */
 	for (size_t i = 0; i < n; i++) {
-		sec[i] = classify(shown[i]->name);
+		sec[i] = classify(shown[i]->name, c->full);
 		if ((rc = format_metric(c, shown[i], &lc[i])) < 0)
 			goto out;
-		widths_add(&w, c, &lc[i], 4);
+		widths_add(&w, c, &lc[i], indent);
 	}
 	for (int s = 0; s < S_COUNT; s++) {
 		bool any = false;
@@ -1564,12 +1739,12 @@ static int render_metrics(k6c__buf *out, const text_ctx *c)
 			if (sec[i] != (enum section)s)
 				continue;
 			if (!any) {
-				if ((rc = item_start(out)) < 0 || (rc = put_spaces(out, 4)) < 0 ||
+				if ((rc = item_start(out)) < 0 || (rc = put_spaces(out, indent)) < 0 ||
 				    (rc = put_deco(out, c->color, "1", section_names[s])) < 0)
 					goto out;
 				any = true;
 			}
-			if ((rc = render_line(out, c, &lc[i], &w, 4)) < 0)
+			if ((rc = render_line(out, c, &lc[i], &w, indent)) < 0)
 				goto out;
 		}
 		if (any && (rc = item_start(out)) < 0)
@@ -1710,8 +1885,238 @@ static int render_text(k6c__buf *out, const text_ctx *c)
 	if (any && ((rc = render_title(out, c, "THRESHOLDS")) < 0 ||
 		    (rc = render_thresholds(out, c)) < 0 || (rc = item_start(out)) < 0))
 		return rc;
-	if ((rc = render_title(out, c, "TOTAL RESULTS")) < 0 || (rc = render_checks(out, c)) < 0 ||
-	    (rc = render_metrics(out, c)) < 0)
+	if ((rc = render_title(out, c, "TOTAL RESULTS")) < 0 || (rc = render_checks(out, c, 4)) < 0 ||
+	    (rc = render_metrics(out, c, 4)) < 0)
+		return rc;
+	return item_start(out);
+}
+
+/* ---- full mode: groups and scenarios ---------------------------------- */
+
+typedef struct member_ref {
+	const char *key;
+	size_t index;
+} member_ref;
+
+static int cmp_member(const void *pa, const void *pb)
+{
+	const member_ref *a = pa, *b = pb;
+	return locale_compare(a->key, strlen(a->key), b->key, strlen(b->key));
+}
+
+/* An object's members sorted by name (localeCompare, as k6); *order holds
+ * the indexes. */
+static int sorted_members(const k6c__json *obj, size_t **order, size_t *n)
+{
+	member_ref *refs;
+	int rc = object_members(obj, order, n);
+
+	if (rc < 0 || *n < 2)
+		return rc;
+	if ((refs = k6c__calloc(*n, sizeof(*refs))) == NULL) {
+		k6c__free(*order);
+		*order = NULL;
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < *n; i++)
+		refs[i] = (member_ref){ obj->keys[(*order)[i]], (*order)[i] };
+	qsort(refs, *n, sizeof(*refs), cmp_member);
+	for (size_t i = 0; i < *n; i++)
+		(*order)[i] = refs[i].index;
+	k6c__free(refs);
+	return 0;
+}
+
+static int render_node(k6c__buf *out, const text_ctx *c, const k6c__json *node, const char *where,
+	size_t indent);
+
+/* Nested groups: k6 puts every level's "↳ GROUP:" title at 4 columns and
+ * its content at 6, however deep. */
+static int render_nested(k6c__buf *out, const text_ctx *c, const k6c__json *groups)
+{
+	size_t *order = NULL, n = 0;
+	int rc;
+
+	if (groups == NULL || groups->type != K6C__JSON_OBJECT)
+		return groups == NULL ? 0 : doc_error("full summary: \"groups\" is not an object");
+	if ((rc = sorted_members(groups, &order, &n)) < 0)
+		return rc;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		k6c__buf title = K6C__BUF_INIT;
+		const char *name = groups->keys[order[i]];
+		if ((rc = k6c__buf_printf(&title, "GROUP: %s", name)) == 0 &&
+		    (rc = item_start(out)) == 0 && (rc = put_spaces(out, 4)) == 0 &&
+		    (rc = k6c__buf_puts(out, "↳ ")) == 0 &&
+		    (rc = put_deco(out, c->color, "1", title.ptr)) == 0 &&
+		    (rc = k6c__buf_putc(out, ' ')) == 0)
+			rc = render_node(out, c, groups->items[order[i]], title.ptr, 6);
+		k6c__buf_free(&title);
+	}
+	k6c__free(order);
+	return rc;
+}
+
+/* A group's or scenario's content: checks, metrics, then its groups. */
+static int render_node(k6c__buf *out, const text_ctx *c, const k6c__json *node, const char *where,
+	size_t indent)
+{
+	sum_doc sub;
+	text_ctx sc = *c;
+	int rc;
+
+	if ((rc = doc_node_load(c->d, node, where, &sub)) == 0) {
+		sc.d = &sub;
+		if ((rc = render_checks(out, &sc, indent)) == 0 &&
+		    (rc = render_metrics(out, &sc, indent)) == 0)
+			rc = render_nested(out, c, k6c__json_get(node, "groups"));
+	}
+	doc_node_free(&sub);
+	return rc;
+}
+
+/* The "█ <prefix><name>" blocks of one object of the breakdown. */
+static int render_blocks(k6c__buf *out, const text_ctx *c, const k6c__json *obj, const char *prefix)
+{
+	size_t *order = NULL, n = 0;
+	int rc;
+
+	if (obj == NULL)
+		return 0;
+	if (obj->type != K6C__JSON_OBJECT)
+		return doc_error("full summary: \"%sgroups\" is not an object", prefix);
+	if ((rc = sorted_members(obj, &order, &n)) < 0)
+		return rc;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		k6c__buf title = K6C__BUF_INIT;
+		if ((rc = k6c__buf_printf(&title, "%s%s", prefix, obj->keys[order[i]])) == 0 &&
+		    (rc = render_title(out, c, title.ptr)) == 0 &&
+		    (rc = render_node(out, c, obj->items[order[i]], title.ptr, 4)) == 0)
+			rc = item_start(out);
+		k6c__buf_free(&title);
+	}
+	k6c__free(order);
+	return rc;
+}
+
+static int render_breakdown(k6c__buf *out, const text_ctx *c, const char *json)
+{
+	k6c__json *bd = NULL;
+	int rc;
+
+	if (json == NULL || json[0] == '\0')
+		return 0;
+	if ((rc = k6c__json_parse(&bd, json, strlen(json))) == K6C_ENOMEM)
+		return rc;
+	if (rc < 0 || bd->type != K6C__JSON_OBJECT)
+		rc = doc_error("full summary: the breakdown is not a JSON object");
+	if (rc == 0 && (rc = render_blocks(out, c, k6c__json_get(bd, "groups"), "GROUP: ")) == 0)
+		rc = render_blocks(out, c, k6c__json_get(bd, "scenarios"), "SCENARIO: ");
+	k6c__json_free(bd);
+	return rc;
+}
+
+/* ---- legacy mode -------------------------------------------------------- */
+
+/* summary-legacy.js's groups: a named group's "█ name" and a blank line,
+ * its checks two columns further in, a blank line after them, then its
+ * groups. Validated by doc_load. */
+static int legacy_group(k6c__buf *out, const text_ctx *c, const k6c__json *g, size_t indent)
+{
+	const k6c__json *name = k6c__json_get(g, "name");
+	const k6c__json *checks = k6c__json_get(g, "checks");
+	const k6c__json *groups = k6c__json_get(g, "groups");
+	int rc;
+
+	if (name != NULL && name->type == K6C__JSON_STRING && name->string[0] != '\0') {
+		if ((rc = item_start(out)) < 0 || (rc = put_spaces(out, indent)) < 0 ||
+		    (rc = k6c__buf_printf(out, "█ %s\n", name->string)) < 0)
+			return rc;
+		indent += 2;
+	}
+	for (size_t i = 0; checks != NULL && i < checks->len; i++) {
+		const k6c__json *ck = checks->items[i];
+		doc_check dc = { k6c__json_get(ck, "name")->string, 0, 0 };
+		doc_number(k6c__json_get(ck, "passes"), &dc.passes);
+		doc_number(k6c__json_get(ck, "fails"), &dc.fails);
+		if ((rc = render_check(out, c, &dc, indent, indent + 1)) < 0)
+			return rc;
+	}
+	if (checks != NULL && checks->len > 0 && (rc = item_start(out)) < 0)
+		return rc;
+	for (size_t i = 0; groups != NULL && i < groups->len; i++)
+		if ((rc = legacy_group(out, c, groups->items[i], indent)) < 0)
+			return rc;
+	return 0;
+}
+
+/* A metric's line: the mark (✓/✗ when it has thresholds) sits between a
+ * submetric's extra indentation and its name. */
+static int legacy_line(k6c__buf *out, const text_ctx *c, const line_cells *lc, const widths *w)
+{
+	const doc_metric *dm = lc->dm;
+	const char *display = lc->display;
+	size_t sub = 0;
+	char *dots = dots_new(w, lc, 0);
+	int rc;
+
+	if (dots == NULL)
+		return k6c__error(K6C_ENOMEM, "out of memory");
+	while (display[sub] == ' ')
+		sub++;
+	if ((rc = item_start(out)) == 0 && (rc = put_spaces(out, 3 + sub)) == 0) {
+		if (dm->thresholds == NULL) {
+			rc = k6c__buf_putc(out, ' ');
+		} else {
+			bool ok = true;
+			for (size_t i = 0; i < dm->thresholds->len; i++)
+				ok = ok && k6c__json_get(dm->thresholds->items[i], "ok")->boolean;
+			rc = put_deco(out, c->color, ok ? "32" : "31", ok ? "✓" : "✗");
+		}
+	}
+	if (rc == 0 && (rc = k6c__buf_putc(out, ' ')) == 0 && (rc = k6c__buf_puts(out, display + sub)) == 0 &&
+	    (rc = put_deco(out, c->color, "2", dots)) == 0 && (rc = k6c__buf_putc(out, ' ')) == 0)
+		rc = render_values(out, c, lc, w);
+	k6c__free(dots);
+	return rc;
+}
+
+/* Every metric by name, submetrics under their parent, one set of widths. */
+static int legacy_metrics(k6c__buf *out, const text_ctx *c)
+{
+	size_t n = c->d->nmetrics;
+	const doc_metric **all = k6c__calloc(n ? n : 1, sizeof(*all));
+	line_cells *lc = NULL;
+	widths w = { 0 };
+	int rc = 0;
+
+	w.trend = k6c__calloc(c->d->nstats ? c->d->nstats : 1, sizeof(size_t));
+	if (all == NULL || w.trend == NULL || (lc = cells_new(c, n)) == NULL) {
+		rc = k6c__error(K6C_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		all[i] = &c->d->metrics[i];
+	qsort(all, n, sizeof(*all), cmp_doc_metric);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if ((rc = format_metric(c, all[i], &lc[i])) == 0)
+			widths_add(&w, c, &lc[i], 0);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = legacy_line(out, c, &lc[i], &w);
+out:
+	cells_free(lc, lc ? n : 0);
+	k6c__free(w.trend);
+	k6c__free(all);
+	return rc;
+}
+
+static int render_legacy(k6c__buf *out, const text_ctx *c)
+{
+	const k6c__json *root = k6c__json_get(c->d->json, "root_group");
+	int rc;
+
+	if (root != NULL && (rc = legacy_group(out, c, root, 5)) < 0)
+		return rc;
+	if ((rc = legacy_metrics(out, c)) < 0)
 		return rc;
 	return item_start(out);
 }
@@ -1740,21 +2145,29 @@ static int apply_indent(k6c__buf *out, const char *text, size_t len, const char 
 	return 0;
 }
 
-int k6c__summary_text_from_data(const char *data_json, size_t len, const char *indent,
-	bool colors, k6c__buf *out)
+int k6c__summary_text_mode(const char *data_json, size_t len, const char *breakdown_json,
+	k6c__summary_mode mode, const char *indent, bool colors, k6c__buf *out)
 {
 	sum_doc d;
-	text_ctx c;
+	text_ctx c = { 0 };
 	k6c__buf text = K6C__BUF_INIT;
 	int rc;
 
 	if (out == NULL)
-		return k6c__error(K6C_EINVAL, "k6c__summary_text_from_data: NULL output");
+		return k6c__error(K6C_EINVAL, "k6c__summary_text_mode: NULL output");
+	if (mode == K6C__SUMMARY_DISABLED)
+		return 0;
 	if ((rc = doc_load(&d, data_json, len)) < 0)
 		goto out;
 	c.d = &d;
 	c.color = colors;
-	if ((rc = render_text(&text, &c)) < 0)
+	c.full = mode == K6C__SUMMARY_FULL;
+	c.legacy = mode == K6C__SUMMARY_LEGACY;
+	if (c.legacy)
+		rc = render_legacy(&text, &c);
+	else if ((rc = render_text(&text, &c)) == 0 && c.full)
+		rc = render_breakdown(&text, &c, breakdown_json);
+	if (rc < 0)
 		goto out;
 	if (indent == NULL || strcmp(indent, " ") == 0)
 		rc = k6c__buf_put(out, text.ptr, text.len);
@@ -1766,16 +2179,26 @@ out:
 	return rc;
 }
 
+int k6c__summary_text_from_data(const char *data_json, size_t len, const char *indent,
+	bool colors, k6c__buf *out)
+{
+	return k6c__summary_text_mode(data_json, len, NULL, K6C__SUMMARY_COMPACT, indent, colors, out);
+}
+
 int k6c__metrics_summary_text(k6c__metrics *m, const k6c__summary_opts *opts, k6c__buf *out)
 {
-	k6c__buf json = K6C__BUF_INIT;
+	k6c__buf json = K6C__BUF_INIT, bd = K6C__BUF_INIT;
+	k6c__summary_mode mode = opts ? opts->mode : K6C__SUMMARY_COMPACT;
 	int rc;
 
 	if (m == NULL || out == NULL)
 		return k6c__error(K6C_EINVAL, "k6c__metrics_summary_text: NULL argument");
-	if ((rc = summary_json(m, opts, false, &json)) == 0)
-		rc = k6c__summary_text_from_data(json.ptr, json.len, " ", !(opts && opts->no_color), out);
+	if ((rc = summary_json(m, opts, false, &json)) == 0 &&
+	    (mode != K6C__SUMMARY_FULL || (rc = k6c__metrics_summary_breakdown_json(m, opts, &bd)) == 0))
+		rc = k6c__summary_text_mode(json.ptr, json.len, bd.ptr, mode, " ",
+			!(opts && opts->no_color), out);
 	k6c__buf_free(&json);
+	k6c__buf_free(&bd);
 	return rc;
 }
 

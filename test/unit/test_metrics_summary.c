@@ -3,7 +3,9 @@
  * document: the compact text of a hand-written document against a golden
  * text derived from k6's layout rules, the registry's text as the rendering
  * of its own document, the indent and colour options, the --summary-export
- * document, and documents that are not what they should be.
+ * document, documents that are not what they should be, and the other
+ * summary modes: legacy and full against golden texts, disabled, and the
+ * registry's per-group and per-scenario breakdown for full.
  */
 #include <check.h>
 #include <stdarg.h>
@@ -637,6 +639,347 @@ START_TEST(test_metrics_summary_export__layout)
 }
 END_TEST
 
+/* ---- summary modes: legacy, full and disabled -------------------------- */
+
+/* golden_doc in k6's pre-1.0 text (summary-legacy.js): root checks, then
+ * the group "api" with its checks two columns in, then every metric sorted
+ * by name (group_duration and http_req_waiting included), submetrics under
+ * their parent two columns in, a mark where a metric has thresholds (✗ when
+ * any failed). Widths: names to the widest, "  { expected_response:true }"
+ * (28), plus 3 dots; non-trend values pad to 6, the gauges' first extra to
+ * the widest first extra of any non-trend metric ("66 out of 70", 12), a
+ * single extra not at all; trend columns to their widest cell. */
+static const char *const legacy_lines[] = {
+	"",
+	"     ✗ status is 200",
+	"      ↳  95% — ✓ 38 / ✗ 2",
+	"",
+	"     █ api",
+	"",
+	"       ✗ body has token",
+	"        ↳  90% — ✓ 18 / ✗ 2",
+	"       ✓ status is 200",
+	"",
+	"     checks.........................: 94.28% 66 out of 70",
+	"     data_received..................: 512 kB 51 kB/s",
+	"     data_sent......................: 4.2 kB 420 B/s",
+	"     group_duration.................: avg=50ms    min=12ms   med=31ms    max=50ms    p(90)=45.8ms  p(95)=47.9ms ",
+	"   ✗ http_req_duration..............: avg=120.5ms min=98.1ms med=110.2ms max=480.9ms p(90)=190.3ms p(95)=212.4ms",
+	"     ✓ { expected_response:true }...: avg=118.9ms min=98.1ms med=109.8ms max=480.9ms p(90)=188ms   p(95)=210.1ms",
+	"   ✗ http_req_failed................: 2.50%  1 out of 40",
+	"     http_req_waiting...............: avg=100ms   min=90ms   med=95ms    max=470ms   p(90)=180ms   p(95)=200ms  ",
+	"   ✗ http_reqs......................: 40     3.97/s",
+	"     iteration_duration.............: avg=1.12s   min=1.09s  med=1.11s   max=1.48s   p(90)=1.19s   p(95)=1.21s  ",
+	"     iterations.....................: 40     3.97/s",
+	"     my_counter.....................: 5      0.5/s",
+	"       { status:200 }...............: 3      0.3/s",
+	"     my_gauge.......................: 2      min=1        max=3",
+	"   ✗ my_rate........................: 75.00% 3 out of 4",
+	"     vus............................: 5      min=5        max=5",
+	"     vus_max........................: 5      min=5        max=5",
+	"",
+};
+
+/* The breakdown of a full run: two top-level groups listed against their
+ * sort order ("Auth" after "api" by localeCompare, before it by bytes), one
+ * empty; "api" with checks and HTTP metrics and a group nested two deep;
+ * one scenario with checks, group_duration (left out, as in k6) and a group
+ * without "checks" and "groups" keys. */
+static const char breakdown_doc[] =
+	"{'groups':{'Auth':{'checks':[],'metrics':{},'groups':{}},"
+	"  'api':{'checks':[{'name':'body has token','passes':18,'fails':2}],"
+	"   'metrics':{'checks':{'type':'rate','contains':'default','values':{'rate':0.9,'passes':18,'fails':2}},"
+	"    'http_reqs':{'type':'counter','contains':'default','values':{'count':20,'rate':2}},"
+	"    'http_req_duration':{'type':'trend','contains':'time','values':{'avg':100,'min':90,'med':95,"
+	"     'max':110,'p(90)':105,'p(95)':108}}},"
+	"   'groups':{'inner':{'checks':[],'metrics':{'my_counter':{'type':'counter','contains':'default',"
+	"     'values':{'count':2,'rate':0.2}}},"
+	"    'groups':{'deep':{'checks':[{'name':'deep check','passes':0,'fails':1}],"
+	"     'metrics':{'checks':{'type':'rate','contains':'default','values':{'rate':0,'passes':0,'fails':1}},"
+	"      'my_gauge':{'type':'gauge','contains':'default','values':{'value':1,'min':1,'max':1}}},"
+	"     'groups':{}}}}}}},"
+	" 'scenarios':{'beta':{'checks':[{'name':'status is 200','passes':10,'fails':0}],"
+	"  'metrics':{'checks':{'type':'rate','contains':'default','values':{'rate':1,'passes':10,'fails':0}},"
+	"   'iterations':{'type':'counter','contains':'default','values':{'count':10,'rate':1}},"
+	"   'data_sent':{'type':'counter','contains':'data','values':{'count':2000,'rate':200}},"
+	"   'group_duration':{'type':'trend','contains':'time','values':{'avg':1,'min':1,'med':1,'max':1,"
+	"    'p(90)':1,'p(95)':1}}},"
+	"  'groups':{'solo':{'metrics':{'my_rate':{'type':'rate','contains':'default',"
+	"   'values':{'rate':0.5,'passes':1,'fails':1}}}}}}}}";
+
+/* golden_doc and breakdown_doc in full mode: golden_lines with
+ * http_req_waiting (full leaves out only checks and group_duration) and
+ * these blocks after them, one per top-level group and per scenario,
+ * sorted; a block's checks, sections and widths are computed as in TOTAL
+ * RESULTS; every nested group has k6's "↳ GROUP:" title at 4 columns and
+ * content at 6, however deep, and a failed check's counts at 10 there. */
+static const char full_waiting[] =
+	"    http_req_waiting...............: avg=100ms   min=90ms   med=95ms    max=470ms   p(90)=180ms   "
+	"p(95)=200ms  ";
+static const char *const full_blocks[] = {
+	"  █ GROUP: api ",
+	"",
+	"    checks_total.......: 20     2/s",
+	"    checks_succeeded...: 90.00% 18 out of 20",
+	"    checks_failed......: 10.00% 2 out of 20",
+	"",
+	"    ✗ body has token",
+	"      ↳  90% — ✓ 18 / ✗ 2",
+	"",
+	"    HTTP",
+	"    http_req_duration...: avg=100ms min=90ms med=95ms max=110ms p(90)=105ms p(95)=108ms",
+	"    http_reqs...........: 20 2/s",
+	"",
+	"    ↳ GROUP: inner ",
+	"      CUSTOM",
+	"      my_counter...: 2 0.2/s",
+	"",
+	"    ↳ GROUP: deep ",
+	"      checks_total.......: 1       0.1/s",
+	"      checks_succeeded...: 0.00%   0 out of 1",
+	"      checks_failed......: 100.00% 1 out of 1",
+	"",
+	"      ✗ deep check",
+	"          ↳  0% — ✓ 0 / ✗ 1",
+	"",
+	"      CUSTOM",
+	"      my_gauge...: 1 min=1 max=1",
+	"",
+	"",
+	"  █ GROUP: Auth ",
+	"",
+	"",
+	"  █ SCENARIO: beta ",
+	"",
+	"    checks_total.......: 10      1/s",
+	"    checks_succeeded...: 100.00% 10 out of 10",
+	"    checks_failed......: 0.00%   0 out of 10",
+	"",
+	"    ✓ status is 200",
+	"",
+	"    EXECUTION",
+	"    iterations...: 10     1/s",
+	"",
+	"    NETWORK",
+	"    data_sent....: 2.0 kB 200 B/s",
+	"",
+	"    ↳ GROUP: solo ",
+	"      CUSTOM",
+	"      my_rate...: 50.00% 1 out of 2",
+	"",
+	"",
+};
+
+static void render_mode(const char *json, const char *bd, k6c__summary_mode mode, bool colors,
+	k6c__buf *out)
+{
+	k6c__buf_clear(out);
+	ck_assert_msg(k6c__summary_text_mode(json, strlen(json), bd, mode, " ", colors, out) == 0, "%s",
+		k6c_error_last() ? k6c_error_last()->message : "");
+}
+
+START_TEST(test_metrics_summary_modes__legacy_golden)
+{
+	char *doc = q(golden_doc);
+	k6c__buf out = K6C__BUF_INIT;
+
+	render_mode(doc, NULL, K6C__SUMMARY_LEGACY, false, &out);
+	assert_lines(out.ptr, legacy_lines, K6C__ARRAY_LEN(legacy_lines));
+	/* Colours as summary-legacy.js decorates: the check with its
+	 * indentation, faint dots, cyan values, faint cyan extras. */
+	render_mode(doc, NULL, K6C__SUMMARY_LEGACY, true, &out);
+	static const char *const want[] = {
+		"\n\x1b[31m     ✗ status is 200\n      ↳  95% — ✓ 38 / ✗ 2\x1b[0m\n",
+		"\n\x1b[32m       ✓ status is 200\x1b[0m\n",
+		"\n   \x1b[31m✗\x1b[0m http_reqs\x1b[2m......................:\x1b[0m \x1b[36m40\x1b[0m     "
+		"\x1b[36;2m3.97/s\x1b[0m\n",
+		"\n     \x1b[32m✓\x1b[0m { expected_response:true }\x1b[2m...:\x1b[0m avg=\x1b[36m118.9ms\x1b[0m ",
+	};
+	for (size_t i = 0; i < K6C__ARRAY_LEN(want); i++)
+		ck_assert_msg(strstr(out.ptr, want[i]) != NULL, "no '%s' in:\n%s", want[i], out.ptr);
+	k6c__buf_free(&out);
+	k6c__free(doc);
+}
+END_TEST
+
+START_TEST(test_metrics_summary_modes__full_golden)
+{
+	char *doc = q(golden_doc), *bd = q(breakdown_doc);
+	k6c__buf out = K6C__BUF_INIT, compact = K6C__BUF_INIT;
+
+	const char *want[K6C__ARRAY_LEN(golden_lines) + 1 + K6C__ARRAY_LEN(full_blocks)];
+	size_t n = 0;
+	for (size_t i = 0; i < K6C__ARRAY_LEN(golden_lines); i++) {
+		want[n++] = golden_lines[i];
+		if (strncmp(golden_lines[i], "    http_req_failed.", 20) == 0)
+			want[n++] = full_waiting;
+	}
+	ck_assert_uint_eq(n, K6C__ARRAY_LEN(golden_lines) + 1);
+	for (size_t i = 0; i < K6C__ARRAY_LEN(full_blocks); i++)
+		want[n++] = full_blocks[i];
+	render_mode(doc, bd, K6C__SUMMARY_FULL, false, &out);
+	assert_lines(out.ptr, want, n);
+	/* Without a breakdown, full is compact with the longer metric list. */
+	render_mode(doc, NULL, K6C__SUMMARY_FULL, false, &out);
+	ck_assert_ptr_null(strstr(out.ptr, "GROUP:"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "http_req_waiting"));
+	/* Compact ignores a breakdown. */
+	render_mode(doc, bd, K6C__SUMMARY_COMPACT, false, &out);
+	render(doc, " ", false, &compact);
+	ck_assert_str_eq(out.ptr, compact.ptr);
+	/* Titles are bold like the others. */
+	render_mode(doc, bd, K6C__SUMMARY_FULL, true, &out);
+	ck_assert_ptr_nonnull(strstr(out.ptr, "\n  █ \x1b[1mSCENARIO: beta\x1b[0m \n"));
+	ck_assert_ptr_nonnull(strstr(out.ptr, "\n    ↳ \x1b[1mGROUP: inner\x1b[0m \n"));
+	/* A breakdown that is not one fails without output. */
+	k6c__buf_clear(&out);
+	ck_assert_int_eq(k6c__summary_text_mode(doc, strlen(doc), "[1]", K6C__SUMMARY_FULL, " ", false,
+		&out), K6C_EINVAL);
+	ck_assert_uint_eq(out.len, 0);
+	k6c__buf_free(&compact);
+	k6c__buf_free(&out);
+	k6c__free(doc);
+	k6c__free(bd);
+}
+END_TEST
+
+START_TEST(test_metrics_summary_modes__disabled_and_names)
+{
+	static const char *const names[] = { "compact", "full", "legacy", "disabled" };
+	k6c__summary_mode mode;
+	k6c__buf out = K6C__BUF_INIT;
+	char *doc = q(golden_doc);
+
+	for (size_t i = 0; i < K6C__ARRAY_LEN(names); i++) {
+		ck_assert_int_eq(k6c__summary_mode_parse(names[i], &mode), 0);
+		ck_assert_int_eq(mode, (k6c__summary_mode)i);
+	}
+	ck_assert_int_eq(k6c__summary_mode_parse("Full", &mode), K6C_EINVAL);
+	ck_assert_ptr_nonnull(strstr(k6c_error_last()->message, "'Full'"));
+	ck_assert_int_eq(k6c__summary_mode_parse("", &mode), K6C_EINVAL);
+	k6c__buf_puts(&out, "kept");
+	ck_assert_int_eq(k6c__summary_text_mode(doc, strlen(doc), NULL, K6C__SUMMARY_DISABLED, " ", false,
+		&out), 0);
+	ck_assert_str_eq(out.ptr, "kept");
+	k6c__buf_free(&out);
+	k6c__free(doc);
+}
+END_TEST
+
+/* Feeds the same samples to two registries, one keeping the breakdown. */
+static void breakdown_samples(k6c__metrics *m, int counter)
+{
+	k6c__samples *s = NULL;
+
+	ck_assert_int_eq(k6c__samples_new(m, &s), 0);
+	/* The default scenario's groups are top-level groups. */
+	add1(s, K6C__M_CHECKS, 1, "scenario", "default", "group", "::a", "check", "c1", NULL);
+	add1(s, counter, 2, "scenario", "default", "group", "::a::b", NULL);
+	add1(s, counter, 3, "scenario", "default", "group", "::a::b", NULL);
+	/* Another scenario gets its own samples and its groups. */
+	add1(s, counter, 5, "scenario", "s2", NULL);
+	add1(s, K6C__M_CHECKS, 0, "scenario", "s2", "group", "::a", "check", "c2", NULL);
+	add1(s, K6C__M_CHECKS, 1, "scenario", "s2", "group", "::a", "check", "c2", NULL);
+	/* Neither a group nor a named scenario: the totals only. */
+	add1(s, counter, 7, NULL);
+	add1(s, K6C__M_VUS, 1, "scenario", "default", NULL);
+	k6c__samples_free(s);
+	k6c__metrics_stop(m);
+}
+
+/* The value at a "/"-separated path of keys, or NULL. */
+static const k6c__json *jpath(const k6c__json *j, const char *path)
+{
+	char buf[256], *save = NULL;
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *k = strtok_r(buf, "/", &save); k != NULL; k = strtok_r(NULL, "/", &save)) {
+		ck_assert_msg(j != NULL && j->type == K6C__JSON_OBJECT, "%s: not an object at %s", path, k);
+		j = k6c__json_get(j, k);
+	}
+	return j;
+}
+
+static double jpath_num(const k6c__json *j, const char *path)
+{
+	const k6c__json *v = jpath(j, path);
+	ck_assert_msg(v != NULL && v->type == K6C__JSON_NUMBER, "%s: no number", path);
+	return v->number;
+}
+
+START_TEST(test_metrics_summary_modes__registry_breakdown)
+{
+	k6c__metrics *on = NULL, *off = NULL;
+	int c_on, c_off;
+	k6c__summary_opts opts = { 0 };
+	k6c__buf bd = K6C__BUF_INIT, j_on = K6C__BUF_INIT, j_off = K6C__BUF_INIT, text = K6C__BUF_INIT;
+	k6c__json *j = NULL;
+
+	ck_assert_int_eq(k6c__metrics_new(&on, NULL), 0);
+	ck_assert_int_eq(k6c__metrics_new(&off, NULL), 0);
+	ck_assert_int_eq(k6c__metrics_register(on, "things", K6C__COUNTER, K6C__CONTAINS_DEFAULT, &c_on), 0);
+	ck_assert_int_eq(k6c__metrics_register(off, "things", K6C__COUNTER, K6C__CONTAINS_DEFAULT, &c_off), 0);
+	k6c__metrics_set_breakdown(on, true);
+	breakdown_samples(on, c_on);
+	breakdown_samples(off, c_off);
+	opts.test_duration_ms = 1000;
+	opts.no_color = true;
+
+	/* handleSummary's data does not change with the breakdown. */
+	ck_assert_int_eq(k6c__metrics_summary_json(on, &opts, &j_on), 0);
+	ck_assert_int_eq(k6c__metrics_summary_json(off, &opts, &j_off), 0);
+	ck_assert_str_eq(j_on.ptr, j_off.ptr);
+
+	ck_assert_int_eq(k6c__metrics_summary_breakdown_json(off, &opts, &bd), 0);
+	ck_assert_str_eq(bd.ptr, "{\"groups\":{},\"scenarios\":{}}");
+	k6c__buf_clear(&bd);
+	ck_assert_int_eq(k6c__metrics_summary_breakdown_json(on, &opts, &bd), 0);
+	ck_assert_int_eq(k6c__json_parse(&j, bd.ptr, bd.len), 0);
+	/* ::a has its check; ::a::b's samples count in b only. */
+	ck_assert_double_eq(jpath_num(j, "groups/a/metrics/checks/values/passes"), 1);
+	ck_assert_ptr_null(jpath(j, "groups/a/metrics/things"));
+	ck_assert_double_eq(jpath_num(j, "groups/a/groups/b/metrics/things/values/count"), 5);
+	ck_assert_double_eq(jpath_num(j, "groups/a/groups/b/metrics/things/values/rate"), 5);
+	ck_assert_str_eq(jpath(j, "groups/a/checks")->items[0]->items[0]->string, "c1");
+	/* s2 has its own sample and its group's, and the group its checks. */
+	ck_assert_double_eq(jpath_num(j, "scenarios/s2/metrics/things/values/count"), 5);
+	ck_assert_double_eq(jpath_num(j, "scenarios/s2/metrics/checks/values/fails"), 1);
+	ck_assert_double_eq(jpath_num(j, "scenarios/s2/groups/a/metrics/checks/values/rate"), 0.5);
+	const k6c__json *c2 = jpath(j, "scenarios/s2/groups/a/checks")->items[0];
+	ck_assert_str_eq(k6c__json_get(c2, "name")->string, "c2");
+	ck_assert_double_eq(k6c__json_get(c2, "passes")->number, 1);
+	ck_assert_double_eq(k6c__json_get(c2, "fails")->number, 1);
+	/* No block for the default scenario, and nothing of the untagged. */
+	ck_assert_ptr_null(jpath(j, "scenarios/default"));
+	ck_assert_uint_eq(jpath(j, "scenarios")->len, 1);
+	ck_assert_uint_eq(jpath(j, "groups")->len, 1);
+
+	/* The registry's text in each mode. */
+	opts.mode = K6C__SUMMARY_FULL;
+	ck_assert_int_eq(k6c__metrics_summary_text(on, &opts, &text), 0);
+	ck_assert_ptr_nonnull(strstr(text.ptr, "\n  █ GROUP: a \n"));
+	ck_assert_ptr_nonnull(strstr(text.ptr, "\n    ↳ GROUP: b \n      CUSTOM\n      things...: 5 5/s\n"));
+	ck_assert_ptr_nonnull(strstr(text.ptr, "\n  █ SCENARIO: s2 \n"));
+	ck_assert_ptr_nonnull(strstr(text.ptr, "\n      ✗ c2\n          ↳  50% — ✓ 1 / ✗ 1\n"));
+	k6c__buf_clear(&text);
+	opts.mode = K6C__SUMMARY_LEGACY;
+	ck_assert_int_eq(k6c__metrics_summary_text(on, &opts, &text), 0);
+	ck_assert_ptr_nonnull(strstr(text.ptr, "\n     █ a\n\n       ✓ c1\n"));
+	ck_assert_ptr_nonnull(strstr(text.ptr, "\n     things...: 17     17/s"));
+	k6c__buf_clear(&text);
+	opts.mode = K6C__SUMMARY_DISABLED;
+	ck_assert_int_eq(k6c__metrics_summary_text(on, &opts, &text), 0);
+	ck_assert_uint_eq(text.len, 0);
+
+	k6c__json_free(j);
+	k6c__buf_free(&bd);
+	k6c__buf_free(&j_on);
+	k6c__buf_free(&j_off);
+	k6c__buf_free(&text);
+	k6c__metrics_free(on);
+	k6c__metrics_free(off);
+}
+END_TEST
+
 /* ---- documents that are not what they should be ------------------------ */
 
 START_TEST(test_metrics_summary_data__bad_documents)
@@ -740,6 +1083,10 @@ static Suite *summary_suite(void)
 	tcase_add_test(tc, test_metrics_summary_export__fields);
 	tcase_add_test(tc, test_metrics_summary_export__layout);
 	tcase_add_test(tc, test_metrics_summary_data__bad_documents);
+	tcase_add_test(tc, test_metrics_summary_modes__legacy_golden);
+	tcase_add_test(tc, test_metrics_summary_modes__full_golden);
+	tcase_add_test(tc, test_metrics_summary_modes__disabled_and_names);
+	tcase_add_test(tc, test_metrics_summary_modes__registry_breakdown);
 	suite_add_tcase(s, tc);
 	return s;
 }
