@@ -236,6 +236,7 @@ typedef struct tier {
 	double setup_timeout_ms, teardown_timeout_ms, summary_timeout_ms;
 	bool has_summary_export;
 	const char *summary_export;
+	const char *summary_mode;        /* summaryMode as given; checked after consolidation */
 	bool has_tag_sets_warn;
 	double tag_sets_warn;
 	const char *segment, *sequence;  /* executionSegment(Sequence): config and override only */
@@ -358,6 +359,8 @@ static int tier_from_json(tier *t, const k6c__json *o, bool segments)
 			return rc;
 		t->has_summary_export = true;
 	}
+	if ((v = get_set(o, "summaryMode")) && (rc = get_string("summaryMode", v, &t->summary_mode)))
+		return rc;
 	if (segments) {
 		if ((v = get_set(o, "executionSegment")) &&
 		    (rc = get_string("executionSegment", v, &t->segment)))
@@ -403,6 +406,7 @@ static int env_to_json(const char *const *env, size_t n, k6c__buf *b)
 		{ "K6_TEARDOWN_TIMEOUT", "teardownTimeout" },
 		{ "K6_HANDLE_SUMMARY_TIMEOUT", "handleSummaryTimeout" },
 		{ "K6_SUMMARY_EXPORT", "summaryExport" },
+		{ "K6_SUMMARY_MODE", "summaryMode" },
 		{ "K6C_TAG_SETS_WARN", "tagSetsWarn" },
 		{ "K6_DISCARD_RESPONSE_BODIES", "discardResponseBodies" },
 		{ "K6_BATCH", "batch" },
@@ -1353,7 +1357,7 @@ static bool key_modelled(const char *key)
 		"vus", "duration", "iterations", "stages", "scenarios", "executionSegment",
 		"executionSegmentSequence", "paused", "noSetup", "noTeardown", "setupTimeout",
 		"teardownTimeout", "handleSummaryTimeout", "userAgent", "thresholds", "summaryTrendStats",
-		"summaryTimeUnit", "noColor", "noThresholds", "summaryExport", "tagSetsWarn",
+		"summaryTimeUnit", "noColor", "noThresholds", "summaryExport", "summaryMode", "tagSetsWarn",
 		/* config-file-only settings of k6's CLI */
 		"out", "linger", "noUsageReport", "collectors", "webDashboard",
 	};
@@ -1640,7 +1644,7 @@ int k6c__options_consolidate(k6c__options *out, const char *config_json, const c
 	tier tc, ts, te, to;
 	const tier *all[4] = { &tc, &ts, &te, &to };
 	const tier *exec = NULL;
-	const char *seg = NULL, *seq = NULL;
+	const char *seg = NULL, *seq = NULL, *mode = NULL;
 	double vus = 1;
 	bool vus_set = false;
 	int rc;
@@ -1680,6 +1684,7 @@ int k6c__options_consolidate(k6c__options *out, const char *config_json, const c
 		}
 		seg = all[i]->segment ? all[i]->segment : seg;
 		seq = all[i]->sequence ? all[i]->sequence : seq;
+		mode = all[i]->summary_mode ? all[i]->summary_mode : mode;
 	}
 	/* k6 keeps two execution options of one tier only to reject them after
 	 * consolidation: a conflict in a tier that a higher one replaced is
@@ -1706,6 +1711,11 @@ int k6c__options_consolidate(k6c__options *out, const char *config_json, const c
 	if (out->time_unit && *out->time_unit && strcmp(out->time_unit, "s") &&
 	    strcmp(out->time_unit, "ms") && strcmp(out->time_unit, "us")) {
 		rc = bad("summaryTimeUnit", out->time_unit, "expected one of s, ms or us");
+		goto done;
+	}
+	/* Only the highest tier's value counts: a bad one below it is gone. */
+	if (mode && k6c__summary_mode_parse(mode, &out->summary_mode) != 0) {
+		rc = bad("summaryMode", mode, "expected one of compact, full, legacy or disabled");
 		goto done;
 	}
 	if ((rc = compute_plan(out)) || (rc = options_json(out, all, 4)))

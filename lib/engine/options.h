@@ -11,6 +11,7 @@
 #define K6C_ENGINE_OPTIONS_H
 
 #include "engine/options_http.h"
+#include "metrics/metrics.h"
 #include "sched/sched.h"
 #include "sched/segment.h"
 #include "util/util.h"
@@ -31,6 +32,10 @@ typedef struct k6c__options {
 	double teardown_timeout_ms;     /* teardownTimeout (default 60 s) */
 	double summary_timeout_ms;      /* handleSummaryTimeout (default 120 s) */
 	char *summary_export;           /* owned; summaryExport / K6_SUMMARY_EXPORT path, or NULL */
+	/* summaryMode / K6_SUMMARY_MODE / --summary-mode: which end-of-test
+	 * summary (compact by default; k6's runtime option, so it is not in
+	 * the consolidated JSON). */
+	k6c__summary_mode summary_mode;
 	/* tagSetsWarn (ours; K6C_TAG_SETS_WARN, --tag-sets-warn): warn once a
 	 * metric has this many distinct tag sets; 0 never (default 10000). */
 	uint64_t tag_sets_warn;

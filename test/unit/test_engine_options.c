@@ -340,6 +340,53 @@ START_TEST(test_engine_options_tiers__timeouts_paused_summary_export)
 }
 END_TEST
 
+/* summaryMode through the five tiers: the default, then config, script,
+ * K6_SUMMARY_MODE and the override (--summary-mode), the highest that sets
+ * it winning; a bad value below the winner is gone with it, as in k6. */
+static const struct {
+	const char *what, *config, *script, *env, *override;
+	int rc;
+	k6c__summary_mode want;
+} mode_cases[] = {
+	{ "default", NULL, NULL, NULL, NULL, 0, K6C__SUMMARY_COMPACT },
+	{ "config alone", "{\"summaryMode\":\"full\"}", NULL, NULL, NULL, 0, K6C__SUMMARY_FULL },
+	{ "script over config", "{\"summaryMode\":\"full\"}", "{\"summaryMode\":\"legacy\"}", NULL, NULL, 0,
+	  K6C__SUMMARY_LEGACY },
+	{ "env over script", "{\"summaryMode\":\"full\"}", "{\"summaryMode\":\"legacy\"}", "disabled", NULL, 0,
+	  K6C__SUMMARY_DISABLED },
+	{ "override over env", NULL, "{\"summaryMode\":\"legacy\"}", "disabled", "{\"summaryMode\":\"full\"}", 0,
+	  K6C__SUMMARY_FULL },
+	{ "compact set explicitly over a lower tier", "{\"summaryMode\":\"legacy\"}", NULL, NULL,
+	  "{\"summaryMode\":\"compact\"}", 0, K6C__SUMMARY_COMPACT },
+	{ "null does not unset", NULL, "{\"summaryMode\":\"legacy\"}", NULL, "{\"summaryMode\":null}", 0,
+	  K6C__SUMMARY_LEGACY },
+	{ "a bad value replaced by a higher tier", NULL, "{\"summaryMode\":\"nope\"}", "full", NULL, 0,
+	  K6C__SUMMARY_FULL },
+	{ "a bad env value", NULL, "{\"summaryMode\":\"full\"}", "FULL", NULL, K6C_ECONFIG, 0 },
+	{ "a bad override value", NULL, NULL, NULL, "{\"summaryMode\":\"\"}", K6C_ECONFIG, 0 },
+};
+
+START_TEST(test_engine_options_tiers__summary_mode)
+{
+	const char *env[] = { "K6_SUMMARY_MODE", mode_cases[_i].env };
+	k6c__options o;
+	int rc = k6c__options_consolidate(&o, mode_cases[_i].config, mode_cases[_i].script, env,
+		mode_cases[_i].env ? 1 : 0, mode_cases[_i].override);
+
+	ck_assert_msg(rc == mode_cases[_i].rc, "%s: rc %d (%s)", mode_cases[_i].what, rc, last_message());
+	if (rc != 0) {
+		assert_msg_has("invalid option \"summaryMode\"");
+		assert_msg_has(mode_cases[_i].env ? mode_cases[_i].env : "\"\"");
+		return;
+	}
+	ck_assert_msg(o.summary_mode == mode_cases[_i].want, "%s: mode %d", mode_cases[_i].what,
+		(int)o.summary_mode);
+	/* A runtime option in k6: not among the consolidated options. */
+	ck_assert_ptr_null(strstr(o.json, "summaryMode"));
+	k6c__options_free(&o);
+}
+END_TEST
+
 START_TEST(test_engine_options_tiers__k6_stages_env)
 {
 	k6c__options o;
@@ -588,6 +635,9 @@ static const error_case error_cases[] = {
 	{ "{\"vus\":5,\"iterations\":2}", "\"iterations\": \"2\"", "can't be less" },
 	{ "{\"summaryTrendStats\":[\"avg\",\"p(101)\"]}", "summaryTrendStats", "p(101)" },
 	{ "{\"summaryTimeUnit\":\"min\"}", "summaryTimeUnit", "min" },
+	{ "{\"summaryMode\":\"verbose\"}", "\"summaryMode\": \"verbose\"", "compact, full, legacy or disabled" },
+	{ "{\"summaryMode\":\"Full\"}", "\"summaryMode\": \"Full\"", "compact" },
+	{ "{\"summaryMode\":1}", "\"summaryMode\"", "1" },
 	{ "{\"maxRedirects\":\"ten\"}", "\"maxRedirects\": \"ten\"", "integer" },
 	{ "{\"maxRedirects\":-1}", "\"maxRedirects\"", "integer" },
 	{ "[1]", "script options", "object" },
@@ -949,6 +999,7 @@ int main(void)
 	tcase_add_test(tc, test_engine_options_tiers__thresholds_replaced_wholesale);
 	tcase_add_test(tc, test_engine_options_tiers__timeouts_paused_summary_export);
 	tcase_add_test(tc, test_engine_options_tiers__k6_stages_env);
+	tcase_add_loop_test(tc, test_engine_options_tiers__summary_mode, 0, (int)K6C__ARRAY_LEN(mode_cases));
 	tcase_add_test(tc, test_engine_options_stages_json__cli_syntax);
 	tcase_add_test(tc, test_engine_options_executors__defaults);
 	tcase_add_test(tc, test_engine_options_executors__all_fields);
