@@ -266,7 +266,8 @@ K6C_EXTERN(const char *) k6c_test_summary_json(const k6c_test *test);
  * k6c_test_summary_text() - the end-of-test summary as k6 prints it.
  * @test: the test, after a run.
  *
- * Uses the summaryTrendStats and summaryTimeUnit options.
+ * Uses the summaryTrendStats, summaryTimeUnit and summaryMode options
+ * (compact, full, legacy; disabled builds none).
  *
  * Return: a NUL-terminated string owned by the test, valid until the test is
  * run again or freed; NULL before a run or when no summary was built.

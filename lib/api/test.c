@@ -515,6 +515,8 @@ static int load_test(k6c_test *t, run_ctx *c)
 		return 1;
 	}
 	k6c__metrics_set_tag_sets_warn(c->metrics, c->opts.tag_sets_warn);
+	/* Only the full summary pays for per-group and per-scenario aggregates. */
+	k6c__metrics_set_breakdown(c->metrics, c->opts.summary_mode == K6C__SUMMARY_FULL);
 	for (size_t i = 0; i < c->opts.nscenarios; i++) {
 		const char *exec = c->opts.scenarios[i].exec ? c->opts.scenarios[i].exec : "default";
 		if (!k6c__program_has_function(c->prog, exec)) {
@@ -569,6 +571,7 @@ static int finalize(run_ctx *c, double duration_ms)
 	c->sopts.setup_data_json = k6c__program_setup_json(c->prog);
 	c->sopts.stdout_tty = isatty(STDOUT_FILENO) == 1;
 	c->sopts.stderr_tty = isatty(STDERR_FILENO) == 1;
+	c->sopts.mode = c->opts.summary_mode;
 	if ((rc = k6c__metrics_summary_json(c->metrics, &c->sopts, &json))) {
 		k6c__buf_free(&json);
 		return c->final_rc = rc;
@@ -634,6 +637,24 @@ static int write_summary_export(k6c_test *t, const run_ctx *c)
 		rc = 0;
 	}
 	k6c__buf_free(&doc);
+	return rc;
+}
+
+/* The summary text of the summary mode from the data document (and, for
+ * full, the registry's breakdown); NULL (nothing) when disabled. */
+static int default_summary_text(run_ctx *c, k6c__buf *text)
+{
+	k6c__buf bd = K6C__BUF_INIT;
+	int rc = 0;
+
+	if (c->opts.summary_mode == K6C__SUMMARY_DISABLED)
+		return 0;
+	if (c->opts.summary_mode == K6C__SUMMARY_FULL)
+		rc = k6c__metrics_summary_breakdown_json(c->metrics, &c->sopts, &bd);
+	if (rc == 0)
+		rc = k6c__summary_text_mode(c->data_json, strlen(c->data_json), bd.ptr, c->opts.summary_mode,
+			" ", !c->sopts.no_color, text);
+	k6c__buf_free(&bd);
 	return rc;
 }
 
@@ -738,7 +759,10 @@ static int run_test(k6c_test *t)
 	scfg.setup_timeout_ms = c.opts.setup_timeout_ms;
 	scfg.teardown_timeout_ms = c.opts.teardown_timeout_ms;
 	scfg.summary_timeout_ms = c.opts.summary_timeout_ms;
-	if (k6c__program_has_function(c.prog, "handleSummary")) {
+	/* summaryMode disabled is k6's --no-summary: no handleSummary(), no
+	 * text and no --summary-export. */
+	if (c.opts.summary_mode != K6C__SUMMARY_DISABLED &&
+	    k6c__program_has_function(c.prog, "handleSummary")) {
 		scfg.summary_data = summary_data_hook;
 		scfg.summary_data_arg = &c;
 	}
@@ -761,11 +785,12 @@ static int run_test(k6c_test *t)
 	} else {
 		if (res.summary_ran && res.summary_rc != K6C_ENOTFOUND)
 			test_logf(t, K6C_LOG_ERROR, "failed to handle the end-of-test summary; the default summary is printed instead");
-		if ((rc = k6c__summary_text_from_data(c.data_json, strlen(c.data_json), " ", !c.sopts.no_color, &text)))
+		if ((rc = default_summary_text(&c, &text)))
 			goto fail;
 		t->summary_text = k6c__buf_detach(&text);
 	}
-	if (c.opts.summary_export && (rc = write_summary_export(t, &c)))
+	if (c.opts.summary_export && c.opts.summary_mode != K6C__SUMMARY_DISABLED &&
+	    (rc = write_summary_export(t, &c)))
 		goto fail;
 	t->summary_json = c.data_json;
 	c.data_json = NULL;

@@ -44,6 +44,7 @@ static const char usage[] =
 	"      --include-system-env-vars B  pass the process environment to __ENV (default true)\n"
 	"      --summary-trend-stats LIST   trend columns, e.g. avg,p(95),p(99.9)\n"
 	"      --summary-time-unit U        s, ms or us\n"
+	"      --summary-mode M             compact (default), full, legacy or disabled\n"
 	"      --no-summary                 do not print the end-of-test summary\n"
 	"      --no-color                   no colours in the summary\n"
 	"      --no-setup, --no-teardown    skip setup() / teardown()\n"
@@ -252,6 +253,8 @@ static int parse_args(int argc, char **argv, cli_args *ca)
 			opt_add(ca->opts, sizeof(ca->opts), "summaryTrendStats", list);
 		} else if (TAKES("--summary-time-unit", "--summary-time-unit")) {
 			OPT_STRING("summaryTimeUnit");
+		} else if (TAKES("--summary-mode", "--summary-mode")) {
+			OPT_STRING("summaryMode");
 		} else if (TAKES("--user-agent", "--user-agent")) {
 			OPT_STRING("userAgent");
 		} else if (TAKES("--max-redirects", "--max-redirects")) {

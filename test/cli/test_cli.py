@@ -3,7 +3,8 @@
 
 Runs the built binary (K6C_CLI) as a subprocess on the scripts of this
 directory and checks what a k6 user sees: exit codes, `k6c inspect` JSON,
---stage, --config, --summary-export's document, --paused resumed by
+--stage, --config, --summary-export's document, --summary-mode's full,
+legacy and disabled summaries, --paused resumed by
 SIGUSR1, SIGINT/SIGTERM handling, progress on stderr when stdout is not a
 terminal, invalid flag values, and execution segments: the three segments of
 0,1/2,3/4,1 run as three processes at once do what one full run does.
@@ -226,6 +227,65 @@ class CliTest(unittest.TestCase):
             rc, out, err = run(['run', '-q', '--no-color'] + args + [golden], env)
             self.assertEqual(rc, 0, self.explain(rc, out, err))
             self.assertNotIn('have been crossed', err)
+
+    def test_summary_mode_full_groups_and_scenarios(self):
+        rc, out, err = run(['run', '-q', '--no-color', '--summary-mode', 'full',
+                            script('cli_summary_modes.js')])
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        titles = [l for l in out.splitlines() if '█' in l or '↳ GROUP' in l]
+        self.assertEqual(titles, ['  █ THRESHOLDS ', '  █ TOTAL RESULTS ', '  █ GROUP: outer ',
+                                  '    ↳ GROUP: inner ', '  █ SCENARIO: beta ', '    ↳ GROUP: solo '],
+                         out)
+        # Each block has the checks and metrics of its own samples only.
+        blocks = re.split(r'\n  █ ', out)
+        outer = next(b for b in blocks if b.startswith('GROUP: outer'))
+        top, inner = outer.split('    ↳ GROUP: inner ')
+        self.assertIn('    ✓ outer check\n', top)
+        self.assertRegex(top, r'\n    items\.+: 4 ')
+        self.assertNotIn('work', top)
+        self.assertIn('      ✗ inner check\n          ↳  0% — ✓ 0 / ✗ 2\n', inner)
+        self.assertRegex(inner, r'\n      work\.+: avg=5 ')
+        beta = next(b for b in blocks if b.startswith('SCENARIO: beta'))
+        self.assertRegex(beta, r'\n    items\.+: 3 ')
+        self.assertRegex(beta, r'\n    iterations\.+: 3 ')
+        self.assertIn('    ↳ GROUP: solo ', beta)
+        self.assertNotIn('outer', beta)
+        # The scenario named "default" has no block of its own.
+        self.assertNotIn('SCENARIO: default', out)
+
+    def test_summary_mode_legacy_layout(self):
+        rc, out, err = run(['run', '-q', '--no-color', script('cli_summary_modes.js')],
+                           {'K6_SUMMARY_MODE': 'legacy'})
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        self.assertNotIn('TOTAL RESULTS', out)
+        lines = out.splitlines()
+        self.assertLess(lines.index('     █ outer'), lines.index('       █ inner'))
+        self.assertIn('         ✗ inner check', lines)
+        self.assertIn('          ↳  0% — ✓ 0 / ✗ 2', lines)
+        metrics = [l for l in lines if re.match(r'^   [ ✓✗] \S+\.+: ', l)]
+        names = [re.match(r'^   . (\S+?)\.+:', l).group(1) for l in metrics]
+        # Every metric (group_duration too), by name; the threshold's mark.
+        self.assertEqual(names, sorted(names), out)
+        self.assertIn('group_duration', names)
+        self.assertRegex(out, r'\n     checks\.+: 77\.77% 7 out of 9\n')
+        self.assertRegex(out, r'\n   ✓ items\.+: 7 ')
+
+    def test_summary_mode_disabled_skips_handle_summary(self):
+        f = self.path('export.json')
+        rc, out, err = run(['run', '-q', '--summary-mode=disabled', '--summary-export', f,
+                            script('cli_summary_handle.js')])
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        self.assertEqual(out.strip(), '')
+        self.assertFalse(os.path.exists(f))
+        # The same script without the flag runs its handleSummary.
+        rc, out, err = run(['run', '-q', script('cli_summary_handle.js')])
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        self.assertIn('HANDLED 1', out)
+
+    def test_summary_mode_invalid_104(self):
+        rc, out, err = run(['run', '-q', '--summary-mode', 'verbose', script('cli_summary_modes.js')])
+        self.assertEqual(rc, 104, self.explain(rc, out, err))
+        self.assertIn('invalid option "summaryMode": "verbose"', err)
 
     def test_stage_runs_ramping_vus(self):
         f = self.path('export.json')
