@@ -67,12 +67,14 @@ typedef struct k6c__scope {
 } k6c__scope;
 
 /* An interned tag set: sorted tags plus what the aggregator derives from
- * them once, so per-record work is a hash lookup. */
+ * them once, so per-record work is a hash lookup. Disabled system tags are
+ * not part of it, except `group` and `check`, which stay in the bytes (so
+ * tag sets of different groups or checks stay apart) but not in tags. */
 typedef struct k6c__tagset {
 	uint64_t hash;
 	char *bytes;                /* canonical "k\0v\0..." sorted by key */
 	size_t nbytes;
-	k6c__tag *tags;             /* point into bytes */
+	k6c__tag *tags;             /* the visible tags; point into bytes */
 	size_t ntags;
 	k6c__group *group;          /* from the `group` tag; NULL without one */
 	const char *check;          /* value of the `check` tag, or NULL */
@@ -110,6 +112,7 @@ typedef struct k6c__batch {
 	char *data;
 	size_t len, cap;
 	size_t nsamples;
+	size_t nmetadata;           /* metadata entries over all records */
 	uint64_t started_ns;        /* monotonic time of the first record */
 } k6c__batch;
 
@@ -123,6 +126,8 @@ enum k6c__metrics_state { K6C__MS_NEW, K6C__MS_RUNNING, K6C__MS_STOPPED };
 struct k6c__metrics {
 	k6c__metrics_config cfg;
 	uint64_t flush_ns;
+	uint32_t system_tags;       /* the systemTags mask */
+	uint32_t hidden_tags;       /* default system tags it disables */
 
 	/* Registry, aggregates, tag sets, groups and checks. */
 	pthread_mutex_t lock;
@@ -152,6 +157,8 @@ struct k6c__metrics {
 	 * the stopped-state synchronous path under qlock). */
 	k6c__sample_view *views;
 	size_t capviews;
+	k6c__tag *md;               /* the views' metadata, pointing into the batch */
+	size_t capmd;
 
 	uint64_t dropped;           /* atomic */
 

@@ -26,7 +26,9 @@ typedef struct rec_hdr {
 	int64_t time_us;
 	uint32_t tag_bytes;     /* "k\0v\0..." as the producer gave them */
 	uint32_t ntags;
-	uint32_t n;             /* samples that follow the tags */
+	uint32_t md_bytes;      /* metadata "k\0v\0...", after the tags */
+	uint32_t nmd;
+	uint32_t n;             /* samples that follow the metadata */
 	uint32_t pad;
 } rec_hdr;
 
@@ -69,6 +71,26 @@ static const struct {
 	[K6C__M_ITERATION_DURATION_FROM_SCHEDULE] = { "iteration_duration_from_schedule", K6C__TREND,
 		K6C__CONTAINS_TIME },
 };
+
+/* Indexed by bit number (enum k6c__system_tag). */
+static const char *const system_tag_names[K6C__SYSTEM_TAG_COUNT] = {
+	"proto", "subproto", "status", "method", "url", "name", "group", "check", "error",
+	"error_code", "tls_version", "scenario", "service", "expected_response", "vu", "iter", "ip",
+	"ocsp_status",
+};
+
+uint32_t k6c__system_tag_bit(const char *name)
+{
+	for (unsigned i = 0; name != NULL && i < K6C__SYSTEM_TAG_COUNT; i++)
+		if (strcmp(name, system_tag_names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+const char *k6c__system_tag_name(unsigned i)
+{
+	return i < K6C__SYSTEM_TAG_COUNT ? system_tag_names[i] : NULL;
+}
 
 const char *k6c__metric_type_name(k6c__metric_type type)
 {
@@ -181,12 +203,21 @@ static void itab_free(k6c__itab *t, bool free_tagsets)
 	memset(t, 0, sizeof(*t));
 }
 
+/* The value of a visible tag of the set, or NULL. */
 static const char *tag_get(const k6c__tagset *ts, const char *key)
 {
 	for (size_t i = 0; i < ts->ntags; i++)
 		if (strcmp(ts->tags[i].key, key) == 0)
 			return ts->tags[i].value;
 	return NULL;
+}
+
+/* True if key names a default system tag that systemTags disables. The
+ * opt-in ones are never hidden here: producers only emit them when
+ * enabled, so a user tag of that name survives. */
+static bool tag_hidden(const k6c__metrics *m, const char *key)
+{
+	return m->hidden_tags != 0 && (k6c__system_tag_bit(key) & m->hidden_tags) != 0;
 }
 
 /* ---- groups and checks ------------------------------------------------- */
@@ -378,11 +409,21 @@ static k6c__tagset *intern(k6c__metrics *m, const char *bytes, size_t nbytes, ui
 		refs[nuniq++] = refs[i];
 	}
 
+	/* Disabled system tags leave the tag set here, once per distinct set
+	 * rather than once per sample. group and check stay in the bytes,
+	 * which key the set, because the summary's group tree and checks come
+	 * from them whatever systemTags says (k6 builds those from its group
+	 * tree, not from tags); they are only left out of ts->tags. */
 	char *canon = k6c__malloc(nbytes ? nbytes : 1);
 	if (canon == NULL)
 		goto oom;
 	size_t clen = 0;
+	uint32_t nvisible = 0;
 	for (uint32_t i = 0; i < nuniq; i++) {
+		bool hidden = tag_hidden(m, refs[i].key);
+		if (hidden && strcmp(refs[i].key, "group") != 0 && strcmp(refs[i].key, "check") != 0)
+			continue;
+		nvisible += !hidden;
 		memcpy(canon + clen, refs[i].key, refs[i].klen + 1);
 		clen += refs[i].klen + 1;
 		memcpy(canon + clen, refs[i].value, refs[i].vlen + 1);
@@ -394,7 +435,7 @@ static k6c__tagset *intern(k6c__metrics *m, const char *bytes, size_t nbytes, ui
 		k6c__free(canon);
 	} else {
 		ts = k6c__calloc(1, sizeof(*ts));
-		k6c__tag *tags = k6c__calloc(nuniq ? nuniq : 1, sizeof(*tags));
+		k6c__tag *tags = k6c__calloc(nvisible ? nvisible : 1, sizeof(*tags));
 		if (ts == NULL || tags == NULL) {
 			k6c__free(ts);
 			k6c__free(tags);
@@ -405,18 +446,21 @@ static k6c__tagset *intern(k6c__metrics *m, const char *bytes, size_t nbytes, ui
 		ts->bytes = canon;
 		ts->nbytes = clen;
 		ts->tags = tags;
-		ts->ntags = nuniq;
-		const char *q = canon;
-		for (uint32_t i = 0; i < nuniq; i++) {
-			tags[i].key = q;
+		const char *group = NULL;
+		for (const char *q = canon; q < canon + clen;) {
+			const char *k = q;
 			q += strlen(q) + 1;
-			tags[i].value = q;
+			const char *v = q;
 			q += strlen(q) + 1;
+			if (strcmp(k, "group") == 0)
+				group = v;
+			else if (strcmp(k, "check") == 0)
+				ts->check = v;
+			if (!tag_hidden(m, k))
+				tags[ts->ntags++] = (k6c__tag){ k, v };
 		}
-		const char *group = tag_get(ts, "group");
 		if (group != NULL)
 			ts->group = group_ensure(m, group, strlen(group));
-		ts->check = tag_get(ts, "check");
 		if (itab_put(&m->canon, chash, ts->bytes, ts->nbytes, false, ts) < 0) {
 			k6c__free(ts->bytes);
 			k6c__free(ts->tags);
@@ -1127,8 +1171,11 @@ static k6c__check *scope_check(k6c__scope *sc, const char *name)
  * sample then goes to the innermost group of its path. */
 static void tagset_resolve_scopes(k6c__metrics *m, k6c__tagset *ts)
 {
+	/* The group comes from the set's group (the full tags, as the group
+	 * tree), so the blocks stay whole when systemTags disables `group`;
+	 * the scenario follows its tag, as k6's summary output does. */
 	const char *scenario = tag_get(ts, "scenario");
-	const char *group = tag_get(ts, "group");
+	const char *group = ts->group != NULL ? ts->group->path : NULL;
 	k6c__scope *base = m->bd_groups;
 	size_t n = 0;
 
@@ -1215,24 +1262,56 @@ void k6c__metrics_set_breakdown(k6c__metrics *m, bool on)
 	}
 }
 
+static bool md_reserve(k6c__metrics *m, size_t n)
+{
+	if (n <= m->capmd)
+		return true;
+	size_t cap = m->capmd ? m->capmd : 64;
+	while (cap < n)
+		cap *= 2;
+	k6c__tag *t = k6c__realloc(m->md, cap * sizeof(*t));
+	if (t == NULL)
+		return false;
+	m->md = t;
+	m->capmd = cap;
+	return true;
+}
+
 /* Folds every record of a batch, then shows the batch to on_samples. Called
  * by one folder at a time (see k6c__metrics.views). */
 static void fold_batch(k6c__metrics *m, k6c__batch *b)
 {
 	bool want_views = m->cfg.on_samples != NULL;
-	size_t nviews = 0;
+	size_t nviews = 0, nmd = 0;
 	const char *warn_names[WARNS_PER_BATCH];
 	size_t nwarn = 0;
 
-	if (want_views && !views_reserve(m, b->nsamples))
+	if (want_views && (!views_reserve(m, b->nsamples) || !md_reserve(m, b->nmetadata)))
 		want_views = false;   /* the aggregates still count; outputs miss a batch */
 
 	pthread_mutex_lock(&m->lock);
 	for (size_t off = 0; off < b->len;) {
 		const rec_hdr *h = (const rec_hdr *)(b->data + off);
 		const char *tags = b->data + off + sizeof(*h);
-		const rec_sample *smp = (const rec_sample *)(tags + ALIGN8(h->tag_bytes));
-		off += sizeof(*h) + ALIGN8(h->tag_bytes) + (size_t)h->n * sizeof(*smp);
+		const char *md = tags + ALIGN8(h->tag_bytes);
+		const rec_sample *smp = (const rec_sample *)(md + ALIGN8(h->md_bytes));
+		off += sizeof(*h) + ALIGN8(h->tag_bytes) + ALIGN8(h->md_bytes) +
+			(size_t)h->n * sizeof(*smp);
+
+		/* Metadata never meets the aggregates: the record's entries are
+		 * only laid out for the views (md_reserve made room for all). */
+		const k6c__tag *rec_md = NULL;
+		if (want_views && h->nmd > 0) {
+			k6c__tag *t = m->md + nmd;
+			for (uint32_t i = 0; i < h->nmd; i++) {
+				t[i].key = md;
+				md += strlen(md) + 1;
+				t[i].value = md;
+				md += strlen(md) + 1;
+			}
+			rec_md = t;
+			nmd += h->nmd;
+		}
 
 		k6c__tagset *ts = intern(m, tags, h->tag_bytes, h->ntags);
 		if (ts == NULL) {
@@ -1281,6 +1360,8 @@ static void fold_batch(k6c__metrics *m, k6c__batch *b)
 				sv->value = v;
 				sv->tags = ts->tags;
 				sv->ntags = ts->ntags;
+				sv->metadata = rec_md;
+				sv->nmetadata = rec_md != NULL ? h->nmd : 0;
 			}
 		}
 	}
@@ -1297,6 +1378,7 @@ static void batch_reset(k6c__batch *b)
 	b->next = NULL;
 	b->len = 0;
 	b->nsamples = 0;
+	b->nmetadata = 0;
 	b->started_ns = 0;
 }
 
@@ -1507,23 +1589,57 @@ void k6c__samples_free(k6c__samples *s)
 	k6c__free(s);
 }
 
-void k6c__samples_add(k6c__samples *s, int64_t time_us, const k6c__tag *tags, size_t ntags,
-	const int *metrics, const double *values, size_t n)
+/* Bytes of tags laid out as "k\0v\0..." (NULL strings as ""). */
+static size_t tag_bytes(const k6c__tag *tags, size_t ntags)
 {
-	if (s == NULL || n == 0)
-		return;
-	k6c__metrics *m = s->m;
-
 	size_t tb = 0;
 	for (size_t i = 0; i < ntags; i++) {
 		tb += (tags[i].key ? strlen(tags[i].key) : 0) + 1;
 		tb += (tags[i].value ? strlen(tags[i].value) : 0) + 1;
 	}
-	if (tb > UINT32_MAX || ntags > UINT32_MAX || n > UINT32_MAX / sizeof(rec_sample)) {
+	return tb;
+}
+
+/* Writes tags as tag_bytes counted them, then zeroes the padding up to the
+ * next 8-byte boundary so records are fully initialised bytes. */
+static void put_tag_bytes(char *t, const k6c__tag *tags, size_t ntags, size_t tb)
+{
+	for (size_t i = 0; i < ntags; i++) {
+		const char *k = tags[i].key ? tags[i].key : "";
+		const char *v = tags[i].value ? tags[i].value : "";
+		size_t kl = strlen(k) + 1, vl = strlen(v) + 1;
+		memcpy(t, k, kl);
+		t += kl;
+		memcpy(t, v, vl);
+		t += vl;
+	}
+	memset(t, 0, ALIGN8(tb) - tb);
+}
+
+void k6c__samples_add(k6c__samples *s, int64_t time_us, const k6c__tag *tags, size_t ntags,
+	const int *metrics, const double *values, size_t n)
+{
+	k6c__samples_add_md(s, time_us, tags, ntags, NULL, 0, metrics, values, n);
+}
+
+void k6c__samples_add_md(k6c__samples *s, int64_t time_us, const k6c__tag *tags, size_t ntags,
+	const k6c__tag *metadata, size_t nmetadata, const int *metrics, const double *values,
+	size_t n)
+{
+	if (s == NULL || n == 0)
+		return;
+	k6c__metrics *m = s->m;
+
+	size_t tb = tag_bytes(tags, ntags);
+	size_t mb = metadata != NULL ? tag_bytes(metadata, nmetadata) : 0;
+	if (metadata == NULL)
+		nmetadata = 0;
+	if (tb > UINT32_MAX || ntags > UINT32_MAX || mb > UINT32_MAX ||
+	    n > UINT32_MAX / sizeof(rec_sample)) {
 		add_dropped(m, n);
 		return;
 	}
-	size_t need = sizeof(rec_hdr) + ALIGN8(tb) + n * sizeof(rec_sample);
+	size_t need = sizeof(rec_hdr) + ALIGN8(tb) + ALIGN8(mb) + n * sizeof(rec_sample);
 
 	k6c__batch *b = s->cur;
 	if (b == NULL && (b = s->cur = batch_take(m, false)) == NULL) {
@@ -1550,22 +1666,15 @@ void k6c__samples_add(k6c__samples *s, int64_t time_us, const k6c__tag *tags, si
 	h->time_us = time_us;
 	h->tag_bytes = (uint32_t)tb;
 	h->ntags = (uint32_t)ntags;
+	h->md_bytes = (uint32_t)mb;
+	h->nmd = (uint32_t)nmetadata;
 	h->n = (uint32_t)n;
 	h->pad = 0;
 	p += sizeof(*h);
-	char *t = p;
-	for (size_t i = 0; i < ntags; i++) {
-		const char *k = tags[i].key ? tags[i].key : "";
-		const char *v = tags[i].value ? tags[i].value : "";
-		size_t kl = strlen(k) + 1, vl = strlen(v) + 1;
-		memcpy(t, k, kl);
-		t += kl;
-		memcpy(t, v, vl);
-		t += vl;
-	}
-	/* Zero the padding so records are fully initialised bytes. */
-	memset(t, 0, ALIGN8(tb) - tb);
-	rec_sample *smp = (rec_sample *)(p + ALIGN8(tb));
+	put_tag_bytes(p, tags, ntags, tb);
+	p += ALIGN8(tb);
+	put_tag_bytes(p, metadata, nmetadata, mb);
+	rec_sample *smp = (rec_sample *)(p + ALIGN8(mb));
 	for (size_t i = 0; i < n; i++) {
 		smp[i].metric = metrics[i];
 		smp[i].pad = 0;
@@ -1573,6 +1682,9 @@ void k6c__samples_add(k6c__samples *s, int64_t time_us, const k6c__tag *tags, si
 	}
 	b->len += need;
 	b->nsamples += n;
+	/* Each of the record's samples shows the record's metadata; the
+	 * views share one copy of its entries. */
+	b->nmetadata += nmetadata;
 
 	if (b->len >= BATCH_HANDOFF_BYTES)
 		handoff(s);
@@ -1607,6 +1719,7 @@ int k6c__metrics_new(k6c__metrics **out, const k6c__metrics_config *cfg)
 		m->cfg = *cfg;
 	m->flush_ns = (uint64_t)(m->cfg.flush_interval_ms ? m->cfg.flush_interval_ms : 50) * 1000000u;
 	m->state = K6C__MS_NEW;
+	m->system_tags = K6C__SYSTEM_TAGS_DEFAULT;
 
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -1645,6 +1758,24 @@ fail:
 	return rc;
 }
 
+void k6c__metrics_set_system_tags(k6c__metrics *m, uint32_t mask)
+{
+	if (m == NULL)
+		return;
+	m->system_tags = mask;
+	m->hidden_tags = K6C__SYSTEM_TAGS_DEFAULT & ~mask;
+}
+
+uint32_t k6c__metrics_system_tags(const k6c__metrics *m)
+{
+	return m != NULL ? m->system_tags : K6C__SYSTEM_TAGS_DEFAULT;
+}
+
+bool k6c__metrics_wants_metadata(const k6c__metrics *m)
+{
+	return m != NULL && m->cfg.on_samples != NULL;
+}
+
 void k6c__metrics_free(k6c__metrics *m)
 {
 	if (m == NULL)
@@ -1670,6 +1801,7 @@ void k6c__metrics_free(k6c__metrics *m)
 	scope_free(m->bd_groups);
 	scope_free(m->bd_scenarios);
 	k6c__free(m->views);
+	k6c__free(m->md);
 	pthread_mutex_destroy(&m->lock);
 	pthread_mutex_destroy(&m->qlock);
 	pthread_cond_destroy(&m->cond);

@@ -67,9 +67,45 @@ typedef struct k6c__sample_view {
 	int64_t time_us;          /* wall clock */
 	int metric;               /* metric id */
 	double value;
-	const k6c__tag *tags;     /* sorted by key; borrowed for the callback */
+	const k6c__tag *tags;     /* sorted by key, disabled system tags left out;
+	                           * borrowed for the callback */
 	size_t ntags;
+	/* k6's metadata (vu, iter, exec.vu.metrics.metadata): in the order the
+	 * producer gave it, borrowed for the callback; NULL/0 when none. */
+	const k6c__tag *metadata;
+	size_t nmetadata;
 } k6c__sample_view;
+
+/* k6's system tags (k6-compat.md section 3.2) as bits of a mask. vu and iter are never tags: when enabled, producers send them as
+ * metadata. */
+enum k6c__system_tag {
+	K6C__TAG_PROTO = 1u << 0,
+	K6C__TAG_SUBPROTO = 1u << 1,
+	K6C__TAG_STATUS = 1u << 2,
+	K6C__TAG_METHOD = 1u << 3,
+	K6C__TAG_URL = 1u << 4,
+	K6C__TAG_NAME = 1u << 5,
+	K6C__TAG_GROUP = 1u << 6,
+	K6C__TAG_CHECK = 1u << 7,
+	K6C__TAG_ERROR = 1u << 8,
+	K6C__TAG_ERROR_CODE = 1u << 9,
+	K6C__TAG_TLS_VERSION = 1u << 10,
+	K6C__TAG_SCENARIO = 1u << 11,
+	K6C__TAG_SERVICE = 1u << 12,
+	K6C__TAG_EXPECTED_RESPONSE = 1u << 13,
+	K6C__TAG_VU = 1u << 14,
+	K6C__TAG_ITER = 1u << 15,
+	K6C__TAG_IP = 1u << 16,
+	K6C__TAG_OCSP_STATUS = 1u << 17,
+};
+#define K6C__SYSTEM_TAG_COUNT 18
+/* What k6 enables when the systemTags option is not set: the first 14. */
+#define K6C__SYSTEM_TAGS_DEFAULT ((uint32_t)((1u << 14) - 1))
+
+/* The bit of a system tag's name ("status"), or 0 if name is none. */
+uint32_t k6c__system_tag_bit(const char *name);
+/* The name of system tag number i (bit 1 << i), NULL past the last. */
+const char *k6c__system_tag_name(unsigned i);
 
 typedef struct k6c__metrics_config {
 	/* Called on the aggregation thread for every batch, after aggregation,
@@ -92,6 +128,22 @@ typedef struct k6c__metrics_config {
 
 int k6c__metrics_new(k6c__metrics **out, const k6c__metrics_config *cfg);
 void k6c__metrics_free(k6c__metrics *m);   /* stops the thread if running */
+
+/* The systemTags option as a mask of enum k6c__system_tag bits (default
+ * K6C__SYSTEM_TAGS_DEFAULT). Call before anything is folded: before start,
+ * and before any batch is handed off. The aggregator applies it once per
+ * distinct tag set: the tags of a disabled system tag among the default
+ * ones (proto ... expected_response) are left out of the tag set that
+ * submetrics match and on_samples sees, while the summary's group tree and
+ * checks still come from the `group` and `check` tags. The opt-in tags
+ * (vu, iter, ip, ocsp_status) are not filtered here: producers emit them
+ * only when enabled (k6c__metrics_system_tags tells them). */
+void k6c__metrics_set_system_tags(k6c__metrics *m, uint32_t mask);
+uint32_t k6c__metrics_system_tags(const k6c__metrics *m);
+/* True when the registry has an on_samples consumer, the only reader of
+ * metadata: producers read this once and add metadata only then, so that
+ * a run without outputs pays nothing for it. */
+bool k6c__metrics_wants_metadata(const k6c__metrics *m);
 
 /* Registers a custom metric (before start, or from any thread under the
  * registry lock). Same name and type returns the existing id; a clash of type
@@ -186,6 +238,12 @@ void k6c__samples_free(k6c__samples *s);     /* flushes first */
  * counted as dropped (k6c__metrics_dropped). */
 void k6c__samples_add(k6c__samples *s, int64_t time_us, const k6c__tag *tags, size_t ntags,
 	const int *metrics, const double *values, size_t n);
+/* The same with k6's metadata (copied; may be NULL/0): it reaches
+ * on_samples as the views' metadata, in this order, and nothing else (no
+ * interning, no aggregation). */
+void k6c__samples_add_md(k6c__samples *s, int64_t time_us, const k6c__tag *tags, size_t ntags,
+	const k6c__tag *metadata, size_t nmetadata, const int *metrics, const double *values,
+	size_t n);
 /* Hands the batch over if it is older than the flush interval (cheap check). */
 void k6c__samples_tick(k6c__samples *s, uint64_t now_ns);
 /* Hands the batch over now. */

@@ -1,7 +1,8 @@
 /*
  * test_metrics.c - the metrics layer: registry and submetric rules,
  * concurrent producers with exact totals, per-type aggregation, the check
- * tree, and the summary text (golden) and JSON.
+ * tree, the summary text (golden) and JSON, systemTags filtering and
+ * metadata.
  */
 #include <check.h>
 #include <math.h>
@@ -842,6 +843,238 @@ START_TEST(test_metrics_summary__json)
 }
 END_TEST
 
+/* ---- system tags and metadata ------------------------------------------ */
+
+/* What on_samples saw: one line per sample, "metric|k=v,...|k=v,...", and
+ * the tag and metadata arrays' addresses (interned tag sets are shared). */
+#define SEEN_MAX 64
+typedef struct seen_views {
+	char lines[SEEN_MAX][256];
+	const k6c__tag *tags[SEEN_MAX];
+	const k6c__tag *md[SEEN_MAX];
+	size_t n;
+} seen_views;
+
+static void capture_views(const k6c__sample_view *v, size_t n, void *arg)
+{
+	seen_views *sv = arg;
+
+	for (size_t i = 0; i < n && sv->n < SEEN_MAX; i++) {
+		char *l = sv->lines[sv->n];
+		size_t len = (size_t)snprintf(l, 256, "%d|", v[i].metric);
+		for (size_t k = 0; k < v[i].ntags; k++)
+			len += (size_t)snprintf(l + len, 256 - len, "%s%s=%s", k ? "," : "",
+				v[i].tags[k].key, v[i].tags[k].value);
+		len += (size_t)snprintf(l + len, 256 - len, "|");
+		for (size_t k = 0; k < v[i].nmetadata; k++)
+			len += (size_t)snprintf(l + len, 256 - len, "%s%s=%s", k ? "," : "",
+				v[i].metadata[k].key, v[i].metadata[k].value);
+		ck_assert_uint_lt(len, 256);
+		ck_assert((v[i].metadata == NULL) == (v[i].nmetadata == 0));
+		sv->tags[sv->n] = v[i].tags;
+		sv->md[sv->n] = v[i].metadata;
+		sv->n++;
+	}
+}
+
+START_TEST(test_metrics_systags__names)
+{
+	ck_assert_uint_eq(k6c__system_tag_bit("proto"), K6C__TAG_PROTO);
+	ck_assert_uint_eq(k6c__system_tag_bit("expected_response"), K6C__TAG_EXPECTED_RESPONSE);
+	ck_assert_uint_eq(k6c__system_tag_bit("ocsp_status"), K6C__TAG_OCSP_STATUS);
+	ck_assert_uint_eq(k6c__system_tag_bit("Status"), 0);
+	ck_assert_uint_eq(k6c__system_tag_bit("mine"), 0);
+	ck_assert_uint_eq(k6c__system_tag_bit(NULL), 0);
+	uint32_t all = 0;
+	for (unsigned i = 0; k6c__system_tag_name(i) != NULL; i++) {
+		ck_assert_uint_eq(k6c__system_tag_bit(k6c__system_tag_name(i)), 1u << i);
+		all |= 1u << i;
+	}
+	ck_assert_uint_eq(all, (1u << K6C__SYSTEM_TAG_COUNT) - 1);
+	/* k6's default set: everything but vu, iter, ip and ocsp_status. */
+	ck_assert_uint_eq(K6C__SYSTEM_TAGS_DEFAULT & (K6C__TAG_VU | K6C__TAG_ITER | K6C__TAG_IP |
+		K6C__TAG_OCSP_STATUS), 0);
+	ck_assert(K6C__SYSTEM_TAGS_DEFAULT & K6C__TAG_SERVICE);
+	k6c__metrics *m = new_metrics(NULL);
+	ck_assert_uint_eq(k6c__metrics_system_tags(m), K6C__SYSTEM_TAGS_DEFAULT);
+	ck_assert(!k6c__metrics_wants_metadata(m));
+	k6c__metrics_set_system_tags(m, K6C__TAG_URL);
+	ck_assert_uint_eq(k6c__metrics_system_tags(m), K6C__TAG_URL);
+	k6c__metrics_free(m);
+}
+END_TEST
+
+START_TEST(test_metrics_systags__filtered_once_per_tag_set)
+{
+	seen_views sv;
+	k6c__metrics_config cfg = { 0 };
+	k6c__samples *s = NULL;
+	int by_status, by_method;
+
+	memset(&sv, 0, sizeof(sv));
+	cfg.on_samples = capture_views;
+	cfg.on_samples_arg = &sv;
+	k6c__metrics *m = new_metrics(&cfg);
+	ck_assert(k6c__metrics_wants_metadata(m));
+	k6c__metrics_set_system_tags(m, K6C__SYSTEM_TAGS_DEFAULT & ~(K6C__TAG_STATUS | K6C__TAG_URL));
+	ck_assert_int_eq(k6c__metrics_add_submetric(m, "http_reqs{status:200}", &by_status), 0);
+	ck_assert_int_eq(k6c__metrics_add_submetric(m, "http_reqs{method:GET}", &by_method), 0);
+	ck_assert_int_eq(k6c__samples_new(m, &s), 0);
+
+	add1(s, K6C__M_HTTP_REQS, 1, "status", "200", "method", "GET", "url", "http://a/1",
+		"mine", "x", NULL);
+	add1(s, K6C__M_HTTP_REQS, 1, "url", "http://a/2", "status", "404", "method", "GET",
+		"mine", "x", NULL);
+	add1(s, K6C__M_HTTP_REQS, 1, "status", "200", "method", "POST", NULL);
+	/* Opt-in names are not filtered: producers gate those themselves. */
+	add1(s, K6C__M_HTTP_REQS, 1, "vu", "7", "ip", "127.0.0.1", NULL);
+	k6c__samples_free(s);
+	k6c__metrics_stop(m);
+
+	ck_assert_uint_eq(sv.n, 4);
+	ck_assert_str_eq(sv.lines[0], "9|method=GET,mine=x|");
+	ck_assert_str_eq(sv.lines[1], "9|method=GET,mine=x|");
+	ck_assert_str_eq(sv.lines[2], "9|method=POST|");
+	ck_assert_str_eq(sv.lines[3], "9|ip=127.0.0.1,vu=7|");
+	/* The first two differ only in disabled tags: one interned set. */
+	ck_assert_ptr_eq(sv.tags[0], sv.tags[1]);
+	ck_assert_ptr_ne(sv.tags[0], sv.tags[2]);
+	/* As in k6, a submetric on a disabled tag never matches. */
+	ck_assert_uint_eq(k6c__metrics_sample_count(m, K6C__M_HTTP_REQS), 4);
+	ck_assert_uint_eq(k6c__metrics_sample_count(m, by_status), 0);
+	ck_assert_uint_eq(k6c__metrics_sample_count(m, by_method), 2);
+	k6c__metrics_free(m);
+
+	/* The default mask filters nothing. */
+	memset(&sv, 0, sizeof(sv));
+	m = new_metrics(&cfg);
+	ck_assert_int_eq(k6c__samples_new(m, &s), 0);
+	add1(s, K6C__M_HTTP_REQS, 1, "status", "200", "url", "http://a/1", NULL);
+	k6c__samples_free(s);
+	k6c__metrics_stop(m);
+	ck_assert_uint_eq(sv.n, 1);
+	ck_assert_str_eq(sv.lines[0], "9|status=200,url=http://a/1|");
+	k6c__metrics_free(m);
+}
+END_TEST
+
+START_TEST(test_metrics_systags__checks_and_groups_without_their_tags)
+{
+	seen_views sv;
+	k6c__metrics_config cfg = { 0 };
+	k6c__samples *s = NULL;
+	k6c__buf out = K6C__BUF_INIT;
+	k6c__json *doc = NULL;
+	k6c__summary_opts opts = { 0 };
+
+	memset(&sv, 0, sizeof(sv));
+	cfg.on_samples = capture_views;
+	cfg.on_samples_arg = &sv;
+	k6c__metrics *m = new_metrics(&cfg);
+	k6c__metrics_set_system_tags(m, K6C__TAG_SCENARIO);
+	k6c__metrics_set_breakdown(m, true);
+	ck_assert_int_eq(k6c__samples_new(m, &s), 0);
+	add1(s, K6C__M_CHECKS, 1, "group", "", "check", "root ok", "scenario", "default", NULL);
+	add1(s, K6C__M_CHECKS, 1, "group", "::api", "check", "api ok", "scenario", "default", NULL);
+	add1(s, K6C__M_CHECKS, 0, "group", "::api", "check", "api ok", "scenario", "default", NULL);
+	add1(s, K6C__M_CHECKS, 1, "group", "::api::inner", "check", "api ok", "scenario", "default",
+		NULL);
+	add1(s, K6C__M_GROUP_DURATION, 5, "group", "::api", "scenario", "default", NULL);
+	k6c__samples_free(s);
+	k6c__metrics_stop(m);
+
+	/* Outputs see neither tag... */
+	ck_assert_uint_eq(sv.n, 5);
+	for (size_t i = 0; i < sv.n; i++)
+		ck_assert_msg(strstr(sv.lines[i], "|scenario=default|") != NULL, "%s", sv.lines[i]);
+	/* ...but sets of different groups or checks stay apart. */
+	ck_assert_ptr_ne(sv.tags[0], sv.tags[1]);
+	ck_assert_ptr_eq(sv.tags[1], sv.tags[2]);
+	ck_assert_ptr_ne(sv.tags[2], sv.tags[3]);
+
+	/* The summary's tree and checks are k6's, from the full tags. */
+	opts.test_duration_ms = 1000;
+	ck_assert_int_eq(k6c__metrics_summary_json(m, &opts, &out), 0);
+	ck_assert_msg(k6c__json_parse(&doc, out.ptr, out.len) == 0, "%s", out.ptr);
+	const k6c__json *root = jget(doc, "root_group");
+	const k6c__json *checks = jget(root, "checks");
+	ck_assert_uint_eq(checks->len, 1);
+	ck_assert_str_eq(jstr(checks->items[0], "path"), "::root ok");
+	ck_assert(jnum(checks->items[0], "passes") == 1);
+	const k6c__json *api = jget(root, "groups")->items[0];
+	ck_assert_str_eq(jstr(api, "path"), "::api");
+	const k6c__json *ac = jget(api, "checks");
+	ck_assert_uint_eq(ac->len, 1);
+	ck_assert_str_eq(jstr(ac->items[0], "path"), "::api::api ok");
+	ck_assert(jnum(ac->items[0], "passes") == 1);
+	ck_assert(jnum(ac->items[0], "fails") == 1);
+	const k6c__json *inner = jget(api, "groups")->items[0];
+	ck_assert_str_eq(jstr(inner, "path"), "::api::inner");
+	ck_assert_uint_eq(jget(inner, "checks")->len, 1);
+	ck_assert(jnum(jget(jget(jget(doc, "metrics"), "checks"), "values"), "rate") == 0.75);
+	k6c__json_free(doc);
+	doc = NULL;
+	/* So are the full summary's group blocks. */
+	k6c__buf_clear(&out);
+	ck_assert_int_eq(k6c__metrics_summary_breakdown_json(m, &opts, &out), 0);
+	ck_assert_msg(k6c__json_parse(&doc, out.ptr, out.len) == 0, "%s", out.ptr);
+	const k6c__json *bapi = jget(jget(doc, "groups"), "api");
+	ck_assert_str_eq(jstr(jget(bapi, "checks")->items[0], "name"), "api ok");
+	ck_assert(jnum(jget(bapi, "checks")->items[0], "fails") == 1);
+	ck_assert_ptr_nonnull(k6c__json_get(jget(bapi, "groups"), "inner"));
+	k6c__json_free(doc);
+	k6c__buf_free(&out);
+	k6c__metrics_free(m);
+}
+END_TEST
+
+START_TEST(test_metrics_systags__metadata_passes_through)
+{
+	seen_views sv;
+	k6c__metrics_config cfg = { 0 };
+	k6c__samples *s = NULL;
+	const int ids[2] = { K6C__M_ITERATIONS, K6C__M_ITERATION_DURATION };
+	const double vals[2] = { 1, 12.5 };
+	const k6c__tag tags[1] = { { "scenario", "default" } };
+	const k6c__tag md1[3] = { { "vu", "1" }, { "iter", "0" }, { "trace_id", "abc" } };
+	const k6c__tag md2[2] = { { "vu", "2" }, { "iter", "41" } };
+
+	memset(&sv, 0, sizeof(sv));
+	cfg.on_samples = capture_views;
+	cfg.on_samples_arg = &sv;
+	k6c__metrics *m = new_metrics(&cfg);
+	ck_assert_int_eq(k6c__samples_new(m, &s), 0);
+	k6c__samples_add_md(s, k6c__wall_us(), tags, 1, md1, 3, ids, vals, 2);
+	k6c__samples_add_md(s, k6c__wall_us(), tags, 1, md2, 2, ids, vals, 2);
+	k6c__samples_add(s, k6c__wall_us(), tags, 1, ids, vals, 1);
+	k6c__samples_add_md(s, k6c__wall_us(), tags, 1, NULL, 5, ids, vals, 1);
+	/* Two batches: the views' metadata array is reused. */
+	k6c__samples_flush(s);
+	k6c__samples_add_md(s, k6c__wall_us(), tags, 1, md2, 1, ids, vals, 1);
+	k6c__samples_free(s);
+	k6c__metrics_stop(m);
+
+	ck_assert_uint_eq(sv.n, 7);
+	ck_assert_str_eq(sv.lines[0], "2|scenario=default|vu=1,iter=0,trace_id=abc");
+	ck_assert_str_eq(sv.lines[1], "3|scenario=default|vu=1,iter=0,trace_id=abc");
+	ck_assert_str_eq(sv.lines[2], "2|scenario=default|vu=2,iter=41");
+	ck_assert_str_eq(sv.lines[3], "3|scenario=default|vu=2,iter=41");
+	ck_assert_str_eq(sv.lines[4], "2|scenario=default|");
+	ck_assert_str_eq(sv.lines[5], "2|scenario=default|");
+	ck_assert_str_eq(sv.lines[6], "2|scenario=default|vu=2");
+	ck_assert_ptr_eq(sv.md[0], sv.md[1]);
+	ck_assert_ptr_ne(sv.md[1], sv.md[2]);
+	/* Metadata makes no tag sets: every sample shares one. */
+	for (size_t i = 1; i < sv.n; i++)
+		ck_assert_ptr_eq(sv.tags[i], sv.tags[0]);
+	/* ...and is not aggregated. */
+	ck_assert(stat(m, K6C__M_ITERATIONS, "count", 0) == 5);
+	ck_assert_uint_eq(k6c__metrics_sample_count(m, K6C__M_ITERATION_DURATION), 2);
+	ck_assert_uint_eq(k6c__metrics_dropped(m), 0);
+	k6c__metrics_free(m);
+}
+END_TEST
+
 static Suite *metrics_suite(void)
 {
 	Suite *s = suite_create("metrics");
@@ -859,6 +1092,10 @@ static Suite *metrics_suite(void)
 	tcase_add_test(tc, test_metrics_summary__text_golden);
 	tcase_add_test(tc, test_metrics_summary__humanize);
 	tcase_add_test(tc, test_metrics_summary__json);
+	tcase_add_test(tc, test_metrics_systags__names);
+	tcase_add_test(tc, test_metrics_systags__filtered_once_per_tag_set);
+	tcase_add_test(tc, test_metrics_systags__checks_and_groups_without_their_tags);
+	tcase_add_test(tc, test_metrics_systags__metadata_passes_through);
 	suite_add_tcase(s, tc);
 	return s;
 }
