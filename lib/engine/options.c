@@ -211,6 +211,69 @@ fail:
 	return rc;
 }
 
+/* The error for a name in systemTags that is not a system tag. */
+static int bad_system_tag(const char *name, size_t len)
+{
+	return k6c__error(K6C_ECONFIG, "invalid option \"systemTags\": \"%.*s\": not a system tag "
+		"(proto, subproto, status, method, url, name, group, check, error, error_code, "
+		"tls_version, scenario, service, expected_response, vu, iter, ip, ocsp_status)",
+		(int)len, name);
+}
+
+/* The bit of the system tag named [s, s + len), 0 if none. */
+static uint32_t system_tag_bit(const char *s, size_t len)
+{
+	char name[32];
+
+	if (len >= sizeof(name))
+		return 0;
+	memcpy(name, s, len);
+	name[len] = '\0';
+	return k6c__system_tag_bit(name);
+}
+
+/* systemTags: an array of tag names as in k6's JSON, or one
+ * comma-separated string (K6_SYSTEM_TAGS, --system-tags; blanks around
+ * names are ignored). k6 drops names it does not know; we reject them, as
+ * a typo would otherwise silently turn a tag off. An empty list enables
+ * none. */
+static int get_system_tags(const k6c__json *v, uint32_t *out)
+{
+	uint32_t mask = 0, bit;
+
+	if (v->type == K6C__JSON_ARRAY) {
+		for (size_t i = 0; i < v->len; i++) {
+			const k6c__json *it = v->items[i];
+
+			if (it->type != K6C__JSON_STRING)
+				return bad_json("systemTags", it, "expected an array of system tag names");
+			if (!(bit = system_tag_bit(it->string, strlen(it->string))))
+				return bad_system_tag(it->string, strlen(it->string));
+			mask |= bit;
+		}
+	} else if (v->type == K6C__JSON_STRING) {
+		for (const char *p = v->string; *p;) {
+			const char *e = strchr(p, ','), *x = e ? e : p + strlen(p);
+
+			while (p < x && (*p == ' ' || *p == '\t'))
+				p++;
+			while (x > p && (x[-1] == ' ' || x[-1] == '\t'))
+				x--;
+			if (x > p && !(bit = system_tag_bit(p, (size_t)(x - p))))
+				return bad_system_tag(p, (size_t)(x - p));
+			if (x > p)
+				mask |= bit;
+			if (!e)
+				break;
+			p = e + 1;
+		}
+	} else {
+		return bad_json("systemTags", v, "expected an array of system tag names");
+	}
+	*out = mask;
+	return 0;
+}
+
 /* ---- Tiers -------------------------------------------------------------- */
 
 /* One tier's options. "has_" flags mark what the tier set, so a higher tier
@@ -239,6 +302,8 @@ typedef struct tier {
 	const char *summary_mode;        /* summaryMode as given; checked after consolidation */
 	bool has_tag_sets_warn;
 	double tag_sets_warn;
+	bool has_system_tags;
+	uint32_t system_tags;
 	const char *segment, *sequence;  /* executionSegment(Sequence): config and override only */
 } tier;
 
@@ -292,6 +357,11 @@ static int tier_from_json(tier *t, const k6c__json *o, bool segments)
 			return bad_json("summaryTrendStats", v, "expected an array of strings");
 		t->trend_stats = v;
 		t->has_trend_stats = true;
+	}
+	if ((v = get_set(o, "systemTags"))) {
+		if ((rc = get_system_tags(v, &t->system_tags)))
+			return rc;
+		t->has_system_tags = true;
 	}
 	if ((v = get_set(o, "summaryTimeUnit"))) {
 		if ((rc = get_string("summaryTimeUnit", v, &t->time_unit)))
@@ -408,6 +478,7 @@ static int env_to_json(const char *const *env, size_t n, k6c__buf *b)
 		{ "K6_SUMMARY_EXPORT", "summaryExport" },
 		{ "K6_SUMMARY_MODE", "summaryMode" },
 		{ "K6C_TAG_SETS_WARN", "tagSetsWarn" },
+		{ "K6_SYSTEM_TAGS", "systemTags" },
 		{ "K6_DISCARD_RESPONSE_BODIES", "discardResponseBodies" },
 		{ "K6_BATCH", "batch" },
 		{ "K6_BATCH_PER_HOST", "batchPerHost" },
@@ -1358,6 +1429,7 @@ static bool key_modelled(const char *key)
 		"executionSegmentSequence", "paused", "noSetup", "noTeardown", "setupTimeout",
 		"teardownTimeout", "handleSummaryTimeout", "userAgent", "thresholds", "summaryTrendStats",
 		"summaryTimeUnit", "noColor", "noThresholds", "summaryExport", "summaryMode", "tagSetsWarn",
+		"systemTags",
 		/* config-file-only settings of k6's CLI */
 		"out", "linger", "noUsageReport", "collectors", "webDashboard",
 	};
@@ -1377,6 +1449,26 @@ static int cmp_strp(const void *a, const void *b)
 static int cmp_scp(const void *a, const void *b)
 {
 	return strcmp((*(const k6c__scenario *const *)a)->name, (*(const k6c__scenario *const *)b)->name);
+}
+
+/* systemTags as k6 writes it: an array of the enabled names, sorted. */
+static int put_system_tags(k6c__buf *b, bool *first, uint32_t mask)
+{
+	const char *names[K6C__SYSTEM_TAG_COUNT];
+	size_t n = 0;
+	int rc;
+
+	for (unsigned i = 0; i < K6C__SYSTEM_TAG_COUNT; i++)
+		if (mask & (1u << i))
+			names[n++] = k6c__system_tag_name(i);
+	qsort(names, n, sizeof(*names), cmp_strp);
+	if ((rc = put_key(b, first, "systemTags")) || (rc = k6c__buf_putc(b, '[')))
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if ((i > 0 && (rc = k6c__buf_putc(b, ','))) ||
+		    (rc = k6c__json_write_string(b, names[i], strlen(names[i]))))
+			return rc;
+	return k6c__buf_putc(b, ']');
 }
 
 static int options_json(k6c__options *o, const tier *const *tiers, size_t ntiers)
@@ -1437,6 +1529,8 @@ static int options_json(k6c__options *o, const tier *const *tiers, size_t ntiers
 		goto out;
 	if (o->time_unit && ((rc = put_key(&b, &f, "summaryTimeUnit")) ||
 			     (rc = k6c__json_write_string(&b, o->time_unit, strlen(o->time_unit)))))
+		goto out;
+	if ((rc = put_system_tags(&b, &f, o->system_tags)))
 		goto out;
 	if ((rc = put_number(&b, &f, "tagSetsWarn", (double)o->tag_sets_warn)))
 		goto out;
@@ -1606,6 +1700,8 @@ static int apply_tier(k6c__options *o, const tier *t)
 		return rc;
 	if (t->has_summary_export && (rc = replace_str(&o->summary_export, t->summary_export)))
 		return rc;
+	if (t->has_system_tags)
+		o->system_tags = t->system_tags;
 	if (t->has_no_setup)
 		o->no_setup = t->no_setup;
 	if (t->has_no_teardown)
@@ -1662,6 +1758,7 @@ int k6c__options_consolidate(k6c__options *out, const char *config_json, const c
 	out->teardown_timeout_ms = DEFAULT_SETUP_TIMEOUT_MS;
 	out->summary_timeout_ms = DEFAULT_SUMMARY_TIMEOUT_MS;
 	out->tag_sets_warn = DEFAULT_TAG_SETS_WARN;
+	out->system_tags = K6C__SYSTEM_TAGS_DEFAULT;
 	if ((rc = parse_tier_json(config_json, &jc, "config")) ||
 	    (rc = parse_tier_json(script_json, &js, "script")) ||
 	    (rc = parse_tier_json(override_json, &jo, "override")))

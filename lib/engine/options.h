@@ -39,6 +39,9 @@ typedef struct k6c__options {
 	/* tagSetsWarn (ours; K6C_TAG_SETS_WARN, --tag-sets-warn): warn once a
 	 * metric has this many distinct tag sets; 0 never (default 10000). */
 	uint64_t tag_sets_warn;
+	/* systemTags: enum k6c__system_tag bits (metrics.h); k6's default set
+	 * (K6C__SYSTEM_TAGS_DEFAULT) when no tier sets it. */
+	uint32_t system_tags;
 	/* executionSegment / executionSegmentSequence (the override and config
 	 * tiers only, as in k6: env cannot set them). NULL: the whole test. */
 	k6c__stripe *stripe;            /* owned */

@@ -259,6 +259,67 @@ START_TEST(test_engine_options_tiers__env_duration_and_trend_stats)
 }
 END_TEST
 
+/* systemTags: k6's default set unless a tier sets it; each tier replaces
+ * it whole; K6_SYSTEM_TAGS and the CLI's string are comma-separated; the
+ * JSON is k6's sorted array. */
+START_TEST(test_engine_options_tiers__system_tags)
+{
+	static const char *const defaults[] = { "check", "error", "error_code", "expected_response",
+		"group", "method", "name", "proto", "scenario", "service", "status", "subproto",
+		"tls_version", "url" };
+	k6c__options o;
+	k6c__json *j = NULL;
+	const k6c__json *v;
+	const char *env[] = { "K6_SYSTEM_TAGS", " url ,vu,, iter" };
+
+	ck_assert_int_eq(k6c__options_consolidate(&o, NULL, NULL, NULL, 0, NULL), 0);
+	ck_assert_uint_eq(o.system_tags, K6C__SYSTEM_TAGS_DEFAULT);
+	ck_assert_int_eq(k6c__json_parse(&j, o.json, strlen(o.json)), 0);
+	v = k6c__json_get(j, "systemTags");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(v->len, K6C__ARRAY_LEN(defaults));
+	for (size_t i = 0; i < v->len; i++)
+		ck_assert_str_eq(v->items[i]->string, defaults[i]);
+	k6c__json_free(j);
+	k6c__options_free(&o);
+
+	/* config < script < env < override, the whole list each time. */
+	ck_assert_int_eq(k6c__options_consolidate(&o, "{\"systemTags\":[\"ip\"]}", NULL, NULL, 0, NULL), 0);
+	ck_assert_uint_eq(o.system_tags, K6C__TAG_IP);
+	k6c__options_free(&o);
+	ck_assert_int_eq(k6c__options_consolidate(&o, "{\"systemTags\":[\"ip\"]}",
+		"{\"systemTags\":[\"status\",\"method\"]}", NULL, 0, NULL), 0);
+	ck_assert_uint_eq(o.system_tags, K6C__TAG_STATUS | K6C__TAG_METHOD);
+	ck_assert_ptr_nonnull(strstr(o.json, "\"systemTags\":[\"method\",\"status\"]"));
+	k6c__options_free(&o);
+	ck_assert_int_eq(k6c__options_consolidate(&o, NULL, "{\"systemTags\":[\"status\"]}", env, 1, NULL), 0);
+	ck_assert_uint_eq(o.system_tags, K6C__TAG_URL | K6C__TAG_VU | K6C__TAG_ITER);
+	ck_assert_ptr_nonnull(strstr(o.json, "\"systemTags\":[\"iter\",\"url\",\"vu\"]"));
+	k6c__options_free(&o);
+	ck_assert_int_eq(k6c__options_consolidate(&o, NULL, "{\"systemTags\":[\"status\"]}", env, 1,
+		"{\"systemTags\":\"group,check\"}"), 0);
+	ck_assert_uint_eq(o.system_tags, K6C__TAG_GROUP | K6C__TAG_CHECK);
+	k6c__options_free(&o);
+	/* null leaves the lower tier's list; an empty one enables none. */
+	ck_assert_int_eq(k6c__options_consolidate(&o, NULL, "{\"systemTags\":[\"status\"]}", NULL, 0,
+		"{\"systemTags\":null}"), 0);
+	ck_assert_uint_eq(o.system_tags, K6C__TAG_STATUS);
+	k6c__options_free(&o);
+	ck_assert_int_eq(k6c__options_consolidate(&o, NULL, "{\"systemTags\":[]}", NULL, 0, NULL), 0);
+	ck_assert_uint_eq(o.system_tags, 0);
+	ck_assert_ptr_nonnull(strstr(o.json, "\"systemTags\":[]"));
+	k6c__options_free(&o);
+	env[1] = "";
+	ck_assert_int_eq(k6c__options_consolidate(&o, NULL, NULL, env, 1, NULL), 0);
+	ck_assert_uint_eq(o.system_tags, 0);
+	k6c__options_free(&o);
+	/* A bad name in the environment is a configuration error too. */
+	env[1] = "url,nope";
+	ck_assert_int_eq(k6c__options_consolidate(&o, NULL, NULL, env, 1, NULL), K6C_ECONFIG);
+	assert_msg_has("\"systemTags\": \"nope\"");
+}
+END_TEST
+
 /* thresholds are replaced wholesale by the highest tier that sets them
  * (K6_THRESHOLDS is JSON too); noThresholds follows the usual tiers. */
 START_TEST(test_engine_options_tiers__thresholds_replaced_wholesale)
@@ -638,6 +699,11 @@ static const error_case error_cases[] = {
 	{ "{\"summaryMode\":\"verbose\"}", "\"summaryMode\": \"verbose\"", "compact, full, legacy or disabled" },
 	{ "{\"summaryMode\":\"Full\"}", "\"summaryMode\": \"Full\"", "compact" },
 	{ "{\"summaryMode\":1}", "\"summaryMode\"", "1" },
+	{ "{\"systemTags\":[\"status\",\"stauts\"]}", "\"systemTags\": \"stauts\"", "not a system tag" },
+	{ "{\"systemTags\":[\"status,url\"]}", "\"systemTags\": \"status,url\"", "not a system tag" },
+	{ "{\"systemTags\":\"url, Status\"}", "\"systemTags\": \"Status\"", "not a system tag" },
+	{ "{\"systemTags\":[1]}", "\"systemTags\": \"1\"", "array" },
+	{ "{\"systemTags\":{\"url\":true}}", "\"systemTags\"", "array" },
 	{ "{\"maxRedirects\":\"ten\"}", "\"maxRedirects\": \"ten\"", "integer" },
 	{ "{\"maxRedirects\":-1}", "\"maxRedirects\"", "integer" },
 	{ "[1]", "script options", "object" },
@@ -996,6 +1062,7 @@ int main(void)
 	tcase_add_test(tc, test_engine_options_shortcuts__stages_and_vus_alone);
 	tcase_add_loop_test(tc, test_engine_options_tiers__precedence_table, 0, (int)K6C__ARRAY_LEN(tier_cases));
 	tcase_add_test(tc, test_engine_options_tiers__env_duration_and_trend_stats);
+	tcase_add_test(tc, test_engine_options_tiers__system_tags);
 	tcase_add_test(tc, test_engine_options_tiers__thresholds_replaced_wholesale);
 	tcase_add_test(tc, test_engine_options_tiers__timeouts_paused_summary_export);
 	tcase_add_test(tc, test_engine_options_tiers__k6_stages_env);
