@@ -56,6 +56,13 @@ typedef struct k6c__vu_ops {
 	size_t (*sample_tags)(void *state, k6c__vu *vu, k6c__tag *out, size_t cap);
 	/* Frees the state; on the worker thread that created it. */
 	void (*free)(void *state);
+	/* The metadata the engine puts on this VU's samples (vu and iter as
+	 * systemTags enables them, exec.vu.metrics.metadata), for the
+	 * scheduler's iterations samples; called once the iteration ended,
+	 * while k6c__vu_iteration is still that iteration's number. Same
+	 * rules as sample_tags; returns 0 when no consumer reads metadata
+	 * (k6c__metrics_wants_metadata). May be NULL. */
+	size_t (*sample_metadata)(void *state, k6c__vu *vu, k6c__tag *out, size_t cap);
 } k6c__vu_ops;
 
 typedef enum k6c__executor_kind {

@@ -375,13 +375,18 @@ static void emit_iteration(k6c__vu *vu, const k6c__exec *e, double ms, double fr
 	else
 		tags[1 + n++] = (k6c__tag){ "scenario", e->sc->name };
 	tags[0] = (k6c__tag){ "group", "" };
+	k6c__tag md[ITERATION_TAGS_MAX];
+	size_t nmd = 0;
+	if (ops->sample_metadata != NULL && vu->state != NULL)
+		nmd = ops->sample_metadata(vu->state, vu, md, ITERATION_TAGS_MAX);
 	/* An arrival-rate iteration is also measured from when it was due:
 	 * a start delayed by a busy worker thread then shows in the latency
 	 * instead of being hidden (coordinated omission; doc/metrics.md). */
 	const int ids[3] = { K6C__M_ITERATIONS, K6C__M_ITERATION_DURATION,
 		K6C__M_ITERATION_DURATION_FROM_SCHEDULE };
 	const double vals[3] = { 1.0, ms, from_sched_ms };
-	k6c__samples_add(smp, k6c__wall_us(), tags, n + 1, ids, vals, from_sched_ms >= 0 ? 3 : 2);
+	k6c__samples_add_md(smp, k6c__wall_us(), tags, n + 1, md, nmd, ids, vals,
+		from_sched_ms >= 0 ? 3 : 2);
 }
 
 /* Parks the VU until a wake (executor, pause change, stop). */
@@ -464,18 +469,20 @@ static void run_scenario(k6c__vu *vu)
 		/* Resumed inside the iteration: its slice counts from here. */
 		if (vu->w->slice_start_ns == 0)
 			vu->w->slice_start_ns = t1;
-		vu->iter++;
-		vu->scen_iter++;
 		if (rc == 0 || rc == 1) {
 			atomic_fetch_add_explicit(&e->complete, 1, memory_order_relaxed);
 			/* A due time is never later than the start (the
-			 * controller hands an iteration out once it is due). */
+			 * controller hands an iteration out once it is due).
+			 * Emitted before the count moves on: its iter metadata
+			 * is the number of the iteration that ended. */
 			uint64_t due = vu->sched_ns != 0 && vu->sched_ns <= t0 ? vu->sched_ns : t0;
 			emit_iteration(vu, e, (double)(t1 - t0) / 1e6,
 				vu->sched_ns != 0 ? (double)(t1 - due) / 1e6 : -1.0);
 		} else {
 			atomic_fetch_add_explicit(&e->interrupted, 1, memory_order_relaxed);
 		}
+		vu->iter++;
+		vu->scen_iter++;
 		if (e->vt->done != NULL)
 			e->vt->done(e, vu, rc);
 		if (t1 - vu->w->slice_start_ns >= SLICE_NS) {
