@@ -132,6 +132,12 @@ void k6c__http_on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, vo
 		hop_tag(h, &n, "error", r->error);
 	if (r->tls_version[0] != '\0')
 		hop_tag(h, &n, "tls_version", r->tls_version);
+	/* The opt-in tags are added only when systemTags enables them (the
+	 * aggregator filters only the default ones). */
+	if ((vm->system_tags & K6C__TAG_IP) && r->remote_ip[0] != '\0')
+		hop_tag(h, &n, "ip", r->remote_ip);
+	if ((vm->system_tags & K6C__TAG_OCSP_STATUS) && r->ocsp.status[0] != '\0')
+		hop_tag(h, &n, "ocsp_status", r->ocsp.status);
 	if (vm->prog->http_debug)
 		k6c__mod_http_debug_hop(vm, r, h->tags, h->ntags);
 

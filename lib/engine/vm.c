@@ -607,6 +607,41 @@ void k6c__vm_tags_from_object(duk_context *ctx, k6c__vm *vm, size_t *n, duk_idx_
 	duk_pop(ctx);
 }
 
+/* Fills out (at most cap entries) with a VU's metadata: vu and iter when
+ * systemTags enables them (k6 sends them as metadata, not tags: they would
+ * make every sample a tag set of its own), then exec.vu.metrics.metadata,
+ * whose keys replace vu or iter of the same name. The strings are borrowed
+ * from vm until its next sample. */
+static size_t metadata_layers(k6c__vm *vm, k6c__vu *vu, k6c__tag *out, size_t cap)
+{
+	size_t n = 0, nsys;
+
+	if (vu == NULL)
+		return 0;
+	if ((vm->system_tags & K6C__TAG_VU) && n < cap)
+		out[n++] = (k6c__tag){ "vu", vm->md_vu };
+	if ((vm->system_tags & K6C__TAG_ITER) && n < cap) {
+		snprintf(vm->md_iter, sizeof(vm->md_iter), "%llu",
+			(unsigned long long)k6c__vu_iteration(vu));
+		out[n++] = (k6c__tag){ "iter", vm->md_iter };
+	}
+	nsys = n;
+	for (size_t i = 0; i < vm->nmetadata; i++) {
+		const k6c__vm_kv *kv = &vm->metadata[i];
+		size_t j = 0;
+
+		if (kv->value == NULL)
+			continue;
+		while (j < nsys && strcmp(out[j].key, kv->key) != 0)
+			j++;
+		if (j < nsys)
+			out[j].value = kv->value;
+		else if (n < cap)
+			out[n++] = (k6c__tag){ kv->key, kv->value };
+	}
+	return n;
+}
+
 void k6c__vm_emit(k6c__vm *vm, int64_t time_us, size_t ntags, const int *metrics,
 	const double *values, size_t n)
 {
@@ -616,9 +651,25 @@ void k6c__vm_emit(k6c__vm *vm, int64_t time_us, size_t ntags, const int *metrics
 void k6c__vm_emit_tags(k6c__vm *vm, int64_t time_us, const k6c__tag *tags, size_t ntags,
 	const int *metrics, const double *values, size_t n)
 {
+	size_t nmd = 0;
+
 	if (vm->vu == NULL || vm->discard_samples || vm->test_aborted)
 		return;
-	k6c__samples_add(k6c__vu_samples(vm->vu), time_us, tags, ntags, metrics, values, n);
+	if (vm->want_metadata) {
+		/* Grown only when the script adds metadata keys; without the
+		 * memory the samples go out with what fits. */
+		size_t need = 2 + vm->nmetadata;
+		if (need > vm->md_cap) {
+			k6c__tag *md = k6c__realloc(vm->md, need * sizeof(*md));
+			if (md != NULL) {
+				vm->md = md;
+				vm->md_cap = need;
+			}
+		}
+		nmd = metadata_layers(vm, vm->vu, vm->md, vm->md_cap);
+	}
+	k6c__samples_add_md(k6c__vu_samples(vm->vu), time_us, tags, ntags, vm->md, nmd, metrics,
+		values, n);
 }
 
 /* data_sent/data_received for the bytes of the iteration (or setup or
@@ -981,6 +1032,13 @@ int k6c__vm_new(k6c__vm **out, k6c__program *p, k6c__vu *vu)
 	vm->prog = p;
 	vm->vu = vu;
 	vm->vu_id = vu != NULL ? k6c__vu_id(vu) : 0;
+	if (vu != NULL) {
+		k6c__metrics *m = k6c__vu_metrics(vu);
+
+		vm->system_tags = k6c__metrics_system_tags(m);
+		vm->want_metadata = k6c__metrics_wants_metadata(m);
+		snprintf(vm->md_vu, sizeof(vm->md_vu), "%d", vm->vu_id);
+	}
 	vm->in_init = true;
 	vm->loading = -1;
 	vm->tags = k6c__calloc(16, sizeof(*vm->tags));
@@ -1040,6 +1098,7 @@ void k6c__vm_free(k6c__vm *vm)
 	k6c__free(vm->user_tags);
 	kv_clear(vm->metadata, &vm->nmetadata);
 	k6c__free(vm->metadata);
+	k6c__free(vm->md);
 	k6c__free(vm->abort_message);
 	k6c__free(vm->abort_log);
 	k6c__free(vm);
@@ -1552,6 +1611,15 @@ static size_t op_sample_tags(void *state, k6c__vu *vu, k6c__tag *out, size_t cap
 	return f.n;
 }
 
+/* k6c__vu_ops.sample_metadata: what k6c__vm_emit_tags adds, for the
+ * scheduler's iterations samples. */
+static size_t op_sample_metadata(void *state, k6c__vu *vu, k6c__tag *out, size_t cap)
+{
+	k6c__vm *vm = state;
+
+	return vm->want_metadata ? metadata_layers(vm, vu, out, cap) : 0;
+}
+
 const k6c__vu_ops k6c__engine_vu_ops = {
 	.init = op_init,
 	.iterate = op_iterate,
@@ -1560,4 +1628,5 @@ const k6c__vu_ops k6c__engine_vu_ops = {
 	.handle_summary = op_handle_summary,
 	.sample_tags = op_sample_tags,
 	.free = op_free,
+	.sample_metadata = op_sample_metadata,
 };

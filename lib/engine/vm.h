@@ -220,12 +220,20 @@ typedef struct k6c__vm {
 	const k6c__scenario *scenario;
 	/* exec.vu.tags / exec.vu.metrics.tags changes made since the VU entered
 	 * its scenario, applied over the base tags of every sample: value NULL
-	 * removes the key. And exec.vu.metrics.metadata (kept, not yet emitted:
-	 * samples carry no metadata). Strings owned. */
+	 * removes the key. And exec.vu.metrics.metadata, the metadata of every
+	 * later sample (value NULL: removed). Strings owned. */
 	k6c__vm_kv *user_tags;
 	size_t nuser_tags, user_tags_cap;
 	k6c__vm_kv *metadata;
 	size_t nmetadata, metadata_cap;
+	/* Read from the registry once, when the VU is made: the systemTags
+	 * mask (which opt-in tags and metadata to add) and whether any
+	 * consumer reads metadata (without one, samples carry none). */
+	uint32_t system_tags;
+	bool want_metadata;
+	char md_vu[24], md_iter[24]; /* the vu and iter metadata values */
+	k6c__tag *md;                /* a sample's metadata being built */
+	size_t md_cap;
 
 	/* Scratch space reused by every native call, so a Duktape error that
 	 * unwinds with longjmp never leaks memory. */
@@ -290,7 +298,9 @@ void k6c__vm_tags_base(duk_context *ctx, k6c__vm *vm, size_t *n);
 void k6c__vm_tags_from_object(duk_context *ctx, k6c__vm *vm, size_t *n, duk_idx_t obj);
 
 /* Adds samples to the VU's buffer (dropped when there is no VU), with the
- * tags in vm->tags or, for k6c__vm_emit_tags, in tags. */
+ * tags in vm->tags or, for k6c__vm_emit_tags, in tags, and the VU's
+ * metadata when a consumer wants it (vu and iter as systemTags says, then
+ * exec.vu.metrics.metadata). */
 void k6c__vm_emit(k6c__vm *vm, int64_t time_us, size_t ntags, const int *metrics,
 	const double *values, size_t n);
 void k6c__vm_emit_tags(k6c__vm *vm, int64_t time_us, const k6c__tag *tags, size_t ntags,

@@ -31,8 +31,10 @@ static bool httpbin_ok;
 typedef struct collect {
 	pthread_mutex_t lock;
 	k6c__buf logs;       /* "<level>|<line>\n" */
-	k6c__buf samples;    /* "<metric>|k=v|k=v|...|#<value>\n" */
+	k6c__buf samples;    /* "<metric>|k=v|k=v|...|md:k=v|...|#<value>\n" */
 	k6c__metrics *m;
+	bool set_system_tags;    /* give the registry system_tags (else k6's default) */
+	uint32_t system_tags;
 	/* With handleSummary: the data it was given and the default text
 	 * (no colours) of the same run. */
 	bool summary;
@@ -62,6 +64,9 @@ static void on_samples(const k6c__sample_view *s, size_t n, void *arg)
 		k6c__buf_printf(&c->samples, "%s|", info.name);
 		for (size_t j = 0; j < s[i].ntags; j++)
 			k6c__buf_printf(&c->samples, "%s=%s|", s[i].tags[j].key, s[i].tags[j].value);
+		for (size_t j = 0; j < s[i].nmetadata; j++)
+			k6c__buf_printf(&c->samples, "md:%s=%s|", s[i].metadata[j].key,
+				s[i].metadata[j].value);
 		k6c__buf_printf(&c->samples, "#%.17g\n", s[i].value);
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -192,6 +197,8 @@ static k6c__sched_result run_multi(k6c__program *prog, const k6c__scenario *scs,
 	mcfg.on_samples = on_samples;
 	mcfg.on_samples_arg = c;
 	ck_assert_int_eq(k6c__metrics_new(&c->m, &mcfg), 0);
+	if (c->set_system_tags)
+		k6c__metrics_set_system_tags(c->m, c->system_tags);
 	ck_assert_int_eq(k6c__metrics_start(c->m), 0);
 
 	memset(&scfg, 0, sizeof(scfg));
@@ -1312,6 +1319,86 @@ START_TEST(test_engine_vm_exec__vu_tags)
 }
 END_TEST
 
+/* systemTags and metadata on a VU's samples: vu and iter are metadata
+ * (strings) when enabled, never tags; exec.vu.metrics.metadata reaches
+ * every later sample, the scheduler's iterations samples included; HTTP
+ * samples lose the disabled tags (so a submetric on them stays empty) and
+ * get ip when it is enabled. */
+START_TEST(test_engine_vm_exec__system_tags_and_metadata)
+{
+	static const char src[] =
+		"import exec from 'k6/execution';\n"
+		"import http from 'k6/http';\n"
+		"import { check, group } from 'k6';\n"
+		"import { Counter } from 'k6/metrics';\n"
+		"const c = new Counter('marked');\n"
+		"export default function () {\n"
+		"  c.add(1);\n"
+		"  exec.vu.metrics.metadata.trace_id = 't' + __ITER;\n"
+		"  c.add(1, { vu: 'mine' });\n"
+		"  group('g', () => { check(null, { ok: () => true }); });\n"
+		"  http.get(__ENV.BASE + '/get');\n"
+		"}\n";
+	collect c;
+	k6c__sched_result res;
+	const char *const vu1[] = { "md:vu=1", NULL }, *const vu2[] = { "md:vu=2", NULL };
+
+	ck_assert_msg(httpbin_ok, "httpbin did not start");
+	collect_init(&c);
+	c.set_system_tags = true;
+	c.system_tags = K6C__TAG_STATUS | K6C__TAG_SCENARIO | K6C__TAG_VU | K6C__TAG_ITER | K6C__TAG_IP;
+	res = run_opts("systags.js", src, NULL, (k6c__scenario[]){ per_vu(2, 2) }, 1, &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_msg(count_samples(&c, "marked", NULL, NULL) == 8, "%s\n%s", logs_of(&c), c.samples.ptr);
+	ck_assert_int_eq(count_samples(&c, "marked", vu1, NULL), 4);
+	ck_assert_int_eq(count_samples(&c, "marked", vu2, NULL), 4);
+	ck_assert_int_eq(count_samples(&c, "marked", (const char *const[]){ "md:vu=1", "md:iter=1",
+		NULL }, NULL), 2);
+	/* The metadata set in iteration 0 is still there in iteration 1. */
+	ck_assert_int_eq(count_samples(&c, "marked", (const char *const[]){ "md:iter=0",
+		"md:trace_id=t0", NULL }, NULL), 2);
+	ck_assert_int_eq(count_samples(&c, "marked", (const char *const[]){ "md:iter=1",
+		"md:trace_id=t0", NULL }, NULL), 2);
+	ck_assert_int_eq(count_samples(&c, "marked", (const char *const[]){ "md:trace_id=t1", NULL },
+		NULL), 2);
+	/* A user tag named vu stays a tag (the metadata does not replace it). */
+	ck_assert_int_eq(count_samples(&c, "marked", (const char *const[]){ "scenario=default",
+		"vu=mine", "md:vu=1", NULL }, NULL), 2);
+	/* The scheduler's samples carry the iteration that ended. */
+	ck_assert_int_eq(count_samples(&c, "iterations", NULL, NULL), 4);
+	ck_assert_int_eq(count_samples(&c, "iterations", (const char *const[]){ "md:vu=2", "md:iter=0",
+		"md:trace_id=t0", NULL }, NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "iteration_duration", (const char *const[]){ "md:vu=1",
+		"md:iter=1", "md:trace_id=t1", NULL }, NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "checks", (const char *const[]){ "md:trace_id=t1", NULL },
+		NULL), 2);
+	ck_assert_int_eq(count_samples(&c, "data_sent", vu2, NULL), 2);
+	/* HTTP: only status, scenario and the opt-in ip are left. */
+	ck_assert_int_eq(count_samples(&c, "http_reqs", NULL, NULL), 4);
+	ck_assert_int_eq(count_samples(&c, "http_reqs", (const char *const[]){ "ip=127.0.0.1",
+		"scenario=default", "status=200", "md:trace_id=t1", NULL }, NULL), 2);
+	ck_assert_msg(c.samples.ptr != NULL && strstr(c.samples.ptr, "|method=") == NULL &&
+		strstr(c.samples.ptr, "|url=") == NULL && strstr(c.samples.ptr, "|name=") == NULL &&
+		strstr(c.samples.ptr, "|group=") == NULL && strstr(c.samples.ptr, "|check=") == NULL &&
+		strstr(c.samples.ptr, "|proto=") == NULL, "%s", c.samples.ptr);
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+
+	/* k6's default set: no vu, iter or ip; the script's metadata still. */
+	collect_init(&c);
+	res = run_opts("systags.js", src, NULL, (k6c__scenario[]){ per_vu(1, 1) }, 1, &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(count_samples(&c, "http_reqs", (const char *const[]){ "method=GET",
+		"status=200", "group=", "md:trace_id=t0", NULL }, NULL), 1);
+	ck_assert_int_eq(count_samples(&c, "iterations", (const char *const[]){ "md:trace_id=t0",
+		NULL }, NULL), 1);
+	ck_assert_msg(strstr(c.samples.ptr, "md:vu=") == NULL && strstr(c.samples.ptr, "md:iter=") == NULL &&
+		strstr(c.samples.ptr, "|ip=") == NULL, "%s", c.samples.ptr);
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+}
+END_TEST
+
 /* test.abort(): the iteration stops at once (a catch block does not run),
  * nothing more is measured, the result says why, teardown still runs. */
 START_TEST(test_engine_vm_exec__abort)
@@ -1645,6 +1732,7 @@ static Suite *engine_vm_suite(void)
 	tcase_add_test(life_tc, test_engine_vm_summary__junit_humanize);
 	tcase_add_test(life_tc, test_engine_vm_exec__values);
 	tcase_add_test(life_tc, test_engine_vm_exec__vu_tags);
+	tcase_add_test(life_tc, test_engine_vm_exec__system_tags_and_metadata);
 	tcase_add_test(life_tc, test_engine_vm_exec__abort);
 	tcase_add_test(life_tc, test_engine_vm_exec__fail);
 	tcase_add_test(life_tc, test_engine_vm_exec__scenario_env_tags);
