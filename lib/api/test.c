@@ -538,6 +538,8 @@ static int load_test(k6c_test *t, run_ctx *c)
 	}
 	if ((rc = k6c__program_set_options(c->prog, c->opts.json)))
 		return rc;
+	/* Nothing has been folded yet: VU 0's init samples are dropped. */
+	k6c__metrics_set_system_tags(c->metrics, c->opts.system_tags);
 	k6c__free(t->consolidated);
 	t->consolidated = c->opts.json ? k6c__strdup(c->opts.json) : NULL;
 	if (c->opts.json && !t->consolidated)

@@ -475,6 +475,41 @@ START_TEST(test_script_busy_loop__abort)
 }
 END_TEST
 
+/* systemTags from the script, then replaced by the API tier: submetrics
+ * match only enabled tags; checks and groups are whole either way. */
+START_TEST(test_script_system_tags__filter_and_precedence)
+{
+	run r;
+
+	run_script(&r, "system_tags.js", NULL, 0, 0);
+	show(&r, "system_tags.js");
+	ck_assert_int_eq(r.exit_code, 0);
+	ck_assert_metric_eq(&r, "http_reqs", "count", 4);
+	ck_assert_metric_eq(&r, "http_reqs{status:200}", "count", 4);
+	ck_assert_metric_eq(&r, "http_reqs{scenario:default}", "count", 4);
+	ck_assert_metric_eq(&r, "http_reqs{method:GET}", "count", 0);
+	assert_check(&r, "status is 200", 2, 0, "::g::status is 200");
+	ck_assert_metric_ge(&r, "group_duration", "min", 0);
+	assert_thresholds_ok(&r, 3);
+	run_free(&r);
+
+	run_script(&r, "system_tags.js", "{\"systemTags\":\"method,group\"}", 0, 0);
+	show(&r, "system_tags.js");
+	ck_assert_int_eq(r.exit_code, 99);
+	ck_assert_metric_eq(&r, "http_reqs{method:GET}", "count", 4);
+	ck_assert_metric_eq(&r, "http_reqs{status:200}", "count", 0);
+	ck_assert_metric_eq(&r, "http_reqs{scenario:default}", "count", 0);
+	assert_check(&r, "status is 200", 2, 0, "::g::status is 200");
+	run_free(&r);
+
+	/* An unknown name is a configuration error naming it. */
+	run_script(&r, "system_tags.js", "{\"systemTags\":[\"status\",\"methd\"]}", 0, 0);
+	ck_assert_int_eq(r.exit_code, 104);
+	ck_assert_msg(tcap_find(&r.cap, -1, "\"systemTags\": \"methd\"") != NULL, "no message naming the value");
+	run_free(&r);
+}
+END_TEST
+
 static Suite *script_suite(void)
 {
 	Suite *s = suite_create("script");
@@ -493,6 +528,7 @@ static Suite *script_suite(void)
 		{ "http_basic_tags", test_script_http_basic__tag_submetrics },
 		{ "lifecycle", test_script_lifecycle__stages },
 		{ "busy_loop", test_script_busy_loop__abort },
+		{ "system_tags", test_script_system_tags__filter_and_precedence },
 	};
 
 	/* One TCase per script, so CK_RUN_CASE=<name> runs just one. */
