@@ -45,6 +45,7 @@ static const char usage[] =
 	"      --summary-trend-stats LIST   trend columns, e.g. avg,p(95),p(99.9)\n"
 	"      --summary-time-unit U        s, ms or us\n"
 	"      --summary-mode M             compact (default), full, legacy or disabled\n"
+	"      --system-tags LIST           system tags to emit, e.g. status,method,url\n"
 	"      --no-summary                 do not print the end-of-test summary\n"
 	"      --no-color                   no colours in the summary\n"
 	"      --no-setup, --no-teardown    skip setup() / teardown()\n"
@@ -251,6 +252,9 @@ static int parse_args(int argc, char **argv, cli_args *ca)
 			json_quote(q, sizeof(q), v);
 			snprintf(list, sizeof(list), "[%s]", q);
 			opt_add(ca->opts, sizeof(ca->opts), "summaryTrendStats", list);
+		} else if (TAKES("--system-tags", "--system-tags")) {
+			/* The comma-separated list is split by the option parser. */
+			OPT_STRING("systemTags");
 		} else if (TAKES("--summary-time-unit", "--summary-time-unit")) {
 			OPT_STRING("summaryTimeUnit");
 		} else if (TAKES("--summary-mode", "--summary-mode")) {

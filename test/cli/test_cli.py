@@ -173,6 +173,18 @@ class CliTest(unittest.TestCase):
         self.assertEqual(sc['executor'], 'constant-vus')
         self.assertNotIn('iterations', sc)
 
+    def test_inspect_system_tags(self):
+        # k6's default set, sorted, when nothing sets it.
+        self.assertEqual(self.inspect([script('cli_basic.js')])['systemTags'],
+                         ['check', 'error', 'error_code', 'expected_response', 'group', 'method',
+                          'name', 'proto', 'scenario', 'service', 'status', 'subproto',
+                          'tls_version', 'url'])
+        env = {'K6_SYSTEM_TAGS': 'url, vu'}
+        self.assertEqual(self.inspect([script('cli_basic.js')], env)['systemTags'], ['url', 'vu'])
+        # The flag is the highest tier.
+        o = self.inspect(['--system-tags', 'status,iter', script('cli_basic.js')], env)
+        self.assertEqual(o['systemTags'], ['iter', 'status'])
+
     def test_inspect_max_redirects(self):
         self.assertEqual(self.inspect(['--max-redirects', '3', script('cli_basic.js')])['maxRedirects'], 3)
 
@@ -377,6 +389,7 @@ class CliTest(unittest.TestCase):
             (['--execution-segment', '1/3:2/3', '--execution-segment-sequence', '0,1/2,1'],
              '1/3:2/3'),
             (['--summary-trend-stats', 'p(101)'], 'p(101)'),
+            (['--system-tags', 'status,stauts'], 'stauts'),
             (['--config', '/nonexistent/k6c.json'], '/nonexistent/k6c.json'),
             (['--max-redirects', 'many'], 'many'),
         ]
