@@ -431,6 +431,17 @@ static int tier_from_json(tier *t, const k6c__json *o, bool segments)
 	}
 	if ((v = get_set(o, "summaryMode")) && (rc = get_string("summaryMode", v, &t->summary_mode)))
 		return rc;
+	/* k6's --no-summary / K6_NO_SUMMARY: the same as summaryMode
+	 * "disabled" (no text, no handleSummary(), no export), unless the
+	 * tier names a mode itself. */
+	if ((v = get_set(o, "noSummary"))) {
+		bool off;
+
+		if ((rc = k6c__options_get_bool("noSummary", v, &off)))
+			return rc;
+		if (off && t->summary_mode == NULL)
+			t->summary_mode = "disabled";
+	}
 	if (segments) {
 		if ((v = get_set(o, "executionSegment")) &&
 		    (rc = get_string("executionSegment", v, &t->segment)))
@@ -477,6 +488,7 @@ static int env_to_json(const char *const *env, size_t n, k6c__buf *b)
 		{ "K6_HANDLE_SUMMARY_TIMEOUT", "handleSummaryTimeout" },
 		{ "K6_SUMMARY_EXPORT", "summaryExport" },
 		{ "K6_SUMMARY_MODE", "summaryMode" },
+		{ "K6_NO_SUMMARY", "noSummary" },
 		{ "K6C_TAG_SETS_WARN", "tagSetsWarn" },
 		{ "K6_SYSTEM_TAGS", "systemTags" },
 		{ "K6_DISCARD_RESPONSE_BODIES", "discardResponseBodies" },
@@ -1428,8 +1440,8 @@ static bool key_modelled(const char *key)
 		"vus", "duration", "iterations", "stages", "scenarios", "executionSegment",
 		"executionSegmentSequence", "paused", "noSetup", "noTeardown", "setupTimeout",
 		"teardownTimeout", "handleSummaryTimeout", "userAgent", "thresholds", "summaryTrendStats",
-		"summaryTimeUnit", "noColor", "noThresholds", "summaryExport", "summaryMode", "tagSetsWarn",
-		"systemTags",
+		"summaryTimeUnit", "noColor", "noThresholds", "summaryExport", "summaryMode", "noSummary",
+		"tagSetsWarn", "systemTags",
 		/* config-file-only settings of k6's CLI */
 		"out", "linger", "noUsageReport", "collectors", "webDashboard",
 	};

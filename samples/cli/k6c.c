@@ -46,7 +46,7 @@ static const char usage[] =
 	"      --summary-time-unit U        s, ms or us\n"
 	"      --summary-mode M             compact (default), full, legacy or disabled\n"
 	"      --system-tags LIST           system tags to emit, e.g. status,method,url\n"
-	"      --no-summary                 do not print the end-of-test summary\n"
+	"      --no-summary                 no end-of-test summary, handleSummary() or export\n"
 	"      --no-color                   no colours in the summary\n"
 	"      --no-setup, --no-teardown    skip setup() / teardown()\n"
 	"      --no-thresholds              do not evaluate thresholds\n"
@@ -211,7 +211,10 @@ static int parse_args(int argc, char **argv, cli_args *ca)
 		} else if (TAKES("--no-color", "--no-color")) {
 			ca->no_color = 1;
 		} else if (TAKES("--no-summary", "--no-summary")) {
+			/* As in k6 1.x: summaryMode "disabled", so neither
+			 * handleSummary() nor --summary-export runs either. */
 			ca->no_summary = 1;
+			opt_add(ca->opts, sizeof(ca->opts), "noSummary", "true");
 		} else if (TAKES("--no-setup", "--no-setup")) {
 			opt_add(ca->opts, sizeof(ca->opts), "noSetup", "true");
 		} else if (TAKES("--no-teardown", "--no-teardown")) {

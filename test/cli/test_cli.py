@@ -225,6 +225,21 @@ class CliTest(unittest.TestCase):
         self.assertNotIn('iteration_duration', out)
         self.assertNotIn('iteration_duration', err)
 
+    def test_no_summary_is_summary_mode_disabled(self):
+        # k6 1.x: --no-summary and K6_NO_SUMMARY also skip handleSummary()
+        # and --summary-export.
+        f = self.path('export.json')
+        rc, out, err = run(['run', '-q', '--no-summary', '--summary-export', f,
+                            script('cli_summary_handle.js')])
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        self.assertNotIn('HANDLED', out)
+        self.assertFalse(os.path.exists(f))
+        rc, out, err = run(['run', '-q', '--summary-export', f, script('cli_summary_handle.js')],
+                           extra_env={'K6_NO_SUMMARY': 'true'})
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        self.assertNotIn('HANDLED', out)
+        self.assertFalse(os.path.exists(f))
+
     def test_thresholds_crossed_99_and_no_thresholds(self):
         # The script tier's golden.js: one threshold fails on purpose.
         golden = os.path.join(HERE, '..', 'script', 'thresholds', 'golden.js')
