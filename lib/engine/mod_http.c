@@ -72,9 +72,15 @@ static size_t build_headers(duk_context *ctx, k6c__vm *vm, duk_idx_t headers, co
 /* ---- Samples per hop --------------------------------------------------------- */
 
 /* Sets key in a request's tags (tags[0..*n), room for K6C__HTTP_HOP_TAGS
- * past nfixed): a key already there gets the new value. */
-static void hop_tag(const k6c__http_prep *p, size_t *n, const char *key, const char *value)
+ * past nfixed): a key already there gets the new value. Only when
+ * systemTags enables the tag (bit): a disabled tag is never produced, so a
+ * URL per request does not make a tag set per request once `url` and
+ * `name` are off. */
+static void hop_tag(const k6c__http_prep *p, size_t *n, uint32_t bit, const char *key,
+	const char *value)
 {
+	if (!(p->vm->system_tags & bit))
+		return;
 	for (size_t i = 0; i < *n; i++) {
 		if (strcmp(p->tags[i].key, key) == 0) {
 			p->tags[i].value = value;
@@ -116,28 +122,28 @@ void k6c__http_on_hop(k6c__http_conn *conn, k6c__http_resp *r, bool is_final, vo
 	url = k6c__mod_http_clean_url(r->url != NULL ? r->url : "", &clean);
 
 	snprintf(status, sizeof(status), "%d", r->status);
-	hop_tag(h, &n, "proto", r->proto);
-	hop_tag(h, &n, "status", status);
-	hop_tag(h, &n, "method", r->method);
-	hop_tag(h, &n, "url", url);
+	hop_tag(h, &n, K6C__TAG_PROTO, "proto", r->proto);
+	hop_tag(h, &n, K6C__TAG_STATUS, "status", status);
+	hop_tag(h, &n, K6C__TAG_METHOD, "method", r->method);
+	hop_tag(h, &n, K6C__TAG_URL, "url", url);
 	if (!h->has_name)
-		hop_tag(h, &n, "name", url);
+		hop_tag(h, &n, K6C__TAG_NAME, "name", url);
 	if (h->ext.callback)
-		hop_tag(h, &n, "expected_response", expected ? "true" : "false");
+		hop_tag(h, &n, K6C__TAG_EXPECTED_RESPONSE, "expected_response", expected ? "true" : "false");
 	if (r->error_code != 0) {
 		snprintf(code, sizeof(code), "%d", r->error_code);
-		hop_tag(h, &n, "error_code", code);
+		hop_tag(h, &n, K6C__TAG_ERROR_CODE, "error_code", code);
 	}
 	if (r->error[0] != '\0')
-		hop_tag(h, &n, "error", r->error);
+		hop_tag(h, &n, K6C__TAG_ERROR, "error", r->error);
 	if (r->tls_version[0] != '\0')
-		hop_tag(h, &n, "tls_version", r->tls_version);
-	/* The opt-in tags are added only when systemTags enables them (the
+		hop_tag(h, &n, K6C__TAG_TLS_VERSION, "tls_version", r->tls_version);
+	/* The opt-in tags exist only when systemTags enables them (the
 	 * aggregator filters only the default ones). */
-	if ((vm->system_tags & K6C__TAG_IP) && r->remote_ip[0] != '\0')
-		hop_tag(h, &n, "ip", r->remote_ip);
-	if ((vm->system_tags & K6C__TAG_OCSP_STATUS) && r->ocsp.status[0] != '\0')
-		hop_tag(h, &n, "ocsp_status", r->ocsp.status);
+	if (r->remote_ip[0] != '\0')
+		hop_tag(h, &n, K6C__TAG_IP, "ip", r->remote_ip);
+	if (r->ocsp.status[0] != '\0')
+		hop_tag(h, &n, K6C__TAG_OCSP_STATUS, "ocsp_status", r->ocsp.status);
 	if (vm->prog->http_debug)
 		k6c__mod_http_debug_hop(vm, r, h->tags, h->ntags);
 

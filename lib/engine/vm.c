@@ -1032,6 +1032,7 @@ int k6c__vm_new(k6c__vm **out, k6c__program *p, k6c__vu *vu)
 	vm->prog = p;
 	vm->vu = vu;
 	vm->vu_id = vu != NULL ? k6c__vu_id(vu) : 0;
+	vm->system_tags = K6C__SYSTEM_TAGS_DEFAULT;
 	if (vu != NULL) {
 		k6c__metrics *m = k6c__vu_metrics(vu);
 

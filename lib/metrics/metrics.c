@@ -1052,6 +1052,16 @@ uint64_t k6c__metrics_tag_sets(k6c__metrics *m, int id)
 	return n;
 }
 
+size_t k6c__metrics_raw_tag_sets(k6c__metrics *m)
+{
+	size_t n;
+
+	pthread_mutex_lock(&m->lock);
+	n = m->raw.n;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
 /* Whether the first sample of metric id with tag set ts makes the metric
  * pass the warning limit (then, once per metric, true). Out of memory only
  * stops the counting for that tag set. Called with m->lock held. */

@@ -182,6 +182,10 @@ void k6c__metrics_set_tag_sets_warn(k6c__metrics *m, uint64_t limit);
 /* Distinct tag sets counted so far for a metric (0 for a submetric, an
  * unknown id, or when counting is off). Thread: any (registry lock). */
 uint64_t k6c__metrics_tag_sets(k6c__metrics *m, int id);
+/* Distinct tag sets as the producers sent them, which is what the interning
+ * keeps in memory (a system tag that systemTags disables still costs here
+ * if a producer sends it). Thread: any (registry lock). */
+size_t k6c__metrics_raw_tag_sets(k6c__metrics *m);
 
 /* Keeps, besides the totals, aggregates per group and per scenario for the
  * full summary (k6's --summary-mode=full): samples of each group (of the

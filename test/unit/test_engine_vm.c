@@ -35,6 +35,7 @@ typedef struct collect {
 	k6c__metrics *m;
 	bool set_system_tags;    /* give the registry system_tags (else k6's default) */
 	uint32_t system_tags;
+	size_t raw_tag_sets;     /* k6c__metrics_raw_tag_sets at the end of the run */
 	/* With handleSummary: the data it was given and the default text
 	 * (no colours) of the same run. */
 	bool summary;
@@ -219,6 +220,7 @@ static k6c__sched_result run_multi(k6c__program *prog, const k6c__scenario *scs,
 	ck_assert_int_eq(k6c__sched_run(s, &res), 0);
 	k6c__sched_free(s);
 	k6c__metrics_stop(c->m);
+	c->raw_tag_sets = k6c__metrics_raw_tag_sets(c->m);
 	k6c__metrics_free(c->m);
 	c->m = NULL;
 	return res;
@@ -1399,6 +1401,43 @@ START_TEST(test_engine_vm_exec__system_tags_and_metadata)
 }
 END_TEST
 
+/* A disabled system tag is not even produced: requests to 24 URLs make 24
+ * tag sets with url and name on, and one with them off, so turning them
+ * off bounds the memory a URL per request would take. */
+START_TEST(test_engine_vm_exec__disabled_tags_not_produced)
+{
+	static const char src[] =
+		"import http from 'k6/http';\n"
+		"export default function () {\n"
+		"  for (let i = 0; i < 24; i++) http.get(`${__ENV.BASE}/anything/${i}`);\n"
+		"}\n";
+	collect c;
+	k6c__sched_result res;
+	size_t on;
+
+	ck_assert_msg(httpbin_ok, "httpbin did not start");
+	collect_init(&c);
+	res = run_opts("urls.js", src, NULL, (k6c__scenario[]){ per_vu(1, 1) }, 1, &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(count_samples(&c, "http_reqs", NULL, NULL), 24);
+	on = c.raw_tag_sets;
+	ck_assert_msg(on >= 24, "%zu tag sets with url on", on);
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+
+	collect_init(&c);
+	c.set_system_tags = true;
+	c.system_tags = K6C__SYSTEM_TAGS_DEFAULT & ~(K6C__TAG_URL | K6C__TAG_NAME);
+	res = run_opts("urls.js", src, NULL, (k6c__scenario[]){ per_vu(1, 1) }, 1, &c);
+	ck_assert_int_eq(res.status, 0);
+	ck_assert_int_eq(count_samples(&c, "http_reqs", NULL, NULL), 24);
+	/* The 24 sets of the requests are one now. */
+	ck_assert_msg(c.raw_tag_sets + 23 <= on, "%zu tag sets with url off, %zu on", c.raw_tag_sets, on);
+	k6c__sched_result_free(&res);
+	collect_free(&c);
+}
+END_TEST
+
 /* test.abort(): the iteration stops at once (a catch block does not run),
  * nothing more is measured, the result says why, teardown still runs. */
 START_TEST(test_engine_vm_exec__abort)
@@ -1733,6 +1772,7 @@ static Suite *engine_vm_suite(void)
 	tcase_add_test(life_tc, test_engine_vm_exec__values);
 	tcase_add_test(life_tc, test_engine_vm_exec__vu_tags);
 	tcase_add_test(life_tc, test_engine_vm_exec__system_tags_and_metadata);
+	tcase_add_test(life_tc, test_engine_vm_exec__disabled_tags_not_produced);
 	tcase_add_test(life_tc, test_engine_vm_exec__abort);
 	tcase_add_test(life_tc, test_engine_vm_exec__fail);
 	tcase_add_test(life_tc, test_engine_vm_exec__scenario_env_tags);
