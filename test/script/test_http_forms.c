@@ -33,7 +33,7 @@ START_TEST(test_http_forms__submit_and_click)
 	brun r;
 
 	run(&r, "forms.js", NULL, NULL, NULL, 0);
-	assert_all_pass(&r, 25);
+	assert_all_pass(&r, 26);
 	run_free(&r);
 }
 END_TEST

@@ -98,6 +98,11 @@ export default function () {
   res = ours.clickLink({ selector: 'a.rel', params: { headers: { 'X-Click': 'c' } } });
   expect('clickLink relative + params', [res.url, res.json().args, res.json().headers['X-Click']],
     [`${BASE}/get?from=link`, { from: 'link' }, 'c']);
+  // The methods take their response from this, also apart from it.
+  const click = links.clickLink;
+  res = click.call(ours, { selector: 'a.rel' });
+  expect('clickLink through call()', [typeof click, click.length, res.url],
+    ['function', 1, `${BASE}/get?from=link`]);
 
   // Errors
   expect('no form', errorOf(() => links.submitForm()),
