@@ -106,11 +106,7 @@ END_TEST
 
 static Suite *bodies_suite(void)
 {
-	Suite *s = suite_create("http_bodies");
-	struct {
-		const char *name;
-		const TTest *test;
-	} cases[] = {
+	const sr_case cases[] = {
 		{ "bodies", test_http_bodies__files_multipart_types },
 		{ "text_default", test_http_bodies__text_by_default },
 		{ "discard_option", test_http_bodies__discard_option },
@@ -118,16 +114,7 @@ static Suite *bodies_suite(void)
 		{ "none_data_received", test_http_bodies__none_counts_data_received },
 	};
 
-	/* One TCase per test, so CK_RUN_CASE=<name> runs just one. */
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-
-		/* Lowering a script with Babel on a cold cache takes seconds. */
-		tcase_set_timeout(tc, 120);
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
-	return s;
+	return sr_suite("http_bodies", cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 int main(void)

@@ -558,11 +558,7 @@ END_TEST
 
 static Suite *thresholds_suite(void)
 {
-	Suite *s = suite_create("thresholds");
-	struct {
-		const char *name;
-		const TTest *test;
-	} cases[] = {
+	const sr_case cases[] = {
 		{ "metrics_api", test_thresholds_metrics__types_values_errors },
 		{ "metrics_throw", test_thresholds_metrics__throw_option },
 		{ "tags", test_thresholds_tags__every_source },
@@ -574,16 +570,7 @@ static Suite *thresholds_suite(void)
 		{ "golden_handle_summary", test_thresholds_golden__handle_summary },
 	};
 
-	/* One TCase per test, so CK_RUN_CASE=<name> runs just one. */
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-
-		/* Lowering a script with Babel on a cold cache takes seconds. */
-		tcase_set_timeout(tc, 120);
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
-	return s;
+	return sr_suite("thresholds", cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 int main(void)

@@ -76,6 +76,20 @@ void sr_assert_all_pass(const sr_run *r, double min_checks)
 		passes, min_checks);
 }
 
+Suite *sr_suite(const char *name, const sr_case *cases, size_t n)
+{
+	Suite *s = suite_create(name);
+
+	for (size_t i = 0; i < n; i++) {
+		TCase *tc = tcase_create(cases[i].name);
+
+		tcase_set_timeout(tc, 120);
+		tcase_add_test(tc, cases[i].test);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}
+
 int sr_main(const char *prog, Suite *s)
 {
 	SRunner *sr;

@@ -37,6 +37,17 @@ double sr_metric(const sr_run *r, const char *name, const char *field);
 /* Exit code 0, every check passed, and there were at least min_checks. */
 void sr_assert_all_pass(const sr_run *r, double min_checks);
 
+/* A named test for sr_suite. */
+typedef struct sr_case {
+	const char *name;
+	const TTest *test;
+} sr_case;
+
+/* A suite with one TCase per case, named after it (so CK_RUN_CASE=<name>
+ * runs just one), each with a 120 s timeout: lowering a script with Babel
+ * on a cold cache takes seconds. */
+Suite *sr_suite(const char *name, const sr_case *cases, size_t n);
+
 /* Starts httpbin, runs every test of s verbosely, stops httpbin; returns
  * the process exit status. prog names the executable in messages. */
 int sr_main(const char *prog, Suite *s);
