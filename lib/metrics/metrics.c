@@ -1021,19 +1021,26 @@ uint64_t k6c__metrics_sample_count(k6c__metrics *m, int id)
 
 /* ---- folding batches --------------------------------------------------- */
 
+/* Room for n elements of sz bytes in *arr (capacity *cap, first the
+ * smallest), doubling; false on out-of-memory, *arr unchanged. */
+static bool reserve_n(void **arr, size_t *cap, size_t n, size_t sz, size_t first)
+{
+	if (n <= *cap)
+		return true;
+	size_t ncap = *cap ? *cap : first;
+	while (ncap < n)
+		ncap *= 2;
+	void *p = k6c__realloc(*arr, ncap * sz);
+	if (p == NULL)
+		return false;
+	*arr = p;
+	*cap = ncap;
+	return true;
+}
+
 static bool views_reserve(k6c__metrics *m, size_t n)
 {
-	if (n <= m->capviews)
-		return true;
-	size_t cap = m->capviews ? m->capviews : 256;
-	while (cap < n)
-		cap *= 2;
-	k6c__sample_view *v = k6c__realloc(m->views, cap * sizeof(*v));
-	if (v == NULL)
-		return false;
-	m->views = v;
-	m->capviews = cap;
-	return true;
+	return reserve_n((void **)&m->views, &m->capviews, n, sizeof(*m->views), 256);
 }
 
 void k6c__metrics_set_tag_sets_warn(k6c__metrics *m, uint64_t limit)
@@ -1274,17 +1281,7 @@ void k6c__metrics_set_breakdown(k6c__metrics *m, bool on)
 
 static bool md_reserve(k6c__metrics *m, size_t n)
 {
-	if (n <= m->capmd)
-		return true;
-	size_t cap = m->capmd ? m->capmd : 64;
-	while (cap < n)
-		cap *= 2;
-	k6c__tag *t = k6c__realloc(m->md, cap * sizeof(*t));
-	if (t == NULL)
-		return false;
-	m->md = t;
-	m->capmd = cap;
-	return true;
+	return reserve_n((void **)&m->md, &m->capmd, n, sizeof(*m->md), 64);
 }
 
 /* Folds every record of a batch, then shows the batch to on_samples. Called
