@@ -44,8 +44,9 @@ typedef enum k6c_log_level {
  * @payload: the payload given to k6c_test_set_log_callback().
  *
  * Thread: called from the thread running k6c_test_run() (or the runner thread
- * of k6c_test_start()) and from the worker threads running VUs, possibly
- * concurrently; the callback must be thread-safe.
+ * of k6c_test_start()), from the worker threads running VUs and from the
+ * metrics thread (the tagSetsWarn warning), possibly concurrently; the
+ * callback must be thread-safe.
  *
  * Since: 0.1
  */
