@@ -37,7 +37,7 @@ static const char *const default_trend_stats[] = { "avg", "min", "med", "max", "
 
 /* ---- Reading JSON values ------------------------------------------------ */
 
-static int bad(const char *name, const char *value, const char *why)
+int k6c__options_bad(const char *name, const char *value, const char *why)
 {
 	return k6c__error(K6C_ECONFIG, "invalid option \"%s\": \"%s\": %s", name, value, why);
 }
@@ -49,15 +49,50 @@ static int json_value_text(const k6c__json *v, k6c__buf *b)
 	return k6c__json_write(b, v);
 }
 
-/* bad() with the JSON value as the quoted text. */
-static int bad_json(const char *name, const k6c__json *v, const char *why)
+int k6c__options_bad_json(const char *name, const k6c__json *v, const char *why)
 {
 	k6c__buf b = K6C__BUF_INIT;
 	int rc;
 
 	json_value_text(v, &b);
-	rc = bad(name, b.ptr ? b.ptr : "", why);
+	rc = k6c__options_bad(name, b.ptr ? b.ptr : "", why);
 	k6c__buf_free(&b);
+	return rc;
+}
+
+/* The short names this file and options_http.c use. */
+#define bad k6c__options_bad
+#define bad_json k6c__options_bad_json
+
+int k6c__options_each_item(const char *name, const k6c__json *v, const char *item_why,
+	const char *type_why, k6c__options_item_fn fn, void *arg)
+{
+	int rc = 0;
+
+	if (v->type == K6C__JSON_ARRAY) {
+		for (size_t i = 0; rc == 0 && i < v->len; i++) {
+			const k6c__json *it = v->items[i];
+
+			if (it->type != K6C__JSON_STRING)
+				return bad_json(name, it, item_why);
+			rc = fn(it->string, it->len, arg);
+		}
+		return rc;
+	}
+	if (v->type != K6C__JSON_STRING)
+		return bad_json(name, v, type_why);
+	for (const char *p = v->string; rc == 0 && *p;) {
+		size_t n = strcspn(p, ",");
+		const char *next = p + n + (p[n] == ',');
+
+		while (n > 0 && (*p == ' ' || *p == '\t'))
+			p++, n--;
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n > 0)
+			rc = fn(p, n, arg);
+		p = next;
+	}
 	return rc;
 }
 
@@ -237,41 +272,25 @@ static uint32_t system_tag_bit(const char *s, size_t len)
  * names are ignored). k6 drops names it does not know; we reject them, as
  * a typo would otherwise silently turn a tag off. An empty list enables
  * none. */
+static int add_system_tag(const char *s, size_t n, void *arg)
+{
+	uint32_t bit = system_tag_bit(s, n);
+
+	if (bit == 0)
+		return bad_system_tag(s, n);
+	*(uint32_t *)arg |= bit;
+	return 0;
+}
+
 static int get_system_tags(const k6c__json *v, uint32_t *out)
 {
-	uint32_t mask = 0, bit;
+	uint32_t mask = 0;
+	int rc = k6c__options_each_item("systemTags", v, "expected an array of system tag names",
+		"expected an array of system tag names", add_system_tag, &mask);
 
-	if (v->type == K6C__JSON_ARRAY) {
-		for (size_t i = 0; i < v->len; i++) {
-			const k6c__json *it = v->items[i];
-
-			if (it->type != K6C__JSON_STRING)
-				return bad_json("systemTags", it, "expected an array of system tag names");
-			if (!(bit = system_tag_bit(it->string, strlen(it->string))))
-				return bad_system_tag(it->string, strlen(it->string));
-			mask |= bit;
-		}
-	} else if (v->type == K6C__JSON_STRING) {
-		for (const char *p = v->string; *p;) {
-			const char *e = strchr(p, ','), *x = e ? e : p + strlen(p);
-
-			while (p < x && (*p == ' ' || *p == '\t'))
-				p++;
-			while (x > p && (x[-1] == ' ' || x[-1] == '\t'))
-				x--;
-			if (x > p && !(bit = system_tag_bit(p, (size_t)(x - p))))
-				return bad_system_tag(p, (size_t)(x - p));
-			if (x > p)
-				mask |= bit;
-			if (!e)
-				break;
-			p = e + 1;
-		}
-	} else {
-		return bad_json("systemTags", v, "expected an array of system tag names");
-	}
-	*out = mask;
-	return 0;
+	if (rc == 0)
+		*out = mask;
+	return rc;
 }
 
 /* ---- Tiers -------------------------------------------------------------- */

@@ -78,6 +78,22 @@ void k6c__options_free(k6c__options *o);
 struct k6c__json;
 int k6c__options_get_bool(const char *name, const struct k6c__json *v, bool *out);
 
+/* K6C_ECONFIG with the message every bad option value gets: invalid
+ * option "name": "value": why. The _json form quotes a JSON value (a
+ * string as it is). Both return K6C_ECONFIG. */
+int k6c__options_bad(const char *name, const char *value, const char *why);
+int k6c__options_bad_json(const char *name, const struct k6c__json *v, const char *why);
+
+/* Calls fn for each item of a list option given either as a JSON array of
+ * strings (each item as it is) or as one comma-separated string, as
+ * environment variables and flags give it (each piece trimmed of blanks,
+ * empty pieces skipped). A non-string item is K6C_ECONFIG quoting it with
+ * item_why, any other type quoting v with type_why. Stops at, and returns,
+ * the first non-zero result of fn; 0 otherwise. */
+typedef int (*k6c__options_item_fn)(const char *s, size_t n, void *arg);
+int k6c__options_each_item(const char *name, const struct k6c__json *v, const char *item_why,
+	const char *type_why, k6c__options_item_fn fn, void *arg);
+
 /* k6's description of a scenario for the run header, e.g.
  * "10 iterations shared among 2 VUs (maxDuration: 10m0s, gracefulStop: 30s)".
  * The counts are the scenario's own (the whole test's): k6 shows this

@@ -22,24 +22,9 @@
  * kept as a list, one per VU slot. */
 #define MAX_LOCAL_IPS 65536u
 
-static int bad(const char *name, const char *value, const char *why)
-{
-	return k6c__error(K6C_ECONFIG, "invalid option \"%s\": \"%s\": %s", name, value, why);
-}
-
-static int bad_json(const char *name, const k6c__json *v, const char *why)
-{
-	k6c__buf b = K6C__BUF_INIT;
-	int rc;
-
-	if (v->type == K6C__JSON_STRING)
-		k6c__buf_puts(&b, v->string);
-	else
-		k6c__json_write(&b, v);
-	rc = bad(name, b.ptr ? b.ptr : "", why);
-	k6c__buf_free(&b);
-	return rc;
-}
+/* The short names options.c uses too. */
+#define bad k6c__options_bad
+#define bad_json k6c__options_bad_json
 
 static const k6c__json *get_set(const k6c__json *obj, const char *key)
 {
@@ -153,31 +138,18 @@ static int add_suite(k6c__transport_opts *o, const char *s, size_t n)
 	return push_str(&o->cipher_suites, &o->ncipher_suites, s, n);
 }
 
+static int each_suite(const char *s, size_t n, void *arg)
+{
+	return add_suite(arg, s, n);
+}
+
 static int read_cipher_suites(k6c__transport_opts *o, const k6c__json *v)
 {
 	k6c__json *tmp;
 	const k6c__json *x = unwrap(v, &tmp, K6C__JSON_ARRAY);
-	int rc = 0;
+	int rc = k6c__options_each_item("tlsCipherSuites", x, "expected a cipher suite name",
+		"expected an array of cipher suite names", each_suite, o);
 
-	if (x->type == K6C__JSON_STRING) {
-		const char *p = x->string;
-
-		while (rc == 0 && *p) {
-			size_t n = strcspn(p, ",");
-
-			rc = add_suite(o, p, n);
-			p += n + (p[n] == ',');
-		}
-	} else if (x->type == K6C__JSON_ARRAY) {
-		for (size_t i = 0; rc == 0 && i < x->len; i++) {
-			if (x->items[i]->type != K6C__JSON_STRING)
-				rc = bad_json("tlsCipherSuites", x->items[i], "expected a cipher suite name");
-			else
-				rc = add_suite(o, x->items[i]->string, x->items[i]->len);
-		}
-	} else {
-		rc = bad_json("tlsCipherSuites", x, "expected an array of cipher suite names");
-	}
 	k6c__json_free(tmp);
 	return rc;
 }
@@ -505,27 +477,15 @@ static int add_local(k6c__transport_opts *o, const char *s, size_t n)
 	}
 }
 
+static int each_local(const char *s, size_t n, void *arg)
+{
+	return add_local(arg, s, n);
+}
+
 static int read_local_ips(k6c__transport_opts *o, const k6c__json *v)
 {
-	int rc = 0;
-
-	if (v->type == K6C__JSON_STRING) {
-		for (const char *p = v->string; rc == 0 && *p;) {
-			size_t n = strcspn(p, ",");
-
-			rc = add_local(o, p, n);
-			p += n + (p[n] == ',');
-		}
-	} else if (v->type == K6C__JSON_ARRAY) {
-		for (size_t i = 0; rc == 0 && i < v->len; i++) {
-			if (v->items[i]->type != K6C__JSON_STRING)
-				return bad_json("localIPs", v->items[i], "expected an IP address, range or CIDR block");
-			rc = add_local(o, v->items[i]->string, v->items[i]->len);
-		}
-	} else {
-		rc = bad_json("localIPs", v, "expected \"10.0.0.1-10.0.0.9,192.168.0.0/24\" or an array");
-	}
-	return rc;
+	return k6c__options_each_item("localIPs", v, "expected an IP address, range or CIDR block",
+		"expected \"10.0.0.1-10.0.0.9,192.168.0.0/24\" or an array", each_local, o);
 }
 
 /* ---- all together -------------------------------------------------------- */
