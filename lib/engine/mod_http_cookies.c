@@ -200,20 +200,34 @@ static void check_rc(duk_context *ctx, int rc)
 		(void)duk_error(ctx, DUK_ERR_ERROR, "out of memory");
 }
 
-static int add_value(const char *name, const char *value, void *arg)
+/* [ ... obj ] -> [ ... obj list ]: obj[name], a new array put there first
+ * if it has none. The response's and the jar's cookie maps are name ->
+ * array of what each cookie of that name gives. */
+static void push_list(duk_context *ctx, const char *name)
 {
-	duk_context *ctx = arg;
-
-	/* [ ... obj ] */
 	if (!duk_get_prop_string(ctx, -1, name)) {
 		duk_pop(ctx);
 		duk_push_array(ctx);
 		duk_dup_top(ctx);
 		duk_put_prop_string(ctx, -3, name);
 	}
-	duk_push_string(ctx, value);
+}
+
+/* [ ... list v ] -> [ ... ]: v appended to list. */
+static void append_to_list(duk_context *ctx)
+{
 	duk_put_prop_index(ctx, -2, (duk_uarridx_t)duk_get_length(ctx, -2));
 	duk_pop(ctx);
+}
+
+static int add_value(const char *name, const char *value, void *arg)
+{
+	duk_context *ctx = arg;
+
+	/* [ ... obj ] */
+	push_list(ctx, name);
+	duk_push_string(ctx, value);
+	append_to_list(ctx);
 	return 0;
 }
 
@@ -553,12 +567,7 @@ void k6c__mod_http_push_resp_cookies(duk_context *ctx, const char *headers, size
 
 			check_rc(ctx, rc);
 			if (rc > 0) {
-				if (!duk_get_prop_string(ctx, -1, c.name)) {
-					duk_pop(ctx);
-					duk_push_array(ctx);
-					duk_dup_top(ctx);
-					duk_put_prop_string(ctx, -3, c.name);
-				}
+				push_list(ctx, c.name);
 				duk_push_object(ctx);
 				duk_push_string(ctx, c.name);
 				duk_put_prop_string(ctx, -2, "name");
@@ -577,8 +586,7 @@ void k6c__mod_http_push_resp_cookies(duk_context *ctx, const char *headers, size
 				duk_push_number(ctx, c.has_expires ? (double)(c.expires_us / 1000) :
 					GO_ZERO_TIME_MS);
 				duk_put_prop_string(ctx, -2, "expires");
-				duk_put_prop_index(ctx, -2, (duk_uarridx_t)duk_get_length(ctx, -2));
-				duk_pop(ctx);
+				append_to_list(ctx);
 			}
 		}
 		p = nl != NULL ? nl + 1 : end;
@@ -590,12 +598,7 @@ static int add_req_cookie(const char *name, const char *value, void *arg)
 {
 	duk_context *ctx = arg;
 
-	if (!duk_get_prop_string(ctx, -1, name)) {
-		duk_pop(ctx);
-		duk_push_array(ctx);
-		duk_dup_top(ctx);
-		duk_put_prop_string(ctx, -3, name);
-	}
+	push_list(ctx, name);
 	duk_push_object(ctx);
 	duk_push_string(ctx, name);
 	duk_put_prop_string(ctx, -2, "name");
@@ -603,8 +606,7 @@ static int add_req_cookie(const char *name, const char *value, void *arg)
 	duk_put_prop_string(ctx, -2, "value");
 	duk_push_false(ctx);
 	duk_put_prop_string(ctx, -2, "replace");
-	duk_put_prop_index(ctx, -2, (duk_uarridx_t)duk_get_length(ctx, -2));
-	duk_pop(ctx);
+	append_to_list(ctx);
 	return 0;
 }
 
