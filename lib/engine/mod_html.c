@@ -543,7 +543,33 @@ static duk_ret_t js_find(duk_context *ctx)
 }
 
 enum trav { T_NEXT, T_PREV, T_NEXT_ALL, T_PREV_ALL, T_PARENT, T_PARENTS, T_SIBLINGS, T_CHILDREN,
-	T_CONTENTS, T_CLOSEST };
+	T_CONTENTS };
+
+typedef k6c__hnode *(*hstep)(const k6c__hnode *n);
+
+static k6c__hnode *first_sibling(const k6c__hnode *n)
+{
+	const k6c__hnode *p = k6c__hnode_parent(n);
+
+	return p != NULL ? k6c__hnode_first_element(p) : NULL;
+}
+
+/* Each traversal from a node n: first(n), then step() over the result
+ * until NULL (only first(n) without a step). n itself is skipped, which
+ * only siblings could meet. */
+static const struct {
+	hstep first, step;
+} travs[] = {
+	[T_NEXT] = { k6c__hnode_next_element, NULL },
+	[T_PREV] = { k6c__hnode_prev_element, NULL },
+	[T_NEXT_ALL] = { k6c__hnode_next_element, k6c__hnode_next_element },
+	[T_PREV_ALL] = { k6c__hnode_prev_element, k6c__hnode_prev_element },
+	[T_PARENT] = { k6c__hnode_parent_element, NULL },
+	[T_PARENTS] = { k6c__hnode_parent_element, k6c__hnode_parent_element },
+	[T_SIBLINGS] = { first_sibling, k6c__hnode_next_element },
+	[T_CHILDREN] = { k6c__hnode_first_element, k6c__hnode_next_element },
+	[T_CONTENTS] = { k6c__hnode_first_child, k6c__hnode_next },
+};
 
 static void trav_add(duk_context *ctx, hset *out, k6c__hnode *c, const sarg *f, uint64_t m)
 {
@@ -575,50 +601,12 @@ static duk_ret_t js_trav(duk_context *ctx)
 	obj = duk_get_top_index(ctx);
 	m = k6c__html_mark_new(h->doc);
 	for (size_t i = 0; i < h->n; i++) {
-		k6c__hnode *n = h->v[i], *c;
+		k6c__hnode *n = h->v[i];
 
-		switch (t) {
-		case T_NEXT:
-			if ((c = k6c__hnode_next_element(n)) != NULL)
+		for (k6c__hnode *c = travs[t].first(n); c != NULL;
+			c = travs[t].step != NULL ? travs[t].step(c) : NULL)
+			if (c != n)
 				trav_add(ctx, out, c, &f, m);
-			break;
-		case T_PREV:
-			if ((c = k6c__hnode_prev_element(n)) != NULL)
-				trav_add(ctx, out, c, &f, m);
-			break;
-		case T_NEXT_ALL:
-			for (c = k6c__hnode_next_element(n); c != NULL; c = k6c__hnode_next_element(c))
-				trav_add(ctx, out, c, &f, m);
-			break;
-		case T_PREV_ALL:
-			for (c = k6c__hnode_prev_element(n); c != NULL; c = k6c__hnode_prev_element(c))
-				trav_add(ctx, out, c, &f, m);
-			break;
-		case T_PARENT:
-			if ((c = k6c__hnode_parent_element(n)) != NULL)
-				trav_add(ctx, out, c, &f, m);
-			break;
-		case T_PARENTS:
-			for (c = k6c__hnode_parent_element(n); c != NULL; c = k6c__hnode_parent_element(c))
-				trav_add(ctx, out, c, &f, m);
-			break;
-		case T_SIBLINGS:
-			if (k6c__hnode_parent(n) == NULL)
-				break;
-			for (c = k6c__hnode_first_element(k6c__hnode_parent(n)); c != NULL;
-				c = k6c__hnode_next_element(c))
-				if (c != n)
-					trav_add(ctx, out, c, &f, m);
-			break;
-		case T_CHILDREN:
-			for (c = k6c__hnode_first_element(n); c != NULL; c = k6c__hnode_next_element(c))
-				trav_add(ctx, out, c, &f, m);
-			break;
-		default:
-			for (c = k6c__hnode_first_child(n); c != NULL; c = k6c__hnode_next(c))
-				trav_add(ctx, out, c, &f, m);
-			break;
-		}
 	}
 	set_prev(ctx, obj, self);
 	return 1;
@@ -627,6 +615,8 @@ static duk_ret_t js_trav(duk_context *ctx)
 /* nextUntil, prevUntil, parentsUntil([until], [filter]) */
 static duk_ret_t js_until(duk_context *ctx)
 {
+	static const hstep until_step[] = { k6c__hnode_next_element, k6c__hnode_prev_element,
+		k6c__hnode_parent_element };
 	static const char *const names[] = { "nextUntil()", "prevUntil()", "parentsUntil()" };
 	int t = duk_get_current_magic(ctx);
 	duk_idx_t self, obj;
@@ -646,8 +636,7 @@ static duk_ret_t js_until(duk_context *ctx)
 		k6c__hnode *c = h->v[i];
 
 		for (;;) {
-			c = t == 0 ? k6c__hnode_next_element(c) : t == 1 ? k6c__hnode_prev_element(c) :
-				k6c__hnode_parent_element(c);
+			c = until_step[t](c);
 			if (c == NULL)
 				break;
 			if ((until.kind == A_CSS && k6c__hsel_match(until.css, c)) ||
