@@ -11,92 +11,35 @@
  * chain). Each run prints its log and summary to help find a failure.
  */
 #include <check.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <k6c.h>
+#include "script_run.h"
 
-#include "server.h"
-#include "tcapture.h"
-#include "tjson.h"
-
-static ts_server httpbin;
-static int httpbin_up;
-
-typedef struct run {
-	k6c_test *t;
-	tcap cap;
-	tj *doc;       /* the parsed summary, NULL if there is none */
-	int exit_code;
-} run;
-
-/* Runs test/script/<file> with the options (JSON), BASE_URL in __ENV and
- * the extra env pair (name may be NULL); a name starting with K6_ goes into
- * the process environment instead, where k6 reads options. */
-static void run_script(run *r, const char *file, const char *options, const char *env_name,
+/* Runs test/script/cookies/<file> with the options (JSON), BASE_URL in
+ * __ENV and the extra env pair (name may be NULL); a name starting with K6_
+ * goes into the process environment too, where k6 reads options (each case
+ * runs in a process of its own: Check forks). */
+static void run_script(sr_run *r, const char *file, const char *options, const char *env_name,
 	const char *env_value)
 {
-	char path[PATH_MAX], err[128];
-	const char *json;
-	int rc;
+	int sysenv = env_name != NULL && strncmp(env_name, "K6_", 3) == 0;
 
-	memset(r, 0, sizeof(*r));
-	tcap_init(&r->cap);
-	ck_assert_msg(httpbin_up, "httpbin did not start");
-	snprintf(path, sizeof(path), "%s/script/%s", ts_srcdir(), file);
-	ck_assert_int_eq(k6c_test_new(&r->t), 0);
-	ck_assert_int_eq(k6c_test_set_script_file(r->t, path), 0);
-	ck_assert_int_eq(k6c_test_set_log_callback(r->t, tcap_cb, &r->cap, NULL), 0);
-	if (options)
-		ck_assert_int_eq(k6c_test_set_options(r->t, options), 0);
-	ck_assert_int_eq(k6c_test_set_env(r->t, "BASE_URL", httpbin.base_url), 0);
-	if (env_name && strncmp(env_name, "K6_", 3) == 0) {
-		/* Each case runs in a process of its own (Check forks). */
+	if (sysenv)
 		ck_assert_int_eq(setenv(env_name, env_value, 1), 0);
-		ck_assert_int_eq(k6c_test_set_system_env(r->t), 0);
-		ck_assert_int_eq(k6c_test_set_env(r->t, "BASE_URL", httpbin.base_url), 0);
-	} else if (env_name) {
-		ck_assert_int_eq(k6c_test_set_env(r->t, env_name, env_value), 0);
-	}
-	rc = k6c_test_run(r->t);
-	r->exit_code = k6c_test_exit_code(r->t);
-	json = k6c_test_summary_json(r->t);
-	if (json) {
-		r->doc = tj_parse(json, err, sizeof(err));
-		ck_assert_msg(r->doc != NULL, "%s: summary is not valid JSON: %s", file, err);
-	}
-	fprintf(stderr, "---- %s: run returned %d, exit code %d; log:\n", file, rc, r->exit_code);
-	tcap_dump(&r->cap, stderr);
-	if (k6c_test_summary_text(r->t))
-		fprintf(stderr, "---- %s summary:\n%s\n", file, k6c_test_summary_text(r->t));
-	ck_assert_msg(rc == 0, "%s: k6c_test_run returned %d (%s)", file, rc,
-		k6c_error_last() ? k6c_error_last()->message : "");
-	ck_assert_ptr_nonnull(r->doc);
-}
-
-static void run_free(run *r)
-{
-	tj_free(r->doc);
-	k6c_test_free(r->t);
-	tcap_free(&r->cap);
-}
-
-static double metric(const run *r, const char *name, const char *field)
-{
-	return tj_num(tj_getv(r->doc, "metrics", name, "values", field, NULL), NAN);
+	sr_run_script(r, "cookies", file, env_name, env_value, options, sysenv);
 }
 
 #define ck_assert_metric_eq(r, name, field, want) do { \
-	double got_ = metric((r), (name), (field)); \
+	double got_ = sr_metric((r), (name), (field)); \
 	ck_assert_msg(got_ == (double)(want), "metrics[\"%s\"].values.%s is %g, expected %g", \
 		(name), (field), got_, (double)(want)); \
 } while (0)
 
 /* Every threshold in the summary passed, and there are exactly want. */
-static void assert_thresholds_ok(const run *r, int want)
+static void assert_thresholds_ok(const sr_run *r, int want)
 {
 	const tj *metrics = tj_get(r->doc, "metrics");
 	int n = 0;
@@ -117,7 +60,7 @@ static void assert_thresholds_ok(const run *r, int want)
 }
 
 /* Every check passed, and there were exactly passes of them. */
-static void assert_checks(const run *r, int passes)
+static void assert_checks(const sr_run *r, int passes)
 {
 	ck_assert_metric_eq(r, "checks", "fails", 0);
 	ck_assert_metric_eq(r, "checks", "passes", passes);
@@ -129,72 +72,72 @@ static void assert_checks(const run *r, int passes)
  * earlier iteration is that iteration's. 3 x (2 requests, 2 hops + 1). */
 START_TEST(test_http_cookies_iter__reset)
 {
-	run r;
+	sr_run r;
 
-	run_script(&r, "cookies/cookies_iter.js", "{\"vus\":1,\"iterations\":3}", NULL, NULL);
+	run_script(&r, "cookies_iter.js", "{\"vus\":1,\"iterations\":3}", NULL, NULL);
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_checks(&r, 15);
 	ck_assert_metric_eq(&r, "http_reqs", "count", 9);
 	ck_assert_metric_eq(&r, "iterations", "count", 3);
-	run_free(&r);
+	sr_run_free(&r);
 }
 END_TEST
 
 /* noCookiesReset: the VU keeps one jar for all its iterations. */
 START_TEST(test_http_cookies_iter__no_cookies_reset)
 {
-	run r;
+	sr_run r;
 
-	run_script(&r, "cookies/cookies_iter.js", "{\"vus\":1,\"iterations\":3,\"noCookiesReset\":true}",
+	run_script(&r, "cookies_iter.js", "{\"vus\":1,\"iterations\":3,\"noCookiesReset\":true}",
 		"EXPECT_KEEP", "1");
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_checks(&r, 15);
 	ck_assert_metric_eq(&r, "http_reqs", "count", 9);
-	run_free(&r);
+	sr_run_free(&r);
 }
 END_TEST
 
 /* K6_NO_COOKIES_RESET=true does what the option does. */
 START_TEST(test_http_cookies_iter__no_cookies_reset_env)
 {
-	run r;
+	sr_run r;
 
 	/* The expectation comes from the system environment too. */
 	ck_assert_int_eq(setenv("EXPECT_KEEP", "1", 1), 0);
-	run_script(&r, "cookies/cookies_iter.js", "{\"vus\":1,\"iterations\":3}",
+	run_script(&r, "cookies_iter.js", "{\"vus\":1,\"iterations\":3}",
 		"K6_NO_COOKIES_RESET", "true");
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_checks(&r, 15);
-	run_free(&r);
+	sr_run_free(&r);
 }
 END_TEST
 
 /* Two VUs have jars of their own. */
 START_TEST(test_http_cookies_iter__per_vu)
 {
-	run r;
+	sr_run r;
 
-	run_script(&r, "cookies/cookies_iter.js",
+	run_script(&r, "cookies_iter.js",
 		"{\"scenarios\":{\"s\":{\"executor\":\"per-vu-iterations\",\"vus\":2,\"iterations\":3}}}",
 		NULL, NULL);
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_checks(&r, 30);
 	ck_assert_metric_eq(&r, "http_reqs", "count", 18);
-	run_free(&r);
+	sr_run_free(&r);
 }
 END_TEST
 
 START_TEST(test_http_cookies__jar_api_and_params)
 {
-	run r;
+	sr_run r;
 
-	run_script(&r, "cookies/cookies.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
+	run_script(&r, "cookies.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_checks(&r, 30);
 	/* 14 requests, the /cookies/set one of 2 hops. */
 	ck_assert_metric_eq(&r, "http_reqs", "count", 15);
 	ck_assert_metric_eq(&r, "http_req_failed", "passes", 0);
-	run_free(&r);
+	sr_run_free(&r);
 }
 END_TEST
 
@@ -202,10 +145,10 @@ END_TEST
 
 START_TEST(test_http_redirects__per_hop_samples)
 {
-	run r;
+	sr_run r;
 	char want[2048];
 
-	run_script(&r, "cookies/redirects.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
+	run_script(&r, "redirects.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_checks(&r, 14);
 	/* 4 + 3 + 2 + 1 + 11 + 6 + 4 + 2 + 3 + 3 + 2 hops. */
@@ -213,41 +156,41 @@ START_TEST(test_http_redirects__per_hop_samples)
 	assert_thresholds_ok(&r, 11);
 	ck_assert_metric_eq(&r, "http_reqs{status:307}", "count", 1);
 	ck_assert_metric_eq(&r, "http_reqs{method:POST}", "count", 7);
-	snprintf(want, sizeof(want), "http_reqs{url:%s/relative-redirect/1}", httpbin.base_url);
+	snprintf(want, sizeof(want), "http_reqs{url:%s/relative-redirect/1}", sr_base_url());
 	ck_assert_metric_eq(&r, want, "count", 4);
 	/* k6's warning, once: only /redirect/11 hit the default limit. */
-	snprintf(want, sizeof(want), "url=%s/redirect/11", httpbin.base_url);
+	snprintf(want, sizeof(want), "url=%s/redirect/11", sr_base_url());
 	ck_assert_int_eq(tcap_count(&r.cap, K6C_LOG_WARN, "Stopped after 10 redirects"), 1);
 	ck_assert_ptr_nonnull(tcap_find_all(&r.cap, K6C_LOG_WARN, "Stopped after 10 redirects and "
 		"returned the redirection", want, NULL));
-	run_free(&r);
+	sr_run_free(&r);
 }
 END_TEST
 
 START_TEST(test_http_redirects__max_redirects_option)
 {
-	run r;
+	sr_run r;
 
-	run_script(&r, "cookies/max_redirects.js", "{\"vus\":1,\"iterations\":1,\"maxRedirects\":2}",
+	run_script(&r, "max_redirects.js", "{\"vus\":1,\"iterations\":1,\"maxRedirects\":2}",
 		NULL, NULL);
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_checks(&r, 2);
 	ck_assert_metric_eq(&r, "http_reqs", "count", 9);
 	ck_assert_int_eq(tcap_count(&r.cap, -1, "Stopped after"), 0);
-	run_free(&r);
+	sr_run_free(&r);
 }
 END_TEST
 
 START_TEST(test_http_redirects__max_redirects_env)
 {
-	run r;
+	sr_run r;
 
-	run_script(&r, "cookies/max_redirects.js", "{\"vus\":1,\"iterations\":1}",
+	run_script(&r, "max_redirects.js", "{\"vus\":1,\"iterations\":1}",
 		"K6_MAX_REDIRECTS", "2");
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_checks(&r, 2);
 	ck_assert_metric_eq(&r, "http_reqs", "count", 9);
-	run_free(&r);
+	sr_run_free(&r);
 }
 END_TEST
 
@@ -255,9 +198,9 @@ END_TEST
 
 START_TEST(test_http_expected__response_callback)
 {
-	run r;
+	sr_run r;
 
-	run_script(&r, "cookies/expected.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
+	run_script(&r, "expected.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_checks(&r, 9);
 	ck_assert_metric_eq(&r, "http_reqs", "count", 8);
@@ -265,7 +208,7 @@ START_TEST(test_http_expected__response_callback)
 	ck_assert_metric_eq(&r, "http_req_failed", "passes", 3);
 	ck_assert_metric_eq(&r, "http_req_failed", "fails", 3);
 	assert_thresholds_ok(&r, 3);
-	run_free(&r);
+	sr_run_free(&r);
 }
 END_TEST
 
@@ -273,14 +216,14 @@ END_TEST
 
 START_TEST(test_http_cookies__batch_and_async)
 {
-	run r;
+	sr_run r;
 
-	run_script(&r, "cookies/async.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
+	run_script(&r, "async.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_checks(&r, 6);
 	ck_assert_metric_eq(&r, "http_reqs", "count", 6);
 	assert_thresholds_ok(&r, 2);
-	run_free(&r);
+	sr_run_free(&r);
 }
 END_TEST
 
@@ -288,10 +231,10 @@ END_TEST
 
 START_TEST(test_http_auth__basic_digest_ntlm_and_names)
 {
-	run r;
+	sr_run r;
 	char want[2048];
 
-	run_script(&r, "cookies/auth.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
+	run_script(&r, "auth.js", "{\"vus\":1,\"iterations\":1}", NULL, NULL);
 	ck_assert_int_eq(r.exit_code, 0);
 	assert_checks(&r, 16);
 	/* 3 basic, 4 digest of 2 hops, 1 ntlm, 4 named. */
@@ -300,19 +243,15 @@ START_TEST(test_http_auth__basic_digest_ntlm_and_names)
 	ck_assert_metric_eq(&r, "http_reqs{status:401}", "count", 6);
 	/* No tag shows the password. */
 	snprintf(want, sizeof(want), "http_reqs{url:http://****:****@%s/basic-auth/user/passwd}",
-		httpbin.base_url + strlen("http://"));
+		sr_base_url() + strlen("http://"));
 	ck_assert_metric_eq(&r, want, "count", 3);
-	run_free(&r);
+	sr_run_free(&r);
 }
 END_TEST
 
 static Suite *http_cookies_suite(void)
 {
-	Suite *s = suite_create("http_cookies");
-	struct {
-		const char *name;
-		const TTest *test;
-	} cases[] = {
+	const sr_case cases[] = {
 		{ "cookies_reset", test_http_cookies_iter__reset },
 		{ "cookies_no_reset", test_http_cookies_iter__no_cookies_reset },
 		{ "cookies_no_reset_env", test_http_cookies_iter__no_cookies_reset_env },
@@ -326,31 +265,10 @@ static Suite *http_cookies_suite(void)
 		{ "batch_async", test_http_cookies__batch_and_async },
 	};
 
-	/* One TCase per script run, so CK_RUN_CASE=<name> runs just one. */
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-
-		tcase_set_timeout(tc, 120);
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
-	return s;
+	return sr_suite("http_cookies", cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	if (ts_httpbin_start(&httpbin) == 0)
-		httpbin_up = 1;
-	else
-		fprintf(stderr, "test_http_cookies: httpbin did not start; every case will fail\n");
-	sr = srunner_create(http_cookies_suite());
-	srunner_run_all(sr, CK_VERBOSE);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (httpbin_up)
-		ts_server_stop(&httpbin);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return sr_main("test_http_cookies", http_cookies_suite());
 }

@@ -54,6 +54,11 @@ void sr_run_script(sr_run *r, const char *dir, const char *file, const char *key
 	ck_assert_ptr_nonnull(r->doc);
 }
 
+const char *sr_base_url(void)
+{
+	return httpbin.base_url;
+}
+
 void sr_run_free(sr_run *r)
 {
 	tj_free(r->doc);

@@ -31,6 +31,9 @@ void sr_run_script(sr_run *r, const char *dir, const char *file, const char *key
 	const char *value, const char *options, int sysenv);
 void sr_run_free(sr_run *r);
 
+/* The base URL of sr_main's httpbin, "http://127.0.0.1:<port>". */
+const char *sr_base_url(void);
+
 /* metrics.<name>.values.<field> of the summary, NAN if absent. */
 double sr_metric(const sr_run *r, const char *name, const char *field);
 
