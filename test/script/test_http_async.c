@@ -22,12 +22,9 @@
 
 #include <k6c.h>
 
+#include "script_run.h"
 #include "server.h"
-#include "tcapture.h"
-#include "tjson.h"
 
-static ts_server httpbin;
-static int httpbin_up;
 static char closed_port[16];
 
 typedef struct arun {
@@ -57,12 +54,11 @@ static void ar_new(arun *r, const char *file, const char *options)
 	memset(r, 0, sizeof(*r));
 	r->file = file;
 	tcap_init(&r->cap);
-	ck_assert_msg(httpbin_up, "httpbin did not start");
 	snprintf(path, sizeof(path), "%s/script/async/%s", ts_srcdir(), file);
 	ck_assert_int_eq(k6c_test_new(&r->t), 0);
 	ck_assert_int_eq(k6c_test_set_script_file(r->t, path), 0);
 	ck_assert_int_eq(k6c_test_set_log_callback(r->t, tcap_cb, &r->cap, NULL), 0);
-	ck_assert_int_eq(k6c_test_set_env(r->t, "BASE_URL", httpbin.base_url), 0);
+	ck_assert_int_eq(k6c_test_set_env(r->t, "BASE_URL", sr_base_url()), 0);
 	ck_assert_int_eq(k6c_test_set_env(r->t, "CLOSED_PORT", closed_port), 0);
 	if (options)
 		ck_assert_int_eq(k6c_test_set_options(r->t, options), 0);
@@ -360,11 +356,7 @@ END_TEST
 
 static Suite *async_suite(void)
 {
-	Suite *s = suite_create("http_async");
-	struct {
-		const char *name;
-		const TTest *test;
-	} cases[] = {
+	const sr_case cases[] = {
 		{ "batch_overlap", test_http_batch__requests_overlap },
 		{ "batch_env_invalid", test_http_batch__options_env_and_invalid },
 		{ "batch_forms", test_http_batch__forms_keys_and_samples },
@@ -374,17 +366,9 @@ static Suite *async_suite(void)
 		{ "loop_errors", test_timers__loop_errors },
 		{ "hard_stop", test_event_loop__hard_stop_is_clean },
 	};
-	TCase *tc;
+	Suite *s = sr_suite("http_async", cases, sizeof(cases) / sizeof(cases[0]));
+	TCase *tc = tcase_create("batch_limits");
 
-	/* One TCase per test, so CK_RUN_CASE=<name> runs just one. */
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tc = tcase_create(cases[i].name);
-		/* Lowering a script with Babel on a cold cache takes seconds. */
-		tcase_set_timeout(tc, 120);
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
-	tc = tcase_create("batch_limits");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_http_batch__limits_serialise, 0, 2);
 	suite_add_tcase(s, tc);
@@ -393,19 +377,6 @@ static Suite *async_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	snprintf(closed_port, sizeof(closed_port), "%d", ts_closed_port());
-	if (ts_httpbin_start(&httpbin) == 0)
-		httpbin_up = 1;
-	else
-		fprintf(stderr, "test_http_async: httpbin did not start; every case will fail\n");
-	sr = srunner_create(async_suite());
-	srunner_run_all(sr, CK_VERBOSE);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	if (httpbin_up)
-		ts_server_stop(&httpbin);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return sr_main("test_http_async", async_suite());
 }
