@@ -14,5 +14,6 @@
 #include "k6c/version.h"
 #include "k6c/errors.h"
 #include "k6c/test.h"
+#include "k6c/metric.h"
 
 #endif /* K6C_H */
