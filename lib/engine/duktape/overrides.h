@@ -41,10 +41,8 @@ int k6c__duk_native_stack_check(void);
 #undef DUK_USE_REGEXP_EXECUTOR_RECLIMIT
 #define DUK_USE_REGEXP_EXECUTOR_RECLIMIT 5000
 
-/* Duktape's API stays private to libk6c for now: only k6c_* symbols are
- * exported (the symbol test checks it). The native module API (issue 6)
- * will decide how hosts reach duk_* functions. */
-#undef DUK_EXTERNAL_DECL
-#define DUK_EXTERNAL_DECL extern
-#undef DUK_EXTERNAL
-#define DUK_EXTERNAL
+/* Duktape's API is part of libk6c's ABI for native modules (k6c/module.h):
+ * the duk_* functions keep Duktape's default visibility, so libk6c.so
+ * exports them and a module links with libk6c only. libk6c.so is linked
+ * with -Bsymbolic-functions, so its own calls always bind to this copy even
+ * if the program also carries another Duktape (which it should not). */
