@@ -80,6 +80,8 @@ struct k6c_test {
 	char *summary_text;
 	char *summary_stderr;         /* handleSummary's "stderr" */
 	char *consolidated;           /* k6c_test_options_json */
+	k6c__xmod *xmods;             /* k6c_test_register_module */
+	size_t nxmods;
 };
 
 static void test_log(int level, const char *message, void *arg)
@@ -147,6 +149,7 @@ K6C_EXTERN(void) k6c_test_free(k6c_test *t)
 	k6c__free(t->summary_text);
 	k6c__free(t->summary_stderr);
 	k6c__free(t->consolidated);
+	k6c__free(t->xmods);
 	pthread_mutex_destroy(&t->sched_mu);
 	k6c__free(t);
 }
@@ -265,6 +268,17 @@ static int pairs_set(char ***pairs, size_t *n, const char *key, const char *valu
 	}
 	(*n)++;
 	return 0;
+}
+
+/* Declared in k6c/module.h, which is not included here: it exposes Duktape,
+ * whose headers only lib/engine uses. The checks are the engine's. */
+K6C_EXTERN(int) k6c_test_register_module(k6c_test *t, const struct k6c_module_def *def,
+	void *payload);
+K6C_EXTERN(int) k6c_test_register_module(k6c_test *t, const struct k6c_module_def *def,
+	void *payload)
+{
+	CHECK_IDLE(t, "k6c_test_register_module");
+	return k6c__xmod_list_add(&t->xmods, &t->nxmods, def, payload);
 }
 
 K6C_EXTERN(int) k6c_test_set_env(k6c_test *t, const char *key, const char *value)
@@ -480,6 +494,8 @@ static int load_test(k6c_test *t, run_ctx *c)
 	ecfg.nenv = t->nenv;
 	ecfg.log = test_log;
 	ecfg.log_arg = t;
+	ecfg.xmods = t->xmods;
+	ecfg.nxmods = t->nxmods;
 
 	/* The registry exists before the program so that the init code of VU 0
 	 * registers the script's custom metrics, which thresholds may name. */

@@ -11,6 +11,30 @@
 
 typedef struct k6c__program k6c__program;
 
+/* A native module (k6c/module.h) and the payload it was registered with:
+ * an entry of the process-wide registry or of a test's own list. The
+ * definition is the module's (borrowed). */
+struct k6c_module_def;
+typedef struct k6c__xmod {
+	const struct k6c_module_def *def;
+	void *payload;
+} k6c__xmod;
+
+/* Appends def to a test's own list (*arr, *n; grown with k6c__realloc)
+ * after checking it as k6c_test_register_module() documents: its name,
+ * ABI and callbacks, and that neither the list nor the process-wide
+ * registry has a module of its name. Return 0, K6C_EINVAL, K6C_ENOTSUP,
+ * K6C_ECONFIG or K6C_ENOMEM (message names the module). Thread: any. */
+int k6c__xmod_list_add(k6c__xmod **arr, size_t *n, const struct k6c_module_def *def,
+	void *payload);
+
+/* The message the calling thread's last k6c_mod_set_error() left, or NULL
+ * if none was set since the last call; clears it (the string stays valid
+ * until the thread's next k6c_mod_set_error()). For whoever calls a
+ * module's or plugin's init function: clear it before the call (by taking
+ * it), take it after a failure. */
+const char *k6c__mod_error_take(void);
+
 typedef struct k6c__engine_config {
 	const char *cache_dir;              /* see k6c__lowerer_new */
 	const char *const *env;             /* __ENV pairs: env[2i] = key, env[2i+1] = value */
@@ -21,6 +45,11 @@ typedef struct k6c__engine_config {
 	 * registered here, so thresholds can be validated against them before
 	 * the VUs start (as k6 does). NULL: VU 0 registers nothing. */
 	k6c__metrics *metrics;
+	/* The test's own native modules (k6c_test_register_module), besides
+	 * the process-wide ones the program takes a snapshot of at load;
+	 * borrowed for the call. */
+	const k6c__xmod *xmods;
+	size_t nxmods;
 } k6c__engine_config;
 
 /* Loads filename (source NULL: read the file; otherwise source[0..len) is the
@@ -29,7 +58,12 @@ typedef struct k6c__engine_config {
  * read `options` and the exports.
  * Return 0; K6C_EIO if a file cannot be read (message names it); K6C_ESCRIPT
  * for a syntax error ("file:line:col: SyntaxError: ...") or an exception in
- * init ("file:line" and the stack), the k6 exit code 107; K6C_ENOMEM. */
+ * init ("file:line" and the stack), an import of a k6/x/ module that is
+ * not registered or a native module's failed test_init (the message names
+ * the module), the k6 exit code 107; K6C_ECONFIG when a test's module has
+ * the name of a process-wide one registered later; K6C_ENOMEM.
+ * The native modules the graph imports get their test_init here, before
+ * any init code runs, and their test_free in k6c__program_free. */
 int k6c__program_new(k6c__program **out, const char *filename, const char *source, size_t len,
 	const k6c__engine_config *cfg);
 void k6c__program_free(k6c__program *p);

@@ -152,6 +152,36 @@ void k6c__evloop_unref(duk_context *ctx, k6c__vm *vm, uint32_t ref)
 	duk_pop(ctx);
 }
 
+/* ---- Promises settled by operations ------------------------------------- */
+
+/* The executor of a promise an op settles: keeps resolve and reject. */
+static duk_ret_t capture_resolvers(duk_context *ctx)
+{
+	duk_push_heap_stash(ctx);
+	duk_push_array(ctx);
+	duk_dup(ctx, 0);
+	duk_put_prop_index(ctx, -2, 0);
+	duk_dup(ctx, 1);
+	duk_put_prop_index(ctx, -2, 1);
+	duk_put_prop_string(ctx, -2, "k6cResolvers");
+	return 0;
+}
+
+void k6c__evloop_push_promise(duk_context *ctx, const char *who)
+{
+	if (!duk_get_global_string(ctx, "Promise") || !duk_is_constructable(ctx, -1))
+		(void)duk_error(ctx, DUK_ERR_ERROR, "%s needs Promise, which this script's "
+			"JavaScript runtime does not have", who);
+	duk_push_c_function(ctx, capture_resolvers, 2);
+	duk_new(ctx, 1);
+	duk_push_heap_stash(ctx);
+	duk_get_prop_string(ctx, -1, "k6cResolvers");
+	duk_del_prop_string(ctx, -2, "k6cResolvers");
+	duk_remove(ctx, -2);
+	if (!duk_is_array(ctx, -1))
+		(void)duk_error(ctx, DUK_ERR_ERROR, "Promise did not call its executor");
+}
+
 /* ---- The loop ------------------------------------------------------------- */
 
 /* Throws k6's "Uncaught (in promise) <reason>" for the first promise that

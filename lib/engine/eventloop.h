@@ -64,6 +64,12 @@ uint32_t k6c__evloop_ref(duk_context *ctx, k6c__vm *vm, duk_idx_t idx);
 void k6c__evloop_push_ref(duk_context *ctx, k6c__vm *vm, uint32_t ref);
 void k6c__evloop_unref(duk_context *ctx, k6c__vm *vm, uint32_t ref);
 
+/* [ ... ] -> [ ... promise [resolve, reject] ]: a new pending Promise and
+ * its resolving functions, for an op to keep (k6c__evloop_ref) and call
+ * when it runs. who names the API in the error thrown when the script's
+ * runtime has no Promise. */
+void k6c__evloop_push_promise(duk_context *ctx, const char *who);
+
 /* VU coroutine: runs the event loop until it is empty: promise jobs, then
  * each operation's JavaScript as it completes, waiting in between. Throws
  * what a callback throws, k6's "Uncaught (in promise) ..." for a promise

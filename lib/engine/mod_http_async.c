@@ -221,36 +221,6 @@ static void call_drop(k6c__vm *vm, k6c__vm_op *op, bool interrupted)
 
 /* ---- http.asyncRequest ------------------------------------------------------ */
 
-/* The executor of asyncRequest's promise: keeps resolve and reject. */
-static duk_ret_t capture_resolvers(duk_context *ctx)
-{
-	duk_push_heap_stash(ctx);
-	duk_push_array(ctx);
-	duk_dup(ctx, 0);
-	duk_put_prop_index(ctx, -2, 0);
-	duk_dup(ctx, 1);
-	duk_put_prop_index(ctx, -2, 1);
-	duk_put_prop_string(ctx, -2, "k6cResolvers");
-	return 0;
-}
-
-/* [ ... ] -> [ ... promise [resolve, reject] ] */
-static void push_promise(duk_context *ctx)
-{
-	if (!duk_get_global_string(ctx, "Promise") || !duk_is_constructable(ctx, -1))
-		(void)duk_error(ctx, DUK_ERR_ERROR, "http.asyncRequest needs Promise, which this "
-			"script's JavaScript runtime does not have");
-	duk_push_c_function(ctx, capture_resolvers, 2);
-	duk_new(ctx, 1);
-	duk_push_heap_stash(ctx);
-	duk_get_prop_string(ctx, -1, "k6cResolvers");
-	duk_del_prop_string(ctx, -2, "k6cResolvers");
-	duk_remove(ctx, -2);
-	if (!duk_is_array(ctx, -1))
-		(void)duk_error(ctx, DUK_ERR_ERROR, "Promise did not call its executor");
-}
-
-
 static void async_run(duk_context *ctx, k6c__vm *vm, k6c__vm_op *op)
 {
 	http_call *c = (http_call *)op;
@@ -285,7 +255,7 @@ duk_ret_t k6c__http_js_async_request(duk_context *ctx)
 	if (k6c__vu_should_stop(vm->vu))
 		k6c__vm_throw_aborted(ctx, vm);
 	k6c__http_prepare(ctx, vm, duk_to_string(ctx, 0), 1, 2, 3, &p);
-	push_promise(ctx);                                      /* [ ... promise resolvers ] */
+	k6c__evloop_push_promise(ctx, "http.asyncRequest");   /* [ ... promise resolvers ] */
 	ref = k6c__evloop_ref(ctx, vm, -1);
 	c = call_new(&p);
 	if (c == NULL) {

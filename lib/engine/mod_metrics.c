@@ -98,6 +98,35 @@ static duk_ret_t js_add(duk_context *ctx)
 	return 1;
 }
 
+int k6c__vm_metric_define(k6c__vm *vm, const char *name, k6c__metric_type type,
+	k6c__metric_contains contains, int *id)
+{
+	k6c__metrics *registry;
+	int rc;
+
+	*id = -1;
+	if (!vm->in_init)
+		return k6c__error(K6C_ESTATE, "metrics must be declared in the init context");
+	if (!valid_name(name))
+		return k6c__error(K6C_EINVAL, "Invalid metric name: '%s'. Metric names must only "
+			"include up to 128 ASCII letters, numbers, or underscores and start with a "
+			"letter or an underscore.", name);
+	/* VU 0 registers too (when the program was given a registry), so the
+	 * metrics exist when thresholds are validated, before any VU starts. */
+	registry = vm->vu != NULL ? k6c__vu_metrics(vm->vu) : vm->prog->metrics;
+	if (registry == NULL)
+		return 0;
+	rc = k6c__metrics_register(registry, name, type, contains, id);
+	/* The name was checked, so the registry's EINVAL is a clash with an
+	 * existing metric's type or contains (its message says which). */
+	if (rc == K6C_EINVAL) {
+		const k6c_error *e = k6c_error_last();
+
+		return k6c__error(K6C_ECONFIG, "%s", e != NULL ? e->message : "metric clash");
+	}
+	return rc;
+}
+
 /* new Counter|Gauge|Rate|Trend(name, isTime?) */
 static duk_ret_t js_metric(duk_context *ctx)
 {
@@ -109,34 +138,23 @@ static duk_ret_t js_metric(duk_context *ctx)
 	k6c__vm *vm = k6c__vm_get(ctx);
 	k6c__metric_type type = (k6c__metric_type)duk_get_current_magic(ctx);
 	k6c__metric_contains contains;
-	k6c__metrics *registry;
 	const char *name;
-	int id = -1, rc;
+	int id = -1;
 
 	if (!duk_is_constructor_call(ctx))
 		return duk_error(ctx, DUK_ERR_TYPE_ERROR, "metrics must be created with new");
 	if (!vm->in_init)
 		return duk_error(ctx, DUK_ERR_ERROR, "metrics must be declared in the init context");
 	name = duk_require_string(ctx, 0);
-	if (!valid_name(name))
-		return duk_error(ctx, DUK_ERR_ERROR, "Invalid metric name: '%s'. Metric names must "
-			"only include up to 128 ASCII letters, numbers, or underscores and start with "
-			"a letter or an underscore.", name);
 	/* isTime applies to every type, as in k6: a Rate declared with it
 	 * says "time" in the summary data (its values still print as
 	 * percentages) and clashes with one declared without it. */
 	contains = duk_to_boolean(ctx, 1) ? K6C__CONTAINS_TIME : K6C__CONTAINS_DEFAULT;
-	/* VU 0 registers too (when the program was given a registry), so the
-	 * metrics exist when thresholds are validated, before any VU starts. */
-	registry = vm->vu != NULL ? k6c__vu_metrics(vm->vu) : vm->prog->metrics;
-	if (registry != NULL) {
-		rc = k6c__metrics_register(registry, name, type, contains, &id);
-		if (rc != 0) {
-			const k6c_error *e = k6c_error_last();
+	if (k6c__vm_metric_define(vm, name, type, contains, &id) != 0) {
+		const k6c_error *e = k6c_error_last();
 
-			return duk_error(ctx, DUK_ERR_ERROR, "%s", e != NULL ? e->message :
-				"cannot register the metric");
-		}
+		return duk_error(ctx, DUK_ERR_ERROR, "%s", e != NULL ? e->message :
+			"cannot register the metric");
 	}
 	duk_push_this(ctx);
 	duk_push_string(ctx, name);

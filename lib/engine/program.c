@@ -65,6 +65,11 @@ static bool is_jslib_summary(const char *spec)
 	return true;
 }
 
+int k6c__native_count(void)
+{
+	return (int)K6C__ARRAY_LEN(k6c__native_modules) - 1;
+}
+
 int k6c__engine_native_index(const char *spec)
 {
 	if (is_jslib_summary(spec))
@@ -351,6 +356,16 @@ static int on_spec(const char *raw, size_t n, void *arg)
 
 	if (k6c__engine_native_index(spec) >= 0) {
 		target = -(k6c__engine_native_index(spec) + 1);
+	} else if (strncmp(spec, "k6/x/", 5) == 0) {
+		int i = k6c__xmods_find(p, spec);
+
+		if (i < 0) {
+			rc = k6c__error(K6C_ESCRIPT, "%s: unknown module: %s (a native module that is "
+				"not registered with this libk6c host)", from->path, spec);
+			goto fail;
+		}
+		p->xmods[i].used = true;
+		target = -(k6c__native_count() + i + 1);
 	} else if (strcmp(spec, "k6") == 0 || strncmp(spec, "k6/", 3) == 0) {
 		int ni = native_index(spec);
 
@@ -739,6 +754,8 @@ int k6c__program_new(k6c__program **out, const char *filename, const char *sourc
 			k6c__free(path);
 	}
 	if (rc == 0)
+		rc = k6c__xmods_load(p, cfg);
+	if (rc == 0)
 		rc = k6c__lowerer_new(&ld.lowerer, cfg != NULL ? cfg->cache_dir : NULL);
 
 	/* Breadth-first over the import graph; add_module appends. */
@@ -766,6 +783,9 @@ int k6c__program_new(k6c__program **out, const char *filename, const char *sourc
 	k6c__lowerer_free(ld.lowerer);
 	if (rc == 0)
 		rc = compile_all(&ld);
+	/* Before any init code, as k6c/module.h promises. */
+	if (rc == 0)
+		rc = k6c__xmods_test_init(p);
 	for (size_t i = 0; i < p->nmods; i++)
 		k6c__buf_free(&ld.lowered[i]);
 	k6c__free(ld.lowered);
@@ -828,6 +848,8 @@ void k6c__program_free(k6c__program *p)
 		k6c__map_free(p->files, free_file);
 	k6c__mod_data_free(p);
 	k6c__mod_crypto_free(p);
+	/* Every VU heap is gone by now: the modules' test_free comes last. */
+	k6c__xmods_free(p);
 	pthread_mutex_destroy(&p->lock);
 	k6c__free(p);
 }

@@ -75,6 +75,20 @@ k6c__vm *k6c__vm_get(duk_context *ctx)
 	return (k6c__vm *)funcs.udata;
 }
 
+k6c__vm *k6c__vm_from_ctx(duk_context *ctx)
+{
+	duk_memory_functions funcs;
+
+	if (ctx == NULL)
+		return NULL;
+	/* VU heaps are the only ones with the engine's allocator and a
+	 * udata (the compiler's throw-away heap has none). */
+	duk_get_memory_functions(ctx, &funcs);
+	if (funcs.alloc_func != k6c__engine_duk_alloc || funcs.udata == NULL)
+		return NULL;
+	return (k6c__vm *)funcs.udata;
+}
+
 /* ---- Logging and errors ----------------------------------------------------- */
 
 void k6c__vm_log(k6c__vm *vm, int level, const char *fmt, ...)
@@ -710,7 +724,10 @@ static void push_native_module(duk_context *ctx, k6c__vm *vm, int ni)
 		return;
 	}
 	duk_pop(ctx);
-	k6c__native_modules[ni].push(ctx);
+	if (ni >= k6c__native_count())
+		k6c__xmod_push(ctx, vm, (size_t)(ni - k6c__native_count()));
+	else
+		k6c__native_modules[ni].push(ctx);
 	duk_push_true(ctx);
 	duk_put_prop_string(ctx, -2, "__esModule");
 	if (!duk_has_prop_string(ctx, -1, "default")) {
@@ -795,6 +812,8 @@ static duk_ret_t js_require(duk_context *ctx)
 	if (target == INT32_MIN) {
 		int ni = k6c__engine_native_index(spec);
 
+		if (ni < 0)
+			ni = k6c__program_xmod_index(p, spec);
 		if (ni >= 0) {
 			target = -(ni + 1);
 		} else if (strncmp(spec, "k6", 2) != 0 &&
@@ -1044,7 +1063,10 @@ int k6c__vm_new(k6c__vm **out, k6c__program *p, k6c__vu *vu)
 	vm->loading = -1;
 	vm->tags = k6c__calloc(16, sizeof(*vm->tags));
 	vm->tags_cap = 16;
-	if (vm->tags == NULL || k6c__buf_puts(&vm->group, "") != 0) {
+	if (p->nxmods > 0)
+		vm->xinst = k6c__calloc(p->nxmods, sizeof(*vm->xinst));
+	if (vm->tags == NULL || k6c__buf_puts(&vm->group, "") != 0 ||
+		(p->nxmods > 0 && vm->xinst == NULL)) {
 		k6c__vm_free(vm);
 		return k6c__error(K6C_ENOMEM, "out of memory");
 	}
@@ -1087,8 +1109,12 @@ void k6c__vm_free(k6c__vm *vm)
 	if (vm == NULL)
 		return;
 	k6c__vm_loop_end(vm, false);
+	/* The modules' per-VU state goes while the heap still exists, as
+	 * k6c/module.h promises. */
+	k6c__xmod_vu_free(vm);
 	if (vm->ctx != NULL)
 		duk_destroy_heap(vm->ctx);
+	k6c__free(vm->xinst);
 	k6c__buf_free(&vm->group);
 	k6c__buf_free(&vm->scratch);
 	k6c__buf_free(&vm->scratch2);

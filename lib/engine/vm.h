@@ -14,6 +14,11 @@
 
 /* ---- Native modules ---------------------------------------------------- */
 
+/* The number of entries of k6c__native_modules (without the NULL end):
+ * native module index ni >= this is the program's k6/x/ module
+ * ni - k6c__native_count(). */
+int k6c__native_count(void);
+
 /* Pushes a native module's object (marked __esModule, with `default`). */
 typedef void (*k6c__native_push_fn)(duk_context *ctx);
 
@@ -77,6 +82,30 @@ void k6c__engine_duk_free(void *udata, void *ptr);
 
 /* ---- The program ------------------------------------------------------- */
 
+/* A k6/x/ module as one program sees it (module.c). */
+typedef struct k6c__xmod_state {
+	const struct k6c_module_def *def;
+	void *payload;
+	void *test_state;
+	bool used;                   /* the module graph imports it */
+	bool test_inited;            /* its test_init ran (test_free is due) */
+} k6c__xmod_state;
+
+/* The index in p->xmods of the module named spec, or -1. */
+int k6c__xmods_find(const k6c__program *p, const char *spec);
+/* The index of the program's k6/x/ module named spec that the module
+ * graph imports, as a native module index (>= k6c__native_count()), or
+ * -1. */
+int k6c__program_xmod_index(const k6c__program *p, const char *spec);
+/* Takes the snapshot of the process-wide registry plus the config's own
+ * modules into p->xmods. Return 0, K6C_ECONFIG (a name in both), K6C_ENOMEM. */
+int k6c__xmods_load(k6c__program *p, const k6c__engine_config *cfg);
+/* Runs test_init of each module the graph imports. Return 0, or
+ * K6C_ESCRIPT with the module's message. */
+int k6c__xmods_test_init(k6c__program *p);
+/* test_free of each module whose test_init ran; frees p->xmods. */
+void k6c__xmods_free(k6c__program *p);
+
 /* A require() edge: target >= 0 is a file module index, target < 0 is
  * native module -(target + 1). */
 typedef struct k6c__module_dep {
@@ -131,6 +160,11 @@ struct k6c__program {
 	 * VU, freed with the program by k6c__mod_*_free. */
 	struct k6c__shared_arrays *shared_arrays;
 	struct k6c__crypto *crypto;
+
+	/* Native k6/x/ modules (k6c/module.h): the process-wide ones at load,
+	 * then the test's own. */
+	k6c__xmod_state *xmods;
+	size_t nxmods;
 };
 
 void k6c__mod_data_free(k6c__program *p);
@@ -243,10 +277,39 @@ typedef struct k6c__vm {
 	size_t tags_cap;
 	const char **ptrs;
 	size_t ptrs_cap;
+
+	/* The VU's instances of the program's k6/x/ modules (prog->nxmods
+	 * entries, NULL when there are none): whether vu_init returned
+	 * normally, and its per-VU state. */
+	struct k6c__xmod_vu {
+		bool inited;
+		void *vu_state;
+	} *xinst;
+	/* Metric ids below this are known to be valid targets for
+	 * k6c_vu_emit() (module.c), so it checks the registry only above. */
+	int metric_limit;
 } k6c__vm;
 
 /* The VM owning ctx. */
 k6c__vm *k6c__vm_get(duk_context *ctx);
+/* The VM owning ctx, or NULL when ctx is not a VU heap's (any Duktape
+ * context a native module might be handed). */
+k6c__vm *k6c__vm_from_ctx(duk_context *ctx);
+
+/* [ ... ] -> [ ... exports ]: VU instance of the program's k6/x/ module i,
+ * made by its vu_init on first use (module.c). */
+void k6c__xmod_push(duk_context *ctx, k6c__vm *vm, size_t i);
+/* vu_free of each module instance of the VU (before its heap goes). */
+void k6c__xmod_vu_free(k6c__vm *vm);
+
+/* Defines (or finds) a custom metric for k6/metrics' constructors and
+ * k6c_vu_metric(): in the init context only, k6's name rule, registered
+ * with the VU's registry (VU 0: the program's, if any; else *id is -1).
+ * Return 0; K6C_ESTATE (not in init), K6C_EINVAL (a bad name, k6's
+ * message), K6C_ECONFIG (the name exists with another type or contains),
+ * K6C_ENOMEM. */
+int k6c__vm_metric_define(k6c__vm *vm, const char *name, k6c__metric_type type,
+	k6c__metric_contains contains, int *id);
 
 /* k6/http: the VU begins an iteration (or setup, teardown, handleSummary);
  * no Duktape call (mod_http_cookies.c). */

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -58,6 +59,9 @@ struct k6c__loop {
 	uint64_t next_seq;
 	void (*wakeup_cb)(k6c__loop *loop, void *arg);
 	void *wakeup_arg;
+	/* Tasks other threads posted (k6c__loop_post), oldest first. */
+	pthread_mutex_t post_mu;
+	k6c__loop_task *post_head, *post_tail;
 };
 
 int k6c__loop_new(k6c__loop **out)
@@ -71,6 +75,7 @@ int k6c__loop_new(k6c__loop **out)
 		return k6c__error(K6C_ENOMEM, "out of memory creating an event loop");
 	loop->wakefd = -1;
 	loop->next_gen = 1;
+	pthread_mutex_init(&loop->post_mu, NULL);
 	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (loop->epfd < 0) {
 		int e = errno;
@@ -98,12 +103,39 @@ int k6c__loop_new(k6c__loop **out)
 	return 0;
 }
 
+/* Loop thread: runs the posted tasks, taking the whole queue at once so
+ * that a task posted meanwhile waits for the next pass (its wake-up is
+ * pending then). */
+static int run_posted(k6c__loop *loop)
+{
+	k6c__loop_task *t;
+	int ran = 0;
+
+	pthread_mutex_lock(&loop->post_mu);
+	t = loop->post_head;
+	loop->post_head = loop->post_tail = NULL;
+	pthread_mutex_unlock(&loop->post_mu);
+	while (t != NULL) {
+		k6c__loop_task *next = t->next;
+
+		t->next = NULL;
+		t->fn(t);
+		t = next;
+		ran++;
+	}
+	return ran;
+}
+
 void k6c__loop_free(k6c__loop *loop)
 {
 	size_t i;
 
 	if (loop == NULL)
 		return;
+	/* A posted task may own a reference (a promise's handle): it runs
+	 * rather than leaks. */
+	run_posted(loop);
+	pthread_mutex_destroy(&loop->post_mu);
 	/* Timers outlive the loop (they are embedded elsewhere); mark them
 	 * unarmed so a later k6c__timer_stop on them is a harmless no-op. */
 	for (i = 0; i < loop->heap_len; i++)
@@ -352,6 +384,19 @@ void k6c__loop_set_wakeup_cb(k6c__loop *loop, void (*cb)(k6c__loop *loop, void *
 	loop->wakeup_arg = arg;
 }
 
+void k6c__loop_post(k6c__loop *loop, k6c__loop_task *task)
+{
+	task->next = NULL;
+	pthread_mutex_lock(&loop->post_mu);
+	if (loop->post_tail != NULL)
+		loop->post_tail->next = task;
+	else
+		loop->post_head = task;
+	loop->post_tail = task;
+	pthread_mutex_unlock(&loop->post_mu);
+	k6c__loop_wakeup(loop);
+}
+
 static int wait_ms(const k6c__loop *loop, int timeout_ms)
 {
 	uint64_t now, delta, ms;
@@ -438,6 +483,8 @@ int k6c__loop_run_once(k6c__loop *loop, int timeout_ms)
 		t->cb(loop, t);
 		ran++;
 	}
+	if (woken)
+		ran += run_posted(loop);
 	if (woken && loop->wakeup_cb != NULL) {
 		loop->wakeup_cb(loop, loop->wakeup_arg);
 		ran++;

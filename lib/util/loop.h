@@ -2,7 +2,7 @@
  * loop.h - one event loop per worker thread: epoll for file descriptors, a
  * binary min-heap of intrusive timers and an eventfd to wake the loop from
  * other threads. Only the owning thread may call anything but
- * k6c__loop_wakeup().
+ * k6c__loop_wakeup() and k6c__loop_post().
  */
 #ifndef K6C_UTIL_LOOP_H
 #define K6C_UTIL_LOOP_H
@@ -53,5 +53,19 @@ int k6c__loop_run_once(k6c__loop *loop, int timeout_ms);
  * callback run on the loop thread. Async-signal-safe (a write to an eventfd). */
 void k6c__loop_wakeup(k6c__loop *loop);
 void k6c__loop_set_wakeup_cb(k6c__loop *loop, void (*cb)(k6c__loop *loop, void *arg), void *arg);
+
+/* A function another thread hands to the loop's thread (k6c__loop_post).
+ * Embed it; the loop never allocates for tasks. */
+typedef struct k6c__loop_task k6c__loop_task;
+struct k6c__loop_task {
+	k6c__loop_task *next;        /* private */
+	void (*fn)(k6c__loop_task *task);
+};
+
+/* Thread-safe: queues task (fn set, not already queued) and wakes the loop;
+ * its fn runs on the loop thread after the next wait, in posting order, or
+ * when the loop is freed (k6c__loop_free runs what is still queued). The
+ * caller must know the loop is not being freed meanwhile. */
+void k6c__loop_post(k6c__loop *loop, k6c__loop_task *task);
 
 #endif /* K6C_UTIL_LOOP_H */

@@ -21,9 +21,10 @@
  * rather than closures, and methods use the method shorthand, which gives
  * them no .prototype object.
  */
+// (k6/x/: a native module may return promises, k6c_promise_new.)
 
 //# chunk promise
-//# triggers Promise async await _asyncToGenerator regeneratorRuntime _regeneratorRuntime __k6c_drain_jobs asyncRequest
+//# triggers Promise async await _asyncToGenerator regeneratorRuntime _regeneratorRuntime __k6c_drain_jobs asyncRequest k6/x/
 (function (G) {
 	'use strict';
 	var STATE = Symbol('k6c.promiseState'); /* 0 pending, 1 fulfilled, 2 rejected */
