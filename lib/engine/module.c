@@ -254,6 +254,11 @@ void k6c__xmod_push(duk_context *ctx, k6c__vm *vm, size_t i)
 	struct k6c__xmod_vu *inst = &vm->xinst[i];
 	duk_idx_t top = duk_get_top(ctx);
 
+	/* vu_init returned but its exports were refused: a second call would
+	 * lose the per-VU state the first one made. */
+	if (inst->inited)
+		(void)duk_error(ctx, DUK_ERR_ERROR, "module %s failed to initialise in this VU",
+			m->def->name);
 	m->def->vu_init(ctx, (k6c_vu *)vm, m->payload, m->test_state, &inst->vu_state);
 	inst->inited = true;
 	if (duk_get_top(ctx) != top + 1 || !duk_is_object(ctx, -1))
