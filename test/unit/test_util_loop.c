@@ -1,8 +1,8 @@
 /*
  * test_util_loop.c - unit tests of the event loop: timer ordering, stop and
  * re-arm, self-re-arming timers, fd watches on pipes, unwatching from inside
- * a callback, disarmed watches, cross-thread wake-ups and a large timer
- * heap.
+ * a callback, disarmed watches, cross-thread wake-ups, tasks posted from
+ * other threads and a large timer heap.
  */
 #include <check.h>
 #include <dirent.h>
@@ -587,6 +587,91 @@ START_TEST(test_util_loop_wakeup__from_thread)
 }
 END_TEST
 
+/* k6c__loop_post: tasks from several threads all run on the loop thread,
+ * each thread's in its order; what is still queued runs at free. */
+#define POSTERS 4
+#define POSTS 200
+
+typedef struct post_task {
+	k6c__loop_task task;         /* first: the callback casts back */
+	int thread, seq;
+	int *ran;                    /* per-thread count; loop thread only */
+	int *order_ok;
+} post_task;
+
+typedef struct poster {
+	k6c__loop *loop;
+	post_task tasks[POSTS];
+} poster;
+
+static void post_run(k6c__loop_task *task)
+{
+	post_task *t = (post_task *)task;
+
+	if (t->ran[t->thread] != t->seq)
+		*t->order_ok = 0;
+	t->ran[t->thread]++;
+}
+
+static void *post_thread(void *arg)
+{
+	poster *p = arg;
+
+	for (int i = 0; i < POSTS; i++)
+		k6c__loop_post(p->loop, &p->tasks[i].task);
+	return NULL;
+}
+
+START_TEST(test_util_loop_post__from_threads)
+{
+	static poster posters[POSTERS];
+	pthread_t th[POSTERS];
+	int ran[POSTERS] = { 0 }, order_ok = 1, total = 0;
+	k6c__loop *loop;
+	post_task extra[2];
+
+	ck_assert_int_eq(k6c__loop_new(&loop), 0);
+	for (int t = 0; t < POSTERS; t++) {
+		posters[t].loop = loop;
+		for (int i = 0; i < POSTS; i++) {
+			post_task *pt = &posters[t].tasks[i];
+
+			pt->task.fn = post_run;
+			pt->thread = t;
+			pt->seq = i;
+			pt->ran = ran;
+			pt->order_ok = &order_ok;
+		}
+	}
+	for (int t = 0; t < POSTERS; t++)
+		ck_assert_int_eq(pthread_create(&th[t], NULL, post_thread, &posters[t]), 0);
+	/* Every post wakes the loop: an infinite wait always returns. */
+	for (int guard = 0; total < POSTERS * POSTS && guard < 100000; guard++) {
+		ck_assert_int_ge(k6c__loop_run_once(loop, -1), 0);
+		total = 0;
+		for (int t = 0; t < POSTERS; t++)
+			total += ran[t];
+	}
+	for (int t = 0; t < POSTERS; t++)
+		ck_assert_int_eq(pthread_join(th[t], NULL), 0);
+	ck_assert_int_eq(total, POSTERS * POSTS);
+	ck_assert_int_eq(order_ok, 1);
+
+	/* Queued but never run by the loop: k6c__loop_free runs them. */
+	for (int i = 0; i < 2; i++) {
+		extra[i].task.fn = post_run;
+		extra[i].thread = 0;
+		extra[i].seq = POSTS + i;
+		extra[i].ran = ran;
+		extra[i].order_ok = &order_ok;
+		k6c__loop_post(loop, &extra[i].task);
+	}
+	k6c__loop_free(loop);
+	ck_assert_int_eq(ran[0], POSTS + 2);
+	ck_assert_int_eq(order_ok, 1);
+}
+END_TEST
+
 static Suite *loop_suite(void)
 {
 	Suite *s = suite_create("util_loop");
@@ -604,6 +689,7 @@ static Suite *loop_suite(void)
 	tcase_add_test(tc, test_util_loop_io__unwatch_self);
 	tcase_add_test(tc, test_util_loop_io__disarm);
 	tcase_add_test(tc, test_util_loop_wakeup__from_thread);
+	tcase_add_test(tc, test_util_loop_post__from_threads);
 	suite_add_tcase(s, tc);
 	return s;
 }
