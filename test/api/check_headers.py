@@ -7,7 +7,9 @@ is included alone in a one-line translation unit and compiled with
 GNU extension or C11-only syntax, or is not valid C++ fails here. For C++
 a second unit references every K6C_EXTERN function and the symbol names in
 its object file must be unmangled (C linkage). k6c/module.h exposes Duktape
-and is compiled like the others when it exists.
+and is compiled like the others when it exists, and so are the configured
+Duktape headers it includes (k6c/duktape/duktape.h and duk_config.h, made
+in the build tree).
 """
 import argparse
 import glob
