@@ -522,7 +522,9 @@ K6C_EXTERN(void *) k6c_mod_data(duk_context *ctx);
  *        function throws, in which case @finalize is called at once).
  * @finalize: called with @data when the object is garbage-collected or
  *            the VU's heap is destroyed (on the VU's thread; do not call
- *            into Duktape from it). May be NULL.
+ *            into Duktape from it). The heap is destroyed after the
+ *            modules' vu_free: @finalize must not use per-VU state.
+ *            May be NULL.
  *
  * [ ... ] -> [ ... object ]. Throws on out-of-memory.
  * Thread: the VU's.
