@@ -68,9 +68,9 @@ static int check_def(const char *fn, const k6c_module_def *def)
 		return k6c__error(K6C_ENOTSUP, "%s: module %s was built for module ABI %u, this "
 			"libk6c has ABI %u", fn, def->name, def->abi, (unsigned)K6C_MODULE_ABI);
 	if (!valid_name(def->name))
-		return k6c__error(K6C_EINVAL, "%s: invalid module name \"%s\": it must be \"k6/x/\" "
-			"followed by 1 to 100 letters, digits or \"-_./\", not starting or ending "
-			"with '/'", fn, def->name);
+		return k6c__error(K6C_EINVAL, "%s: invalid module name \"%s\": it must be "
+			"\"k6/x/\" followed by 1 to 100 letters, digits or \"-_./\", not starting "
+			"or ending with '/'", fn, def->name);
 	if (def->vu_init == NULL)
 		return k6c__error(K6C_EINVAL, "%s: module %s has no vu_init", fn, def->name);
 	return 0;
@@ -158,8 +158,8 @@ int k6c__xmods_load(k6c__program *p, const k6c__engine_config *cfg)
 		/* k6c_test_register_module refused a process-wide name; this is
 		 * one registered for the process after that. */
 		if (k6c__xmods_find(p, m->def->name) >= 0) {
-			rc = k6c__error(K6C_ECONFIG, "module %s is registered both for the process and "
-				"for the test", m->def->name);
+			rc = k6c__error(K6C_ECONFIG, "module %s is registered both for the process "
+				"and for the test", m->def->name);
 			break;
 		}
 		p->xmods[p->nxmods].def = m->def;
@@ -262,8 +262,8 @@ void k6c__xmod_push(duk_context *ctx, k6c__vm *vm, size_t i)
 	m->def->vu_init(ctx, (k6c_vu *)vm, m->payload, m->test_state, &inst->vu_state);
 	inst->inited = true;
 	if (duk_get_top(ctx) != top + 1 || !duk_is_object(ctx, -1))
-		(void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "module %s: vu_init must leave exactly one "
-			"value, the exports object, on the stack", m->def->name);
+		(void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "module %s: vu_init must leave exactly "
+			"one value, the exports object, on the stack", m->def->name);
 }
 
 void k6c__xmod_vu_free(k6c__vm *vm)
@@ -416,8 +416,8 @@ K6C_EXTERN(int) k6c_vu_metric(k6c_vu *vu, const char *name, k6c_metric_type type
 	if (vm == NULL || name == NULL || id == NULL)
 		return k6c__error(K6C_EINVAL, "k6c_vu_metric: NULL argument");
 	if ((unsigned)type > K6C_METRIC_TREND || (unsigned)contains > K6C_CONTAINS_DATA)
-		return k6c__error(K6C_EINVAL, "k6c_vu_metric: metric '%s': invalid type or contains",
-			name);
+		return k6c__error(K6C_EINVAL, "k6c_vu_metric: metric '%s': invalid type or "
+			"contains", name);
 	/* The public enums have the registry's values (k6c/metric.h). */
 	rc = k6c__vm_metric_define(vm, name, (k6c__metric_type)type,
 		(k6c__metric_contains)contains, id);
@@ -603,7 +603,8 @@ static duk_ret_t promise_call_safe(duk_context *ctx, void *udata)
 
 	c->rejected = c->fn(ctx, c->arg) != 0;
 	if (duk_get_top(ctx) != top + 1)
-		return duk_error(ctx, DUK_ERR_ERROR, "a k6c_promise_fn must push exactly one value");
+		return duk_error(ctx, DUK_ERR_ERROR, "a k6c_promise_fn must push exactly one "
+			"value");
 	return 1;
 }
 
@@ -897,7 +898,8 @@ K6C_EXTERN(const char *) k6c_mod_arg_string(duk_context *ctx, duk_idx_t idx, con
 
 	if (!duk_is_string(ctx, idx) || duk_is_symbol(ctx, idx))
 		(void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "%s: %s must be a string, not %s",
-			fn != NULL ? fn : "?", param != NULL ? param : "argument", type_name(ctx, idx));
+			fn != NULL ? fn : "?", param != NULL ? param : "argument",
+			type_name(ctx, idx));
 	s = duk_get_lstring(ctx, idx, &n);
 	/* Without a surrogate pair Duktape's string is UTF-8 already. */
 	if (memchr(s, 0xED, n) == NULL) {
@@ -919,7 +921,8 @@ K6C_EXTERN(double) k6c_mod_arg_number(duk_context *ctx, duk_idx_t idx, const cha
 {
 	if (!duk_is_number(ctx, idx))
 		(void)duk_error(ctx, DUK_ERR_TYPE_ERROR, "%s: %s must be a number, not %s",
-			fn != NULL ? fn : "?", param != NULL ? param : "argument", type_name(ctx, idx));
+			fn != NULL ? fn : "?", param != NULL ? param : "argument",
+			type_name(ctx, idx));
 	return duk_get_number(ctx, idx);
 }
 
