@@ -48,21 +48,23 @@ def compile_unit(compiler, flags, incs, text, suffix):
 def declared_functions(srcdir):
     names = []
     for path in glob.glob(os.path.join(srcdir, '**', '*.h*'), recursive=True):
-        if path.endswith('module.h'):
-            continue   # not in the umbrella header
         with open(path) as f:
             names += re.findall(r'^K6C_EXTERN\([^)]*\)\s*(\w+)\s*\(', f.read(), re.M)
     return sorted(set(names))
 
 
 def check_linkage(args, incs):
-    """From C++, every function of the umbrella header has C linkage: an
+    """From C++, every function of the public headers has C linkage: an
     object file referencing them all has only unmangled k6c_ symbols
     (g++ ignores linkage in function types, so the symbol names are what
     tells)."""
     names = declared_functions(args.srcdir)
     refs = ',\n'.join('  reinterpret_cast<void (*)()>(&%s)' % n for n in names)
-    unit = '#include <k6c.h>\ntypedef void (*any_fn)();\nextern const any_fn k6c_refs[];\n' \
+    # Headers outside the umbrella (k6c/module.h) are included on their own.
+    extra = ''.join('#include <k6c/%s>\n' % os.path.basename(h) for h in
+                    sorted(glob.glob(os.path.join(args.srcdir, 'k6c', '*.h'))))
+    unit = '#include <k6c.h>\n' + extra + \
+           'typedef void (*any_fn)();\nextern const any_fn k6c_refs[];\n' \
            'const any_fn k6c_refs[] = {\n%s\n};\n' % refs
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, 'linkage.cpp')
