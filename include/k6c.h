@@ -15,5 +15,6 @@
 #include "k6c/errors.h"
 #include "k6c/test.h"
 #include "k6c/metric.h"
+#include "k6c/sink.h"
 
 #endif /* K6C_H */

@@ -17,6 +17,7 @@
 
 #include "k6c.h"
 
+#include "api/sinks.h"
 #include "engine/engine.h"
 #include "engine/options.h"
 #include "http/http.h"
@@ -53,6 +54,7 @@ struct k6c_test {
 	size_t nenv;
 	char **sysenv;                /* process environment pairs, read for K6_* options */
 	size_t nsysenv;
+	k6c__test_sinks sinks;        /* sinks and selected outputs (sink.c) */
 	unsigned workers;
 
 	k6c_log_cb log_cb;
@@ -135,6 +137,7 @@ K6C_EXTERN(void) k6c_test_free(k6c_test *t)
 		return;
 	if (t->started)
 		k6c_test_abort(t), k6c_test_wait(t);
+	k6c__test_sinks_free(&t->sinks);
 	if (t->log_free)
 		t->log_free(t->log_payload);
 	k6c__sched_free(t->sched_owned);
@@ -162,6 +165,25 @@ K6C_EXTERN(void) k6c_test_free(k6c_test *t)
 		if (atomic_load(&(t)->running))                                         \
 			return k6c__error(K6C_ESTATE, fn ": the test is running");     \
 	} while (0)
+
+int k6c__test_sinks_for(k6c_test *t, const char *fn, k6c__test_sinks **out)
+{
+	if (!t)
+		return k6c__error(K6C_EINVAL, "%s: test is NULL", fn);
+	if (atomic_load(&t->running))
+		return k6c__error(K6C_ESTATE, "%s: the test is running", fn);
+	*out = &t->sinks;
+	return 0;
+}
+
+const char *k6c__test_sysenv(const k6c_test *t, const char *key)
+{
+	for (size_t i = 0; i < t->nsysenv; i++) {
+		if (!strcmp(t->sysenv[2 * i], key))
+			return t->sysenv[2 * i + 1];
+	}
+	return NULL;
+}
 
 K6C_EXTERN(int) k6c_test_set_script_file(k6c_test *t, const char *path)
 {
@@ -402,6 +424,17 @@ static void on_thresholds_abort(void *arg)
 		k6c__sched_abort(s);
 }
 
+/* A sink called k6c_sink_fail() to abort (any thread): stop the run as an
+ * abort does; the verdict then reads why from the output. */
+static void on_sink_abort(void *arg)
+{
+	k6c_test *t = arg;
+	k6c__sched *s;
+
+	if ((s = atomic_load(&t->sched)) != NULL)
+		k6c__sched_abort(s);
+}
+
 /* Parses the thresholds option and validates it against the registry, which
  * by now holds the built-in metrics and those the script's init declared.
  * With noThresholds a problem is only a warning and nothing is evaluated
@@ -440,6 +473,7 @@ typedef struct run_ctx {
 	k6c__metrics *metrics;
 	k6c__thresholds *thresholds;
 	k6c__summary_opts sopts;
+	k6c__run_sinks sinks;
 	double duration_ms;
 	bool finalized;               /* metrics stopped, thresholds evaluated, summary built */
 	int final_rc;                 /* an API error while finalising */
@@ -448,8 +482,12 @@ typedef struct run_ctx {
 
 static void run_ctx_free(run_ctx *c)
 {
-	/* Freeing the registry stops its thread, so the thresholds are no
-	 * longer in use after it. */
+	/* The sinks stop (if the run did not stop them) once the last sample
+	 * is folded, and before the registry whose metric names and tag sets
+	 * they borrow is freed. Freeing the registry stops its thread, so the
+	 * thresholds are no longer in use after it. */
+	k6c__metrics_stop(c->metrics);
+	k6c__run_sinks_close(&c->sinks, c->t->exit_code);
 	k6c__metrics_free(c->metrics);
 	c->t->thresholds = NULL;
 	k6c__thresholds_free(c->thresholds);
@@ -504,6 +542,10 @@ static int load_test(k6c_test *t, run_ctx *c)
 	mcfg.on_tick_arg = t;
 	mcfg.log = test_log;
 	mcfg.log_arg = t;
+	if (k6c__test_sinks_wanted(&t->sinks)) {
+		mcfg.on_samples = k6c__run_sinks_on_samples;
+		mcfg.on_samples_arg = &c->sinks;
+	}
 	t->thresholds = NULL;
 	if ((rc = k6c__metrics_new(&c->metrics, &mcfg)))
 		return rc;
@@ -561,6 +603,40 @@ static int load_test(k6c_test *t, run_ctx *c)
 	if (c->opts.json && !t->consolidated)
 		return K6C_ENOMEM;
 	return 0;
+}
+
+/* Resolves the run's outputs, logs the header's output line and starts the
+ * sinks: after the init of VU 0 (whose samples are not kept) and before
+ * any other VU's. Sets exit_code and returns 1 when the run must not go on
+ * (104: an unknown output or a failed factory; 255: a start() failed); 0
+ * when ready; an API error. */
+static int open_sinks(k6c_test *t, run_ctx *c)
+{
+	k6c__run_sinks_config cfg;
+	k6c__buf header = K6C__BUF_INIT;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.test = t;
+	cfg.sinks = &t->sinks;
+	cfg.script_path = t->script_path;
+	cfg.metrics = c->metrics;
+	cfg.log = test_log;
+	cfg.log_arg = t;
+	cfg.on_abort = on_sink_abort;
+	cfg.on_abort_arg = t;
+	rc = k6c__run_sinks_open(&c->sinks, &cfg, &header);
+	if (rc == 0)
+		test_log(K6C_LOG_DEBUG, header.ptr, t);
+	k6c__buf_free(&header);
+	if (rc == 0)
+		rc = k6c__run_sinks_start(&c->sinks, t->script_path, t->consolidated);
+	if (rc == K6C_ECONFIG || rc == K6C_EIO) {
+		log_error_last(t, rc);
+		t->exit_code = rc == K6C_ECONFIG ? EXIT_INVALID_CONFIG : EXIT_OTHER;
+		return 1;
+	}
+	return rc;
 }
 
 /* Stops the metrics, evaluates the thresholds a last time and builds the
@@ -677,7 +753,7 @@ static int default_summary_text(run_ctx *c, k6c__buf *text)
 }
 
 /* k6's exit code for the verdict of a run. */
-static int verdict(k6c_test *t, const run_ctx *c, const k6c__sched_result *res)
+static int verdict(k6c_test *t, run_ctx *c, const k6c__sched_result *res)
 {
 	const char *crossed;
 
@@ -692,6 +768,13 @@ static int verdict(k6c_test *t, const run_ctx *c, const k6c__sched_result *res)
 		test_logf(t, K6C_LOG_ERROR, "test aborted: %s", res->abort_reason && *res->abort_reason ?
 			res->abort_reason : "test aborted");
 		return EXIT_SCRIPT_ABORTED;
+	}
+	if (k6c__run_sinks_aborted(&c->sinks, NULL)) {
+		k6c__buf why = K6C__BUF_INIT;
+		k6c__run_sinks_aborted(&c->sinks, &why);
+		test_logf(t, K6C_LOG_ERROR, "%s", why.ptr ? why.ptr : "test run aborted by an output");
+		k6c__buf_free(&why);
+		return EXIT_OTHER;
 	}
 	if (res->status == K6C_EABORTED && k6c__thresholds_aborted(c->thresholds, &crossed)) {
 		test_logf(t, K6C_LOG_ERROR, "thresholds on metrics '%s' were crossed; at least one has "
@@ -750,6 +833,12 @@ static int run_test(k6c_test *t)
 	}
 	if (rc)
 		goto fail;
+	if ((rc = open_sinks(t, &c)) == 1) {
+		rc = 0;
+		goto out;
+	}
+	if (rc)
+		goto fail;
 	log_scenarios(t, &c.opts);
 
 	if (c.thresholds) {
@@ -788,13 +877,16 @@ static int run_test(k6c_test *t)
 		goto fail;
 	publish_sched(t, s);
 	/* An abort that arrived before the scheduler existed still counts. */
-	if (atomic_load(&t->abort_requested) || atomic_load(&t->thresholds_abort))
+	if (atomic_load(&t->abort_requested) || atomic_load(&t->thresholds_abort) ||
+	    k6c__run_sinks_aborted(&c.sinks, NULL))
 		k6c__sched_abort(s);
 	if ((rc = k6c__sched_run(s, &res)))
 		goto fail;
 	if ((rc = finalize(&c, res.duration_ms)))
 		goto fail;
 	t->exit_code = verdict(t, &c, &res);
+	/* Every sample is folded: the final batch, then the sinks' stop(). */
+	k6c__run_sinks_stop(&c.sinks, t->exit_code);
 
 	if (res.summary_ran && res.summary_rc == 0) {
 		/* handleSummary replaces the default summary. */

@@ -11,6 +11,7 @@
 #ifndef K6C_METRICS_H
 #define K6C_METRICS_H
 
+#include "k6c/metric.h"
 #include "util/util.h"
 
 typedef enum k6c__metric_type {
@@ -53,11 +54,10 @@ enum k6c__builtin_metric {
 	K6C__M_BUILTIN_COUNT
 };
 
-/* A tag: both strings are copied by k6c__samples_add. */
-typedef struct k6c__tag {
-	const char *key;
-	const char *value;
-} k6c__tag;
+/* A tag: both strings are copied by k6c__samples_add. The public k6c_tag
+ * itself, so that the views' interned tags reach sinks and modules as they
+ * are, without a copy per sample. */
+typedef k6c_tag k6c__tag;
 
 typedef struct k6c__metrics k6c__metrics;
 typedef struct k6c__samples k6c__samples;
