@@ -22,6 +22,7 @@ static volatile sig_atomic_t g_signals;
 static volatile sig_atomic_t g_pause_req;   /* 1 pause, 2 resume (SIGUSR2 / SIGUSR1) */
 static struct timespec g_start;
 static int g_verbose;
+static const char *g_script;
 
 static const char usage[] =
 	"Usage:\n"
@@ -41,6 +42,8 @@ static const char usage[] =
 	"  -p, --paused                     start paused; SIGUSR1 resumes, SIGUSR2 pauses\n"
 	"      --summary-export FILE        write the summary as JSON (k6's export shape)\n"
 	"  -e, --env KEY=VALUE              add an environment variable to __ENV\n"
+	"  -o, --out NAME[=ARG]             send the samples to a named output (repeatable;\n"
+	"                                   default: K6_OUT, a comma-separated list)\n"
 	"      --include-system-env-vars B  pass the process environment to __ENV (default true)\n"
 	"      --summary-trend-stats LIST   trend columns, e.g. avg,p(95),p(99.9)\n"
 	"      --summary-time-unit U        s, ms or us\n"
@@ -74,6 +77,12 @@ static void on_log(k6c_log_level level, const char *message, void *payload)
 	static const char *names[] = { "DEBU", "INFO", "WARN", "ERRO" };
 	int quiet = *(int *)payload;
 
+	/* The run header comes once the outputs are known, as in k6. */
+	if (level == K6C_LOG_DEBUG && !strncmp(message, "output:", 7)) {
+		if (!quiet)
+			printf("\n  execution: local\n     script: %s\n     %s\n\n", g_script, message);
+		return;
+	}
 	if (level == K6C_LOG_DEBUG && !strncmp(message, "scenarios:", 10)) {
 		if (!quiet)
 			printf("     %s\n\n", message);
@@ -171,6 +180,8 @@ typedef struct cli_args {
 	char stages[4096];
 	const char *script;
 	const char *config;
+	const char *outs[64];          /* -o values, in order */
+	int nouts;
 	int quiet, no_summary, no_color, sysenv;
 	unsigned workers;
 } cli_args;
@@ -290,6 +301,13 @@ static int parse_args(int argc, char **argv, cli_args *ca)
 			if (!is_uint(v))
 				return fail_config("invalid value of --workers", v);
 			ca->workers = (unsigned)atoi(v);
+		} else if (TAKES("-o", "--out")) {
+			NEED_VALUE();
+			if (!*v || *v == '=')
+				return fail_config("invalid value of --out, expected NAME[=ARG]", v);
+			if (ca->nouts == (int)(sizeof(ca->outs) / sizeof(ca->outs[0])))
+				return fail_config("too many --out flags", v);
+			ca->outs[ca->nouts++] = v;
 		} else if (TAKES("-e", "--env")) {
 			/* Stored after the test exists (set_env_flags); validate now. */
 			NEED_VALUE();
@@ -317,6 +335,33 @@ static int parse_args(int argc, char **argv, cli_args *ca)
 	return 0;
 }
 
+/* The -o flags, or else K6_OUT's comma-separated list (flags win over the
+ * environment, as in k6). Return 0 or an API error. */
+static int add_outputs(const cli_args *ca)
+{
+	const char *env = getenv("K6_OUT");
+	char item[4096];
+
+	for (int i = 0; i < ca->nouts; i++) {
+		if (k6c_test_add_output(g_test, ca->outs[i]) != 0)
+			return -1;
+	}
+	if (ca->nouts > 0 || !env)
+		return 0;
+	while (*env) {
+		size_t n = strcspn(env, ",");
+		if (n > 0 && n < sizeof(item)) {
+			snprintf(item, sizeof(item), "%.*s", (int)n, env);
+			if (k6c_test_add_output(g_test, item) != 0)
+				return -1;
+		}
+		env += n;
+		if (*env == ',')
+			env++;
+	}
+	return 0;
+}
+
 /* Creates g_test from the parsed flags. Return 0 or an exit code. */
 static int make_test(int argc, char **argv, cli_args *ca)
 {
@@ -340,7 +385,9 @@ static int make_test(int argc, char **argv, cli_args *ca)
 		}
 	}
 	k6c_test_set_log_callback(g_test, on_log, &ca->quiet, NULL);
+	g_script = ca->script;
 	if (k6c_test_set_script_file(g_test, ca->script) != 0 || k6c_test_set_options(g_test, ca->opts) != 0 ||
+	    add_outputs(ca) != 0 ||
 	    (ca->config && k6c_test_set_config_file(g_test, ca->config) != 0) ||
 	    (ca->workers && k6c_test_set_workers(g_test, ca->workers) != 0)) {
 		const k6c_error *e = k6c_error_last();
@@ -501,8 +548,6 @@ static int cmd_run(int argc, char **argv)
 		return rc;
 	if ((rc = make_test(argc, argv, &ca)))
 		return rc;
-	if (!ca.quiet)
-		printf("\n  execution: local\n     script: %s\n     output: -\n\n", ca.script);
 	fflush(stdout);
 
 	memset(&sa, 0, sizeof(sa));

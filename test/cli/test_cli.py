@@ -6,7 +6,8 @@ directory and checks what a k6 user sees: exit codes, `k6c inspect` JSON,
 --stage, --config, --summary-export's document, --summary-mode's full,
 legacy and disabled summaries, --paused resumed by
 SIGUSR1, SIGINT/SIGTERM handling, progress on stderr when stdout is not a
-terminal, invalid flag values, and execution segments: the three segments of
+terminal, invalid flag values, -o/K6_OUT with unknown outputs and the run
+header's output line, and execution segments: the three segments of
 0,1/2,3/4,1 run as three processes at once do what one full run does.
 
 No test needs the network: the scripts make no requests. Timings are loose
@@ -414,6 +415,34 @@ class CliTest(unittest.TestCase):
                 self.assertEqual(rc, 104, self.explain(rc, out, err))
                 self.assertIn(needle, err, 'the message does not name the value')
                 self.assertNotIn('ITER ', err, 'the test ran')
+
+    # ---- outputs -----------------------------------------------------------
+
+    def test_out_unknown_104(self):
+        # -o (repeatable, --out= too) and K6_OUT select named outputs; an
+        # unknown one fails the run before it starts, naming it.
+        for args, env, name in [(['-o', 'nope=x.json'], None, 'nope'),
+                                (['--out=first', '-o', 'second'], None, 'first'),
+                                ([], {'K6_OUT': 'from-env,other'}, 'from-env')]:
+            with self.subTest(args=args, env=env):
+                rc, out, err = run(['run'] + args + [script('cli_basic.js')], env)
+                self.assertEqual(rc, 104, self.explain(rc, out, err))
+                self.assertIn("invalid output type '%s', available types are: " % name, err)
+                self.assertNotIn('ITER ', err, 'the test ran')
+                self.assertNotIn('execution: local', out, 'the header came before the outputs')
+
+    def test_out_header_without_outputs(self):
+        # k6's header: "output: -" when nothing is selected.
+        rc, out, err = run(['run', '--vus', '1', '--iterations', '1', script('cli_basic.js')],
+                           {'K6_OUT': ''})
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        self.assertRegex(out, r'execution: local\n\s+script: .*cli_basic\.js\n\s+output: -\n')
+        self.assertLess(out.index('output: -'), out.index('scenarios:'))
+
+    def test_out_flag_needs_a_name(self):
+        rc, out, err = run(['run', '-o', '=x', script('cli_basic.js')])
+        self.assertEqual(rc, 104, self.explain(rc, out, err))
+        self.assertIn('invalid value of --out', err)
 
     # ---- execution segments ------------------------------------------------
 
