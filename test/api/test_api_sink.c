@@ -5,7 +5,8 @@
  * each callback), all on one thread, start/add.../stop/free in that order
  * and once each, batches never empty, sample times never going back across
  * batches, and per-metric counts equal to the summary's. Then the failure
- * paths: start() failing, a sink aborting from its own thread, add_samples
+ * paths: failed and aborted runs still stopping every sink with their exit
+ * code, start() failing, a sink aborting from its own thread, add_samples
  * errors logged once, every way k6c_test_add_sink fails still freeing the
  * payload, and named outputs (factories, their arg and env, unknown names).
  */
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <k6c.h>
 
@@ -476,6 +478,49 @@ START_TEST(test_api_sink__abort)
 }
 END_TEST
 
+/* A failed run and an aborted one still stop every sink once, with the
+ * run's exit code. */
+START_TEST(test_api_sink__failed_runs)
+{
+	static const char *SCRIPT_SETUP_THROWS =
+		"export function setup() { throw new Error('no fixtures'); }\n"
+		"export default function () {}\n";
+	static const char *SCRIPT_LOGS =
+		"import { sleep } from 'k6';\n"
+		"export default function () { if (__ITER === 0) console.log('iterating'); sleep(0.05); }\n";
+	tcap cap;
+	rec r;
+	k6c_test *t = make_test(&cap, SCRIPT_SETUP_THROWS, "{\"vus\":1,\"iterations\":1}");
+
+	rec_init(&r, FAIL_NONE);
+	ck_assert_int_eq(k6c_test_add_sink(t, &rec_vt, &r), 0);
+	run(t, &cap, 107);
+	ck_assert_int_eq(r.stop_code, 107);
+	ck_assert_msg(r.nseq >= 2 && r.seq[0] == 'S' && r.seq[r.nseq - 1] == 'P', "sequence %s", r.seq);
+	ck_assert_int_eq(atomic_load(&r.overlaps), 0);
+	k6c_test_free(t);
+	tcap_free(&cap);
+
+	t = make_test(&cap, SCRIPT_LOGS, "{\"vus\":2,\"duration\":\"60s\"}");
+	rec_init(&r, FAIL_NONE);
+	ck_assert_int_eq(k6c_test_add_sink(t, &rec_vt, &r), 0);
+	ck_assert_int_eq(k6c_test_start(t), 0);
+	for (int i = 0; i < 1200 && !tcap_find(&cap, K6C_LOG_INFO, "iterating"); i++) {
+		struct timespec ts = { 0, 100000000L };
+		nanosleep(&ts, NULL);
+	}
+	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_INFO, "iterating"));
+	k6c_test_abort(t);
+	ck_assert_int_eq(k6c_test_wait(t), 0);
+	ck_assert_int_eq(k6c_test_exit_code(t), 105);
+	ck_assert_int_eq(r.stop_code, 105);
+	assert_contract(&r, "SAP");
+	k6c_test_free(t);
+	ck_assert_str_eq(r.seq, "SAPF");
+	tcap_free(&cap);
+}
+END_TEST
+
 static int free_calls;
 
 static void count_free(void *payload)
@@ -728,6 +773,7 @@ int main(void)
 		{ "no_sink_header", test_api_sink__no_sink_header },
 		{ "start_fails", test_api_sink__start_fails },
 		{ "abort", test_api_sink__abort },
+		{ "failed_runs", test_api_sink__failed_runs },
 		{ "add_sink_errors", test_api_sink__add_sink_errors },
 		{ "named_output", test_api_sink__named_output },
 		{ "unknown_output", test_api_sink__unknown_output },
