@@ -181,7 +181,7 @@ static int open_named(k6c__run_sinks *r, const k6c__run_sinks_config *cfg, const
 	rc = e.factory(&params, e.payload, &vt, &payload, err, sizeof(err));
 	err[sizeof(err) - 1] = '\0';
 	if (rc != 0 || !vt) {
-		rc = k6c__error(K6C_ECONFIG, "could not create the output \"%s\": %s", name,
+		rc = k6c__error(K6C_ECONFIG, "could not create the '%s' output: %s", name,
 			rc != 0 ? (*err ? err : "the factory failed") : "the factory returned no vtable");
 		k6c__free(name);
 		return rc;
@@ -193,7 +193,7 @@ static int open_named(k6c__run_sinks *r, const k6c__run_sinks_config *cfg, const
 	}
 	if (rc) {
 		const k6c_error *le = k6c_error_last();
-		rc = k6c__error(K6C_ECONFIG, "could not create the output \"%s\": %s", name,
+		rc = k6c__error(K6C_ECONFIG, "could not create the '%s' output: %s", name,
 			le ? le->message : k6c_strerror(rc));
 		k6c__free(name);
 		return rc;

@@ -704,7 +704,7 @@ START_TEST(test_api_sink__factory_fails)
 	ck_assert_int_eq(k6c_test_add_output(t, "failing=x"), 0);
 	run(t, &cap, 104);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR,
-		"could not create the output \"failing\": bad arg 'x'"));
+		"could not create the 'failing' output: bad arg 'x'"));
 
 	/* A factory handing over a vtable of an unknown version: the same,
 	 * and its payload is freed. */
@@ -712,7 +712,7 @@ START_TEST(test_api_sink__factory_fails)
 	fs.calls = 0;
 	tcap_clear(&cap);
 	run(t, &cap, 104);
-	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR, "could not create the output \"failing\": "));
+	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR, "could not create the 'failing' output: "));
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR, "version 7"));
 	ck_assert_str_eq(fs.recs[0].seq, "F");
 	k6c_test_free(t);
