@@ -6,7 +6,7 @@
  * and once each, batches never empty, sample times never going back across
  * batches, and per-metric counts equal to the summary's. Then the failure
  * paths: failed and aborted runs still stopping every sink with their exit
- * code, start() failing, a sink aborting from its own thread, add_samples
+ * code, a sink blocking while the VUs get on, start() failing, a sink aborting from its own thread, add_samples
  * errors logged once, every way k6c_test_add_sink fails still freeing the
  * payload, and named outputs (factories, their arg and env, unknown names).
  */
@@ -521,6 +521,59 @@ START_TEST(test_api_sink__failed_runs)
 }
 END_TEST
 
+/* A sink that blocks in its first add_samples() until the VUs have done
+ * most of the test's iterations: they can only get there if nothing waits
+ * for the sink. */
+typedef struct slow_sink {
+	k6c_test *t;
+	int calls;
+	int waited_ok;
+	long iterations;
+} slow_sink;
+
+static int slow_add(k6c_sink *sink, void *payload, const k6c_sample *samples, size_t n)
+{
+	slow_sink *s = payload;
+
+	(void)sink;
+	if (s->calls++ == 0) {
+		for (int i = 0; i < 1200 && !s->waited_ok; i++) {
+			k6c_scenario_progress p;
+			struct timespec ts = { 0, 50000000L };
+			if (k6c_test_progress(s->t, 0, &p) == 0 && p.iterations_complete >= 100)
+				s->waited_ok = 1;
+			else
+				nanosleep(&ts, NULL);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		s->iterations += !strcmp(samples[i].metric->name, "iterations");
+	return 0;
+}
+
+START_TEST(test_api_sink__slow_sink)
+{
+	static const k6c_sink_vtable slow_vt = { K6C_SINK_VERSION, NULL, NULL, slow_add, NULL, NULL };
+	tcap cap;
+	slow_sink s;
+	k6c_test *t = make_test(&cap, "import { sleep } from 'k6';\n"
+		"export default function () { sleep(0.01); }\n", "{\"vus\":2,\"iterations\":150}");
+	tj *doc;
+
+	memset(&s, 0, sizeof(s));
+	s.t = t;
+	ck_assert_int_eq(k6c_test_add_sink(t, &slow_vt, &s), 0);
+	run(t, &cap, 0);
+	doc = summary(t);
+	ck_assert_msg(s.waited_ok, "the VUs did not get on while the sink blocked");
+	ck_assert_int_eq(s.iterations, 150);
+	ck_assert(metric(doc, "iterations", "count") == 150);
+	tj_free(doc);
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
 static int free_calls;
 
 static void count_free(void *payload)
@@ -774,6 +827,7 @@ int main(void)
 		{ "start_fails", test_api_sink__start_fails },
 		{ "abort", test_api_sink__abort },
 		{ "failed_runs", test_api_sink__failed_runs },
+		{ "slow_sink", test_api_sink__slow_sink },
 		{ "add_sink_errors", test_api_sink__add_sink_errors },
 		{ "named_output", test_api_sink__named_output },
 		{ "unknown_output", test_api_sink__unknown_output },
