@@ -586,6 +586,28 @@ START_TEST(test_api_module_register__errors)
 }
 END_TEST
 
+/* A Duktape heap of the host's own (libk6c's exported Duktape) is no VU. */
+START_TEST(test_api_module_vu__foreign_context)
+{
+	duk_context *ctx = duk_create_heap_default();
+	const k6c_tag *tags = (const k6c_tag *)&tags;
+
+	ck_assert_ptr_nonnull(ctx);
+	ck_assert_ptr_null(k6c_vu_from_ctx(ctx));
+	ck_assert_ptr_null(k6c_vu_from_ctx(NULL));
+	ck_assert_ptr_null(k6c_promise_new(ctx));
+	ck_assert_int_eq(duk_get_top(ctx), 0);
+	duk_eval_string(ctx, "6 * 7");
+	ck_assert_int_eq(duk_get_int(ctx, -1), 42);
+	duk_destroy_heap(ctx);
+	ck_assert_uint_eq(k6c_vu_tags(NULL, &tags), 0);
+	ck_assert_ptr_null(tags);
+	ck_assert_int_eq(k6c_vu_tag_set(NULL, "a", "b"), K6C_EINVAL);
+	ck_assert_int_eq(k6c_vu_emit(NULL, 0, 1, NULL, 0), K6C_EINVAL);
+	ck_assert_int_eq(k6c_vu_sleep(NULL, 1), K6C_EINVAL);
+}
+END_TEST
+
 START_TEST(test_api_module_register__process_wide_and_running)
 {
 	static const char script[] =
@@ -805,13 +827,20 @@ static void stuck_vu_init(duk_context *ctx, k6c_vu *vu, void *payload, void *tes
 		{ NULL, NULL, 0 },
 	};
 
+	sock *s = payload;
+	int rc;
+
 	ck_assert_int_eq(k6c_vu_wait_fd(vu, 0, 0, 0, NULL), K6C_EINVAL);
 	ck_assert_int_eq(k6c_vu_sleep(vu, -1), K6C_EINVAL);
-	if (k6c_vu_id(vu) == 0 && k6c_vu_scenario(vu)[0] == '\0') {
-		/* Only VU 0 has no coroutine; a real VU's init may wait. */
-		int rc = k6c_vu_sleep(vu, 0);
-
-		ck_assert(rc == 0 || rc == K6C_ESTATE);
+	/* Only the options-reading VU 0 has no coroutine; a real VU's init
+	 * may wait. */
+	rc = k6c_vu_sleep(vu, 0);
+	ck_assert(rc == 0 || rc == K6C_ESTATE);
+	if (rc == K6C_ESTATE) {
+		ck_assert_uint_eq(k6c_vu_id(vu), 0);
+		atomic_fetch_add(&s->sleep_rc, 1);
+	} else {
+		atomic_fetch_add(&s->ticks, 1);
 	}
 	duk_push_object(ctx);
 	k6c_mod_put_functions(ctx, -1, fns, payload);
@@ -839,6 +868,9 @@ START_TEST(test_api_module_wait__hard_stop)
 	expect_exit(t, &cap, 0);
 	ck_assert_int_eq(atomic_load(&s.waiting), 1);
 	ck_assert_int_eq(atomic_load(&s.rc), K6C_EABORTED);
+	/* VU 0 could not sleep in its init, the real VU could. */
+	ck_assert_int_eq(atomic_load(&s.sleep_rc), 1);
+	ck_assert_int_ge(atomic_load(&s.ticks), 1);
 	k6c_test_free(t);
 	tcap_free(&cap);
 	close(s.fds[0]);
@@ -1032,6 +1064,7 @@ static Suite *module_suite(void)
 	TCase *run = tcase_create("run");
 
 	tcase_add_test(reg, test_api_module_register__errors);
+	tcase_add_test(reg, test_api_module_vu__foreign_context);
 	suite_add_tcase(s, reg);
 	tcase_set_timeout(run, 120);
 	tcase_add_test(run, test_api_module_life__instances_and_state);
