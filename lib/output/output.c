@@ -3,12 +3,14 @@
  *
  * Pushed samples are copied into one block per push and queued under the
  * output's mutex; nothing else happens on the pushing thread. The output
- * thread wakes every flush interval, turns the queued blocks into entries
- * {time, arrival number, sample}, sorts them and merges them into the
- * holdback buffer, which is kept sorted by (time, arrival) so that equal
- * times keep their arrival order. Entries at or below the watermark leave
- * the buffer as one batch that every started sink receives in turn; a block
- * is freed when the last of its samples has been delivered.
+ * thread wakes every flush interval and turns the queued blocks into runs of
+ * entries {time, arrival number, sample}, one run per block (a producer's
+ * batch, nearly always in time order already, so sorting is rarely needed),
+ * and merges the runs with the holdback buffer in one pass. The buffer is
+ * kept sorted by (time, arrival), so equal times keep their arrival order.
+ * Entries at or below the watermark leave it as one batch that every
+ * started sink receives in turn; a block is freed when the last of its
+ * samples has been delivered.
  */
 #include "output/output.h"
 
@@ -152,8 +154,12 @@ struct k6c__output {
 	char *abort_sink, *abort_msg; /* (mu) */
 
 	/* The output thread's own. */
-	held *held, *scratch;
-	size_t nheld, capheld, capscratch;
+	held *held, *scratch;       /* held[hhead..nheld) sorted; scratch for merges */
+	size_t hhead, nheld, capheld, capscratch;
+	held *fresh;                /* this tick's arrivals, one sorted run per push */
+	size_t capfresh;
+	size_t *runs;               /* where each run of fresh starts, plus the end */
+	size_t capruns;
 	k6c_sample *batch;
 	size_t capbatch;
 	uint64_t seq;
@@ -327,28 +333,82 @@ static void blk_release(push_blk *b, size_t n)
 		k6c__free(b);
 }
 
+/* Drops a list of pushed blocks (out of memory). */
+static void drop_blocks(k6c__output *o, push_blk *list)
+{
+	while (list) {
+		push_blk *b = list;
+		list = b->next;
+		atomic_fetch_add(&o->dropped, b->n);
+		k6c__free(b);
+	}
+}
+
+/* Merges sorted runs into o->scratch, then makes the result the held
+ * buffer. Each output entry takes the smallest head: a linear look at a few
+ * heads beats a heap for the handful of runs a tick brings (one per
+ * producer batch). Keys are unique (seq), so the result does not depend on
+ * the order of the runs. */
+static void merge_runs(k6c__output *o, held *const *in, const size_t *len, size_t k)
+{
+	size_t pos[16] = { 0 }, m = 0;
+
+	for (;;) {
+		size_t best = k;
+		for (size_t i = 0; i < k; i++) {
+			if (pos[i] < len[i] && (best == k || cmp_held(&in[i][pos[i]], &in[best][pos[best]]) < 0))
+				best = i;
+		}
+		if (best == k)
+			break;
+		o->scratch[m++] = in[best][pos[best]++];
+	}
+	held *t = o->held;
+	size_t tc = o->capheld;
+	o->held = o->scratch;
+	o->capheld = o->capscratch;
+	o->scratch = t;
+	o->capscratch = tc;
+	o->hhead = 0;
+	o->nheld = m;
+}
+
 /* Moves a list of pushed blocks into the sorted holdback buffer. */
 static void absorb(k6c__output *o, push_blk *list)
 {
 	int64_t now = k6c__wall_us();
+	size_t total = 0, nblk = 0, k = 0, nruns = 0, live = o->nheld - o->hhead;
 
+	for (push_blk *b = list; b; b = b->next) {
+		total += b->n;
+		nblk++;
+	}
+	if (total == 0)
+		return;
+	if (!reserve_held(&o->fresh, &o->capfresh, total) ||
+	    !reserve_held(&o->held, &o->capheld, live + total) ||
+	    !reserve_held(&o->scratch, &o->capscratch, live + total)) {
+		drop_blocks(o, list);
+		return;
+	}
+	if (nblk + 1 > o->capruns) {
+		size_t *r = k6c__realloc(o->runs, (nblk + 1) * sizeof(*r));
+		if (!r) {
+			drop_blocks(o, list);
+			return;
+		}
+		o->runs = r;
+		o->capruns = nblk + 1;
+	}
 	while (list) {
 		push_blk *b = list;
-		size_t n = b->n, k = 0;
-		held *nw;
+		size_t start = k;
+		bool sorted = true;
 
 		list = b->next;
-		/* The new entries go to the scratch buffer's tail end, the merge
-		 * to its front; room for both at once. */
-		if (!reserve_held(&o->held, &o->capheld, o->nheld + n) ||
-		    !reserve_held(&o->scratch, &o->capscratch, 2 * (o->nheld + n))) {
-			atomic_fetch_add(&o->dropped, n);
-			k6c__free(b);
-			continue;
-		}
-		b->remaining = n;
-		nw = o->scratch + o->nheld + n;
-		for (size_t i = 0; i < n; i++) {
+		b->remaining = b->n;
+		o->runs[nruns++] = start;
+		for (size_t i = 0; i < b->n; i++) {
 			k6c_sample *s = &b->s[i];
 			if (o->any_delivered && s->time_us < o->last_time) {
 				/* Later than the lag: the batches before already went
@@ -362,34 +422,38 @@ static void absorb(k6c__output *o, push_blk *list)
 				s->time_us = o->last_time;
 				o->clamped++;
 			}
-			nw[i].time_us = s->time_us;
-			nw[i].seq = o->seq++;
-			nw[i].s = s;
-			nw[i].b = b;
+			o->fresh[k].time_us = s->time_us;
+			o->fresh[k].seq = o->seq++;
+			o->fresh[k].s = s;
+			o->fresh[k].b = b;
+			if (k > start && o->fresh[k - 1].time_us > s->time_us)
+				sorted = false;
+			k++;
 		}
-		qsort(nw, n, sizeof(*nw), cmp_held);
-		/* Merge: on equal keys the held entry (older seq) comes first. */
-		size_t i = 0, j = 0;
-		while (i < o->nheld && j < n)
-			o->scratch[k++] = cmp_held(&o->held[i], &nw[j]) <= 0 ? o->held[i++] : nw[j++];
-		while (i < o->nheld)
-			o->scratch[k++] = o->held[i++];
-		while (j < n)
-			o->scratch[k++] = nw[j++];
-		held *t = o->held;
-		size_t tc = o->capheld;
-		o->held = o->scratch;
-		o->capheld = o->capscratch;
-		o->scratch = t;
-		o->capscratch = tc;
-		o->nheld = k;
+		/* A producer's batch is in time order nearly always. */
+		if (!sorted)
+			qsort(o->fresh + start, b->n, sizeof(*o->fresh), cmp_held);
+	}
+	o->runs[nruns] = k;
+	/* The held run and up to 15 new ones per pass. */
+	for (size_t r = 0; r < nruns;) {
+		held *in[16];
+		size_t len[16], g = nruns - r < 15 ? nruns - r : 15;
+		in[0] = o->held + o->hhead;
+		len[0] = o->nheld - o->hhead;
+		for (size_t i = 0; i < g; i++) {
+			in[i + 1] = o->fresh + o->runs[r + i];
+			len[i + 1] = o->runs[r + i + 1] - o->runs[r + i];
+		}
+		merge_runs(o, in, len, g + 1);
+		r += g;
 	}
 }
 
 /* Hands every held sample at or below watermark to the started sinks. */
 static void deliver(k6c__output *o, int64_t watermark)
 {
-	size_t lo = 0, hi = o->nheld;
+	size_t lo = o->hhead, hi = o->nheld;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -398,7 +462,8 @@ static void deliver(k6c__output *o, int64_t watermark)
 		else
 			hi = mid;
 	}
-	size_t total = lo, done = 0;
+	held *h = o->held + o->hhead;
+	size_t total = lo - o->hhead, done = 0;
 	if (total == 0)
 		return;
 	if (total > o->capbatch) {
@@ -408,18 +473,19 @@ static void deliver(k6c__output *o, int64_t watermark)
 			o->capbatch = total;
 		}
 	}
+	o->last_time = h[total - 1].time_us;
+	o->any_delivered = true;
 	while (done < total) {
 		/* Out of memory for the whole batch: smaller ones, in order. */
 		size_t n = total - done < o->capbatch ? total - done : o->capbatch;
 		if (n == 0) {
 			atomic_fetch_add(&o->dropped, total - done);
 			for (size_t i = done; i < total; i++)
-				blk_release(o->held[i].b, 1);
-			done = total;
+				blk_release(h[i].b, 1);
 			break;
 		}
 		for (size_t i = 0; i < n; i++)
-			o->batch[i] = *o->held[done + i].s;
+			o->batch[i] = *h[done + i].s;
 		for (size_t k = 0; k < o->nsinks; k++) {
 			k6c_sink *s = o->sinks[k];
 			if (!s->started)
@@ -437,14 +503,14 @@ static void deliver(k6c__output *o, int64_t watermark)
 			}
 		}
 		for (size_t i = done; i < done + n; i++)
-			blk_release(o->held[i].b, 1);
+			blk_release(h[i].b, 1);
 		done += n;
 	}
-	o->last_time = o->held[total - 1].time_us;
-	o->any_delivered = true;
 	atomic_fetch_add(&o->delivered, total);
-	memmove(o->held, o->held + total, (o->nheld - total) * sizeof(*o->held));
-	o->nheld -= total;
+	/* The delivered prefix is skipped, not moved: the next merge drops it. */
+	o->hhead += total;
+	if (o->hhead == o->nheld)
+		o->hhead = o->nheld = 0;
 }
 
 static void run_starts(k6c__output *o)
@@ -677,10 +743,12 @@ void k6c__output_free(k6c__output *o)
 		o->pending = b->next;
 		k6c__free(b);
 	}
-	for (size_t i = 0; i < o->nheld; i++)
+	for (size_t i = o->hhead; i < o->nheld; i++)
 		blk_release(o->held[i].b, 1);
 	k6c__free(o->held);
 	k6c__free(o->scratch);
+	k6c__free(o->fresh);
+	k6c__free(o->runs);
 	k6c__free(o->batch);
 	k6c__free(o->sinks);
 	k6c__free(o->start_err);

@@ -190,6 +190,40 @@ START_TEST(test_output_order__sorted_and_stable)
 }
 END_TEST
 
+/* Many pushes in one tick (more runs than one merge pass takes), each out
+ * of order, with many equal times: sorted by time, equal times in push
+ * order. */
+START_TEST(test_output_order__many_runs)
+{
+	got *g = calloc(1, sizeof(*g));
+	k6c_sink *s = new_sink(g, "a");
+	k6c__output *o = new_output(&s, 1);
+	int64_t base = k6c__wall_us() + 3600 * 1000000LL;
+	unsigned x = 12345;
+	double v = 0;
+
+	ck_assert_int_eq(k6c__output_start(o, &g_info), 0);
+	for (int p = 0; p < 40; p++) {
+		k6c_sample batch[50];
+		for (int i = 0; i < 50; i++) {
+			x = x * 1103515245u + 12345u;
+			batch[i] = smp(base + (x >> 16) % 100, v++);
+		}
+		k6c__output_push(o, batch, 50);
+	}
+	k6c__output_stop(o, 0);
+	ck_assert_int_eq(g->n, 2000);
+	for (size_t i = 1; i < g->n; i++) {
+		ck_assert_msg(g->time_us[i - 1] <= g->time_us[i], "time goes back at %zu", i);
+		if (g->time_us[i - 1] == g->time_us[i])
+			ck_assert_msg(g->value[i - 1] < g->value[i], "equal times out of push order at %zu", i);
+	}
+	k6c__output_free(o);
+	k6c__sink_free(s);
+	free(g);
+}
+END_TEST
+
 /* Old samples go out at the next tick, newer ones wait for the watermark;
  * a sample older than what went out gets the last delivered time. */
 START_TEST(test_output_order__watermark_and_late)
@@ -413,6 +447,7 @@ int main(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_output_order__sorted_and_stable);
+	tcase_add_test(tc, test_output_order__many_runs);
 	tcase_add_test(tc, test_output_order__watermark_and_late);
 	tcase_add_test(tc, test_output_order__metadata_copied);
 	tcase_add_test(tc, test_output_life__start_fails);
