@@ -17,6 +17,7 @@
 
 #include "k6c.h"
 
+#include "api/api_int.h"
 #include "api/sinks.h"
 #include "engine/engine.h"
 #include "engine/options.h"
@@ -84,6 +85,9 @@ struct k6c_test {
 	char *consolidated;           /* k6c_test_options_json */
 	k6c__xmod *xmods;             /* k6c_test_register_module */
 	size_t nxmods;
+
+	void **plugins;               /* dlopen() handles (plugin.c), unloaded last */
+	size_t nplugins, plugins_cap;
 };
 
 static void test_log(int level, const char *message, void *arg)
@@ -154,7 +158,31 @@ K6C_EXTERN(void) k6c_test_free(k6c_test *t)
 	k6c__free(t->consolidated);
 	k6c__free(t->xmods);
 	pthread_mutex_destroy(&t->sched_mu);
+	/* Last: everything above may call into a plugin's code (module and
+	 * sink callbacks, free functions of payloads). */
+	k6c__plugins_unload(t->plugins, t->nplugins);
+	k6c__free(t->plugins);
 	k6c__free(t);
+}
+
+int k6c__test_reserve_plugin(k6c_test *t)
+{
+	void **p;
+	size_t cap;
+
+	if (t->nplugins < t->plugins_cap)
+		return 0;
+	cap = t->plugins_cap ? 2 * t->plugins_cap : 4;
+	if (!(p = k6c__realloc(t->plugins, cap * sizeof(*p))))
+		return k6c__error(K6C_ENOMEM, "k6c_test_load_plugin: out of memory");
+	t->plugins = p;
+	t->plugins_cap = cap;
+	return 0;
+}
+
+void k6c__test_keep_plugin(k6c_test *t, void *handle)
+{
+	t->plugins[t->nplugins++] = handle;
 }
 
 /* Setters refuse to touch a running test: the run reads these fields. */
@@ -183,6 +211,13 @@ const char *k6c__test_sysenv(const k6c_test *t, const char *key)
 			return t->sysenv[2 * i + 1];
 	}
 	return NULL;
+}
+
+int k6c__test_check_idle(k6c_test *t, const char *fn)
+{
+	if (atomic_load(&t->running))
+		return k6c__error(K6C_ESTATE, "%s: the test is running", fn);
+	return 0;
 }
 
 K6C_EXTERN(int) k6c_test_set_script_file(k6c_test *t, const char *path)

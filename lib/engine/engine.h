@@ -35,6 +35,10 @@ int k6c__xmod_list_add(k6c__xmod **arr, size_t *n, const struct k6c_module_def *
  * it), take it after a failure. */
 const char *k6c__mod_error_take(void);
 
+/* K6C_MODULE_ABI, for code outside lib/engine that must not include
+ * k6c/module.h (it exposes Duktape): the plugin loader. */
+unsigned k6c__module_abi(void);
+
 typedef struct k6c__engine_config {
 	const char *cache_dir;              /* see k6c__lowerer_new */
 	const char *const *env;             /* __ENV pairs: env[2i] = key, env[2i+1] = value */

@@ -189,6 +189,11 @@ int k6c__program_xmod_index(const k6c__program *p, const char *spec)
 	return k6c__native_count() + i;
 }
 
+unsigned k6c__module_abi(void)
+{
+	return K6C_MODULE_ABI;
+}
+
 /* The message a module's init left with k6c_mod_set_error(), per thread. */
 static _Thread_local char mod_error[1024];
 static _Thread_local bool mod_error_set;
