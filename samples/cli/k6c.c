@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include <k6c.h>
+#include <k6c/plugin.h>
+
+#include "sql.h"
 
 #define EXIT_INVALID_CONFIG 104
 #define EXIT_OTHER 255
@@ -61,7 +64,11 @@ static const char usage[] =
 	"      --max-redirects N            follow at most N redirects (default 10)\n"
 	"  -q, --quiet                      no banner and no progress output\n"
 	"  -v, --verbose                    print debug log lines\n"
-	"      --workers N                  worker threads (default: K6C_WORKERS or CPUs)\n";
+	"      --workers N                  worker threads (default: K6C_WORKERS or CPUs)\n"
+	"      --plugin PATH[=ARG]          load a libk6c plugin (repeatable; after K6C_PLUGINS)\n"
+	"\n"
+	"Environment: K6C_PLUGINS=a.so:b.so loads plugins before any --plugin.\n"
+	"Built in: k6/x/sql (SQLite).\n";
 
 static double elapsed_s(void)
 {
@@ -184,6 +191,8 @@ typedef struct cli_args {
 	int nouts;
 	int quiet, no_summary, no_color, sysenv;
 	unsigned workers;
+	const char *plugins[64];       /* --plugin values, in order */
+	size_t nplugins;
 } cli_args;
 
 static int parse_args(int argc, char **argv, cli_args *ca)
@@ -308,6 +317,13 @@ static int parse_args(int argc, char **argv, cli_args *ca)
 			if (ca->nouts == (int)(sizeof(ca->outs) / sizeof(ca->outs[0])))
 				return fail_config("too many --out flags", v);
 			ca->outs[ca->nouts++] = v;
+		} else if (TAKES("--plugin", "--plugin")) {
+			NEED_VALUE();
+			if (!v[0] || v[0] == '=')
+				return fail_config("invalid value of --plugin, expected PATH or PATH=ARG", v);
+			if (ca->nplugins == sizeof(ca->plugins) / sizeof(ca->plugins[0]))
+				return fail_config("too many --plugin flags", v);
+			ca->plugins[ca->nplugins++] = v;
 		} else if (TAKES("-e", "--env")) {
 			/* Stored after the test exists (set_env_flags); validate now. */
 			NEED_VALUE();
@@ -362,9 +378,52 @@ static int add_outputs(const cli_args *ca)
 	return 0;
 }
 
+/* Loads one plugin into g_test; prints the error. Return 0 or -1. */
+static int load_plugin(const char *spec)
+{
+	const k6c_error *e;
+
+	if (k6c_test_load_plugin(g_test, spec) == 0)
+		return 0;
+	e = k6c_error_last();
+	fprintf(stderr, "ERRO[0000] %s\n", e ? e->message : "cannot load plugin");
+	return -1;
+}
+
+/* The plugins of K6C_PLUGINS (a ':'-separated list, empty entries skipped),
+ * then those of --plugin. A plugin that cannot load ends the command with
+ * exit code 255, k6's code for an error it does not classify (as a k6
+ * binary that cannot start). Return 0 or that exit code. */
+static int load_plugins(const cli_args *ca)
+{
+	const char *env = getenv("K6C_PLUGINS");
+
+	while (env && *env) {
+		const char *end = strchr(env, ':');
+		size_t n = end ? (size_t)(end - env) : strlen(env);
+
+		if (n > 0) {
+			char *spec = strndup(env, n);
+			int bad = !spec || load_plugin(spec);
+
+			free(spec);
+			if (bad)
+				return EXIT_OTHER;
+		}
+		env = end ? end + 1 : NULL;
+	}
+	for (size_t i = 0; i < ca->nplugins; i++) {
+		if (load_plugin(ca->plugins[i]))
+			return EXIT_OTHER;
+	}
+	return 0;
+}
+
 /* Creates g_test from the parsed flags. Return 0 or an exit code. */
 static int make_test(int argc, char **argv, cli_args *ca)
 {
+	int rc;
+
 	clock_gettime(CLOCK_MONOTONIC, &g_start);
 	if (k6c_test_new(&g_test) != 0)
 		return EXIT_OTHER;
@@ -386,6 +445,11 @@ static int make_test(int argc, char **argv, cli_args *ca)
 	}
 	k6c_test_set_log_callback(g_test, on_log, &ca->quiet, NULL);
 	g_script = ca->script;
+	if ((rc = load_plugins(ca))) {
+		k6c_test_free(g_test);
+		g_test = NULL;
+		return rc;
+	}
 	if (k6c_test_set_script_file(g_test, ca->script) != 0 || k6c_test_set_options(g_test, ca->opts) != 0 ||
 	    add_outputs(ca) != 0 ||
 	    (ca->config && k6c_test_set_config_file(g_test, ca->config) != 0) ||
@@ -623,6 +687,13 @@ static int cmd_inspect(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* k6/x/sql is built in: every script run by this command can import
+	 * it, as if k6 had been built with xk6-sql. */
+	if (k6c_sql_register() != 0) {
+		const k6c_error *e = k6c_error_last();
+		fprintf(stderr, "ERRO[0000] %s\n", e ? e->message : "cannot register k6/x/sql");
+		return EXIT_OTHER;
+	}
 	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_OTHER : 0;
