@@ -17,6 +17,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -522,6 +523,70 @@ class CliTest(unittest.TestCase):
         self.assertTrue(set().union(*seen) <= set(range(1, 7)), seen)
         dropped = sum(p[3]['metrics'].get('dropped_iterations', {}).get('count', 0) for p in parts)
         self.assertEqual(dropped, 0)
+
+    # ---- k6/x/sql and plugins ------------------------------------------------
+
+    def run_in(self, args, cwd, extra_env=None):
+        p = subprocess.run([CLI] + args, env=child_env(extra_env), cwd=cwd,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120,
+                           text=True)
+        return p.returncode, p.stdout, p.stderr
+
+    def test_sql_built_in(self):
+        rc, out, err = self.run_in(['run', '-q', '-u', '3', '-i', '12', script('cli_sql.js')],
+                                   self.tmp.name)
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        con = sqlite3.connect(self.path('cli.db'))
+        try:
+            self.assertEqual(con.execute('SELECT count(*) FROM runs').fetchone()[0], 12)
+        finally:
+            con.close()
+
+    def plugin(self, name):
+        d = os.environ.get('K6C_TEST_PLUGIN_DIR', '')
+        p = os.path.join(d, 'tplug_%s.so' % name)
+        if not os.path.exists(p):
+            self.fail('test plugin %s not built (K6C_TEST_PLUGIN_DIR=%r)' % (p, d))
+        return p
+
+    def test_plugin_flag(self):
+        good = self.plugin('good')
+        rc, out, err = run(['run', '-q', '-e', 'WANT_ARG=a=b', '--plugin', good + '=a=b',
+                            script('cli_plugin.js')])
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+
+    def test_plugin_env(self):
+        good = self.plugin('good')
+        rc, out, err = run(['run', '-q', '-e', 'WANT_ARG=', script('cli_plugin.js')],
+                           {'K6C_PLUGINS': '::' + good + ':'})
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+
+    def test_plugin_env_before_flag(self):
+        # K6C_PLUGINS loads first: its missing file is the error reported,
+        # and the --plugin after it is never loaded.
+        missing = self.path('missing-from-env.so')
+        rc, out, err = run(['run', '-q', '--plugin', self.path('missing-from-flag.so'),
+                            script('cli_plugin.js')], {'K6C_PLUGINS': missing})
+        self.assertEqual(rc, 255, self.explain(rc, out, err))
+        self.assertIn(missing, err)
+        self.assertNotIn('missing-from-flag.so', err)
+
+    def test_plugin_missing_file_255(self):
+        missing = self.path('nope.so')
+        rc, out, err = run(['run', '--plugin', missing, script('cli_plugin.js')])
+        self.assertEqual(rc, 255, self.explain(rc, out, err))
+        msgs = messages(err)
+        self.assertTrue(any(missing in m and 'cannot load plugin' in m for m in msgs),
+                        self.explain(rc, out, err))
+
+    def test_plugin_not_a_plugin_255(self):
+        rc, out, err = run(['run', '--plugin', self.plugin('noabi'), script('cli_plugin.js')])
+        self.assertEqual(rc, 255, self.explain(rc, out, err))
+        self.assertIn('not a libk6c plugin', err)
+
+    def test_plugin_flag_needs_value_104(self):
+        rc, out, err = run(['run', '--plugin', '=x', script('cli_plugin.js')])
+        self.assertEqual(rc, 104, self.explain(rc, out, err))
 
 
 if __name__ == '__main__':
