@@ -16,6 +16,8 @@
  * call holds the connection's mutex for its whole duration, so the
  * statements of one call, its rowsAffected() and lastInsertId() are never
  * interleaved with another VU's; calls on one connection are serialised.
+ * A statement running when the VU is cancelled (the end of a gracefulStop,
+ * an abort) is interrupted through SQLite's progress handler.
  *
  * Errors. Everything SQLite reports is turned into a message in a buffer on
  * the C stack, the statement is finalized and the mutex released, and only
@@ -338,11 +340,18 @@ static int bind_args(sqlite3_stmt *s, const sql_arg *args, size_t nargs, size_t 
 	return 0;
 }
 
+/* SQLite's progress handler: a nonzero return interrupts the statement, so
+ * a long query ends with the VU when the test stops or is aborted. */
+static int progress_cb(void *arg)
+{
+	return arg && k6c_vu_cancelled(arg);
+}
+
 /* Runs every statement of sql (each taking the next arguments, as Go's
  * SQLite driver does), collecting the rows of the last one into rows when
  * not NULL; returns 0, or -1 with the message in err. Holds the
- * connection's mutex throughout. */
-static int run_sql(sqlite3 *db, const char *fn, const char *sql, size_t len, const sql_arg *args,
+ * connection's mutex throughout, so the progress handler is this call's. */
+static int run_sql(sqlite3 *db, k6c_vu *vu, const char *fn, const char *sql, size_t len, const sql_arg *args,
 	size_t nargs, sql_rows *rows, int64_t *changes, int64_t *last_id, char *err, size_t errlen)
 {
 	sqlite3_mutex *mu = sqlite3_db_mutex(db);
@@ -351,6 +360,7 @@ static int run_sql(sqlite3 *db, const char *fn, const char *sql, size_t len, con
 	int ret = 0;
 
 	sqlite3_mutex_enter(mu);
+	sqlite3_progress_handler(db, 10000, progress_cb, vu);
 	while (p < end && ret == 0) {
 		sqlite3_stmt *s = NULL;
 		const char *tail = NULL;
@@ -390,6 +400,7 @@ static int run_sql(sqlite3 *db, const char *fn, const char *sql, size_t len, con
 		*changes = sqlite3_changes64(db);
 	if (last_id)
 		*last_id = sqlite3_last_insert_rowid(db);
+	sqlite3_progress_handler(db, 0, NULL, NULL);
 	sqlite3_mutex_leave(mu);
 	return ret;
 }
@@ -489,7 +500,8 @@ static duk_ret_t do_query(duk_context *ctx, sql_handle *h, duk_idx_t sql_idx, co
 	 * building the result frees them. */
 	k6c_mod_push_object(ctx, rows, rows_free);
 	owner = duk_get_top_index(ctx);
-	if (run_sql(h->conn->db, fn, sql, len, args, nargs, rows, NULL, NULL, err, sizeof(err)))
+	if (run_sql(h->conn->db, k6c_vu_from_ctx(ctx), fn, sql, len, args, nargs, rows, NULL, NULL,
+		    err, sizeof(err)))
 		k6c_mod_throw(ctx, "%s", err);
 	arr = duk_push_array(ctx);
 	for (size_t r = 0; r < rows->nrows; r++) {
@@ -553,8 +565,8 @@ static duk_ret_t do_exec(duk_context *ctx, sql_handle *h, duk_idx_t sql_idx, con
 	int64_t changes = 0, last_id = 0;
 
 	nargs = read_args(ctx, sql_idx + 1, fn, args, MAX_ARGS);
-	if (run_sql(h->conn->db, fn, sql, len, args, nargs, NULL, &changes, &last_id, err,
-		    sizeof(err)))
+	if (run_sql(h->conn->db, k6c_vu_from_ctx(ctx), fn, sql, len, args, nargs, NULL, &changes,
+		    &last_id, err, sizeof(err)))
 		k6c_mod_throw(ctx, "%s", err);
 	duk_push_object(ctx);
 	duk_push_number(ctx, (double)changes);
