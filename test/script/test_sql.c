@@ -155,7 +155,7 @@ START_TEST(test_sql__api)
 	run r;
 
 	run_script(&r, "api.js", "{\"vus\":1,\"iterations\":1}", tmp_file(db, sizeof(db), "api.db"));
-	assert_checks(&r, 39);
+	assert_checks(&r, 41);
 	run_free(&r);
 	/* What the script left, read back by SQLite itself. */
 	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM people WHERE name = "

@@ -112,7 +112,6 @@ static sql_conn *conn_acquire(sql_state *st, const char *dsn, char *err, size_t 
 {
 	sql_conn *c;
 	sqlite3 *db = NULL;
-	char *msg = NULL;
 	int rc;
 
 	pthread_mutex_lock(&st->mu);
@@ -132,12 +131,11 @@ static sql_conn *conn_acquire(sql_state *st, const char *dsn, char *err, size_t 
 	}
 	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
 	/* WAL lets readers of other connections (other processes, another
-	 * DSN naming the same file) run while this one writes. */
-	if (sqlite3_exec(db, "PRAGMA journal_mode=WAL;", NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "sql.open: \"%s\": %s", dsn, msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		goto fail;
-	}
+	 * DSN naming the same file) run while this one writes. Best effort: a
+	 * read-only database (file:x.db?mode=ro) keeps its journal mode, and a
+	 * file that is not a database fails at its first statement with
+	 * SQLite's own message. */
+	sqlite3_exec(db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
 	if (!(c = calloc(1, sizeof(*c))) || !(c->dsn = strdup(dsn))) {
 		free(c);
 		snprintf(err, errlen, "sql.open: out of memory");

@@ -95,6 +95,13 @@ export default function () {
       /unable to open database file/),
   });
 
+  const ro = sql.open('sqlite3', `file:${__ENV.DB}?mode=ro`);
+  check(null, {
+    'a URI data source name (read-only)': () => ro.query('SELECT count(*) AS n FROM people')[0].n === 2,
+    'writing through it throws': () => throws(() => ro.exec('DELETE FROM people'), /readonly database/),
+  });
+  ro.close();
+
   const db2 = sql.open(driver, __ENV.DB);
   check(db2.query('SELECT count(*) AS n FROM people'), {
     'sql.open(driver, dsn)': (r) => r[0].n === 2,
