@@ -14,7 +14,7 @@ K6C_BEGIN_DECL
 /**
  * k6c_metric_type - a metric's type, as k6's: counter, gauge, rate, trend.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef enum k6c_metric_type {
 	K6C_METRIC_COUNTER = 0,
@@ -27,7 +27,7 @@ typedef enum k6c_metric_type {
  * k6c_metric_contains - what a metric's values are, as k6's `contains`:
  * plain numbers ("default"), milliseconds ("time") or bytes ("data").
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef enum k6c_metric_contains {
 	K6C_CONTAINS_DEFAULT = 0,
@@ -44,7 +44,7 @@ typedef enum k6c_metric_contains {
  * @type: its type.
  * @contains: what its values are.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef struct k6c_metric_info {
 	int id;
@@ -59,7 +59,7 @@ typedef struct k6c_metric_info {
  *
  * Who owns the strings is stated where a k6c_tag is passed.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef struct k6c_tag {
 	const char *key;
@@ -74,7 +74,7 @@ typedef struct k6c_tag {
  * value outside the enum.
  * Thread: any.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(const char *) k6c_metric_type_name(k6c_metric_type type);
 
@@ -86,7 +86,7 @@ K6C_EXTERN(const char *) k6c_metric_type_name(k6c_metric_type type);
  * the enum.
  * Thread: any.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(const char *) k6c_metric_contains_name(k6c_metric_contains contains);
 

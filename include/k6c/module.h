@@ -54,7 +54,7 @@ K6C_BEGIN_DECL
  * describes; bumped on any incompatible change to k6c_module_def, the
  * plugin entry point or the Duktape configuration.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 #define K6C_MODULE_ABI 1
 
@@ -64,7 +64,7 @@ K6C_BEGIN_DECL
  * Opaque; owned by libk6c, valid from the module's vu_init to its vu_free,
  * on the VU's thread.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef struct k6c_vu k6c_vu;
 
@@ -95,7 +95,7 @@ typedef struct k6c_vu k6c_vu;
  *
  * Both *_init get the payload given at registration.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef struct k6c_module_def {
 	unsigned abi;
@@ -121,7 +121,7 @@ typedef struct k6c_module_def {
  * Thread: any (registrations are serialised by a lock); tests already
  * running do not see a module registered after they loaded.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_module_register(const k6c_module_def *def, void *payload);
 
@@ -136,7 +136,7 @@ K6C_EXTERN(int) k6c_module_register(const k6c_module_def *def, void *payload);
  * Return: as k6c_module_register(), plus K6C_ESTATE (the test is running).
  * Thread: the test's owner thread.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_test_register_module(k6c_test *test, const k6c_module_def *def,
 	void *payload);
@@ -147,7 +147,7 @@ K6C_EXTERN(int) k6c_test_register_module(k6c_test *test, const k6c_module_def *d
  *
  * Return: 0. Thread: the test_init's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_mod_set_error(const char *fmt, ...)
 #if defined(__GNUC__)
@@ -164,7 +164,7 @@ K6C_EXTERN(int) k6c_mod_set_error(const char *fmt, ...)
  * Return: the VU, or NULL for a context that is not a libk6c VU's.
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(k6c_vu *) k6c_vu_from_ctx(duk_context *ctx);
 
@@ -174,7 +174,7 @@ K6C_EXTERN(k6c_vu *) k6c_vu_from_ctx(duk_context *ctx);
  *
  * Return: its context. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(duk_context *) k6c_vu_ctx(k6c_vu *vu);
 
@@ -185,7 +185,7 @@ K6C_EXTERN(duk_context *) k6c_vu_ctx(k6c_vu *vu);
  * Return: 1 in the init context, 0 otherwise (setup, iterations, teardown,
  * handleSummary). Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_vu_in_init(const k6c_vu *vu);
 
@@ -196,7 +196,7 @@ K6C_EXTERN(int) k6c_vu_in_init(const k6c_vu *vu);
  * Return: 1-based; 0 for the VU that runs setup and teardown and for the
  * options-reading VU 0. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(uint64_t) k6c_vu_id(const k6c_vu *vu);
 
@@ -207,7 +207,7 @@ K6C_EXTERN(uint64_t) k6c_vu_id(const k6c_vu *vu);
  *
  * Return: as k6c_vu_id() but global. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(uint64_t) k6c_vu_id_in_test(const k6c_vu *vu);
 
@@ -218,7 +218,7 @@ K6C_EXTERN(uint64_t) k6c_vu_id_in_test(const k6c_vu *vu);
  *
  * Return: 0-based; 0 in the init context. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(uint64_t) k6c_vu_iteration(const k6c_vu *vu);
 
@@ -230,7 +230,7 @@ K6C_EXTERN(uint64_t) k6c_vu_iteration(const k6c_vu *vu);
  * iteration), or "" outside a scenario (init, setup, teardown).
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(const char *) k6c_vu_scenario(const k6c_vu *vu);
 
@@ -242,7 +242,7 @@ K6C_EXTERN(const char *) k6c_vu_scenario(const k6c_vu *vu);
  * Return: the value (owned by the test, valid for the run), or NULL if
  * unset. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(const char *) k6c_vu_env(const k6c_vu *vu, const char *key);
 
@@ -256,7 +256,7 @@ K6C_EXTERN(const char *) k6c_vu_env(const k6c_vu *vu, const char *key);
  * Return: the number of tags (0 with *@out NULL when there are none, or
  * when @vu or @out is NULL). Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(size_t) k6c_vu_tags(k6c_vu *vu, const k6c_tag **out);
 
@@ -269,7 +269,7 @@ K6C_EXTERN(size_t) k6c_vu_tags(k6c_vu *vu, const k6c_tag **out);
  *
  * Return: 0; K6C_EINVAL (NULL @vu or @key); K6C_ENOMEM. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_vu_tag_set(k6c_vu *vu, const char *key, const char *value);
 
@@ -282,7 +282,7 @@ K6C_EXTERN(int) k6c_vu_tag_set(k6c_vu *vu, const char *key, const char *value);
  *
  * Return: 0; K6C_EINVAL; K6C_ENOMEM. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_vu_metadata_set(k6c_vu *vu, const char *key, const char *value);
 
@@ -295,7 +295,7 @@ K6C_EXTERN(int) k6c_vu_metadata_set(k6c_vu *vu, const char *key, const char *val
  *
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(void) k6c_vu_log(k6c_vu *vu, k6c_log_level level, const char *message);
 
@@ -309,7 +309,7 @@ K6C_EXTERN(void) k6c_vu_log(k6c_vu *vu, k6c_log_level level, const char *message
  *
  * Return: 1 if cancelled, 0 otherwise. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_vu_cancelled(const k6c_vu *vu);
 
@@ -332,7 +332,7 @@ K6C_EXTERN(int) k6c_vu_cancelled(const k6c_vu *vu);
  * another type or contains); K6C_ENOMEM. The message is in k6c_error_last().
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_vu_metric(k6c_vu *vu, const char *name, k6c_metric_type type,
 	k6c_metric_contains contains, int *id);
@@ -353,7 +353,7 @@ K6C_EXTERN(int) k6c_vu_metric(k6c_vu *vu, const char *name, k6c_metric_type type
  * Return: 0; K6C_EINVAL (unknown metric, NULL @tags with @ntags > 0);
  * K6C_ESTATE (in the init context). Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_vu_emit(k6c_vu *vu, int metric, double value, const k6c_tag *tags,
 	size_t ntags);
@@ -381,7 +381,7 @@ K6C_EXTERN(int) k6c_vu_emit(k6c_vu *vu, int metric, double value, const k6c_tag 
  * loop); K6C_EINVAL (bad @fd or @events); K6C_ENOMEM.
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_vu_wait_fd(k6c_vu *vu, int fd, unsigned events, int64_t timeout_ms,
 	unsigned *revents);
@@ -389,14 +389,14 @@ K6C_EXTERN(int) k6c_vu_wait_fd(k6c_vu *vu, int fd, unsigned events, int64_t time
 /**
  * K6C_WAIT_READ - k6c_vu_wait_fd(): wait until @fd is readable.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 #define K6C_WAIT_READ 1u
 
 /**
  * K6C_WAIT_WRITE - k6c_vu_wait_fd(): wait until @fd is writable.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 #define K6C_WAIT_WRITE 2u
 
@@ -408,7 +408,7 @@ K6C_EXTERN(int) k6c_vu_wait_fd(k6c_vu *vu, int fd, unsigned events, int64_t time
  * Return: 0; K6C_EABORTED, K6C_ESTATE, K6C_EINVAL (negative or NaN @ms) as
  * for k6c_vu_wait_fd(). Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_vu_sleep(k6c_vu *vu, double ms);
 
@@ -421,7 +421,7 @@ K6C_EXTERN(int) k6c_vu_sleep(k6c_vu *vu, double ms);
  * Opaque; created by k6c_promise_new(), released by k6c_promise_settle(),
  * which must be called exactly once for each.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef struct k6c_promise k6c_promise;
 
@@ -439,7 +439,7 @@ typedef struct k6c_promise k6c_promise;
  * k6c_promise_settle(), or the VU's when the VU ended after the settle
  * but before the outcome could run.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef int (*k6c_promise_fn)(duk_context *ctx, void *arg);
 
@@ -454,7 +454,7 @@ typedef int (*k6c_promise_fn)(duk_context *ctx, void *arg);
  * not a VU's. Throws a JavaScript error when out of memory.
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(k6c_promise *) k6c_promise_new(duk_context *ctx);
 
@@ -469,7 +469,7 @@ K6C_EXTERN(k6c_promise *) k6c_promise_new(duk_context *ctx);
  * Thread: any, including a thread of the module's own; @fn is called exactly
  * once.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_promise_settle(k6c_promise *p, k6c_promise_fn fn, void *arg);
 
@@ -481,7 +481,7 @@ K6C_EXTERN(int) k6c_promise_settle(k6c_promise *p, k6c_promise_fn fn, void *arg)
  * @fn: the Duktape function.
  * @nargs: its argument count (DUK_VARARGS for any).
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef struct k6c_mod_fn {
 	const char *name;
@@ -499,7 +499,7 @@ typedef struct k6c_mod_fn {
  *
  * Throws on out-of-memory. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(void) k6c_mod_put_functions(duk_context *ctx, duk_idx_t obj, const k6c_mod_fn *fns,
 	void *data);
@@ -511,7 +511,7 @@ K6C_EXTERN(void) k6c_mod_put_functions(duk_context *ctx, duk_idx_t obj, const k6
  *
  * Return: the pointer, or NULL. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(void *) k6c_mod_data(duk_context *ctx);
 
@@ -529,7 +529,7 @@ K6C_EXTERN(void *) k6c_mod_data(duk_context *ctx);
  * [ ... ] -> [ ... object ]. Throws on out-of-memory.
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(void) k6c_mod_push_object(duk_context *ctx, void *data, void (*finalize)(void *data));
 
@@ -545,7 +545,7 @@ K6C_EXTERN(void) k6c_mod_push_object(duk_context *ctx, void *data, void (*finali
  * such an object (or its pointer was cleared with k6c_mod_object_clear()).
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(void *) k6c_mod_object_data(duk_context *ctx, duk_idx_t idx, const char *what);
 
@@ -559,7 +559,7 @@ K6C_EXTERN(void *) k6c_mod_object_data(duk_context *ctx, duk_idx_t idx, const ch
  * Return: the pointer (now owned by the caller), or NULL if there was none.
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(void *) k6c_mod_object_clear(duk_context *ctx, duk_idx_t idx);
 
@@ -575,7 +575,7 @@ K6C_EXTERN(void *) k6c_mod_object_clear(duk_context *ctx, duk_idx_t idx);
  * TypeError "<fn>: <param> must be a string, not <type>" otherwise.
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(const char *) k6c_mod_arg_string(duk_context *ctx, duk_idx_t idx, const char *fn,
 	const char *param, size_t *len);
@@ -587,7 +587,7 @@ K6C_EXTERN(const char *) k6c_mod_arg_string(duk_context *ctx, duk_idx_t idx, con
  * Return: the number; throws a TypeError naming @fn and @param otherwise.
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(double) k6c_mod_arg_number(duk_context *ctx, duk_idx_t idx, const char *fn,
 	const char *param);
@@ -602,7 +602,7 @@ K6C_EXTERN(double) k6c_mod_arg_number(duk_context *ctx, duk_idx_t idx, const cha
  * converted string is left above the stack's top); throws a TypeError
  * naming @fn and @param otherwise. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(const void *) k6c_mod_arg_bytes(duk_context *ctx, duk_idx_t idx, const char *fn,
 	const char *param, size_t *len);
@@ -617,7 +617,7 @@ K6C_EXTERN(const void *) k6c_mod_arg_bytes(duk_context *ctx, duk_idx_t idx, cons
  *
  * [ ... ] -> [ ... string ]. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(void) k6c_mod_push_string(duk_context *ctx, const char *s, size_t len);
 
@@ -629,7 +629,7 @@ K6C_EXTERN(void) k6c_mod_push_string(duk_context *ctx, const char *s, size_t len
  *
  * [ ... ] -> [ ... ArrayBuffer ]. Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(void) k6c_mod_push_arraybuffer(duk_context *ctx, const void *p, size_t len);
 
@@ -641,7 +641,7 @@ K6C_EXTERN(void) k6c_mod_push_arraybuffer(duk_context *ctx, const void *p, size_
  *
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(void) k6c_mod_throw(duk_context *ctx, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -655,7 +655,7 @@ K6C_EXTERN(void) k6c_mod_throw(duk_context *ctx, const char *fmt, ...)
  *
  * Thread: the VU's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(void) k6c_mod_throw_type(duk_context *ctx, const char *fmt, ...)
 #if defined(__GNUC__)

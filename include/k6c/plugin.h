@@ -27,7 +27,7 @@ K6C_BEGIN_DECL
  *
  * Opaque; valid during the k6c_plugin_init() call only.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef struct k6c_plugin k6c_plugin;
 
@@ -42,7 +42,7 @@ typedef struct k6c_plugin k6c_plugin;
  * definition is exported even when it is compiled with
  * -fvisibility=hidden.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 #define K6C_PLUGIN_DECLARE \
 	K6C_BEGIN_DECL \
@@ -66,7 +66,7 @@ typedef struct k6c_plugin k6c_plugin;
  * message if set).
  * Thread: the thread calling k6c_test_load_plugin().
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef int (*k6c_plugin_init_fn)(k6c_plugin *plugin, const char *arg);
 
@@ -79,7 +79,7 @@ typedef int (*k6c_plugin_init_fn)(k6c_plugin *plugin, const char *arg);
  *
  * Return: as k6c_test_register_module(). Thread: the plugin init's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_plugin_add_module(k6c_plugin *plugin, const k6c_module_def *def,
 	void *payload);
@@ -92,7 +92,7 @@ K6C_EXTERN(int) k6c_plugin_add_module(k6c_plugin *plugin, const k6c_module_def *
  *
  * Return: as k6c_test_register_output(). Thread: the plugin init's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_plugin_add_output(k6c_plugin *plugin, const char *name,
 	k6c_output_factory factory, void *factory_payload);
@@ -114,7 +114,7 @@ K6C_EXTERN(int) k6c_plugin_add_output(k6c_plugin *plugin, const char *name,
  * k6c_error_last().
  * Thread: the test's owner thread.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_test_load_plugin(k6c_test *test, const char *spec);
 

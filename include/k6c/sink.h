@@ -15,7 +15,13 @@
  *    the test runs, then add_samples() once more with what is left, then
  *    stop() exactly once, then free(). A batch is never empty.
  *  - Samples come in time order: within a batch and from one batch to the
- *    next (a sample is held back until no older one can still arrive).
+ *    next. A sample is held back until it is older than a lag (200 ms at
+ *    first) by which every producer has handed its samples over. One that
+ *    still arrives later than that (a worker stalled longer than the lag,
+ *    e.g. by a long busy loop in a script) is delivered in the next batch
+ *    with its time raised to the last delivered sample's, so the order
+ *    holds, and the lag grows to cover such a delay (up to 5 s; the
+ *    run's debug log counts them). doc/sinks.md has the details.
  *  - Every sample that reaches the summary reaches every sink: the counts a
  *    sink sees equal the summary's.
  *  - add_samples() should not block for long: a slow sink delays the other
@@ -38,7 +44,7 @@ K6C_BEGIN_DECL
  * Set the vtable's version field to it; libk6c refuses a vtable with a
  * version it does not know (K6C_ENOTSUP) instead of calling through it.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 #define K6C_SINK_VERSION 1
 
@@ -58,7 +64,7 @@ K6C_BEGIN_DECL
  *            never used for aggregation. Borrowed as @tags. NULL when none.
  * @nmetadata: number of entries in @metadata.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef struct k6c_sample {
 	const k6c_metric_info *metric;
@@ -76,7 +82,7 @@ typedef struct k6c_sample {
  *
  * Opaque; owned by the test, valid from start() to the end of free().
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef struct k6c_sink k6c_sink;
 
@@ -93,7 +99,7 @@ typedef struct k6c_sink k6c_sink;
  * @nmetrics: number of entries in @metrics.
  * @start_us: the test's start time, microseconds since the Unix epoch.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef struct k6c_sink_start_info {
 	const char *script_path;
@@ -134,7 +140,7 @@ typedef struct k6c_sink_start_info {
  * at a time); free is called from the thread that ends the run or frees
  * the test.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef struct k6c_sink_vtable {
 	unsigned version;
@@ -161,7 +167,7 @@ typedef struct k6c_sink_vtable {
  * K6C_ENOMEM. The message is in k6c_error_last().
  * Thread: the test's owner thread.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_test_add_sink(k6c_test *test, const k6c_sink_vtable *vt, void *payload);
 
@@ -180,7 +186,7 @@ K6C_EXTERN(int) k6c_test_add_sink(k6c_test *test, const k6c_sink_vtable *vt, voi
  * Return: 0; K6C_EINVAL for a NULL @sink.
  * Thread: any.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_sink_fail(k6c_sink *sink, int abort, const char *message);
 
@@ -196,7 +202,7 @@ K6C_EXTERN(int) k6c_sink_fail(k6c_sink *sink, int abort, const char *message);
  * All strings are owned by the test and valid during the factory call;
  * copy what the sink keeps.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef struct k6c_output_params {
 	const char *name;
@@ -221,7 +227,7 @@ typedef struct k6c_output_params {
  * Thread: the thread running the test (k6c_test_run(), or the runner of
  * k6c_test_start()), while it loads the test.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 typedef int (*k6c_output_factory)(const k6c_output_params *params, void *factory_payload,
 	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen);
@@ -242,7 +248,7 @@ typedef int (*k6c_output_factory)(const k6c_output_params *params, void *factory
  * K6C_ENOMEM. The message is in k6c_error_last().
  * Thread: any (registrations are serialised by a lock).
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_output_register(const char *name, k6c_output_factory factory,
 	void *factory_payload);
@@ -259,7 +265,7 @@ K6C_EXTERN(int) k6c_output_register(const char *name, k6c_output_factory factory
  * Return: as k6c_output_register(), plus K6C_ESTATE if the test is running.
  * Thread: the test's owner thread.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_test_register_output(k6c_test *test, const char *name,
 	k6c_output_factory factory, void *factory_payload);
@@ -279,7 +285,7 @@ K6C_EXTERN(int) k6c_test_register_output(k6c_test *test, const char *name,
  * K6C_ENOMEM.
  * Thread: the test's owner thread.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(int) k6c_test_add_output(k6c_test *test, const char *spec);
 
@@ -295,7 +301,7 @@ K6C_EXTERN(int) k6c_test_add_output(k6c_test *test, const char *spec);
  * NULL when unset or when @params or @key is NULL.
  * Thread: the factory's.
  *
- * Since: 0.2
+ * Since: 0.1
  */
 K6C_EXTERN(const char *) k6c_output_env(const k6c_output_params *params, const char *key);
 
