@@ -260,6 +260,17 @@ int k6c__sink_fail(k6c_sink *s, int abort, const char *message)
 	return 0;
 }
 
+void k6c__sink_log(k6c_sink *s, int level, const char *message)
+{
+	k6c__output *o;
+
+	pthread_mutex_lock(&s->mu);
+	o = s->out;
+	pthread_mutex_unlock(&s->mu);
+	if (o)
+		out_log(o, level, "output \"%s\": %s", s->name, message ? message : "");
+}
+
 int k6c__output_new(k6c__output **out, const k6c__output_config *cfg, k6c_sink *const *sinks,
 	size_t nsinks)
 {

@@ -41,6 +41,10 @@ const char *k6c__sink_name(const k6c_sink *s);
  * (k6c__output_config.on_abort, once) until the output stops, and a plain
  * error is logged once per distinct message. Return 0. */
 int k6c__sink_fail(k6c_sink *s, int abort, const char *message);
+/* Logs "output \"name\": message" at level (k6c_log_level) through the
+ * log of the run the sink serves; nothing between runs. Thread: any, until
+ * the sink's stop() returns. */
+void k6c__sink_log(k6c_sink *s, int level, const char *message);
 
 /* ---- the output of one run ---- */
 
@@ -126,5 +130,46 @@ int k6c__output_find(const char *name, k6c__output_entry *out);
  * ", ", appended to out; nothing when there are none. Return 0 or
  * K6C_ENOMEM. */
 int k6c__output_names(const k6c__output_list *extra, k6c__buf *out);
+
+/* ---- HTTP for network outputs ---- */
+
+/* Network outputs (influxdb, prometheus remote write) send through a hook
+ * rather than through libcurl: curl.h stays in lib/http, and lib/output
+ * never calls up into it. lib/api installs lib/http's blocking request
+ * function once, before the first run. */
+
+/* One blocking request. Everything is borrowed for the call. */
+typedef struct k6c__output_http_req {
+	const char *method;             /* "GET", "POST", ... */
+	const char *url;
+	const char *const *headers;     /* "Name: value" lines */
+	size_t nheaders;
+	const void *body;               /* NULL: no body */
+	size_t body_len;
+	unsigned timeout_ms;            /* the whole request's bound; 0: none */
+	const char *username;           /* basic auth when not NULL */
+	const char *password;           /* NULL: "" */
+	bool insecure;                  /* do not verify the server's TLS certificate */
+} k6c__output_http_req;
+
+/* Its result. Zero it before the call; free body with k6c__buf_free. */
+typedef struct k6c__output_http_resp {
+	long status;                    /* the HTTP status, 0 when no response came */
+	k6c__buf body;                  /* the response body */
+	char error[256];                /* why the request failed (transport errors) */
+} k6c__output_http_resp;
+
+/* Performs req and fills resp. Return 0 when a response came (whatever its
+ * status), K6C_EIO (resp->error says why: connection refused, timeout,
+ * ...), K6C_EINVAL (bad request) or K6C_ENOMEM. Thread: any thread of the
+ * output's own (never a worker's loop); every call is independent. */
+typedef int (*k6c__output_http_fn)(const k6c__output_http_req *req, k6c__output_http_resp *resp);
+
+/* Installs the hook (lib/api: lib/http's k6c__http_blocking). Thread:
+ * any; the last call wins. */
+void k6c__output_set_http(k6c__output_http_fn fn);
+/* Calls the installed hook. Return as k6c__output_http_fn, or K6C_ENOTSUP
+ * (resp->error set) when none is installed. */
+int k6c__output_http(const k6c__output_http_req *req, k6c__output_http_resp *resp);
 
 #endif /* K6C_OUTPUT_H */
