@@ -955,6 +955,15 @@ out:
 	return rc;
 }
 
+/* The network outputs send through output.h's hook (lib/output never
+ * includes curl.h); lib/http's blocking request is installed once. */
+static pthread_once_t g_http_hook_once = PTHREAD_ONCE_INIT;
+
+static void http_hook_install(void)
+{
+	k6c__output_set_http(k6c__http_blocking);
+}
+
 static int begin_run(k6c_test *t, const char *fn)
 {
 	bool expected = false;
@@ -976,6 +985,7 @@ static int begin_run(k6c_test *t, const char *fn)
 		atomic_store(&t->running, false);
 		return k6c__error(K6C_EIO, "%s: cannot initialise libcurl", fn);
 	}
+	pthread_once(&g_http_hook_once, http_hook_install);
 	return 0;
 }
 

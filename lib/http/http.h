@@ -15,6 +15,14 @@
 typedef struct k6c__http_client k6c__http_client;
 typedef struct k6c__http_conn k6c__http_conn;
 
+struct k6c__output_http_req;
+struct k6c__output_http_resp;
+/* A blocking request with its own easy handle: output.h's
+ * k6c__output_http_fn, installed by lib/api for the network outputs.
+ * Call only between k6c__http_global_init and _cleanup, from a thread of
+ * an output's own (blocking.c). */
+int k6c__http_blocking(const struct k6c__output_http_req *req, struct k6c__output_http_resp *resp);
+
 /* Global init of libcurl; reference counted, thread-safe. */
 int k6c__http_global_init(void);
 void k6c__http_global_cleanup(void);
