@@ -69,6 +69,8 @@ int k6c__http_blocking(const k6c__output_http_req *req, k6c__output_http_resp *r
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
+	if (req->proxy)
+		curl_easy_setopt(h, CURLOPT_PROXY, req->proxy);
 	/* A flusher thread has no signal handling of its own: curl must not
 	 * use alarm() for DNS timeouts. */
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

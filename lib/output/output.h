@@ -150,6 +150,7 @@ typedef struct k6c__output_http_req {
 	const char *username;           /* basic auth when not NULL */
 	const char *password;           /* NULL: "" */
 	bool insecure;                  /* do not verify the server's TLS certificate */
+	const char *proxy;              /* a proxy URL; NULL: curl's default (the *_proxy env) */
 } k6c__output_http_req;
 
 /* Its result. Zero it before the call; free body with k6c__buf_free. */
