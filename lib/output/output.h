@@ -121,12 +121,14 @@ int k6c__output_list_add(k6c__output_list *l, const char *name, k6c_output_facto
 const k6c__output_entry *k6c__output_list_find(const k6c__output_list *l, const char *name);
 void k6c__output_list_free(k6c__output_list *l);
 
-/* The process-wide list, behind a lock. register: as list_add, plus the
- * name check. find copies the entry's factory and payload (its name
- * pointer is not kept). Return 0, or K6C_ENOTFOUND (no message). */
+/* The built-in outputs (builtin.h) and the process-wide list, behind a
+ * lock. register: as list_add, plus the name check, and K6C_ECONFIG for a
+ * built-in's name. find looks at the built-ins first, then the list, and
+ * copies the entry's factory and payload (its name pointer is not kept).
+ * Return 0, or K6C_ENOTFOUND (no message). */
 int k6c__output_register(const char *name, k6c_output_factory factory, void *payload);
 int k6c__output_find(const char *name, k6c__output_entry *out);
-/* Every available name, the process's and extra's, sorted and separated by
+/* Every available name, the built-ins', the process's and extra's, sorted and separated by
  * ", ", appended to out; nothing when there are none. Return 0 or
  * K6C_ENOMEM. */
 int k6c__output_names(const k6c__output_list *extra, k6c__buf *out);

@@ -1,8 +1,10 @@
 /*
- * registry.c - named outputs (output.h): the lists behind
- * k6c_output_register() (one for the process, behind a lock) and
- * k6c_test_register_output() (one per test, owned by it).
+ * registry.c - named outputs (output.h): libk6c's built-in outputs (a
+ * constant table), and the lists behind k6c_output_register() (one for
+ * the process, behind a lock) and k6c_test_register_output() (one per
+ * test, owned by it).
  */
+#include "output/builtin.h"
 #include "output/output.h"
 
 #include <pthread.h>
@@ -14,6 +16,25 @@
  * too); the lock serialises registrations from any thread. */
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static k6c__output_list g_outputs;
+
+/* libk6c's own outputs. A table rather than registrations at load time:
+ * nothing runs before main(), and a host cannot replace them. */
+static const struct builtin {
+	const char *name;
+	k6c_output_factory factory;
+} builtins[] = {
+	{ "json", k6c__out_json_factory },
+};
+#define NBUILTINS (sizeof(builtins) / sizeof(builtins[0]))
+
+static const struct builtin *builtin_find(const char *name)
+{
+	for (size_t i = 0; i < NBUILTINS; i++) {
+		if (!strcmp(builtins[i].name, name))
+			return &builtins[i];
+	}
+	return NULL;
+}
 
 int k6c__output_name_check(const char *name, const char *fn)
 {
@@ -84,6 +105,9 @@ int k6c__output_register(const char *name, k6c_output_factory factory, void *pay
 		return rc;
 	if (!factory)
 		return k6c__error(K6C_EINVAL, "k6c_output_register: factory is NULL");
+	if (builtin_find(name))
+		return k6c__error(K6C_ECONFIG, "k6c_output_register: an output named \"%s\" is already "
+			"registered as a built-in", name);
 	pthread_mutex_lock(&g_mu);
 	rc = k6c__output_list_add(&g_outputs, name, factory, payload, "k6c_output_register");
 	pthread_mutex_unlock(&g_mu);
@@ -93,8 +117,15 @@ int k6c__output_register(const char *name, k6c_output_factory factory, void *pay
 int k6c__output_find(const char *name, k6c__output_entry *out)
 {
 	const k6c__output_entry *e;
+	const struct builtin *b;
 	int rc = K6C_ENOTFOUND;
 
+	if ((b = builtin_find(name)) != NULL) {
+		out->name = NULL;
+		out->factory = b->factory;
+		out->payload = NULL;
+		return 0;
+	}
 	pthread_mutex_lock(&g_mu);
 	if ((e = k6c__output_list_find(&g_outputs, name)) != NULL) {
 		out->name = NULL;
@@ -118,10 +149,12 @@ int k6c__output_names(const k6c__output_list *extra, k6c__buf *out)
 	int rc = 0;
 
 	pthread_mutex_lock(&g_mu);
-	if (!(names = k6c__malloc((g_outputs.n + nextra + 1) * sizeof(*names)))) {
+	if (!(names = k6c__malloc((NBUILTINS + g_outputs.n + nextra + 1) * sizeof(*names)))) {
 		pthread_mutex_unlock(&g_mu);
 		return K6C_ENOMEM;
 	}
+	for (size_t i = 0; i < NBUILTINS; i++)
+		names[n++] = builtins[i].name;
 	for (size_t i = 0; i < g_outputs.n; i++)
 		names[n++] = g_outputs.v[i].name;
 	for (size_t i = 0; i < nextra; i++)
