@@ -7,12 +7,14 @@ directory and checks what a k6 user sees: exit codes, `k6c inspect` JSON,
 legacy and disabled summaries, --paused resumed by
 SIGUSR1, SIGINT/SIGTERM handling, progress on stderr when stdout is not a
 terminal, invalid flag values, -o/K6_OUT with unknown outputs and the run
-header's output line, and execution segments: the three segments of
+header's output line, the built-in file outputs (json to stdout, several
+outputs at once), and execution segments: the three segments of
 0,1/2,3/4,1 run as three processes at once do what one full run does.
 
 No test needs the network: the scripts make no requests. Timings are loose
 (a noisy two-core machine must pass); nothing asserts on speed.
 """
+import gzip
 import json
 import os
 import re
@@ -444,6 +446,56 @@ class CliTest(unittest.TestCase):
         rc, out, err = run(['run', '-o', '=x', script('cli_basic.js')])
         self.assertEqual(rc, 104, self.explain(rc, out, err))
         self.assertIn('invalid value of --out', err)
+
+    def ndjson_counts(self, text):
+        """Points per metric of k6's NDJSON text, checking each line is JSON
+        and each metric's Metric line comes once, before its Points."""
+        points, seen = {}, set()
+        for line in text.splitlines():
+            if not line.startswith('{'):
+                continue
+            v = json.loads(line)
+            if v['type'] == 'Metric':
+                self.assertNotIn(v['metric'], seen, 'a second Metric line')
+                seen.add(v['metric'])
+            else:
+                self.assertEqual(v['type'], 'Point')
+                self.assertIn(v['metric'], seen, 'a Point before its Metric line')
+                points[v['metric']] = points.get(v['metric'], 0) + 1
+        return points
+
+    def test_out_json_stdout(self):
+        # json with no file, or with -, writes the lines to stdout.
+        for spec in ['json', 'json=-']:
+            with self.subTest(spec=spec):
+                rc, out, err = run(['run', '-q', '-o', spec, '--vus', '1', '--iterations', '3',
+                                    script('cli_basic.js')], {'K6_OUT': ''})
+                self.assertEqual(rc, 0, self.explain(rc, out, err))
+                points = self.ndjson_counts(out)
+                self.assertEqual(points.get('iterations'), 3, out)
+                self.assertEqual(points.get('checks'), 3, out)
+
+    def test_out_several(self):
+        # -o is repeatable; every output gets every sample; the header lists
+        # them all, in order.
+        plain, gz = self.path('several.json'), self.path('several.json.gz')
+        export = self.path('several-export.json')
+        rc, out, err = run(['run', '-o', 'json=' + plain, '--out', 'json=' + gz,
+                            '--summary-export', export, '--vus', '2', '--iterations', '5',
+                            script('cli_basic.js')], {'K6_OUT': ''})
+        self.assertEqual(rc, 0, self.explain(rc, out, err))
+        self.assertIn('output: json (%s), json (%s)\n' % (plain, gz), out)
+        with open(export) as f:
+            summary = json.load(f)
+        with open(plain) as f:
+            text = f.read()
+        with gzip.open(gz, 'rt') as f:
+            self.assertEqual(f.read(), text, 'the .gz file holds other lines')
+        points = self.ndjson_counts(text)
+        self.assertEqual(points['iterations'], summary['metrics']['iterations']['count'])
+        self.assertEqual(points['iterations'], 5)
+        checks = summary['metrics']['checks']
+        self.assertEqual(points['checks'], checks['passes'] + checks['fails'])
 
     # ---- execution segments ------------------------------------------------
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "output/outfile.h"
 #include "output/output.h"
 
 /* ---- a sink that keeps what it gets --------------------------------------- */
@@ -418,8 +419,13 @@ START_TEST(test_output_registry__names)
 	ck_assert_int_eq(k6c__output_name_check("a=b", "f"), K6C_EINVAL);
 	ck_assert_int_eq(k6c__output_name_check("", "f"), K6C_EINVAL);
 	ck_assert_int_eq(k6c__output_name_check(NULL, "f"), K6C_EINVAL);
+	/* The built-ins are always there, and cannot be registered again. */
 	ck_assert_int_eq(k6c__output_names(NULL, &b), 0);
-	ck_assert_uint_eq(b.len, 0);
+	ck_assert_ptr_nonnull(strstr(b.ptr, "json"));
+	ck_assert_int_eq(k6c__output_find("json", &e), 0);
+	ck_assert(e.factory != NULL);
+	ck_assert_int_eq(k6c__output_register("json", nop_factory, NULL), K6C_ECONFIG);
+	k6c__buf_clear(&b);
 
 	ck_assert_int_eq(k6c__output_register("zeta", nop_factory, NULL), 0);
 	ck_assert_int_eq(k6c__output_register("zeta", nop_factory, NULL), K6C_ECONFIG);
@@ -432,9 +438,103 @@ START_TEST(test_output_registry__names)
 	ck_assert_int_eq(k6c__output_list_add(&l, "alpha", nop_factory, NULL, "f"), 0);
 	ck_assert_ptr_nonnull(k6c__output_list_find(&l, "mid"));
 	ck_assert_int_eq(k6c__output_names(&l, &b), 0);
-	ck_assert_str_eq(b.ptr, "alpha, mid, zeta");
+	/* Sorted, each once, built-ins among them. */
+	ck_assert_ptr_nonnull(strstr(b.ptr, "alpha, "));
+	ck_assert_ptr_nonnull(strstr(b.ptr, "json, mid, "));
+	ck_assert_ptr_nonnull(strstr(b.ptr, ", zeta"));
+	ck_assert_ptr_null(strstr(strstr(b.ptr, "alpha") + 1, "alpha"));
 	k6c__buf_free(&b);
 	k6c__output_list_free(&l);
+}
+END_TEST
+
+/* ---- the file outputs' text forms --------------------------------------- */
+
+static const char *num(k6c__buf *b, double v)
+{
+	k6c__buf_clear(b);
+	ck_assert_int_eq(k6c__fmt_json_number(b, v), 0);
+	return b->ptr;
+}
+
+/* Go's encoding/json: plain decimals between 1e-6 and 1e21, shortest. */
+START_TEST(test_output_format__json_numbers)
+{
+	k6c__buf b = K6C__BUF_INIT;
+
+	ck_assert_str_eq(num(&b, 0), "0");
+	ck_assert_str_eq(num(&b, 1), "1");
+	ck_assert_str_eq(num(&b, -2.5), "-2.5");
+	ck_assert_str_eq(num(&b, 104.293), "104.293");
+	ck_assert_str_eq(num(&b, 0.1), "0.1");
+	ck_assert_str_eq(num(&b, 1.0 / 3), "0.3333333333333333");
+	ck_assert_str_eq(num(&b, 1500000), "1500000");
+	ck_assert_str_eq(num(&b, 123456789012.5), "123456789012.5");
+	ck_assert_str_eq(num(&b, 0.000015), "0.000015");
+	ck_assert_str_eq(num(&b, 0.000001), "0.000001");
+	ck_assert_str_eq(num(&b, 1e-7), "1e-7");
+	ck_assert_str_eq(num(&b, 1.25e-10), "1.25e-10");
+	ck_assert_str_eq(num(&b, 1e20), "100000000000000000000");
+	ck_assert_str_eq(num(&b, 1e21), "1e+21");
+	ck_assert_str_eq(num(&b, 1.5e300), "1.5e+300");
+	k6c__buf_free(&b);
+}
+END_TEST
+
+static const char *when(k6c__buf *b, int64_t us, bool nano)
+{
+	k6c__buf_clear(b);
+	ck_assert_int_eq(k6c__fmt_rfc3339(b, us, nano), 0);
+	return b->ptr;
+}
+
+/* Go's RFC3339Nano in the local zone: fraction without trailing zeros,
+ * none for a whole second, "Z" for UTC. */
+START_TEST(test_output_format__times)
+{
+	k6c__buf b = K6C__BUF_INIT;
+	/* 2025-03-01T11:00:01Z */
+	int64_t t = 1740826801LL * 1000000;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ck_assert_str_eq(when(&b, t, true), "2025-03-01T11:00:01Z");
+	ck_assert_str_eq(when(&b, t + 123456, true), "2025-03-01T11:00:01.123456Z");
+	ck_assert_str_eq(when(&b, t + 200000, true), "2025-03-01T11:00:01.2Z");
+	ck_assert_str_eq(when(&b, t + 200000, false), "2025-03-01T11:00:01Z");
+	/* POSIX zone strings: no tzdata needed. */
+	setenv("TZ", "CET-1", 1);
+	tzset();
+	ck_assert_str_eq(when(&b, t + 120, true), "2025-03-01T12:00:01.00012+01:00");
+	setenv("TZ", "NST+3:30", 1);
+	tzset();
+	ck_assert_str_eq(when(&b, t, false), "2025-03-01T07:30:01-03:30");
+	unsetenv("TZ");
+	tzset();
+	k6c__buf_free(&b);
+}
+END_TEST
+
+static const char *field(k6c__buf *b, const char *s)
+{
+	k6c__buf_clear(b);
+	ck_assert_int_eq(k6c__fmt_csv_field(b, s), 0);
+	return b->ptr ? b->ptr : "";
+}
+
+/* Go's encoding/csv quoting. */
+START_TEST(test_output_format__csv_fields)
+{
+	k6c__buf b = K6C__BUF_INIT;
+
+	ck_assert_str_eq(field(&b, ""), "");
+	ck_assert_str_eq(field(&b, "plain"), "plain");
+	ck_assert_str_eq(field(&b, "a,b"), "\"a,b\"");
+	ck_assert_str_eq(field(&b, "say \"hi\""), "\"say \"\"hi\"\"\"");
+	ck_assert_str_eq(field(&b, " lead"), "\" lead\"");
+	ck_assert_str_eq(field(&b, "two\nlines"), "\"two\nlines\"");
+	ck_assert_str_eq(field(&b, "trail "), "trail ");
+	k6c__buf_free(&b);
 }
 END_TEST
 
@@ -455,6 +555,9 @@ int main(void)
 	tcase_add_test(tc, test_output_life__abort);
 	tcase_add_test(tc, test_output_life__bad_vtables);
 	tcase_add_test(tc, test_output_registry__names);
+	tcase_add_test(tc, test_output_format__json_numbers);
+	tcase_add_test(tc, test_output_format__times);
+	tcase_add_test(tc, test_output_format__csv_fields);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_VERBOSE);

@@ -1,0 +1,465 @@
+/*
+ * test_api_out_file.c - API tier: the built-in file outputs (json, csv,
+ * sqlite) selected with k6c_test_add_output(), through the public headers
+ * only, against the local httpbin. A fixed-iteration script's samples as
+ * each output wrote them are counted per metric and compared with the
+ * summary's counts; the formats are checked against k6's (key order, time
+ * form, header and columns); a .gz file decompresses (zlib, here) to the
+ * same text as the plain file of the same run.
+ */
+#include <check.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <k6c.h>
+
+#include "script_run.h"
+#include "tcapture.h"
+#include "tjson.h"
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static char g_dir[64];
+
+/* A path in the test's directory (made by main, so that the forked tests
+ * share it and main removes it). */
+static const char *tmp_path(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "%s/%s", g_dir, name);
+	unlink(buf);
+	return buf;
+}
+
+static k6c_test *make_test(tcap *cap, const char *src, const char *options)
+{
+	k6c_test *t = NULL;
+
+	tcap_init(cap);
+	ck_assert_int_eq(k6c_test_new(&t), 0);
+	ck_assert_int_eq(k6c_test_set_script_source(t, "out.js", src, strlen(src)), 0);
+	ck_assert_int_eq(k6c_test_set_options(t, options), 0);
+	ck_assert_int_eq(k6c_test_set_log_callback(t, tcap_cb, cap, NULL), 0);
+	ck_assert_int_eq(k6c_test_set_env(t, "BASE_URL", sr_base_url()), 0);
+	return t;
+}
+
+static void run(k6c_test *t, tcap *cap, int want_exit)
+{
+	int rc = k6c_test_run(t), got = k6c_test_exit_code(t);
+
+	if (rc != 0 || got != want_exit) {
+		fprintf(stderr, "run returned %d, exit code %d (expected %d); log:\n", rc, got, want_exit);
+		tcap_dump(cap, stderr);
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(got, want_exit);
+}
+
+static tj *summary(const k6c_test *t)
+{
+	char err[128];
+	const char *json = k6c_test_summary_json(t);
+	tj *doc;
+
+	ck_assert_msg(json != NULL, "no summary JSON");
+	doc = tj_parse(json, err, sizeof(err));
+	ck_assert_msg(doc != NULL, "summary is not JSON: %s", err);
+	return doc;
+}
+
+static double metric(const tj *doc, const char *name, const char *field)
+{
+	return tj_num(tj_getv(doc, "metrics", name, "values", field, NULL), NAN);
+}
+
+/* A whole file, plain or (gz) through zlib; NUL-terminated, malloc'd. */
+static char *slurp(const char *path, int gz, size_t *len)
+{
+	size_t n = 0, cap = 1 << 16;
+	char *buf = malloc(cap);
+
+	ck_assert_ptr_nonnull(buf);
+	if (gz) {
+		gzFile f = gzopen(path, "rb");
+		int got;
+		ck_assert_msg(f != NULL, "cannot open %s", path);
+		while ((got = gzread(f, buf + n, (unsigned)(cap - n - 1))) > 0) {
+			n += (size_t)got;
+			if (cap - n < 2) {
+				cap *= 2;
+				buf = realloc(buf, cap);
+				ck_assert_ptr_nonnull(buf);
+			}
+		}
+		ck_assert_msg(got == 0, "%s is not a complete gzip stream", path);
+		gzclose(f);
+	} else {
+		FILE *f = fopen(path, "rb");
+		size_t got;
+		ck_assert_msg(f != NULL, "cannot open %s: %s", path, strerror(errno));
+		while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+			n += got;
+			if (cap - n < 2) {
+				cap *= 2;
+				buf = realloc(buf, cap);
+				ck_assert_ptr_nonnull(buf);
+			}
+		}
+		fclose(f);
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* Splits text into lines in place (the last newline ends the last line). */
+static size_t split_lines(char *text, char ***out)
+{
+	size_t n = 0, cap = 1024;
+	char **v = malloc(cap * sizeof(*v));
+	char *p = text;
+
+	ck_assert_ptr_nonnull(v);
+	while (*p) {
+		char *nl = strchr(p, '\n');
+		ck_assert_msg(nl != NULL, "the last line has no newline: %.80s", p);
+		*nl = '\0';
+		if (n == cap) {
+			cap *= 2;
+			v = realloc(v, cap * sizeof(*v));
+			ck_assert_ptr_nonnull(v);
+		}
+		v[n++] = p;
+		p = nl + 1;
+	}
+	*out = v;
+	return n;
+}
+
+/* Per-metric tallies of what an output wrote. */
+typedef struct tally {
+	char name[80];
+	long points;          /* Point lines / rows */
+	long metric_lines;    /* json: Metric lines */
+	long first_point;     /* json: line number of the first Point */
+	long metric_line_at;  /* json: line number of the Metric line */
+	double sum;
+} tally;
+
+typedef struct tallies {
+	tally v[64];
+	size_t n;
+} tallies;
+
+static tally *tally_get(tallies *ts, const char *name)
+{
+	for (size_t i = 0; i < ts->n; i++) {
+		if (!strcmp(ts->v[i].name, name))
+			return &ts->v[i];
+	}
+	ck_assert_uint_lt(ts->n, 64);
+	memset(&ts->v[ts->n], 0, sizeof(ts->v[0]));
+	snprintf(ts->v[ts->n].name, sizeof(ts->v[0].name), "%s", name);
+	ts->v[ts->n].first_point = -1;
+	ts->v[ts->n].metric_line_at = -1;
+	return &ts->v[ts->n++];
+}
+
+static long tally_points(tallies *ts, const char *name)
+{
+	for (size_t i = 0; i < ts->n; i++) {
+		if (!strcmp(ts->v[i].name, name))
+			return ts->v[i].points;
+	}
+	return 0;
+}
+
+/* The samples of the summary's main metrics equal what the output wrote. */
+static void assert_counts(tallies *ts, const tj *doc)
+{
+	ck_assert(metric(doc, "http_reqs", "count") > 0);
+	ck_assert_int_eq(tally_points(ts, "http_reqs"), (long)metric(doc, "http_reqs", "count"));
+	ck_assert_int_eq(tally_points(ts, "iterations"), (long)metric(doc, "iterations", "count"));
+	ck_assert_int_eq(tally_points(ts, "checks"),
+		(long)(metric(doc, "checks", "passes") + metric(doc, "checks", "fails")));
+	ck_assert_int_eq(tally_points(ts, "http_req_failed"),
+		(long)(metric(doc, "http_req_failed", "passes") + metric(doc, "http_req_failed", "fails")));
+	ck_assert_int_eq(tally_points(ts, "http_req_duration"), (long)metric(doc, "http_reqs", "count"));
+	ck_assert(tally_get(ts, "data_received")->sum == metric(doc, "data_received", "count"));
+	ck_assert(tally_get(ts, "my_counter")->sum == metric(doc, "my_counter", "count"));
+}
+
+/* RFC 3339 with k6's fraction (1 to 9 digits, no trailing zero) and a
+ * "Z" or +hh:mm offset; whole=1: no fraction at all (RFC3339). */
+static int is_rfc3339(const char *s, size_t n, int whole)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i, f = 0;
+
+	if (n < sizeof(shape) - 1)
+		return 0;
+	for (i = 0; i < sizeof(shape) - 1; i++) {
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return 0;
+	}
+	if (i < n && s[i] == '.') {
+		if (whole)
+			return 0;
+		for (i++; i < n && isdigit((unsigned char)s[i]); i++)
+			f++;
+		if (f == 0 || f > 9 || s[i - 1] == '0')
+			return 0;
+	}
+	if (i < n && s[i] == 'Z')
+		return i + 1 == n;
+	return n - i == 6 && (s[i] == '+' || s[i] == '-') && isdigit((unsigned char)s[i + 1]) &&
+	       isdigit((unsigned char)s[i + 2]) && s[i + 3] == ':' && isdigit((unsigned char)s[i + 4]) &&
+	       isdigit((unsigned char)s[i + 5]);
+}
+
+/* ---- the script ----------------------------------------------------------- */
+
+/* Requests with checks, a custom counter, a tag of the script's own, and
+ * thresholds (one aborting, one on a submetric) for the Metric lines. */
+static const char *SCRIPT =
+	"import http from 'k6/http';\n"
+	"import { check } from 'k6';\n"
+	"import { Counter } from 'k6/metrics';\n"
+	"const c = new Counter('my_counter');\n"
+	"export default function () {\n"
+	"  const r = http.get(`${__ENV.BASE_URL}/get?a=1&b=2`, { tags: { my_tag: 'x,y' } });\n"
+	"  check(r, { 'status is 200': (x) => x.status === 200 });\n"
+	"  c.add(3);\n"
+	"}\n";
+
+static const char *OPTIONS =
+	"{\"vus\":3,\"iterations\":30,"
+	"\"thresholds\":{\"http_req_duration\":[\"p(95)<5000\","
+	"{\"threshold\":\"p(99)<10000\",\"abortOnFail\":true}],"
+	"\"http_req_duration{expected_response:true}\":[\"max<10000\"],"
+	"\"checks\":[\"rate>0.5\"]}}";
+
+/* ---- json ----------------------------------------------------------------- */
+
+/* Reads a json output: every line is JSON, a Metric or a Point; tallies
+ * Points per metric and where each metric's Metric line is. */
+static void json_tally(char **lines, size_t n, tallies *ts)
+{
+	for (size_t i = 0; i < n; i++) {
+		char err[128];
+		tj *v = tj_parse(lines[i], err, sizeof(err));
+		const char *type, *name;
+		tally *t;
+
+		ck_assert_msg(v != NULL, "line %zu is not JSON (%s): %s", i + 1, err, lines[i]);
+		type = tj_str(tj_get(v, "type"));
+		name = tj_str(tj_get(v, "metric"));
+		ck_assert_ptr_nonnull(type);
+		ck_assert_ptr_nonnull(name);
+		t = tally_get(ts, name);
+		if (!strcmp(type, "Metric")) {
+			t->metric_lines++;
+			t->metric_line_at = (long)i;
+			ck_assert_str_eq(tj_str(tj_getv(v, "data", "name", NULL)), name);
+		} else {
+			const char *time = tj_str(tj_getv(v, "data", "time", NULL));
+
+			ck_assert_str_eq(type, "Point");
+			if (t->first_point < 0)
+				t->first_point = (long)i;
+			t->points++;
+			t->sum += tj_num(tj_getv(v, "data", "value", NULL), NAN);
+			ck_assert_msg(time && is_rfc3339(time, strlen(time), 0), "bad time in %s", lines[i]);
+			ck_assert_ptr_nonnull(tj_getv(v, "data", "tags", NULL));
+			ck_assert_int_eq(tj_getv(v, "data", "tags", NULL)->type, TJ_OBJ);
+		}
+		tj_free(v);
+	}
+	/* A Metric line once per metric, just before its first Point. */
+	for (size_t i = 0; i < ts->n; i++) {
+		const tally *t = &ts->v[i];
+		ck_assert_msg(t->metric_lines == 1, "%s has %ld Metric lines", t->name, t->metric_lines);
+		ck_assert_msg(t->points > 0, "%s has a Metric line and no Point", t->name);
+		ck_assert_msg(t->metric_line_at == t->first_point - 1,
+			"%s: Metric line %ld, first Point %ld", t->name, t->metric_line_at, t->first_point);
+	}
+}
+
+static const char *find_line(char **lines, size_t n, const char *prefix)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!strncmp(lines[i], prefix, strlen(prefix)))
+			return lines[i];
+	}
+	return NULL;
+}
+
+START_TEST(test_api_out_file__json)
+{
+	tcap cap;
+	char plain[256], gz[256], spec[300];
+	k6c_test *t = make_test(&cap, SCRIPT, OPTIONS);
+	char *text, *gztext, **lines;
+	size_t n, len, gzlen;
+	const char *l, *p;
+	tallies ts;
+	tj *doc;
+
+	tmp_path(plain, sizeof(plain), "out.json");
+	tmp_path(gz, sizeof(gz), "out.json.gz");
+	snprintf(spec, sizeof(spec), "json=%s", plain);
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	snprintf(spec, sizeof(spec), "json=%s", gz);
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	run(t, &cap, 0);
+	doc = summary(t);
+	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_DEBUG, "output: json ("));
+
+	text = slurp(plain, 0, &len);
+	gztext = slurp(gz, 1, &gzlen);
+	/* The same samples in the same order: the gzip file holds exactly the
+	 * plain file's text. */
+	ck_assert_uint_eq(len, gzlen);
+	ck_assert(memcmp(text, gztext, len) == 0);
+
+	n = split_lines(text, &lines);
+	memset(&ts, 0, sizeof(ts));
+	json_tally(lines, n, &ts);
+	assert_counts(&ts, doc);
+
+	/* k6's key order, exactly: a Metric line with thresholds (an object
+	 * for abortOnFail) and the submetric of a threshold... */
+	l = find_line(lines, n, "{\"type\":\"Metric\",\"data\":{\"name\":\"http_req_duration\"");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_str_eq(l,
+		"{\"type\":\"Metric\",\"data\":{\"name\":\"http_req_duration\",\"type\":\"trend\","
+		"\"contains\":\"time\",\"thresholds\":[\"p(95)<5000\",{\"threshold\":\"p(99)<10000\","
+		"\"abortOnFail\":true,\"delayAbortEval\":null}],\"submetrics\":[{\"name\":"
+		"\"http_req_duration{expected_response:true}\",\"suffix\":\"expected_response:true\","
+		"\"tags\":{\"expected_response\":\"true\"}}]},\"metric\":\"http_req_duration\"}");
+	l = find_line(lines, n, "{\"type\":\"Metric\",\"data\":{\"name\":\"iterations\"");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_str_eq(l,
+		"{\"type\":\"Metric\",\"data\":{\"name\":\"iterations\",\"type\":\"counter\","
+		"\"contains\":\"default\",\"thresholds\":[],\"submetrics\":null},\"metric\":\"iterations\"}");
+	l = find_line(lines, n, "{\"type\":\"Metric\",\"data\":{\"name\":\"checks\"");
+	ck_assert_ptr_nonnull(l);
+	ck_assert(strstr(l, "\"thresholds\":[\"rate>0.5\"],\"submetrics\":null}") != NULL);
+	/* ... and a Point: metric, type, data{time, value, tags} with the
+	 * tags sorted, no metadata (vu and iter are not enabled). */
+	l = find_line(lines, n, "{\"metric\":\"http_reqs\",\"type\":\"Point\",\"data\":{\"time\":\"");
+	ck_assert_ptr_nonnull(l);
+	p = strstr(l, "\",\"value\":1,\"tags\":{\"expected_response\":\"true\",\"group\":\"\","
+		"\"method\":\"GET\",\"my_tag\":\"x,y\",\"name\":\"");
+	ck_assert_msg(p != NULL, "%s", l);
+	{
+		size_t pre = strlen("{\"metric\":\"http_reqs\",\"type\":\"Point\",\"data\":{\"time\":\"");
+		ck_assert(is_rfc3339(l + pre, (size_t)(p - (l + pre)), 0));
+	}
+	ck_assert(strstr(l, "/get?a=1&b=2\",\"proto\":\"HTTP/1.1\",\"scenario\":\"default\","
+		"\"status\":\"200\",\"url\":\"") != NULL);
+	ck_assert(strstr(l, "\"metadata\"") == NULL);
+	ck_assert_str_eq(l + strlen(l) - 4, "\"}}}");
+
+	free(lines);
+	free(text);
+	free(gztext);
+	tj_free(doc);
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+/* With vu and iter enabled, a Point carries them as metadata (after tags). */
+START_TEST(test_api_out_file__json_metadata)
+{
+	tcap cap;
+	char plain[256], spec[300];
+	k6c_test *t = make_test(&cap, "export default function () {}\n",
+		"{\"vus\":1,\"iterations\":2,\"systemTags\":[\"scenario\",\"vu\",\"iter\"]}");
+	char *text, **lines;
+	size_t n;
+	const char *l;
+
+	tmp_path(plain, sizeof(plain), "meta.json");
+	snprintf(spec, sizeof(spec), "json=%s", plain);
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	run(t, &cap, 0);
+	text = slurp(plain, 0, NULL);
+	n = split_lines(text, &lines);
+	l = find_line(lines, n, "{\"metric\":\"iterations\",\"type\":\"Point\"");
+	ck_assert_ptr_nonnull(l);
+	ck_assert_msg(strstr(l, ",\"value\":1,\"tags\":{\"scenario\":\"default\"},"
+		"\"metadata\":{\"vu\":\"1\",\"iter\":\"0\"}}}") != NULL, "%s", l);
+	free(lines);
+	free(text);
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+/* A file that cannot be created stops the run before it executes (exit
+ * code 255, k6's for an output that cannot start), naming it. */
+START_TEST(test_api_out_file__json_bad_path)
+{
+	tcap cap;
+	k6c_test *t = make_test(&cap, "export default function () {}\n", "{\"iterations\":1}");
+
+	ck_assert_int_eq(k6c_test_add_output(t, "json=/nonexistent-dir/x.json"), 0);
+	run(t, &cap, 255);
+	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR,
+		"could not start output \"json\": open /nonexistent-dir/x.json: No such file or directory"));
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+static int nop_factory(const k6c_output_params *params, void *fp, const k6c_sink_vtable **vt,
+	void **payload, char *err, size_t errlen)
+{
+	(void)params, (void)fp, (void)vt, (void)payload;
+	snprintf(err, errlen, "never called");
+	return 1;
+}
+
+/* Built-in names cannot be registered again. */
+START_TEST(test_api_out_file__builtin_names)
+{
+	ck_assert_int_eq(k6c_output_register("json", nop_factory, NULL), K6C_ECONFIG);
+	ck_assert_ptr_nonnull(strstr(k6c_error_last()->message, "as a built-in"));
+}
+END_TEST
+
+int main(void)
+{
+	const sr_case cases[] = {
+		{ "json", test_api_out_file__json },
+		{ "json_metadata", test_api_out_file__json_metadata },
+		{ "json_bad_path", test_api_out_file__json_bad_path },
+		{ "builtin_names", test_api_out_file__builtin_names },
+	};
+	int rc;
+
+	snprintf(g_dir, sizeof(g_dir), "/tmp/k6c-out-file-XXXXXX");
+	if (!mkdtemp(g_dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	rc = sr_main("test_api_out_file", sr_suite("api_out_file", cases,
+		sizeof(cases) / sizeof(cases[0])));
+	/* Kept after a failure, to look at. */
+	if (rc == 0) {
+		char cmd[128];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", g_dir);
+	}
+	return rc;
+}
