@@ -956,12 +956,15 @@ out:
 }
 
 /* The network outputs send through output.h's hook (lib/output never
- * includes curl.h); lib/http's blocking request is installed once. */
+ * includes curl.h); lib/http's blocking request is installed once, and
+ * the built-in outputs' factories read the environment through
+ * k6c_output_env. */
 static pthread_once_t g_http_hook_once = PTHREAD_ONCE_INIT;
 
 static void http_hook_install(void)
 {
 	k6c__output_set_http(k6c__http_blocking);
+	k6c__output_set_env(k6c_output_env);
 }
 
 static int begin_run(k6c_test *t, const char *fn)

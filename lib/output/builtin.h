@@ -13,4 +13,8 @@
 int k6c__out_json_factory(const k6c_output_params *params, void *factory_payload,
 	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen);
 
+/* influxdb[=URL]: k6's InfluxDB v1 output (out_influxdb.c). */
+int k6c__out_influxdb_factory(const k6c_output_params *params, void *factory_payload,
+	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen);
+
 #endif /* K6C_OUTPUT_BUILTIN_H */

@@ -1,7 +1,8 @@
 /*
- * http_hook.c - the HTTP hook of network outputs (output.h): lib/api
- * installs lib/http's blocking request function here, so that lib/output
- * can send over HTTP without including curl.h or linking lib/http.
+ * http_hook.c - the hooks of lib/output (output.h): lib/api installs
+ * lib/http's blocking request function here, so that network outputs can
+ * send over HTTP without including curl.h or linking lib/http, and
+ * k6c_output_env for the built-in factories.
  */
 #include "output/output.h"
 
@@ -24,4 +25,18 @@ int k6c__output_http(const k6c__output_http_req *req, k6c__output_http_resp *res
 		return K6C_ENOTSUP;
 	}
 	return fn(req, resp);
+}
+
+static _Atomic(k6c__output_env_fn) g_env;
+
+void k6c__output_set_env(k6c__output_env_fn fn)
+{
+	atomic_store(&g_env, fn);
+}
+
+const char *k6c__output_env(const k6c_output_params *params, const char *key)
+{
+	k6c__output_env_fn fn = atomic_load(&g_env);
+
+	return fn ? fn(params, key) : NULL;
 }

@@ -175,4 +175,14 @@ void k6c__output_set_http(k6c__output_http_fn fn);
  * (resp->error set) when none is installed. */
 int k6c__output_http(const k6c__output_http_req *req, k6c__output_http_resp *resp);
 
+/* ---- the environment of output factories ---- */
+
+/* Built-in factories read K6_* through this rather than k6c_output_env()
+ * (lib/api): the layer's unit tests link lib/output alone. lib/api
+ * installs k6c_output_env with the HTTP hook. */
+typedef const char *(*k6c__output_env_fn)(const k6c_output_params *params, const char *key);
+void k6c__output_set_env(k6c__output_env_fn fn);
+/* The installed function's answer; NULL when none is installed. */
+const char *k6c__output_env(const k6c_output_params *params, const char *key);
+
 #endif /* K6C_OUTPUT_H */

@@ -23,6 +23,7 @@ static const struct builtin {
 	const char *name;
 	k6c_output_factory factory;
 } builtins[] = {
+	{ "influxdb", k6c__out_influxdb_factory },
 	{ "json", k6c__out_json_factory },
 };
 #define NBUILTINS (sizeof(builtins) / sizeof(builtins[0]))
