@@ -17,4 +17,8 @@ int k6c__out_json_factory(const k6c_output_params *params, void *factory_payload
 int k6c__out_influxdb_factory(const k6c_output_params *params, void *factory_payload,
 	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen);
 
+/* statsd: k6's StatsD output over UDP (out_statsd.c). */
+int k6c__out_statsd_factory(const k6c_output_params *params, void *factory_payload,
+	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen);
+
 #endif /* K6C_OUTPUT_BUILTIN_H */

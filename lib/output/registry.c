@@ -25,6 +25,7 @@ static const struct builtin {
 } builtins[] = {
 	{ "influxdb", k6c__out_influxdb_factory },
 	{ "json", k6c__out_json_factory },
+	{ "statsd", k6c__out_statsd_factory },
 };
 #define NBUILTINS (sizeof(builtins) / sizeof(builtins[0]))
 
