@@ -422,6 +422,8 @@ START_TEST(test_output_registry__names)
 	/* The built-ins are always there, and cannot be registered again. */
 	ck_assert_int_eq(k6c__output_names(NULL, &b), 0);
 	ck_assert_ptr_nonnull(strstr(b.ptr, "json"));
+	ck_assert_ptr_nonnull(strstr(b.ptr, "influxdb, "));
+	ck_assert_ptr_nonnull(strstr(b.ptr, "statsd"));
 	ck_assert_int_eq(k6c__output_find("json", &e), 0);
 	ck_assert(e.factory != NULL);
 	ck_assert_int_eq(k6c__output_register("json", nop_factory, NULL), K6C_ECONFIG);
