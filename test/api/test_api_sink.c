@@ -734,7 +734,8 @@ START_TEST(test_api_sink__unknown_output)
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR,
 		"invalid output type 'nope', available types are: "));
 	/* Sorted, with the built-ins. */
-	ck_assert_ptr_nonnull(tcap_find_all(&cap, K6C_LOG_ERROR, "json, mine, ", ", zzz-other", NULL));
+	ck_assert_ptr_nonnull(tcap_find_all(&cap, K6C_LOG_ERROR, "influxdb, json, mine, ", "statsd",
+		", zzz-other", NULL));
 	/* Nothing started; the factory's sink is freed with the run, the
 	 * host's with the test. */
 	ck_assert_int_eq(fs.calls, 1);
