@@ -40,6 +40,7 @@ struct k6c__flusher {
 	block *head, *tail;         /* (mu) queued blocks, oldest first */
 	size_t pending;             /* (mu) samples in the list */
 	k6c__flusher_stats st;      /* (mu) */
+	uint64_t stop_ns;           /* (mu) when stop was called */
 	int stop_rc;                /* thread, read after join */
 };
 
@@ -238,6 +239,7 @@ static void *flusher_main(void *arg)
 		struct timespec until = mono_after((uint64_t)f->cfg.interval_ms * 1000000u);
 		block *list;
 		bool stopping;
+		uint64_t stop_ns;
 
 		pthread_mutex_lock(&f->mu);
 		while (f->state == FS_RUNNING) {
@@ -245,6 +247,7 @@ static void *flusher_main(void *arg)
 				break;
 		}
 		stopping = f->state != FS_RUNNING;
+		stop_ns = f->stop_ns;
 		list = f->head;
 		f->head = f->tail = NULL;
 		f->pending = 0;
@@ -253,8 +256,11 @@ static void *flusher_main(void *arg)
 			flush_list(f, list, false, k6c__now_ns() + timeout_ns);
 			continue;
 		}
-		/* The final flush: nothing can be added any more. */
-		f->stop_rc = flush_list(f, list, true, k6c__now_ns() + timeout_ns);
+		/* The final flush: nothing can be added any more. Its deadline
+		 * counts from the stop request, so that a flush still in progress
+		 * then (bounded by its own deadline) and this one together take
+		 * about one timeout, not two. */
+		f->stop_rc = flush_list(f, list, true, stop_ns + timeout_ns);
 		return NULL;
 	}
 }
@@ -292,6 +298,7 @@ int k6c__flusher_stop(k6c__flusher *f)
 		return 0;
 	}
 	f->state = f->have_thread ? FS_STOPPING : FS_STOPPED;
+	f->stop_ns = k6c__now_ns();
 	pthread_cond_signal(&f->cv);
 	pthread_mutex_unlock(&f->mu);
 	if (f->have_thread) {

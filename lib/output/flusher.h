@@ -26,7 +26,7 @@ typedef struct k6c__flusher k6c__flusher;
 /* Sends samples[0..n) (n >= 1) to the backend. The samples (their tags,
  * metadata and metric info) are valid during the call. deadline_ns is a
  * k6c__now_ns() time by which the call should return (the flush timeout
- * from when the flush began; for the final flush, what is left of it):
+ * from when the flush began; for the final flush, from the stop request):
  * pass what remains as the request timeout. final is true for the flush
  * done by k6c__flusher_stop. Return 0, or nonzero after reporting the
  * error with k6c__flusher_error (counted as a failed flush). Thread: the
@@ -56,10 +56,12 @@ int k6c__flusher_start(k6c__flusher *f);
  * before start or after stop. Never blocks on the backend. Returns the
  * number of samples dropped by this call. Thread: any. */
 size_t k6c__flusher_add(k6c__flusher *f, const k6c_sample *samples, size_t n);
-/* Flushes what is queued (one final call, given at most timeout_ms), joins
- * the thread and logs "N samples were dropped" (warning) when any were. A
- * flush in progress when stop is called finishes first; its own deadline
- * bounds it. Once; later calls do nothing. Also fine when never started.
+/* Flushes what is queued (one final call whose deadline is timeout_ms
+ * after this call), joins the thread and logs "N samples were dropped"
+ * (warning) when any were. A flush in progress when stop is called
+ * finishes first (its own deadline bounds it) and eats into the final
+ * one's time, so stop takes about timeout_ms at most. Once; later calls
+ * do nothing. Also fine when never started.
  * Return 0, or K6C_EIO when the final flush failed or samples were left
  * unsent. */
 int k6c__flusher_stop(k6c__flusher *f);

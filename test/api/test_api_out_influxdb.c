@@ -6,7 +6,8 @@
  * read back with InfluxQL equal the summary's; vu, iter and url arrive as
  * fields of their types (tagsAsFields), the other tags as tags. A dead
  * endpoint (a closed port) leaves the iterations alone, logs the error
- * with the output's name and reports the samples it could not send; a bad
+ * with the output's name and reports the samples it could not send, and
+ * so does a server that never answers (the writes time out); a bad
  * K6_INFLUXDB_* value fails the run with 104 naming the output.
  */
 #include <arpa/inet.h>
@@ -356,6 +357,44 @@ START_TEST(test_api_out_influxdb__dead_endpoint)
 }
 END_TEST
 
+/* A server that accepts connections (the kernel completes them in the
+ * listen backlog) and never answers: every write times out. */
+START_TEST(test_api_out_influxdb__silent_server)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	char spec[128];
+	tcap cap;
+	k6c_test *t = make_test(&cap, "{\"vus\":2,\"iterations\":20}");
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(fd, 64), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	ck_assert_int_eq(setenv("K6_INFLUXDB_PUSH_INTERVAL", "20ms", 1), 0);
+	ck_assert_int_eq(k6c_test_set_system_env(t), 0);
+	unsetenv("K6_INFLUXDB_PUSH_INTERVAL");
+	snprintf(spec, sizeof(spec), "influxdb=http://127.0.0.1:%d/db", ntohs(a.sin_port));
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	/* The VUs do every iteration while the writes hang; the run ends once
+	 * the final flush has given up (its timeout counts from the stop). */
+	run(t, &cap, 0);
+	ck_assert(summary_value(t, "iterations", "count") == 20);
+	ck_assert(summary_value(t, "http_reqs", "count") == 20);
+	ck_assert_ptr_nonnull(tcap_find_all(&cap, K6C_LOG_ERROR, "output \"influxdb\"",
+		"couldn't write stats", "imed out", NULL));
+	ck_assert_ptr_nonnull(tcap_find_all(&cap, K6C_LOG_WARN, "output \"influxdb\"",
+		"samples could not be sent", NULL));
+	close(fd);
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
 START_TEST(test_api_out_influxdb__bad_config)
 {
 	static const struct { const char *env, *value, *spec, *msg; } cases[] = {
@@ -392,6 +431,7 @@ int main(void)
 	const sr_case cases[] = {
 		{ "counts", test_api_out_influxdb__counts },
 		{ "dead_endpoint", test_api_out_influxdb__dead_endpoint },
+		{ "silent_server", test_api_out_influxdb__silent_server },
 		{ "bad_config", test_api_out_influxdb__bad_config },
 	};
 	int rc;
