@@ -3,8 +3,9 @@
  * against a real InfluxDB 1.x (Debian's influxd) that the test starts on
  * 127.0.0.1 with free ports and a temporary directory. A fixed-iteration
  * script against the local httpbin writes its samples there; the counts
- * read back with InfluxQL equal the summary's; vu, iter and url arrive as
- * fields of their types (tagsAsFields), the other tags as tags. A dead
+ * read back with InfluxQL equal the summary's and the samples every output
+ * received; iter and url arrive as fields of their types (tagsAsFields),
+ * the other tags and vu as tags. A dead
  * endpoint (a closed port) leaves the iterations alone, logs the error
  * with the output's name and reports the samples it could not send, and
  * so does a server that never answers (the writes time out); a bad
@@ -223,6 +224,38 @@ static double query_num(const char *db, const char *q)
 	return n;
 }
 
+/* The sum over every series of the answer's first number (a query over
+ * every measurement). */
+static double query_sum(const char *db, const char *q)
+{
+	char enc[1024], path[1400];
+	static char body[1 << 20];
+	tj *doc;
+	const tj *series;
+	double sum = 0;
+
+	urlenc(enc, sizeof(enc), q);
+	snprintf(path, sizeof(path), "/query?db=%s&q=%s", db, enc);
+	ck_assert_int_eq(http_req(g_port, "GET", path, body, sizeof(body)), 200);
+	ck_assert_msg((doc = tj_parse(body, NULL, 0)) != NULL, "not JSON: %s", body);
+	series = tj_getv(doc, "results", "0", "series", NULL);
+	for (size_t i = 0; series && tj_at(series, i); i++)
+		sum += tj_num(tj_getv(tj_at(series, i), "values", "0", "1", NULL), 0);
+	tj_free(doc);
+	return sum;
+}
+
+/* A host sink counting every sample: what each output receives. */
+static int count_add(k6c_sink *sink, void *p, const k6c_sample *s, size_t n)
+{
+	(void)sink;
+	(void)s;
+	*(long *)p += (long)n;
+	return 0;
+}
+
+static const k6c_sink_vtable count_vt = { K6C_SINK_VERSION, NULL, NULL, count_add, NULL, NULL };
+
 /* The answer's text (for field keys and types). */
 static void query_text(const char *db, const char *q, char *out, size_t outlen)
 {
@@ -289,6 +322,7 @@ START_TEST(test_api_out_influxdb__counts)
 	tcap cap;
 	k6c_test *t;
 	double reqs, iters, checks;
+	long all = 0;
 
 	influx_start();
 	t = make_test(&cap, "{\"vus\":3,\"iterations\":30,\"systemTags\":[\"scenario\",\"vu\","
@@ -299,9 +333,14 @@ START_TEST(test_api_out_influxdb__counts)
 	ck_assert_int_eq(setenv("K6_INFLUXDB_PUSH_INTERVAL", "50ms", 1), 0);
 	ck_assert_int_eq(setenv("K6_INFLUXDB_CONCURRENT_WRITES", "2", 1), 0);
 	ck_assert_int_eq(setenv("K6_INFLUXDB_PAYLOAD_SIZE", "7", 1), 0);
+	/* vu stays a tag here: InfluxDB keeps one point per measurement, tag
+	 * set and timestamp, and two VUs' samples may share a microsecond. */
+	ck_assert_int_eq(setenv("K6_INFLUXDB_TAGS_AS_FIELDS", "iter:int,url", 1), 0);
 	ck_assert_int_eq(k6c_test_set_system_env(t), 0);
+	unsetenv("K6_INFLUXDB_TAGS_AS_FIELDS");
 	snprintf(spec, sizeof(spec), "influxdb=http://127.0.0.1:%d/k6c_test", g_port);
 	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	ck_assert_int_eq(k6c_test_add_sink(t, &count_vt, &all), 0);
 	run(t, &cap, 0);
 	unsetenv("K6_INFLUXDB_PUSH_INTERVAL");
 	unsetenv("K6_INFLUXDB_CONCURRENT_WRITES");
@@ -313,21 +352,26 @@ START_TEST(test_api_out_influxdb__counts)
 	ck_assert(reqs == 30 && iters == 30 && checks == 30);
 	/* The database was created by the output, and holds every sample. */
 	ck_assert(query_num("k6c_test", "SELECT count(value) FROM http_reqs") == reqs);
+	/* Every sample of every metric is a point. */
+	ck_assert_int_gt(all, 200);
+	ck_assert(query_sum("k6c_test", "SELECT count(value) FROM /.*/") == (double)all);
 	ck_assert(query_num("k6c_test", "SELECT sum(value) FROM http_reqs") == reqs);
 	ck_assert(query_num("k6c_test", "SELECT count(value) FROM iterations") == iters);
 	ck_assert(query_num("k6c_test", "SELECT count(value) FROM checks") == checks);
 	ck_assert(query_num("k6c_test", "SELECT count(value) FROM http_req_duration") == reqs);
 	ck_assert(query_num("k6c_test", "SELECT count(value) FROM http_reqs WHERE status = '200' "
 		"AND method = 'GET' AND scenario = 'default'") == reqs);
-	/* vu, iter and url are fields (tagsAsFields), with their types. */
-	ck_assert(query_num("k6c_test", "SELECT max(vu) FROM http_reqs") == 3);
+	/* iter and url are fields (tagsAsFields), with their types; vu, from
+	 * the metadata too, a tag. */
+	ck_assert(query_num("k6c_test", "SELECT max(iter) FROM http_reqs") >= 9);
 	ck_assert(query_num("k6c_test", "SELECT count(url) FROM http_reqs") == reqs);
+	ck_assert(query_num("k6c_test", "SELECT count(value) FROM http_reqs WHERE vu =~ /^[1-3]$/") == reqs);
 	query_text("k6c_test", "SHOW FIELD KEYS FROM http_reqs", text, sizeof(text));
-	ck_assert_msg(strstr(text, "[\"iter\",\"integer\"]") && strstr(text, "[\"vu\",\"integer\"]") &&
-		strstr(text, "[\"url\",\"string\"]") && strstr(text, "[\"value\",\"float\"]"), "%s", text);
+	ck_assert_msg(strstr(text, "[\"iter\",\"integer\"]") && strstr(text, "[\"url\",\"string\"]") &&
+		strstr(text, "[\"value\",\"float\"]") && !strstr(text, "\"vu\""), "%s", text);
 	query_text("k6c_test", "SHOW TAG KEYS FROM http_reqs", text, sizeof(text));
-	ck_assert_msg(strstr(text, "\"status\"") && !strstr(text, "\"vu\"") && !strstr(text, "\"url\""),
-		"%s", text);
+	ck_assert_msg(strstr(text, "\"status\"") && strstr(text, "\"vu\"") && !strstr(text, "\"url\"") &&
+		!strstr(text, "\"iter\""), "%s", text);
 	ck_assert_uint_eq(tcap_count(&cap, K6C_LOG_ERROR, "influxdb"), 0);
 	ck_assert_uint_eq(tcap_count(&cap, K6C_LOG_WARN, "influxdb"), 0);
 	k6c_test_free(t);
