@@ -13,6 +13,11 @@
 int k6c__out_json_factory(const k6c_output_params *params, void *factory_payload,
 	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen);
 
+/* csv[=file | fileName=..,timeFormat=..,saveInterval=..]: k6's CSV
+ * (out_csv.c). */
+int k6c__out_csv_factory(const k6c_output_params *params, void *factory_payload,
+	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen);
+
 /* influxdb[=URL]: k6's InfluxDB v1 output (out_influxdb.c). */
 int k6c__out_influxdb_factory(const k6c_output_params *params, void *factory_payload,
 	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen);

@@ -23,6 +23,7 @@ static const struct builtin {
 	const char *name;
 	k6c_output_factory factory;
 } builtins[] = {
+	{ "csv", k6c__out_csv_factory },
 	{ "influxdb", k6c__out_influxdb_factory },
 	{ "json", k6c__out_json_factory },
 	{ "statsd", k6c__out_statsd_factory },
