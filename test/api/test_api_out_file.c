@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -421,6 +422,281 @@ START_TEST(test_api_out_file__json_bad_path)
 }
 END_TEST
 
+/* ---- csv ------------------------------------------------------------------ */
+
+#define CSV_HEADER "metric_name,timestamp,metric_value,check,error,error_code," \
+	"expected_response,group,method,name,proto,scenario,service,status,subproto,tls_version," \
+	"url,extra_tags,metadata"
+#define CSV_COLS 19
+
+/* Splits one CSV line as Go's encoding/csv writes it into at most max
+ * fields (quoted fields unquoted in place); returns how many. */
+static size_t csv_split(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	while (n < max) {
+		if (*p == '"') {
+			char *w = ++p;
+			f[n++] = w;
+			while (*p && !(*p == '"' && p[1] != '"')) {
+				if (*p == '"')
+					p++;
+				*w++ = *p++;
+			}
+			ck_assert_msg(*p == '"', "unterminated quoted field in %s", line);
+			p++;
+			*w = '\0';
+			if (*p == ',')
+				p++;
+			else
+				break;
+		} else {
+			char *c = strchr(p, ',');
+			f[n++] = p;
+			if (!c)
+				break;
+			*c = '\0';
+			p = c + 1;
+		}
+	}
+	return n;
+}
+
+/* Seconds since the epoch of an RFC 3339 time with its offset, and its
+ * fraction in microseconds. */
+static long long parse_rfc3339_us(const char *s)
+{
+	struct tm tm;
+	long long us = 0, sec;
+	int n = 0, sign, oh, om;
+	const char *p;
+
+	memset(&tm, 0, sizeof(tm));
+	ck_assert_int_eq(sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		&tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n), 6);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	sec = (long long)timegm(&tm);
+	p = s + n;
+	if (*p == '.') {
+		long long scale = 100000;
+		for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
+			us += (*p - '0') * scale;
+	}
+	if (*p == 'Z')
+		return sec * 1000000 + us;
+	sign = *p == '-' ? -1 : 1;
+	ck_assert_int_eq(sscanf(p + 1, "%2d:%2d", &oh, &om), 2);
+	return (sec - sign * (oh * 3600LL + om * 60)) * 1000000 + us;
+}
+
+enum { TF_UNIX, TF_MILLI, TF_MICRO, TF_NANO, TF_RFC, TF_RFC_NANO, TF_N };
+
+START_TEST(test_api_out_file__csv)
+{
+	static const char *const names[TF_N] = {
+		"unix.csv", "milli.csv", "micro.csv.gz", "nano.csv", "rfc.csv", "rfcnano.csv",
+	};
+	tcap cap;
+	char paths[TF_N][256], spec[400];
+	char *text[TF_N], **lines[TF_N];
+	size_t nlines[TF_N];
+	k6c_test *t;
+	tallies ts;
+	tj *doc;
+	int seen_req = 0;
+
+	/* Outputs read K6_* from the test's system environment: the default
+	 * time format here comes from there, and the arg's pairs win over it.
+	 * The zone has an offset, for the RFC 3339 forms. */
+	setenv("TZ", "CET-1", 1);
+	tzset();
+	setenv("K6_CSV_TIME_FORMAT", "unix_micro", 1);
+	t = make_test(&cap, SCRIPT, OPTIONS);
+	ck_assert_int_eq(k6c_test_set_system_env(t), 0);
+	ck_assert_int_eq(k6c_test_set_env(t, "BASE_URL", sr_base_url()), 0);
+	for (int i = 0; i < TF_N; i++)
+		tmp_path(paths[i], sizeof(paths[i]), names[i]);
+	snprintf(spec, sizeof(spec), "csv=fileName=%s,timeFormat=unix", paths[TF_UNIX]);
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	snprintf(spec, sizeof(spec), "csv=timeFormat=unix_milli,fileName=%s,saveInterval=200ms",
+		paths[TF_MILLI]);
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	snprintf(spec, sizeof(spec), "csv=%s", paths[TF_MICRO]);    /* the env's format */
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	snprintf(spec, sizeof(spec), "csv=fileName=%s,timeFormat=unix_nano", paths[TF_NANO]);
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	snprintf(spec, sizeof(spec), "csv=fileName=%s,timeFormat=rfc3339", paths[TF_RFC]);
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	snprintf(spec, sizeof(spec), "csv=fileName=%s,timeFormat=rfc3339_nano", paths[TF_RFC_NANO]);
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	run(t, &cap, 0);
+	doc = summary(t);
+	snprintf(spec, sizeof(spec), "csv (%s)", paths[TF_MICRO]);
+	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_DEBUG, spec));
+
+	for (int i = 0; i < TF_N; i++) {
+		text[i] = slurp(paths[i], i == TF_MICRO, NULL);
+		nlines[i] = split_lines(text[i], &lines[i]);
+		ck_assert_uint_eq(nlines[i], nlines[TF_UNIX]);
+		ck_assert_str_eq(lines[i][0], CSV_HEADER);
+	}
+	memset(&ts, 0, sizeof(ts));
+	for (size_t r = 1; r < nlines[TF_UNIX]; r++) {
+		char *f[TF_N][CSV_COLS + 1];
+		long long us;
+
+		for (int i = 0; i < TF_N; i++) {
+			size_t nf = csv_split(lines[i][r], f[i], CSV_COLS + 1);
+			ck_assert_msg(nf == CSV_COLS, "%zu fields in row %zu of %s", nf, r, names[i]);
+		}
+		/* The same row in every file but for the time, in its format. */
+		for (int i = 0; i < TF_N; i++) {
+			for (int c = 0; c < CSV_COLS; c++) {
+				if (c != 1)
+					ck_assert_str_eq(f[i][c], f[TF_UNIX][c]);
+			}
+		}
+		us = atoll(f[TF_MICRO][1]);
+		ck_assert(us > 1700000000000000LL);
+		ck_assert_int_eq(atoll(f[TF_UNIX][1]), us / 1000000);
+		ck_assert_int_eq(atoll(f[TF_MILLI][1]), us / 1000);
+		ck_assert_int_eq(atoll(f[TF_NANO][1]), us * 1000);
+		ck_assert_int_eq(parse_rfc3339_us(f[TF_RFC_NANO][1]), us);
+		ck_assert(is_rfc3339(f[TF_RFC_NANO][1], strlen(f[TF_RFC_NANO][1]), 0));
+		ck_assert_int_eq(parse_rfc3339_us(f[TF_RFC][1]), us / 1000000 * 1000000);
+		ck_assert(is_rfc3339(f[TF_RFC][1], strlen(f[TF_RFC][1]), 1));
+		ck_assert_str_eq(f[TF_RFC][1] + strlen(f[TF_RFC][1]) - 6, "+01:00");
+
+		/* %f values, and the counts. */
+		{
+			const char *dot = strchr(f[TF_UNIX][2], '.');
+			tally *tl = tally_get(&ts, f[TF_UNIX][0]);
+			ck_assert_msg(dot && strlen(dot) == 7, "value %s", f[TF_UNIX][2]);
+			tl->points++;
+			tl->sum += atof(f[TF_UNIX][2]);
+		}
+		/* A request's row: its system tags in their columns, the
+		 * script's own tag in extra_tags (quoted: it has a comma). */
+		if (!strcmp(f[TF_UNIX][0], "http_reqs")) {
+			char want[256];
+			seen_req++;
+			ck_assert_str_eq(f[TF_UNIX][2], "1.000000");
+			ck_assert_str_eq(f[TF_UNIX][3], "");                 /* check */
+			ck_assert_str_eq(f[TF_UNIX][6], "true");             /* expected_response */
+			ck_assert_str_eq(f[TF_UNIX][8], "GET");              /* method */
+			ck_assert_str_eq(f[TF_UNIX][10], "HTTP/1.1");        /* proto */
+			ck_assert_str_eq(f[TF_UNIX][11], "default");         /* scenario */
+			ck_assert_str_eq(f[TF_UNIX][13], "200");             /* status */
+			snprintf(want, sizeof(want), "%s/get?a=1&b=2", sr_base_url());
+			ck_assert_str_eq(f[TF_UNIX][16], want);              /* url */
+			ck_assert_str_eq(f[TF_UNIX][17], "my_tag=x,y");      /* extra_tags */
+			ck_assert_str_eq(f[TF_UNIX][18], "");                /* metadata */
+		}
+		if (!strcmp(f[TF_UNIX][0], "checks"))
+			ck_assert_str_eq(f[TF_UNIX][3], "status is 200");
+	}
+	ck_assert_int_gt(seen_req, 0);
+	assert_counts(&ts, doc);
+	{
+		/* The raw text: Go's csv quotes the field with a comma. */
+		char *again = slurp(paths[TF_UNIX], 0, NULL);
+		ck_assert_ptr_nonnull(strstr(again, ",\"my_tag=x,y\",\n"));
+		free(again);
+	}
+
+	for (int i = 0; i < TF_N; i++) {
+		free(lines[i]);
+		free(text[i]);
+	}
+	tj_free(doc);
+	k6c_test_free(t);
+	tcap_free(&cap);
+	unsetenv("K6_CSV_TIME_FORMAT");
+}
+END_TEST
+
+/* Only the enabled system tags get a column (vu and iter never: they are
+ * metadata); a disabled one is not in extra_tags either. */
+START_TEST(test_api_out_file__csv_system_tags)
+{
+	tcap cap;
+	char path[256], spec[300];
+	k6c_test *t = make_test(&cap,
+		"import { Counter } from 'k6/metrics';\n"
+		"const c = new Counter('my_c');\n"
+		"export default function () { c.add(1, { status: 'mine', zz: 'z', aa: 'a' }); }\n",
+		"{\"vus\":1,\"iterations\":2,\"systemTags\":[\"scenario\",\"vu\",\"iter\",\"ip\"]}");
+	char *text, **lines;
+	size_t n;
+	const char *row = NULL;
+
+	tmp_path(path, sizeof(path), "tags.csv");
+	snprintf(spec, sizeof(spec), "csv=%s", path);
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	run(t, &cap, 0);
+	text = slurp(path, 0, NULL);
+	n = split_lines(text, &lines);
+	ck_assert_uint_ge(n, 3);
+	ck_assert_str_eq(lines[0], "metric_name,timestamp,metric_value,ip,scenario,extra_tags,metadata");
+	for (size_t i = 1; i < n && !row; i++) {
+		if (!strncmp(lines[i], "my_c,", 5))
+			row = lines[i];
+	}
+	ck_assert_ptr_nonnull(row);
+	ck_assert_msg(strstr(row, ",1.000000,,default,aa=a&zz=z,vu=1&iter=") != NULL, "%s", row);
+	free(lines);
+	free(text);
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+/* Bad settings fail the run before it starts (104), naming the value. */
+START_TEST(test_api_out_file__csv_bad_settings)
+{
+	static const struct {
+		const char *env, *spec, *msg;
+	} cases[] = {
+		{ NULL, "csv=fileName=x.csv,timeFormat=iso",
+		  "could not create the 'csv' output: iso does not belong to TimeFormat values" },
+		{ NULL, "csv=fileName=x.csv,color=red",
+		  "could not create the 'csv' output: unknown key \"color\" as argument for csv output" },
+		{ NULL, "csv=fileName=",
+		  "could not create the 'csv' output: couldn't parse \"fileName=\" as argument" },
+		{ NULL, "csv=saveInterval=soon",
+		  "could not create the 'csv' output: invalid saveInterval \"soon\"" },
+		{ "K6_CSV_SAVE_INTERVAL=-1s", "csv",
+		  "could not create the 'csv' output: invalid K6_CSV_SAVE_INTERVAL \"-1s\"" },
+		{ "K6_CSV_TIME_FORMAT=UNIX", "csv",
+		  "could not create the 'csv' output: UNIX does not belong to TimeFormat values" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tcap cap;
+		k6c_test *t = make_test(&cap, "export default function () {}\n", "{\"iterations\":1}");
+
+		if (cases[i].env) {
+			char kv[64], *eq;
+			snprintf(kv, sizeof(kv), "%s", cases[i].env);
+			eq = strchr(kv, '=');
+			*eq = '\0';
+			setenv(kv, eq + 1, 1);
+			ck_assert_int_eq(k6c_test_set_system_env(t), 0);
+			unsetenv(kv);
+		}
+		ck_assert_int_eq(k6c_test_add_output(t, cases[i].spec), 0);
+		run(t, &cap, 104);
+		ck_assert_msg(tcap_find(&cap, K6C_LOG_ERROR, cases[i].msg) != NULL, "no \"%s\"",
+			cases[i].msg);
+		k6c_test_free(t);
+		tcap_free(&cap);
+	}
+}
+END_TEST
+
 static int nop_factory(const k6c_output_params *params, void *fp, const k6c_sink_vtable **vt,
 	void **payload, char *err, size_t errlen)
 {
@@ -443,6 +719,9 @@ int main(void)
 		{ "json", test_api_out_file__json },
 		{ "json_metadata", test_api_out_file__json_metadata },
 		{ "json_bad_path", test_api_out_file__json_bad_path },
+		{ "csv", test_api_out_file__csv },
+		{ "csv_system_tags", test_api_out_file__csv_system_tags },
+		{ "csv_bad_settings", test_api_out_file__csv_bad_settings },
 		{ "builtin_names", test_api_out_file__builtin_names },
 	};
 	int rc;

@@ -7,13 +7,14 @@ directory and checks what a k6 user sees: exit codes, `k6c inspect` JSON,
 legacy and disabled summaries, --paused resumed by
 SIGUSR1, SIGINT/SIGTERM handling, progress on stderr when stdout is not a
 terminal, invalid flag values, -o/K6_OUT with unknown outputs and the run
-header's output line, the built-in file outputs (json to stdout, several
+header's output line, the built-in file outputs (json and csv to stdout, several
 outputs at once), and execution segments: the three segments of
 0,1/2,3/4,1 run as three processes at once do what one full run does.
 
 No test needs the network: the scripts make no requests. Timings are loose
 (a noisy two-core machine must pass); nothing asserts on speed.
 """
+import csv
 import gzip
 import json
 import os
@@ -465,12 +466,18 @@ class CliTest(unittest.TestCase):
         return points
 
     def test_out_json_stdout(self):
-        # json with no file, or with -, writes the lines to stdout.
-        for spec in ['json', 'json=-']:
+        # json with no file, or with -, writes the lines to stdout; csv=- too.
+        for spec in ['json', 'json=-', 'csv=-']:
             with self.subTest(spec=spec):
                 rc, out, err = run(['run', '-q', '-o', spec, '--vus', '1', '--iterations', '3',
                                     script('cli_basic.js')], {'K6_OUT': ''})
                 self.assertEqual(rc, 0, self.explain(rc, out, err))
+                if spec.startswith('csv'):
+                    rows = list(csv.reader(l for l in out.splitlines()
+                                           if l.startswith(('metric_name,', 'iterations,'))))
+                    self.assertEqual(rows[0][-2:], ['extra_tags', 'metadata'], out)
+                    self.assertEqual(len(rows), 4, out)
+                    continue
                 points = self.ndjson_counts(out)
                 self.assertEqual(points.get('iterations'), 3, out)
                 self.assertEqual(points.get('checks'), 3, out)
@@ -479,12 +486,19 @@ class CliTest(unittest.TestCase):
         # -o is repeatable; every output gets every sample; the header lists
         # them all, in order.
         plain, gz = self.path('several.json'), self.path('several.json.gz')
+        csv_path = self.path('several.csv')
         export = self.path('several-export.json')
         rc, out, err = run(['run', '-o', 'json=' + plain, '--out', 'json=' + gz,
+                            '-o', 'csv=fileName=%s,timeFormat=unix_milli' % csv_path,
                             '--summary-export', export, '--vus', '2', '--iterations', '5',
                             script('cli_basic.js')], {'K6_OUT': ''})
         self.assertEqual(rc, 0, self.explain(rc, out, err))
-        self.assertIn('output: json (%s), json (%s)\n' % (plain, gz), out)
+        self.assertIn('output: json (%s), json (%s), csv (%s)\n' % (plain, gz, csv_path), out)
+        with open(csv_path) as f:
+            rows = list(csv.reader(f))
+        self.assertEqual(rows[0][:3], ['metric_name', 'timestamp', 'metric_value'])
+        self.assertEqual(sum(1 for r in rows if r[0] == 'iterations'), 5)
+        self.assertEqual(sum(1 for r in rows if r[0] == 'checks'), 5)
         with open(export) as f:
             summary = json.load(f)
         with open(plain) as f:
