@@ -26,4 +26,8 @@ int k6c__out_influxdb_factory(const k6c_output_params *params, void *factory_pay
 int k6c__out_statsd_factory(const k6c_output_params *params, void *factory_payload,
 	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen);
 
+/* sqlite=file: every sample in an SQLite database (out_sqlite.c). */
+int k6c__out_sqlite_factory(const k6c_output_params *params, void *factory_payload,
+	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen);
+
 #endif /* K6C_OUTPUT_BUILTIN_H */

@@ -26,6 +26,7 @@ static const struct builtin {
 	{ "csv", k6c__out_csv_factory },
 	{ "influxdb", k6c__out_influxdb_factory },
 	{ "json", k6c__out_json_factory },
+	{ "sqlite", k6c__out_sqlite_factory },
 	{ "statsd", k6c__out_statsd_factory },
 };
 #define NBUILTINS (sizeof(builtins) / sizeof(builtins[0]))
