@@ -11,6 +11,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -697,6 +699,336 @@ START_TEST(test_api_out_file__csv_bad_settings)
 }
 END_TEST
 
+/* ---- sqlite --------------------------------------------------------------- */
+
+static const char *g_doc;   /* doc/outputs.md, argv[1] */
+
+static sqlite3 *db_open(const char *path)
+{
+	sqlite3 *db = NULL;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 10000);
+	return db;
+}
+
+/* One integer from a query (with one optional integer parameter). */
+static long long db_int(sqlite3 *db, const char *sql, long long param)
+{
+	sqlite3_stmt *st = NULL;
+	long long v;
+
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+		sqlite3_errmsg(db));
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, param);
+	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "%s: no row (%s)", sql, sqlite3_errmsg(db));
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Samples of a metric in a run. */
+static long long db_count(sqlite3 *db, long long run, const char *metric)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM samples s JOIN metrics m ON m.run = s.run "
+		"AND m.id = s.metric WHERE s.run = ? AND m.name = '%s'", metric);
+	return db_int(db, sql, run);
+}
+
+static double db_sum(sqlite3 *db, long long run, const char *metric)
+{
+	char sql[256];
+	sqlite3_stmt *st = NULL;
+	double v;
+
+	snprintf(sql, sizeof(sql), "SELECT total(value) FROM sample_view WHERE run = ? AND "
+		"metric = '%s'", metric);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, run);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void assert_db_counts(sqlite3 *db, long long run, const tj *doc)
+{
+	ck_assert(metric(doc, "http_reqs", "count") > 0);
+	ck_assert_int_eq(db_count(db, run, "http_reqs"), (long long)metric(doc, "http_reqs", "count"));
+	ck_assert_int_eq(db_count(db, run, "iterations"), (long long)metric(doc, "iterations", "count"));
+	ck_assert_int_eq(db_count(db, run, "checks"),
+		(long long)(metric(doc, "checks", "passes") + metric(doc, "checks", "fails")));
+	ck_assert_int_eq(db_count(db, run, "http_req_duration"),
+		(long long)metric(doc, "http_reqs", "count"));
+	ck_assert(db_sum(db, run, "data_received") == metric(doc, "data_received", "count"));
+	ck_assert(db_sum(db, run, "my_counter") == metric(doc, "my_counter", "count"));
+}
+
+/* The ```sql blocks of doc/outputs.md whose first line is "-- title". */
+static char *doc_query(const char *title)
+{
+	char *text = slurp(g_doc, 0, NULL), *p = text, *q = NULL;
+	char head[128];
+
+	snprintf(head, sizeof(head), "```sql\n-- %s\n", title);
+	if ((p = strstr(text, head)) != NULL) {
+		char *end = strstr(p + 7, "```");
+		ck_assert_ptr_nonnull(end);
+		*end = '\0';
+		q = strdup(p + 7);
+	}
+	free(text);
+	ck_assert_msg(q != NULL, "doc/outputs.md has no sql block starting \"-- %s\"", title);
+	return q;
+}
+
+/* Runs a query of the doc; calls row() for each row. */
+static int run_doc_query(sqlite3 *db, const char *title,
+	void (*row)(sqlite3_stmt *st, void *arg), void *arg)
+{
+	char *sql = doc_query(title);
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	int rows = 0, rc;
+
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, &tail) == SQLITE_OK, "%s: %s", sql,
+		sqlite3_errmsg(db));
+	while (*tail == ' ' || *tail == '\n')
+		tail++;
+	ck_assert_msg(*tail == '\0', "more than one statement in \"%s\"", title);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rows++;
+		if (row)
+			row(st, arg);
+	}
+	ck_assert_msg(rc == SQLITE_DONE, "%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	free(sql);
+	return rows;
+}
+
+typedef struct query_check {
+	long long http_reqs, iterations, sum, urls;
+	double p95;
+} query_check;
+
+static void count_row(sqlite3_stmt *st, void *arg)
+{
+	query_check *q = arg;
+	const char *name = (const char *)sqlite3_column_text(st, 0);
+
+	ck_assert_str_eq(sqlite3_column_name(st, 0), "metric");
+	ck_assert_str_eq(sqlite3_column_name(st, 1), "samples");
+	if (!strcmp(name, "http_reqs"))
+		q->http_reqs = sqlite3_column_int64(st, 1);
+	if (!strcmp(name, "iterations"))
+		q->iterations = sqlite3_column_int64(st, 1);
+}
+
+static void p95_row(sqlite3_stmt *st, void *arg)
+{
+	query_check *q = arg;
+
+	ck_assert_str_eq(sqlite3_column_name(st, 0), "url");
+	ck_assert_ptr_nonnull(strstr((const char *)sqlite3_column_text(st, 0), "/get?a=1&b=2"));
+	q->urls++;
+	q->sum += sqlite3_column_int64(st, 1);
+	q->p95 = sqlite3_column_double(st, 2);
+}
+
+static void rate_row(sqlite3_stmt *st, void *arg)
+{
+	query_check *q = arg;
+
+	ck_assert(sqlite3_column_int64(st, 0) > 1700000000LL);
+	q->sum += sqlite3_column_int64(st, 1);
+}
+
+/* Two runs into one file: a runs row each, every sample of each, the tag
+ * sets shared, the thresholds' sources; the doc's queries run. */
+START_TEST(test_api_out_file__sqlite)
+{
+	tcap cap;
+	char path[256], spec[300];
+	k6c_test *t = make_test(&cap, SCRIPT, OPTIONS);
+	tj *doc[2];
+	sqlite3 *db;
+	long long tag_sets;
+	query_check q;
+
+	tmp_path(path, sizeof(path), "runs.db");
+	snprintf(spec, sizeof(spec), "sqlite=%s", path);
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	run(t, &cap, 0);
+	doc[0] = summary(t);
+	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_DEBUG, "output: sqlite ("));
+	db = db_open(path);
+	tag_sets = db_int(db, "SELECT count(*) FROM tag_sets", 0);
+	sqlite3_close(db);
+	run(t, &cap, 0);
+	doc[1] = summary(t);
+
+	db = db_open(path);
+	ck_assert_int_eq(db_int(db, "PRAGMA user_version", 0), 1);
+	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM runs", 0), 2);
+	for (long long run_id = 1; run_id <= 2; run_id++) {
+		assert_db_counts(db, run_id, doc[run_id - 1]);
+		ck_assert_int_eq(db_int(db, "SELECT count(*) FROM runs WHERE id = ? AND exit_code = 0 AND "
+			"status = 'finished' AND ended_us >= started_us AND script = 'out.js' AND "
+			"json_extract(options, '$.scenarios.default.iterations') = 30", run_id), 1);
+		/* The thresholds' sources; their verdicts are not known to a sink. */
+		ck_assert_int_eq(db_int(db, "SELECT count(*) FROM thresholds WHERE run = ? AND ok IS NULL",
+			run_id), 4);
+		ck_assert_int_eq(db_int(db, "SELECT count(*) FROM thresholds WHERE run = ? AND metric = "
+			"'http_req_duration{expected_response:true}' AND source = 'max<10000'", run_id), 1);
+		/* Every sample's metric and tag set exist. */
+		ck_assert_int_eq(db_int(db, "SELECT count(*) FROM samples WHERE run = ?", run_id),
+			db_int(db, "SELECT count(*) FROM sample_view WHERE run = ?", run_id));
+	}
+	/* The second run added no tag set: the same tags are stored once. */
+	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM tag_sets", 0), tag_sets);
+	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM sample_view WHERE run = 2 AND metric = "
+		"'iterations' AND metadata IS NULL AND json_extract(tags, '$.scenario') = 'default'", 0),
+		30);
+	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM sample_view WHERE run = 2 AND metric = "
+		"'http_reqs' AND json_extract(tags, '$.my_tag') = 'x,y' AND "
+		"json_extract(tags, '$.status') = '200'", 0), 30);
+
+	/* The doc's queries, on the last run. */
+	memset(&q, 0, sizeof(q));
+	ck_assert_int_gt(run_doc_query(db, "samples per metric", count_row, &q), 10);
+	ck_assert_int_eq(q.http_reqs, 30);
+	ck_assert_int_eq(q.iterations, 30);
+	memset(&q, 0, sizeof(q));
+	ck_assert_int_eq(run_doc_query(db, "p95 of http_req_duration per url", p95_row, &q), 1);
+	ck_assert_int_eq(q.urls, 1);
+	ck_assert_int_eq(q.sum, 30);
+	ck_assert(q.p95 > 0 && q.p95 < 10000);
+	memset(&q, 0, sizeof(q));
+	ck_assert_int_ge(run_doc_query(db, "requests per second", rate_row, &q), 1);
+	ck_assert_int_eq(q.sum, 30);
+	ck_assert_int_eq(run_doc_query(db, "runs", NULL, NULL), 2);
+	sqlite3_close(db);
+
+	tj_free(doc[0]);
+	tj_free(doc[1]);
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+typedef struct aborter {
+	k6c_test *t;
+	const char *path;
+	long long rows_seen;
+} aborter;
+
+/* Waits (bounded) until the run has committed samples to the file, then
+ * aborts the test from this thread. */
+static void *aborter_main(void *arg)
+{
+	aborter *a = arg;
+
+	for (int i = 0; i < 600 && a->rows_seen < 20; i++) {
+		sqlite3 *db = NULL;
+		struct timespec ts = { 0, 50000000 };
+
+		nanosleep(&ts, NULL);
+		if (sqlite3_open_v2(a->path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+			sqlite3_stmt *st = NULL;
+			if (sqlite3_prepare_v2(db, "SELECT count(*) FROM samples", -1, &st, NULL) == SQLITE_OK &&
+			    sqlite3_step(st) == SQLITE_ROW)
+				a->rows_seen = sqlite3_column_int64(st, 0);
+			sqlite3_finalize(st);
+		}
+		sqlite3_close(db);
+	}
+	k6c_test_abort(a->t);
+	return NULL;
+}
+
+/* An aborted run keeps what it committed, and its end is written: exit
+ * code 105, status aborted, and still every sample of the summary. */
+START_TEST(test_api_out_file__sqlite_abort)
+{
+	tcap cap;
+	char path[256], spec[300];
+	k6c_test *t = make_test(&cap,
+		"import http from 'k6/http';\n"
+		"import { sleep } from 'k6';\n"
+		"import { Counter } from 'k6/metrics';\n"
+		"const c = new Counter('my_counter');\n"
+		"export default function () {\n"
+		"  http.get(`${__ENV.BASE_URL}/get`);\n"
+		"  c.add(1);\n"
+		"  sleep(0.02);\n"
+		"}\n",
+		"{\"vus\":2,\"duration\":\"60s\"}");
+	aborter a;
+	pthread_t th;
+	sqlite3 *db;
+	tj *doc;
+
+	tmp_path(path, sizeof(path), "abort.db");
+	snprintf(spec, sizeof(spec), "sqlite=%s", path);
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	memset(&a, 0, sizeof(a));
+	a.t = t;
+	a.path = path;
+	ck_assert_int_eq(pthread_create(&th, NULL, aborter_main, &a), 0);
+	run(t, &cap, 105);
+	pthread_join(th, NULL);
+	ck_assert_msg(a.rows_seen >= 20, "only %lld rows were committed before the abort",
+		a.rows_seen);
+	doc = summary(t);
+	db = db_open(path);
+	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM runs WHERE exit_code = 105 AND "
+		"status = 'aborted' AND ended_us IS NOT NULL", 0), 1);
+	ck_assert_int_ge(db_int(db, "SELECT count(*) FROM samples", 0), a.rows_seen);
+	ck_assert_int_eq(db_count(db, 1, "http_reqs"), (long long)metric(doc, "http_reqs", "count"));
+	ck_assert_int_eq(db_count(db, 1, "iterations"), (long long)metric(doc, "iterations", "count"));
+	ck_assert(db_sum(db, 1, "my_counter") == metric(doc, "my_counter", "count"));
+	sqlite3_close(db);
+	tj_free(doc);
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
+/* sqlite needs a file; one that is not SQLite stops the run. */
+START_TEST(test_api_out_file__sqlite_bad)
+{
+	tcap cap;
+	char path[256], spec[300];
+	k6c_test *t = make_test(&cap, "export default function () {}\n", "{\"iterations\":1}");
+	FILE *f;
+
+	ck_assert_int_eq(k6c_test_add_output(t, "sqlite"), 0);
+	run(t, &cap, 104);
+	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR,
+		"could not create the 'sqlite' output: the database file is missing"));
+	k6c_test_free(t);
+	tcap_free(&cap);
+
+	t = make_test(&cap, "export default function () {}\n", "{\"iterations\":1}");
+	tmp_path(path, sizeof(path), "not-a.db");
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("this is not an SQLite database, but it is long enough to look like a header.\n", f);
+	fclose(f);
+	snprintf(spec, sizeof(spec), "sqlite=%s", path);
+	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
+	run(t, &cap, 255);
+	ck_assert_ptr_nonnull(tcap_find_all(&cap, K6C_LOG_ERROR, "could not start output \"sqlite\": ",
+		path, "file is not a database", NULL));
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
 static int nop_factory(const k6c_output_params *params, void *fp, const k6c_sink_vtable **vt,
 	void **payload, char *err, size_t errlen)
 {
@@ -713,7 +1045,7 @@ START_TEST(test_api_out_file__builtin_names)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const sr_case cases[] = {
 		{ "json", test_api_out_file__json },
@@ -722,10 +1054,18 @@ int main(void)
 		{ "csv", test_api_out_file__csv },
 		{ "csv_system_tags", test_api_out_file__csv_system_tags },
 		{ "csv_bad_settings", test_api_out_file__csv_bad_settings },
+		{ "sqlite", test_api_out_file__sqlite },
+		{ "sqlite_abort", test_api_out_file__sqlite_abort },
+		{ "sqlite_bad", test_api_out_file__sqlite_bad },
 		{ "builtin_names", test_api_out_file__builtin_names },
 	};
 	int rc;
 
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s path/to/doc/outputs.md\n", argv[0]);
+		return 1;
+	}
+	g_doc = argv[1];
 	snprintf(g_dir, sizeof(g_dir), "/tmp/k6c-out-file-XXXXXX");
 	if (!mkdtemp(g_dir)) {
 		perror("mkdtemp");

@@ -8,7 +8,7 @@ legacy and disabled summaries, --paused resumed by
 SIGUSR1, SIGINT/SIGTERM handling, progress on stderr when stdout is not a
 terminal, invalid flag values, -o/K6_OUT with unknown outputs and the run
 header's output line, the built-in file outputs (json and csv to stdout, several
-outputs at once), and execution segments: the three segments of
+outputs at once, an sqlite file after SIGINT and SIGKILL), and execution segments: the three segments of
 0,1/2,3/4,1 run as three processes at once do what one full run does.
 
 No test needs the network: the scripts make no requests. Timings are loose
@@ -486,14 +486,21 @@ class CliTest(unittest.TestCase):
         # -o is repeatable; every output gets every sample; the header lists
         # them all, in order.
         plain, gz = self.path('several.json'), self.path('several.json.gz')
-        csv_path = self.path('several.csv')
+        csv_path, db_path = self.path('several.csv'), self.path('several.db')
         export = self.path('several-export.json')
         rc, out, err = run(['run', '-o', 'json=' + plain, '--out', 'json=' + gz,
                             '-o', 'csv=fileName=%s,timeFormat=unix_milli' % csv_path,
+                            '-o', 'sqlite=' + db_path,
                             '--summary-export', export, '--vus', '2', '--iterations', '5',
                             script('cli_basic.js')], {'K6_OUT': ''})
         self.assertEqual(rc, 0, self.explain(rc, out, err))
-        self.assertIn('output: json (%s), json (%s), csv (%s)\n' % (plain, gz, csv_path), out)
+        self.assertIn('output: json (%s), json (%s), csv (%s), sqlite (%s)\n'
+                      % (plain, gz, csv_path, db_path), out)
+        with sqlite3.connect(db_path) as db:
+            self.assertEqual(db.execute("SELECT count(*) FROM sample_view WHERE metric = "
+                                        "'iterations'").fetchone()[0], 5)
+            self.assertEqual(db.execute('SELECT exit_code, status FROM runs').fetchall(),
+                             [(0, 'finished')])
         with open(csv_path) as f:
             rows = list(csv.reader(f))
         self.assertEqual(rows[0][:3], ['metric_name', 'timestamp', 'metric_value'])
@@ -510,6 +517,58 @@ class CliTest(unittest.TestCase):
         self.assertEqual(points['iterations'], 5)
         checks = summary['metrics']['checks']
         self.assertEqual(points['checks'], checks['passes'] + checks['fails'])
+
+    def sqlite_rows(self, path, timeout=60):
+        """Waits (bounded) until a running run has committed samples."""
+        until = time.monotonic() + timeout
+        while time.monotonic() < until:
+            if os.path.exists(path):
+                try:
+                    with sqlite3.connect('file:%s?mode=ro' % path, uri=True) as db:
+                        n = db.execute('SELECT count(*) FROM samples WHERE run = (SELECT '
+                                       'max(id) FROM runs WHERE status = ?)',
+                                       ('running',)).fetchone()[0]
+                    if n >= 20:
+                        return n
+                except sqlite3.Error:
+                    pass
+            time.sleep(0.1)
+        self.fail('no samples committed to %s within %s s' % (path, timeout))
+
+    def test_out_sqlite_signals(self):
+        # SIGINT: the run ends (105) with its end written; SIGKILL: what was
+        # committed stays, the file is sound, the run is left 'running'.
+        path = self.path('signals.db')
+        for sig, want_rc, status in [(signal.SIGINT, 105, 'aborted'),
+                                     (signal.SIGKILL, -signal.SIGKILL, 'running')]:
+            with self.subTest(signal=sig):
+                p = self.spawn(['run', '-q', '-o', 'sqlite=' + path, '--vus', '2',
+                                '--duration', '60s', script('cli_basic.js')],
+                               {'K6_OUT': '', 'SLEEP': '0.02'})
+                seen = self.sqlite_rows(path)
+                p.p.send_signal(sig)
+                rc = p.wait()
+                self.assertEqual(rc, want_rc, self.explain(rc, p.stdout(), p.stderr()))
+                with sqlite3.connect(path) as db:
+                    self.assertEqual(db.execute('PRAGMA integrity_check').fetchone()[0], 'ok')
+                    run_id, ended, code, st = db.execute(
+                        'SELECT id, ended_us, exit_code, status FROM runs '
+                        'ORDER BY id DESC LIMIT 1').fetchone()
+                    self.assertEqual(run_id, 1 if sig == signal.SIGINT else 2)
+                    self.assertEqual(st, status)
+                    if sig == signal.SIGINT:
+                        self.assertEqual(code, 105)
+                        self.assertIsNotNone(ended)
+                    else:
+                        self.assertIsNone(code)
+                        self.assertIsNone(ended)
+                    n = db.execute('SELECT count(*) FROM samples WHERE run = ?',
+                                   (run_id,)).fetchone()[0]
+                    self.assertGreaterEqual(n, seen)
+                    # Whole iterations only: each committed batch is complete,
+                    # so no sample lacks its metric.
+                    self.assertEqual(n, db.execute('SELECT count(*) FROM sample_view '
+                                                   'WHERE run = ?', (run_id,)).fetchone()[0])
 
     # ---- execution segments ------------------------------------------------
 
