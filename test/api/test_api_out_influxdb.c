@@ -38,7 +38,8 @@
 
 static pid_t g_pid = -1;
 static int g_port;
-static char g_dir[64];
+static char g_base[64];     /* made and removed by main(), whatever the tests do */
+static char g_dir[128];
 
 /* A port nobody listens on right now (bound, read and released). */
 static int free_port(void)
@@ -131,7 +132,7 @@ static char *find_influxd(void)
 
 static void influx_stop(void)
 {
-	char cmd[128];
+	char cmd[256];
 
 	if (g_pid > 0) {
 		kill(g_pid, SIGTERM);
@@ -155,12 +156,11 @@ static void influx_start(void)
 	int rpc = free_port();
 	FILE *f;
 
-	/* A failed check ends the (forked) test process with exit(): the
-	 * server and its directory go with it. */
-	atexit(influx_stop);
+	/* A failed check ends the (forked) test process; Check then kills
+	 * its process group, the server with it, and main() removes g_base. */
 	ck_assert_msg(bin != NULL, "influxd not found: install Debian's influxdb package "
 		"(listed in .ci/debian-packages); this test needs a real InfluxDB server");
-	snprintf(g_dir, sizeof(g_dir), "/tmp/k6c-influx-XXXXXX");
+	snprintf(g_dir, sizeof(g_dir), "%s/influx-XXXXXX", g_base);
 	ck_assert_ptr_nonnull(mkdtemp(g_dir));
 	g_port = free_port();
 	snprintf(text, sizeof(text),
@@ -478,10 +478,19 @@ int main(void)
 		{ "silent_server", test_api_out_influxdb__silent_server },
 		{ "bad_config", test_api_out_influxdb__bad_config },
 	};
+	char cmd[256];
 	int rc;
 
+	snprintf(g_base, sizeof(g_base), "/tmp/k6c-influx-XXXXXX");
+	if (!mkdtemp(g_base)) {
+		perror("mkdtemp");
+		return 1;
+	}
 	rc = sr_main("test_api_out_influxdb",
 		sr_suite("api_out_influxdb", cases, sizeof(cases) / sizeof(cases[0])));
 	influx_stop();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_base);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", g_base);
 	return rc;
 }
