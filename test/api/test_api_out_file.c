@@ -998,6 +998,48 @@ START_TEST(test_api_out_file__sqlite_abort)
 }
 END_TEST
 
+/* Two runs writing one file at the same time: SQLite serialises their
+ * transactions; each run has its row and all its samples. */
+START_TEST(test_api_out_file__sqlite_concurrent)
+{
+	tcap cap[2];
+	char path[256], spec[300];
+	k6c_test *t[2];
+	tj *doc[2];
+	sqlite3 *db;
+
+	tmp_path(path, sizeof(path), "concurrent.db");
+	snprintf(spec, sizeof(spec), "sqlite=%s", path);
+	for (int i = 0; i < 2; i++) {
+		t[i] = make_test(&cap[i], SCRIPT, OPTIONS);
+		ck_assert_int_eq(k6c_test_add_output(t[i], spec), 0);
+	}
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(k6c_test_start(t[i]), 0);
+	for (int i = 0; i < 2; i++) {
+		int rc = k6c_test_wait(t[i]);
+		if (rc != 0 || k6c_test_exit_code(t[i]) != 0)
+			tcap_dump(&cap[i], stderr);
+		ck_assert_int_eq(rc, 0);
+		ck_assert_int_eq(k6c_test_exit_code(t[i]), 0);
+		doc[i] = summary(t[i]);
+	}
+	db = db_open(path);
+	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM runs WHERE status = 'finished'", 0), 2);
+	for (long long run_id = 1; run_id <= 2; run_id++) {
+		/* Which test got which run id is a race; their counts are equal. */
+		assert_db_counts(db, run_id, doc[0]);
+		assert_db_counts(db, run_id, doc[1]);
+	}
+	sqlite3_close(db);
+	for (int i = 0; i < 2; i++) {
+		tj_free(doc[i]);
+		k6c_test_free(t[i]);
+		tcap_free(&cap[i]);
+	}
+}
+END_TEST
+
 /* sqlite needs a file; one that is not SQLite stops the run. */
 START_TEST(test_api_out_file__sqlite_bad)
 {
@@ -1055,6 +1097,7 @@ int main(int argc, char **argv)
 		{ "csv_system_tags", test_api_out_file__csv_system_tags },
 		{ "csv_bad_settings", test_api_out_file__csv_bad_settings },
 		{ "sqlite", test_api_out_file__sqlite },
+		{ "sqlite_concurrent", test_api_out_file__sqlite_concurrent },
 		{ "sqlite_abort", test_api_out_file__sqlite_abort },
 		{ "sqlite_bad", test_api_out_file__sqlite_bad },
 		{ "builtin_names", test_api_out_file__builtin_names },
