@@ -192,8 +192,10 @@ static int flush_list(k6c__flusher *f, block *list, bool final, uint64_t deadlin
 	for (block *b = list; b; b = b->next)
 		n += b->n;
 	if (n == 0) {
+		/* The final call comes even with nothing left: an output may
+		 * send what it aggregated, and knows the run ended. */
 		blocks_free(list);
-		return 0;
+		return final ? f->cfg.flush(f->cfg.arg, NULL, 0, deadline_ns, true) : 0;
 	}
 	if (!(all = k6c__malloc(n * sizeof(*all)))) {
 		blocks_free(list);

@@ -23,7 +23,10 @@
 
 typedef struct k6c__flusher k6c__flusher;
 
-/* Sends samples[0..n) (n >= 1) to the backend. The samples (their tags,
+/* Sends samples[0..n) to the backend: n >= 1, except for the final call,
+ * which always comes (with n 0 and samples NULL when nothing is left) so
+ * that an output can send what it aggregates (stale markers, last
+ * totals) once at the end. The samples (their tags,
  * metadata and metric info) are valid during the call. deadline_ns is a
  * k6c__now_ns() time by which the call should return (the flush timeout
  * from when the flush began; for the final flush, from the stop request):

@@ -759,6 +759,8 @@ static int influx_flush(void *arg, const k6c_sample *samples, size_t n, uint64_t
 	int rc = 0;
 
 	(void)final;
+	if (n == 0)
+		return 0;
 	memset(&job, 0, sizeof(job));
 	if (!(job.chunks = k6c__calloc(nchunks, sizeof(*job.chunks)))) {
 		k6c__flusher_error(x->f, "out of memory writing %zu samples", n);
