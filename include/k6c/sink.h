@@ -191,6 +191,25 @@ K6C_EXTERN(int) k6c_test_add_sink(k6c_test *test, const k6c_sink_vtable *vt, voi
 K6C_EXTERN(int) k6c_sink_fail(k6c_sink *sink, int abort, const char *message);
 
 /**
+ * k6c_sink_summary_json() - the end-of-test summary, for a sink's stop().
+ * @sink: the handle passed to stop().
+ *
+ * The object handleSummary receives, as JSON: `metrics` with each metric's
+ * values and, under `thresholds`, each threshold's source with its verdict
+ * (`{"p(95)<500": {"ok": true}}`), then `root_group`, `state` and
+ * `options`, as k6-compat.md describes. A sink that stores results reads
+ * the threshold verdicts here.
+ *
+ * Return: the text, owned by the test and valid until stop() returns; NULL
+ * outside stop(), for a NULL @sink, or when the run ended before its
+ * summary was computed (a failed start, an init error, a failed factory).
+ * Thread: the output thread, inside stop().
+ *
+ * Since: 0.1
+ */
+K6C_EXTERN(const char *) k6c_sink_summary_json(const k6c_sink *sink);
+
+/**
  * k6c_output_params - what an output factory receives when `-o name=arg`
  * selects it.
  * @name: the output's name, as selected.

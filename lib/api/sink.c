@@ -81,6 +81,11 @@ K6C_EXTERN(int) k6c_sink_fail(k6c_sink *sink, int abort, const char *message)
 	return k6c__sink_fail(sink, abort, message);
 }
 
+K6C_EXTERN(const char *) k6c_sink_summary_json(const k6c_sink *sink)
+{
+	return sink ? k6c__sink_summary_json(sink) : NULL;
+}
+
 K6C_EXTERN(int) k6c_output_register(const char *name, k6c_output_factory factory,
 	void *factory_payload)
 {
@@ -339,9 +344,9 @@ void k6c__run_sinks_on_samples(const k6c__sample_view *views, size_t n, void *ar
 	k6c__output_push(r->out, r->conv, k);
 }
 
-void k6c__run_sinks_stop(k6c__run_sinks *r, int exit_code)
+void k6c__run_sinks_stop(k6c__run_sinks *r, int exit_code, const char *summary_json)
 {
-	k6c__output_stop(r->out, exit_code);
+	k6c__output_stop(r->out, exit_code, summary_json);
 }
 
 bool k6c__run_sinks_aborted(k6c__run_sinks *r, k6c__buf *why)
@@ -357,7 +362,7 @@ bool k6c__run_sinks_aborted(k6c__run_sinks *r, k6c__buf *why)
 
 void k6c__run_sinks_close(k6c__run_sinks *r, int exit_code)
 {
-	k6c__output_stop(r->out, exit_code);
+	k6c__output_stop(r->out, exit_code, NULL);
 	k6c__output_free(r->out);
 	for (size_t i = 0; i < r->nall; i++) {
 		if (r->owned[i])

@@ -76,7 +76,7 @@ int k6c__run_sinks_start(k6c__run_sinks *r, const char *script_path, const char 
 /* k6c__metrics_config.on_samples; arg is the k6c__run_sinks. */
 void k6c__run_sinks_on_samples(const k6c__sample_view *views, size_t n, void *arg);
 /* The final batch and the sinks' stop(), once. */
-void k6c__run_sinks_stop(k6c__run_sinks *r, int exit_code);
+void k6c__run_sinks_stop(k6c__run_sinks *r, int exit_code, const char *summary_json);
 /* True when a sink asked to abort; the log line saying so is in *why. */
 bool k6c__run_sinks_aborted(k6c__run_sinks *r, k6c__buf *why);
 /* Stops (if not yet) and frees what the run built: the sinks factories

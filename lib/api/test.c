@@ -921,7 +921,7 @@ static int run_test(k6c_test *t)
 		goto fail;
 	t->exit_code = verdict(t, &c, &res);
 	/* Every sample is folded: the final batch, then the sinks' stop(). */
-	k6c__run_sinks_stop(&c.sinks, t->exit_code);
+	k6c__run_sinks_stop(&c.sinks, t->exit_code, c.data_json);
 
 	if (res.summary_ran && res.summary_rc == 0) {
 		/* handleSummary replaces the default summary. */

@@ -42,6 +42,7 @@ struct k6c_sink {
 	size_t nlogged;
 	bool log_capped;            /* (mu) MAX_LOGGED reached and said so */
 	bool started;               /* output thread: start() succeeded this run */
+	const char *summary_json;   /* output thread: set during stop() only */
 };
 
 int k6c__sink_new(k6c_sink **out, const k6c_sink_vtable *vt, void *payload, const char *name)
@@ -113,6 +114,11 @@ const char *k6c__sink_name(const k6c_sink *s)
 	return s->name;
 }
 
+const char *k6c__sink_summary_json(const k6c_sink *s)
+{
+	return s->summary_json;
+}
+
 /* ---- the output -------------------------------------------------------- */
 
 /* One push: the samples, then their metadata entries, then the strings. */
@@ -148,6 +154,7 @@ struct k6c__output {
 	char *start_err;            /* (mu) why a start() failed */
 	push_blk *pending, *pending_tail; /* (mu) */
 	int exit_code;              /* (mu) for stop() */
+	const char *summary_json;   /* (mu) for stop(); borrowed from the caller of stop */
 	bool thread_started;
 	pthread_t thread;
 	bool aborted;               /* (mu) */
@@ -579,7 +586,8 @@ static void *output_main(void *arg)
 {
 	k6c__output *o = arg;
 	struct timespec until;
-	int exit_code;
+	const char *summary_json;
+	int exit_code, rc;
 
 	run_starts(o);
 	pthread_mutex_lock(&o->mu);
@@ -603,6 +611,7 @@ static void *output_main(void *arg)
 			break;
 	}
 	exit_code = o->exit_code;
+	summary_json = o->summary_json;
 	pthread_mutex_unlock(&o->mu);
 
 	for (size_t i = 0; i < o->nsinks; i++) {
@@ -612,7 +621,10 @@ static void *output_main(void *arg)
 		pthread_mutex_lock(&s->mu);
 		s->call_failed = false;
 		pthread_mutex_unlock(&s->mu);
-		if (s->vt->stop(s, s->payload, exit_code) != 0) {
+		s->summary_json = summary_json;
+		rc = s->vt->stop(s, s->payload, exit_code);
+		s->summary_json = NULL;
+		if (rc != 0) {
 			bool said;
 			pthread_mutex_lock(&s->mu);
 			said = s->call_failed;
@@ -706,7 +718,7 @@ void k6c__output_push(k6c__output *o, const k6c_sample *samples, size_t n)
 	k6c__free(b);  /* not running: dropped */
 }
 
-void k6c__output_stop(k6c__output *o, int exit_code)
+void k6c__output_stop(k6c__output *o, int exit_code, const char *summary_json)
 {
 	uint64_t dropped;
 
@@ -718,6 +730,7 @@ void k6c__output_stop(k6c__output *o, int exit_code)
 		return;
 	}
 	o->exit_code = exit_code;
+	o->summary_json = summary_json;
 	o->state = OS_STOPPING;
 	pthread_cond_broadcast(&o->cv);
 	pthread_mutex_unlock(&o->mu);
@@ -739,7 +752,7 @@ void k6c__output_free(k6c__output *o)
 {
 	if (!o)
 		return;
-	k6c__output_stop(o, 255);
+	k6c__output_stop(o, 255, NULL);
 	for (size_t i = 0; i < o->nsinks; i++) {
 		k6c_sink *s = o->sinks[i];
 		pthread_mutex_lock(&s->mu);

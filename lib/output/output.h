@@ -36,6 +36,8 @@ void k6c__sink_free(k6c_sink *s);
  * its name. Valid until the sink is freed (or described again). */
 const char *k6c__sink_description(k6c_sink *s);
 const char *k6c__sink_name(const k6c_sink *s);
+/* The summary JSON during the sink's stop(), else NULL. */
+const char *k6c__sink_summary_json(const k6c_sink *s);
 /* k6c_sink_fail() for a non-NULL sink: see k6c/sink.h. From start() the
  * message is kept as the reason; otherwise abort asks the run to stop
  * (k6c__output_config.on_abort, once) until the output stops, and a plain
@@ -80,9 +82,11 @@ int k6c__output_start(k6c__output *o, const k6c_sink_start_info *info);
  * drops the samples too (counted, logged once at stop). */
 void k6c__output_push(k6c__output *o, const k6c_sample *samples, size_t n);
 /* Delivers everything still held in one last batch (in time order), calls
- * the stop() of every started sink with exit_code, and joins the thread.
+ * the stop() of every started sink with exit_code (k6c_sink_summary_json
+ * gives them summary_json, borrowed for the call, NULL when there is no
+ * summary), and joins the thread.
  * Once; later calls do nothing. Also fine when never started. */
-void k6c__output_stop(k6c__output *o, int exit_code);
+void k6c__output_stop(k6c__output *o, int exit_code, const char *summary_json);
 /* Frees the output (stopping it first); the sinks are released, not
  * freed. NULL is a no-op. */
 void k6c__output_free(k6c__output *o);

@@ -55,6 +55,8 @@ typedef struct rec {
 	int64_t last_time;
 	long nsamples;
 	int stop_code;
+	int stop_summary;            /* stop() saw a summary naming http_reqs */
+	int summary_outside_stop;    /* add_samples() saw a summary (it must not) */
 	metric_count per[64];
 	size_t nper;
 	/* What start() saw. */
@@ -176,6 +178,8 @@ static int rec_add(k6c_sink *sink, void *payload, const k6c_sample *samples, siz
 
 	cb_enter(r);
 	rec_mark(r, 'A');
+	if (k6c_sink_summary_json(sink) != NULL)
+		r->summary_outside_stop = 1;
 	if (n == 0)
 		r->empty_batches++;
 	for (size_t i = 0; i < n; i++) {
@@ -212,11 +216,13 @@ static int rec_add(k6c_sink *sink, void *payload, const k6c_sample *samples, siz
 static int rec_stop(k6c_sink *sink, void *payload, int exit_code)
 {
 	rec *r = payload;
+	const char *sum = k6c_sink_summary_json(sink);
 
-	(void)sink;
 	cb_enter(r);
 	rec_mark(r, 'P');
 	r->stop_code = exit_code;
+	r->stop_summary = sum != NULL && strstr(sum, "\"metrics\"") != NULL &&
+		strstr(sum, "\"http_reqs\"") != NULL;
 	if (r->aborter_started) {
 		/* The sink's own thread is done before stop() returns. */
 		pthread_mutex_lock(&r->mu);
@@ -346,6 +352,9 @@ START_TEST(test_api_sink__contract)
 	assert_contract(&ok, "SAP");
 	assert_contract(&failing, "SAP");
 	ck_assert_int_eq(ok.stop_code, 0);
+	ck_assert(ok.stop_summary);
+	ck_assert(!ok.summary_outside_stop);
+	ck_assert_ptr_null(k6c_sink_summary_json(NULL));
 	ck_assert(ok.start_has_http_reqs);
 	ck_assert(ok.start_us > 0);
 	ck_assert_str_eq(ok.script_path, "sink.js");

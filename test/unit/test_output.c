@@ -170,7 +170,7 @@ START_TEST(test_output_order__sorted_and_stable)
 	batch[1] = smp(base + 5, 7);
 	k6c__output_push(o, batch, 2);
 	k6c__output_push(o, batch, 0);
-	k6c__output_stop(o, 99);
+	k6c__output_stop(o, 99, NULL);
 
 	static const double want[] = { 7, 2, 5, 4, 1, 3, 6 };
 	ck_assert_int_eq(g->n, 7);
@@ -212,7 +212,7 @@ START_TEST(test_output_order__many_runs)
 		}
 		k6c__output_push(o, batch, 50);
 	}
-	k6c__output_stop(o, 0);
+	k6c__output_stop(o, 0, NULL);
 	ck_assert_int_eq(g->n, 2000);
 	for (size_t i = 1; i < g->n; i++) {
 		ck_assert_msg(g->time_us[i - 1] <= g->time_us[i], "time goes back at %zu", i);
@@ -253,7 +253,7 @@ START_TEST(test_output_order__watermark_and_late)
 	/* The lag grew to cover such a delay, up to its cap of 5 s. */
 	ck_assert_int_eq(k6c__output_lag_us(o), 5000000);
 	ck_assert_int_eq(atomic_load(&g->delivered), 2);
-	k6c__output_stop(o, 0);
+	k6c__output_stop(o, 0, NULL);
 	ck_assert_int_eq(g->n, 3);
 	ck_assert(g->value[2] == 1);
 	ck_assert_int_eq(g->batches, 3);
@@ -279,7 +279,7 @@ START_TEST(test_output_order__metadata_copied)
 	ck_assert_int_eq(k6c__output_start(o, &g_info), 0);
 	k6c__output_push(o, &x, 1);
 	strcpy(val, "xx");
-	k6c__output_stop(o, 0);
+	k6c__output_stop(o, 0, NULL);
 	k6c__output_push(o, &x, 1);
 	ck_assert_int_eq(g->n, 1);
 	ck_assert_str_eq(g->md[0], "17");
@@ -306,8 +306,8 @@ START_TEST(test_output_life__start_fails)
 	ck_assert_int_eq(k6c__output_start(o, &g_info), K6C_EIO);
 	ck_assert_str_eq(k6c_error_last()->message, "could not start output \"db\": cannot open results.db");
 	ck_assert_int_eq(k6c__output_start(o, &g_info), K6C_ESTATE);
-	k6c__output_stop(o, 255);
-	k6c__output_stop(o, 0);
+	k6c__output_stop(o, 255, NULL);
+	k6c__output_stop(o, 0, NULL);
 	ck_assert_int_eq(g[0]->starts, 1);
 	ck_assert_int_eq(g[0]->stops, 1);
 	ck_assert_int_eq(g[0]->stop_code, 255);
@@ -360,7 +360,7 @@ START_TEST(test_output_life__abort)
 	ck_assert(k6c__output_aborted(o, &name, &msg));
 	ck_assert_str_eq(name, "remote");
 	ck_assert_str_eq(msg, "remote said no");
-	k6c__output_stop(o, 255);
+	k6c__output_stop(o, 255, NULL);
 	/* After stop there is nothing to abort: only logged, once. */
 	k6c__sink_fail(s, 1, "late");
 	k6c__sink_fail(s, 1, "late");

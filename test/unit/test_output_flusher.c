@@ -322,7 +322,7 @@ static void run_output(net_sink *ns, logs *lg, int nsamples)
 		s.time_us = k6c__wall_us() - 1000000;
 		k6c__output_push(o, &s, 1);
 	}
-	k6c__output_stop(o, 0);
+	k6c__output_stop(o, 0, NULL);
 	k6c__output_free(o);
 	k6c__sink_free(sink);
 }
