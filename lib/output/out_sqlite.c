@@ -152,7 +152,7 @@ static int insert_metric(sqlite_out *o, const k6c_metric_info *m)
 }
 
 /* thresholds: {"metric": ["source", {"threshold": "source", ...}], ...}:
- * one row per source, its verdict unknown (NULL) for now. */
+ * one row per source, its verdict (ok) NULL until the run stops. */
 static int insert_thresholds(sqlite_out *o, const k6c__json *opts)
 {
 	const k6c__json *th = k6c__json_get(opts, "thresholds");
@@ -403,6 +403,44 @@ static const char *status_of(int exit_code)
 	}
 }
 
+/* The verdicts of the run's thresholds, from the summary data (metrics ->
+ * name -> thresholds -> source -> ok); rows whose threshold the summary
+ * does not mention keep NULL. */
+static int update_verdicts(sqlite_out *o, const char *summary_json)
+{
+	const k6c__json *metrics;
+	k6c__json *sum = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!summary_json || k6c__json_parse(&sum, summary_json, strlen(summary_json)) != 0)
+		return SQLITE_OK;
+	metrics = k6c__json_get(sum, "metrics");
+	rc = prepare(o, "UPDATE thresholds SET ok = ? WHERE run = ? AND metric = ? AND source = ?",
+	             &st);
+	for (size_t i = 0; rc == SQLITE_OK && metrics && metrics->type == K6C__JSON_OBJECT &&
+	     i < metrics->len; i++) {
+		const k6c__json *th = k6c__json_get(metrics->items[i], "thresholds");
+
+		for (size_t k = 0; rc == SQLITE_OK && th && th->type == K6C__JSON_OBJECT &&
+		     k < th->len; k++) {
+			const k6c__json *ok = k6c__json_get(th->items[k], "ok");
+
+			if (!ok || ok->type != K6C__JSON_BOOL)
+				continue;
+			sqlite3_reset(st);
+			sqlite3_bind_int(st, 1, ok->boolean ? 1 : 0);
+			sqlite3_bind_int64(st, 2, o->run);
+			sqlite3_bind_text(st, 3, metrics->keys[i], -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, th->keys[k], -1, SQLITE_STATIC);
+			rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(o->db);
+		}
+	}
+	sqlite3_finalize(st);
+	k6c__json_free(sum);
+	return rc;
+}
+
 static int sqlite_stop(k6c_sink *sink, void *payload, int exit_code)
 {
 	sqlite_out *o = payload;
@@ -419,9 +457,11 @@ static int sqlite_stop(k6c_sink *sink, void *payload, int exit_code)
 		sqlite3_bind_int64(st, 4, o->run);
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
 	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK)
+		rc = update_verdicts(o, k6c__sink_summary_json(sink));
 	if (rc != SQLITE_OK)
 		fail(sink, o, "write to");
-	sqlite3_finalize(st);
 	/* Fold the WAL into the database so the file stands alone once the
 	 * run is over (best effort: a reader may hold it). */
 	sqlite3_wal_checkpoint_v2(o->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
