@@ -23,9 +23,13 @@
  *    holds, and the lag grows to cover such a delay (up to 5 s; the
  *    run's debug log counts them). doc/sinks.md has the details.
  *  - Every sample that reaches the summary reaches every sink: the counts a
- *    sink sees equal the summary's.
+ *    sink sees equal the summary's, unless the sinks fall too far behind
+ *    (below).
  *  - add_samples() should not block for long: a slow sink delays the other
- *    sinks, not the VUs (samples wait in memory meanwhile).
+ *    sinks, not the VUs. Samples wait in memory meanwhile, up to 2,000,000
+ *    of them (about two seconds of a test at full speed); past that, new
+ *    samples are dropped for all sinks, and the count is logged as a
+ *    warning at the end of the run.
  *
  * Copyright (c) libk6c developers. MIT licence, see LICENSE.
  */

@@ -21,6 +21,12 @@
 #include <time.h>
 
 #define DEFAULT_FLUSH_MS 100
+/* The samples the output holds at most by default (queued, or held back
+ * for order): about 200 MiB, two seconds of a test at full speed on two
+ * cores. A sink slower than that (a stalled disk) makes new samples be
+ * dropped and counted, not the memory grow without bound; the VUs never
+ * wait. */
+#define DEFAULT_QUEUE_MAX 2000000
 /* The lag never grows past this: a sample later than that (a worker stuck
  * in a long busy loop) only has its time raised. */
 #define MAX_LAG_US 5000000
@@ -145,6 +151,7 @@ struct k6c__output {
 	size_t nsinks;
 	const k6c_sink_start_info *info;
 	int64_t flush_us;
+	size_t queue_max;
 	_Atomic int64_t lag_us;
 
 	pthread_mutex_t mu;
@@ -176,6 +183,8 @@ struct k6c__output {
 
 	atomic_uint_fast64_t dropped;
 	atomic_uint_fast64_t delivered;
+	atomic_uint_fast64_t queued;    /* pushed, not yet delivered or dropped */
+	atomic_uint_fast64_t full;      /* dropped because queue_max was reached */
 };
 
 static void out_log(k6c__output *o, int level, const char *fmt, ...) K6C__PRINTF(3, 4);
@@ -294,7 +303,10 @@ int k6c__output_new(k6c__output **out, const k6c__output_config *cfg, k6c_sink *
 	o->cfg = *cfg;
 	o->flush_us = (int64_t)(cfg->flush_interval_ms ? cfg->flush_interval_ms : DEFAULT_FLUSH_MS) * 1000;
 	atomic_init(&o->lag_us, 2 * o->flush_us);
+	o->queue_max = cfg->queue_max ? cfg->queue_max : DEFAULT_QUEUE_MAX;
 	atomic_init(&o->dropped, 0);
+	atomic_init(&o->queued, 0);
+	atomic_init(&o->full, 0);
 	atomic_init(&o->delivered, 0);
 	pthread_mutex_init(&o->mu, NULL);
 	pthread_condattr_init(&ca);
@@ -358,6 +370,7 @@ static void drop_blocks(k6c__output *o, push_blk *list)
 		push_blk *b = list;
 		list = b->next;
 		atomic_fetch_add(&o->dropped, b->n);
+		atomic_fetch_sub(&o->queued, b->n);
 		k6c__free(b);
 	}
 }
@@ -525,6 +538,7 @@ static void deliver(k6c__output *o, int64_t watermark)
 		done += n;
 	}
 	atomic_fetch_add(&o->delivered, total);
+	atomic_fetch_sub(&o->queued, total);
 	/* The delivered prefix is skipped, not moved: the next merge drops it. */
 	o->hhead += total;
 	if (o->hhead == o->nheld)
@@ -670,6 +684,11 @@ void k6c__output_push(k6c__output *o, const k6c_sample *samples, size_t n)
 
 	if (!o || n == 0)
 		return;
+	if (atomic_fetch_add(&o->queued, n) + n > o->queue_max) {
+		atomic_fetch_sub(&o->queued, n);
+		atomic_fetch_add(&o->full, n);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		nmd += samples[i].nmetadata;
 		for (size_t j = 0; j < samples[i].nmetadata; j++)
@@ -679,6 +698,7 @@ void k6c__output_push(k6c__output *o, const k6c_sample *samples, size_t n)
 	size = sizeof(*b) + n * sizeof(k6c_sample) + nmd * sizeof(k6c_tag) + strbytes;
 	if (!(b = k6c__malloc(size))) {
 		atomic_fetch_add(&o->dropped, n);
+		atomic_fetch_sub(&o->queued, n);
 		return;
 	}
 	b->next = NULL;
@@ -715,6 +735,8 @@ void k6c__output_push(k6c__output *o, const k6c_sample *samples, size_t n)
 		b = NULL;
 	}
 	pthread_mutex_unlock(&o->mu);
+	if (b)
+		atomic_fetch_sub(&o->queued, n);
 	k6c__free(b);  /* not running: dropped */
 }
 
@@ -739,6 +761,9 @@ void k6c__output_stop(k6c__output *o, int exit_code, const char *summary_json)
 	pthread_mutex_lock(&o->mu);
 	o->state = OS_STOPPED;
 	pthread_mutex_unlock(&o->mu);
+	if ((dropped = atomic_load(&o->full)) > 0)
+		out_log(o, K6C_LOG_WARN, "output: %llu samples were dropped because the sinks fell "
+			"more than %zu samples behind the test", (unsigned long long)dropped, o->queue_max);
 	if ((dropped = atomic_load(&o->dropped)) > 0)
 		out_log(o, K6C_LOG_ERROR, "output: %llu samples could not be delivered (out of memory)",
 			(unsigned long long)dropped);

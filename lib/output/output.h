@@ -54,6 +54,9 @@ typedef struct k6c__output k6c__output;
 
 typedef struct k6c__output_config {
 	unsigned flush_interval_ms;   /* 0: 100 */
+	/* Samples held at most (queued or held back); more are dropped,
+	 * counted and reported at stop. 0: 2,000,000. */
+	size_t queue_max;
 	/* Errors of the sinks, from the output thread or a sink's own thread. */
 	void (*log)(int level, const char *msg, void *arg);
 	void *log_arg;

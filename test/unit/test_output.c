@@ -117,17 +117,23 @@ static k6c_sink *new_sink(got *g, const char *name)
 	return s;
 }
 
-static k6c__output *new_output(k6c_sink **sinks, size_t n)
+static k6c__output *new_output_max(k6c_sink **sinks, size_t n, size_t queue_max)
 {
 	k6c__output_config cfg;
 	k6c__output *o = NULL;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.flush_interval_ms = 20;
+	cfg.queue_max = queue_max;
 	cfg.on_abort = on_abort;
 	cfg.log = on_log;
 	ck_assert_int_eq(k6c__output_new(&o, &cfg, sinks, n), 0);
 	return o;
+}
+
+static k6c__output *new_output(k6c_sink **sinks, size_t n)
+{
+	return new_output_max(sinks, n, 0);
 }
 
 static void sleep_ms(long ms)
@@ -187,6 +193,33 @@ START_TEST(test_output_order__sorted_and_stable)
 	ck_assert_int_eq(g->frees, 0);
 	k6c__sink_free(s);
 	ck_assert_int_eq(g->frees, 1);
+	free(g);
+}
+END_TEST
+
+/* The output holds at most queue_max samples: past it, pushes are
+ * dropped (and counted), not queued, so a stalled sink cannot make the
+ * memory grow without bound. */
+START_TEST(test_output_order__queue_bounded)
+{
+	got *g = calloc(1, sizeof(*g));
+	k6c_sink *s = new_sink(g, "a");
+	k6c__output *o = new_output_max(&s, 1, 100);
+	int64_t base = k6c__wall_us() + 3600 * 1000000LL;  /* held back until stop */
+	k6c_sample batch[60];
+
+	ck_assert_int_eq(k6c__output_start(o, &g_info), 0);
+	for (int i = 0; i < 60; i++)
+		batch[i] = smp(base + i, i);
+	k6c__output_push(o, batch, 60);
+	k6c__output_push(o, batch, 40);
+	k6c__output_push(o, batch, 30);   /* 130 > 100: dropped whole */
+	k6c__output_push(o, batch, 1);    /* still full */
+	k6c__output_stop(o, 0, NULL);
+	ck_assert_int_eq(g->n, 100);
+	ck_assert_uint_eq(k6c__output_delivered(o), 100);
+	k6c__output_free(o);
+	k6c__sink_free(s);
 	free(g);
 }
 END_TEST
@@ -552,6 +585,7 @@ int main(void)
 	tcase_add_test(tc, test_output_order__many_runs);
 	tcase_add_test(tc, test_output_order__watermark_and_late);
 	tcase_add_test(tc, test_output_order__metadata_copied);
+	tcase_add_test(tc, test_output_order__queue_bounded);
 	tcase_add_test(tc, test_output_life__start_fails);
 	tcase_add_test(tc, test_output_life__never_started);
 	tcase_add_test(tc, test_output_life__abort);
