@@ -258,8 +258,8 @@ typedef int (*k6c_output_factory)(const k6c_output_params *params, void *factory
 /**
  * k6c_output_register() - make a named output available to every test of
  * the process.
- * @name: the name `-o` selects, e.g. "output-prometheus-remote"; letters,
- *        digits, '-' and '_', 1 to 64 bytes; copied.
+ * @name: the name `-o` selects, e.g. "my-output"; letters, digits, '-'
+ *        and '_', 1 to 64 bytes; copied.
  * @factory: creates the sink.
  * @factory_payload: passed to @factory; owned by the caller, must stay valid
  *                   for the life of the process.

@@ -30,4 +30,9 @@ int k6c__out_statsd_factory(const k6c_output_params *params, void *factory_paylo
 int k6c__out_sqlite_factory(const k6c_output_params *params, void *factory_payload,
 	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen);
 
+/* experimental-prometheus-rw and output-prometheus-remote: Prometheus
+ * remote write (out_prometheus_rw.c). */
+int k6c__out_prometheus_rw_factory(const k6c_output_params *params, void *factory_payload,
+	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen);
+
 #endif /* K6C_OUTPUT_BUILTIN_H */

@@ -24,8 +24,10 @@ static const struct builtin {
 	k6c_output_factory factory;
 } builtins[] = {
 	{ "csv", k6c__out_csv_factory },
+	{ "experimental-prometheus-rw", k6c__out_prometheus_rw_factory },
 	{ "influxdb", k6c__out_influxdb_factory },
 	{ "json", k6c__out_json_factory },
+	{ "output-prometheus-remote", k6c__out_prometheus_rw_factory },
 	{ "sqlite", k6c__out_sqlite_factory },
 	{ "statsd", k6c__out_statsd_factory },
 };

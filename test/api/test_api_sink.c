@@ -664,7 +664,8 @@ static const k6c_sink_vtable bad_vt = {
 
 /* Stands in for a remote-write output: configured by its arg and the
  * environment, as `K6_PROMETHEUS_REMOTE_URL=... k6c run -o
- * output-prometheus-remote` configures the real one. */
+ * output-prometheus-remote` configures the built-in one (whose names a
+ * host cannot take, hence "my-remote"). */
 static int prom_factory(const k6c_output_params *params, void *factory_payload,
 	const k6c_sink_vtable **vt, void **payload, char *err, size_t errlen)
 {
@@ -698,15 +699,15 @@ START_TEST(test_api_sink__named_output)
 	memset(&fs, 0, sizeof(fs));
 	ck_assert_int_eq(setenv("K6_PROMETHEUS_REMOTE_URL", "http://127.0.0.1:1/x", 1), 0);
 	ck_assert_int_eq(k6c_test_set_system_env(t), 0);
-	ck_assert_int_eq(k6c_test_register_output(t, "output-prometheus-remote", prom_factory, &fs), 0);
-	ck_assert_int_eq(k6c_test_add_output(t, "output-prometheus-remote"), 0);
-	ck_assert_int_eq(k6c_test_add_output(t, "output-prometheus-remote=push=1,x"), 0);
+	ck_assert_int_eq(k6c_test_register_output(t, "my-remote", prom_factory, &fs), 0);
+	ck_assert_int_eq(k6c_test_add_output(t, "my-remote"), 0);
+	ck_assert_int_eq(k6c_test_add_output(t, "my-remote=push=1,x"), 0);
 	/* Factories run when the test does. */
 	ck_assert_int_eq(fs.calls, 0);
 	run(t, &cap, 0);
 	doc = summary(t);
 	ck_assert_int_eq(fs.calls, 2);
-	ck_assert_str_eq(fs.names[0], "output-prometheus-remote");
+	ck_assert_str_eq(fs.names[0], "my-remote");
 	ck_assert_str_eq(fs.args[0], "");
 	ck_assert_str_eq(fs.args[1], "push=1,x");
 	ck_assert_str_eq(fs.urls[0], "http://127.0.0.1:1/x");
@@ -744,7 +745,7 @@ START_TEST(test_api_sink__unknown_output)
 		"invalid output type 'nope', available types are: "));
 	/* Sorted, with the built-ins. */
 	ck_assert_ptr_nonnull(tcap_find_all(&cap, K6C_LOG_ERROR, "influxdb, json, mine, ", "statsd",
-		", zzz-other", NULL));
+		", zzz-other", "experimental-prometheus-rw, ", NULL));
 	/* Nothing started; the factory's sink is freed with the run, the
 	 * host's with the test. */
 	ck_assert_int_eq(fs.calls, 1);

@@ -461,6 +461,15 @@ START_TEST(test_output_registry__names)
 	ck_assert(e.factory != NULL);
 	ck_assert_int_eq(k6c__output_register("json", nop_factory, NULL), K6C_ECONFIG);
 	k6c__buf_clear(&b);
+	ck_assert_int_eq(k6c__output_names(NULL, &b), 0);
+	ck_assert_ptr_nonnull(strstr(b.ptr, "experimental-prometheus-rw, "));
+	ck_assert_ptr_nonnull(strstr(b.ptr, "output-prometheus-remote"));
+	k6c__buf_clear(&b);
+	ck_assert_int_eq(k6c__output_find("experimental-prometheus-rw", &e), 0);
+	ck_assert(e.factory != NULL);
+	ck_assert_int_eq(k6c__output_register("output-prometheus-remote", nop_factory, NULL),
+		K6C_ECONFIG);
+	ck_assert_ptr_nonnull(strstr(k6c_error_last()->message, "as a built-in"));
 
 	ck_assert_int_eq(k6c__output_register("zeta", nop_factory, NULL), 0);
 	ck_assert_int_eq(k6c__output_register("zeta", nop_factory, NULL), K6C_ECONFIG);
@@ -478,6 +487,10 @@ START_TEST(test_output_registry__names)
 	ck_assert_ptr_nonnull(strstr(b.ptr, "json, mid, "));
 	ck_assert_ptr_nonnull(strstr(b.ptr, ", zeta"));
 	ck_assert_ptr_null(strstr(strstr(b.ptr, "alpha") + 1, "alpha"));
+	ck_assert(strstr(b.ptr, "alpha") < strstr(b.ptr, "experimental-prometheus-rw"));
+	ck_assert(strstr(b.ptr, "experimental-prometheus-rw") < strstr(b.ptr, "json"));
+	ck_assert(strstr(b.ptr, "mid") < strstr(b.ptr, "output-prometheus-remote"));
+	ck_assert(strstr(b.ptr, "output-prometheus-remote") < strstr(b.ptr, "zeta"));
 	k6c__buf_free(&b);
 	k6c__output_list_free(&l);
 }
