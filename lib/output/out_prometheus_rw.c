@@ -8,17 +8,19 @@
  * to prw_flush(), which aggregates them per time series (metric + tags) as
  * k6's output does (counters: the total since the start; gauges: the last
  * value; rates: the ratio of non-zero samples since the start; trends: the
- * configured stats over every sample since the start), turns every series
- * updated since the last successful push into remote-write series named
- * k6's way (k6_<name>_total, k6_<name>, k6_<name>_rate, k6_<name>_<stat>),
+ * configured stats over every sample since the start, or a native
+ * histogram of them), turns every series updated since the last
+ * successful push into remote-write series named k6's way
+ * (k6_<name>_total, k6_<name>, k6_<name>_rate, k6_<name>_<stat> or
+ * k6_<name>_seconds for a histogram),
  * encodes a WriteRequest (prw.h: our own protobuf encoder, snappy from
  * libsnappy) and POSTs it through the HTTP hook of output.h.
  *
  * The protobuf encoder is ours rather than protoc-c's generated code: the
- * message is four small types (WriteRequest, TimeSeries, Label, Sample),
- * encoding them is a few varints and length-delimited fields, and the
- * generated code would need protoc-c and its runtime library at build time
- * for what is about a hundred lines.
+ * messages are a handful of small types (WriteRequest, TimeSeries, Label,
+ * Sample, Histogram, BucketSpan), encoding them is a few varints and
+ * length-delimited fields, and the generated code would need protoc-c at
+ * build time and libprotobuf-c at run time for what is a few dozen lines.
  */
 #include "output/builtin.h"
 #include "output/flusher.h"
@@ -86,44 +88,113 @@ static size_t label_len(const k6c_tag *l)
 	return pb_string_len(l->key) + pb_string_len(l->value);
 }
 
-/* Sample{double value = 1; int64 timestamp = 2;} */
-static size_t sample_len(int64_t ts)
+/* A double field (wire type 1): the IEEE bits little-endian, as fixed64. */
+static int pb_double(k6c__buf *b, unsigned field, double v)
 {
-	return 1 + 8 + 1 + pb_varint_len((uint64_t)ts);
+	unsigned char dbl[8];
+	uint64_t bits;
+
+	memcpy(&bits, &v, 8);
+	for (int k = 0; k < 8; k++)
+		dbl[k] = (unsigned char)(bits >> (8 * k));
+	return pb_key(b, field, 1) || k6c__buf_put(b, dbl, 8) ? K6C_ENOMEM : 0;
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+/* A nested message or packed field: key, length, bytes. */
+static int pb_bytes(k6c__buf *b, unsigned field, const k6c__buf *sub)
+{
+	return pb_key(b, field, 2) || pb_varint(b, sub->len) || k6c__buf_put(b, sub->ptr, sub->len) ?
+		K6C_ENOMEM : 0;
+}
+
+/* The spans (field spans_field: BucketSpan{sint32 offset = 1; uint32
+ * length = 2}) and packed deltas (deltas_field, sint64) of one side of a
+ * native histogram: a span per run of consecutive bucket keys, its offset
+ * the gap from the previous run (the first: the first key); deltas are
+ * each count minus the previous one. */
+static int enc_buckets(k6c__buf *h, k6c__buf *tmp, unsigned spans_field, unsigned deltas_field,
+	const k6c__prw_bucket *v, size_t n)
+{
+	int64_t prev = 0;
+
+	if (!n)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		int64_t off = i ? (int64_t)v[i].key - (int64_t)v[i - 1].key - 1 : v[i].key;
+		while (j < n && v[j].key == v[j - 1].key + 1)
+			j++;
+		k6c__buf_clear(tmp);
+		if (pb_key(tmp, 1, 0) || pb_varint(tmp, (uint32_t)zigzag(off)) || pb_key(tmp, 2, 0) ||
+		    pb_varint(tmp, j - i) || pb_bytes(h, spans_field, tmp))
+			return K6C_ENOMEM;
+		i = j;
+	}
+	k6c__buf_clear(tmp);
+	for (size_t i = 0; i < n; i++) {
+		if (pb_varint(tmp, zigzag((int64_t)v[i].count - prev)))
+			return K6C_ENOMEM;
+		prev = (int64_t)v[i].count;
+	}
+	return pb_bytes(h, deltas_field, tmp);
+}
+
+/* Histogram{count_int = 1, sum = 3, schema = 4 (sint32), zero_threshold =
+ * 5, zero_count_int = 6, negative_spans = 8, negative_deltas = 9,
+ * positive_spans = 11, positive_deltas = 12, timestamp = 15}. */
+static int enc_histogram(k6c__buf *h, k6c__buf *tmp, const k6c__prw_histogram *hg, int64_t ts)
+{
+	return pb_key(h, 1, 0) || pb_varint(h, hg->count) || pb_double(h, 3, hg->sum) ||
+		pb_key(h, 4, 0) || pb_varint(h, (uint32_t)zigzag(hg->schema)) ||
+		pb_double(h, 5, hg->zero_threshold) || pb_key(h, 6, 0) ||
+		pb_varint(h, hg->zero_count) ||
+		enc_buckets(h, tmp, 8, 9, hg->neg, hg->nneg) ||
+		enc_buckets(h, tmp, 11, 12, hg->pos, hg->npos) || pb_key(h, 15, 0) ||
+		pb_varint(h, (uint64_t)ts) ? K6C_ENOMEM : 0;
 }
 
 int k6c__prw_encode(k6c__buf *out, const k6c__prw_series *series, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		const k6c__prw_series *s = &series[i];
-		size_t tslen = 0, slen = sample_len(s->timestamp_ms);
-		unsigned char dbl[8];
-		uint64_t bits;
+	k6c__buf ts = K6C__BUF_INIT, sub = K6C__BUF_INIT, tmp = K6C__BUF_INIT;
+	int rc = 0;
 
-		for (size_t j = 0; j < s->nlabels; j++) {
-			size_t l = label_len(&s->labels[j]);
-			tslen += 1 + pb_varint_len(l) + l;
-		}
-		tslen += 1 + pb_varint_len(slen) + slen;
-		/* WriteRequest.timeseries = 1 */
-		if (pb_key(out, 1, 2) || pb_varint(out, tslen))
-			return K6C_ENOMEM;
-		for (size_t j = 0; j < s->nlabels; j++) {
+	for (size_t i = 0; i < n && !rc; i++) {
+		const k6c__prw_series *s = &series[i];
+
+		k6c__buf_clear(&ts);
+		for (size_t j = 0; j < s->nlabels && !rc; j++) {
 			/* TimeSeries.labels = 1: Label{name = 1, value = 2} */
-			if (pb_key(out, 1, 2) || pb_varint(out, label_len(&s->labels[j])) ||
-			    pb_string(out, 1, s->labels[j].key) || pb_string(out, 2, s->labels[j].value))
-				return K6C_ENOMEM;
+			if (pb_key(&ts, 1, 2) || pb_varint(&ts, label_len(&s->labels[j])) ||
+			    pb_string(&ts, 1, s->labels[j].key) || pb_string(&ts, 2, s->labels[j].value))
+				rc = K6C_ENOMEM;
 		}
-		/* TimeSeries.samples = 2: the double little-endian, as fixed64 is. */
-		memcpy(&bits, &s->value, 8);
-		for (int k = 0; k < 8; k++)
-			dbl[k] = (unsigned char)(bits >> (8 * k));
-		if (pb_key(out, 2, 2) || pb_varint(out, slen) || pb_key(out, 1, 1) ||
-		    k6c__buf_put(out, dbl, 8) || pb_key(out, 2, 0) ||
-		    pb_varint(out, (uint64_t)s->timestamp_ms))
-			return K6C_ENOMEM;
+		k6c__buf_clear(&sub);
+		if (rc)
+			break;
+		if (s->histogram) {
+			/* TimeSeries.histograms = 4 */
+			rc = enc_histogram(&sub, &tmp, s->histogram, s->timestamp_ms) ||
+				pb_bytes(&ts, 4, &sub) ? K6C_ENOMEM : 0;
+		} else {
+			/* TimeSeries.samples = 2: Sample{double value = 1; int64
+			 * timestamp = 2} */
+			rc = pb_double(&sub, 1, s->value) || pb_key(&sub, 2, 0) ||
+				pb_varint(&sub, (uint64_t)s->timestamp_ms) || pb_bytes(&ts, 2, &sub) ?
+				K6C_ENOMEM : 0;
+		}
+		/* WriteRequest.timeseries = 1 */
+		if (!rc && pb_bytes(out, 1, &ts))
+			rc = K6C_ENOMEM;
 	}
-	return 0;
+	k6c__buf_free(&ts);
+	k6c__buf_free(&sub);
+	k6c__buf_free(&tmp);
+	return rc;
 }
 
 int k6c__prw_snappy(k6c__buf *out, const char *in, size_t n)
@@ -138,6 +209,22 @@ int k6c__prw_snappy(k6c__buf *out, const char *in, size_t n)
 	out->len = len;
 	out->ptr[len] = '\0';
 	return 0;
+}
+
+int32_t k6c__prw_bucket_key(double v)
+{
+	/* 2^(i/8) / 2: the upper bounds of the eight buckets within one power
+	 * of two, for frexp's fraction in [0.5, 1). */
+	static const double bounds[8] = {
+		0.5, 0.5452538663326288, 0.5946035575013605, 0.6484197773255048,
+		0.7071067811865476, 0.7711054127039704, 0.8408964152537145, 0.9170040432046712,
+	};
+	int exp, i = 0;
+	double frac = frexp(fabs(v), &exp);
+
+	while (i < 8 && bounds[i] < frac)
+		i++;
+	return (int32_t)(i + (exp - 1) * 8);
 }
 
 double k6c__prw_stale_nan(void)
@@ -166,6 +253,7 @@ typedef struct prw_config {
 	unsigned timeout_ms;
 	int stale_markers;
 	int insecure;
+	int native;       /* trends as native histograms */
 	char *username, *password;
 	char **headers;   /* "Name: value" */
 	size_t nheaders;
@@ -342,15 +430,7 @@ static int apply(prw_config *c, const char *output, const char *key, const char 
 	    !strcmp(key, "trendAsNativeHistogram")) {
 		if (parse_bool(v, &b))
 			goto bad_bool;
-		if (b) {
-			/* Never ignored silently: a user asking for histograms would
-			 * otherwise find stats series where dashboards expect
-			 * histograms. */
-			snprintf(err, errlen, "output \"%s\": %s=%s: native histograms are not supported "
-				"yet; trends are sent as the stats of K6_PROMETHEUS_RW_TREND_STATS", output,
-				key, v);
-			return -1;
-		}
+		c->native = b;
 		return 0;
 	}
 	if (!strcmp(key, "K6_PROMETHEUS_RW_STALE_MARKERS") || !strcmp(key, "staleMarkers")) {
@@ -501,6 +581,13 @@ typedef struct prw_series {
 	double *vals;            /* trends: every value, sorted when needed */
 	size_t nvals, capvals;
 	bool sorted;
+	/* Trends as native histograms: the buckets of positive and negative
+	 * values (sorted by key), in the base unit (seconds for times). */
+	k6c__prw_bucket *hpos, *hneg;
+	size_t nhpos, caphpos, nhneg, caphneg;
+	uint64_t hzero;
+	double hsum;
+	k6c__prw_histogram hist;  /* what the last push encoded */
 	int64_t latest_ms;       /* the newest sample's time, ms */
 	int64_t sent_ms;         /* the timestamp last pushed, 0: never */
 	bool dirty;              /* updated since the last successful push */
@@ -529,6 +616,8 @@ static void series_free(prw_series *s)
 	k6c__free(s->tags);
 	k6c__free(s->key);
 	k6c__free(s->vals);
+	k6c__free(s->hpos);
+	k6c__free(s->hneg);
 	k6c__free(s);
 }
 
@@ -599,12 +688,64 @@ static prw_series *series_get(prw *o, const k6c_sample *sm)
 	return s;
 }
 
-static int series_add(prw_series *s, const k6c_sample *sm)
+/* Counts v in the bucket of key in v[0..*n) (sorted), growing it. */
+static int bucket_add(k6c__prw_bucket **v, size_t *n, size_t *cap, int32_t key)
+{
+	size_t lo = 0, hi = *n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if ((*v)[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < *n && (*v)[lo].key == key) {
+		(*v)[lo].count++;
+		return 0;
+	}
+	if (*n == *cap) {
+		size_t nc = *cap ? 2 * *cap : 16;
+		k6c__prw_bucket *nv = k6c__realloc(*v, nc * sizeof(*nv));
+		if (!nv)
+			return K6C_ENOMEM;
+		*v = nv;
+		*cap = nc;
+	}
+	memmove(&(*v)[lo + 1], &(*v)[lo], (*n - lo) * sizeof(**v));
+	(*v)[lo].key = key;
+	(*v)[lo].count = 1;
+	(*n)++;
+	return 0;
+}
+
+/* Prometheus's base unit for time is the second; k6's samples are ms. */
+static double base_unit(const prw_series *s, double v)
+{
+	return s->contains == K6C_CONTAINS_TIME ? v / 1000 : v;
+}
+
+/* client_golang's default zero threshold, 2^-128, which k6 keeps. */
+#define ZERO_THRESHOLD 2.938735877055719e-39
+
+static int series_add(prw_series *s, const k6c_sample *sm, bool native)
 {
 	double v = sm->value;
 	int64_t ms = sm->time_us / 1000;
 
-	if (s->type == K6C_METRIC_TREND) {
+	if (s->type == K6C_METRIC_TREND && native) {
+		double u = base_unit(s, v);
+		int rc = 0;
+		if (fabs(u) <= ZERO_THRESHOLD || isnan(u))
+			s->hzero++;
+		else if (u > 0)
+			rc = bucket_add(&s->hpos, &s->nhpos, &s->caphpos, k6c__prw_bucket_key(u));
+		else
+			rc = bucket_add(&s->hneg, &s->nhneg, &s->caphneg, k6c__prw_bucket_key(u));
+		if (rc)
+			return rc;
+		s->hsum += u;
+	} else if (s->type == K6C_METRIC_TREND) {
 		if (s->nvals == s->capvals) {
 			size_t cap = s->capvals ? 2 * s->capvals : 16;
 			double *nv = k6c__realloc(s->vals, cap * sizeof(*nv));
@@ -679,8 +820,7 @@ static double trend_stat_value(prw_series *s, const trend_stat *st)
 	case ST_MED: v = trend_p(s, 0.5); break;
 	default: v = trend_p(s, st->p); break;
 	}
-	/* Prometheus's base unit for time is the second; k6's samples are ms. */
-	return s->contains == K6C_CONTAINS_TIME ? v / 1000 : v;
+	return base_unit(s, v);
 }
 
 /* ---- pushing ---------------------------------------------------------------- */
@@ -717,6 +857,7 @@ static int out_push(prw *o, size_t *nout, const prw_series *s, size_t name_off, 
 	o->out[*nout].nlabels = s->ntags + 1;
 	o->out[*nout].value = value;
 	o->out[*nout].timestamp_ms = ts;
+	o->out[*nout].histogram = NULL;
 	*nlabels += s->ntags + 1;
 	(*nout)++;
 	return 0;
@@ -750,6 +891,27 @@ static int series_emit(prw *o, prw_series *s, int64_t ts, bool stale, size_t *no
 				stale ? stale_v : s->count ? (double)s->nonzero / (double)s->count : 0, ts,
 				nlabels);
 	default:
+		if (o->cfg.native) {
+			/* k6_<name>_<base unit>: seconds for times, bytes for data. */
+			const char *unit = s->contains == K6C_CONTAINS_TIME ? "seconds" :
+				s->contains == K6C_CONTAINS_DATA ? "bytes" : "";
+			if (add_name(o, &off, s->metric, unit) ||
+			    out_push(o, nout, s, off, stale_v, ts, nlabels))
+				return K6C_ENOMEM;
+			if (!stale) {
+				s->hist.count = s->count;
+				s->hist.zero_count = s->hzero;
+				s->hist.sum = s->hsum;
+				s->hist.zero_threshold = ZERO_THRESHOLD;
+				s->hist.schema = 3;
+				s->hist.pos = s->hpos;
+				s->hist.npos = s->nhpos;
+				s->hist.neg = s->hneg;
+				s->hist.nneg = s->nhneg;
+				o->out[*nout - 1].histogram = &s->hist;
+			}
+			return 0;
+		}
 		for (size_t i = 0; i < o->cfg.nstats; i++) {
 			if (add_name(o, &off, s->metric, o->cfg.stats[i].suffix) ||
 			    out_push(o, nout, s, off, stale ? stale_v : trend_stat_value(s, &o->cfg.stats[i]),
@@ -833,7 +995,7 @@ static int prw_flush(void *arg, const k6c_sample *samples, size_t n, uint64_t de
 
 	for (size_t i = 0; i < n; i++) {
 		prw_series *s = series_get(o, &samples[i]);
-		if (!s || series_add(s, &samples[i]))
+		if (!s || series_add(s, &samples[i], o->cfg.native))
 			oom = true;
 	}
 	if (oom)

@@ -5,8 +5,9 @@
  * remote-write receiver, no scrape targets and a temporary data directory.
  * Fixed-iteration scripts run with the output; PromQL queries then find the
  * summary's counts (http_reqs, iterations, a custom counter, the trend's
- * count stat), k6's series names and labels, the seed's configuration
- * (K6_PROMETHEUS_REMOTE_URL), stale markers, a dead endpoint (the test is
+ * count stat), k6's series names and labels, native histograms (their
+ * count and sum), the seed's configuration (K6_PROMETHEUS_REMOTE_URL),
+ * stale markers, a dead endpoint (the test is
  * unchanged, the error logged with the output's name) and bad settings.
  */
 #include <check.h>
@@ -135,7 +136,8 @@ static int prom_start(void)
 	}
 	if (prom_pid == 0) {
 		char *argv[] = { "prometheus", cfg_arg, path_arg, listen,
-			"--web.enable-remote-write-receiver", "--log.level=warn", NULL };
+			"--web.enable-remote-write-receiver", "--enable-feature=native-histograms",
+			"--log.level=warn", NULL };
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		setpgid(0, 0);
 		if (fd >= 0) {
@@ -444,6 +446,54 @@ START_TEST(test_api_out_prometheus__stale_markers)
 }
 END_TEST
 
+/* K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: trends are native
+ * histograms named with their base unit (k6_http_req_duration_seconds),
+ * whose count and sum Prometheus's histogram functions read back. */
+START_TEST(test_api_out_prometheus__native_histograms)
+{
+	tcap cap;
+	k6c_test *t;
+	tj *doc;
+	double reqs, got_sum, want_sum;
+
+	need_prom();
+	setenv("K6_PROMETHEUS_RW_SERVER_URL", prom_url, 1);
+	setenv("K6_PROMETHEUS_RW_PUSH_INTERVAL", "200ms", 1);
+	setenv("K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM", "true", 1);
+	t = make_test(&cap, "native", 24);
+	ck_assert_int_eq(k6c_test_set_env(t, "PAUSE", "0.05"), 0);
+	ck_assert_int_eq(k6c_test_set_system_env(t), 0);
+	ck_assert_int_eq(k6c_test_add_output(t, "experimental-prometheus-rw"), 0);
+	run(t, &cap, 0);
+	doc = summary(t);
+	reqs = metric(doc, "http_reqs", "count");
+	ck_assert_double_eq(reqs, 24);
+	ck_assert_double_eq(
+		q("histogram_count(sum(k6_http_req_duration_seconds{testid=\"%s\"}))", "native"), reqs);
+	ck_assert_double_eq(
+		q("histogram_count(sum(k6_iteration_duration_seconds{testid=\"%s\"}))", "native"),
+		metric(doc, "iterations", "count"));
+	/* The sum of the durations, in seconds: the summary's avg x count. */
+	got_sum = q("histogram_sum(sum(k6_http_req_duration_seconds{testid=\"%s\"}))", "native");
+	want_sum = metric(doc, "http_req_duration", "avg") * reqs / 1000;
+	ck_assert_msg(fabs(got_sum - want_sum) <= 1e-6 * (1 + want_sum), "sum %g s, want %g s",
+		got_sum, want_sum);
+	/* A quantile comes out between the fastest and the slowest request. */
+	{
+		double p90 = q("histogram_quantile(0.9, sum(k6_http_req_duration_seconds{testid=\"%s\"}))",
+			"native");
+		ck_assert_msg(p90 >= metric(doc, "http_req_duration", "min") / 1000 / 1.1 &&
+			p90 <= metric(doc, "http_req_duration", "max") / 1000 * 1.1, "p90 %g s", p90);
+	}
+	/* No stats series; counters as before. */
+	ck_assert_msg(isnan(q("max(k6_http_req_duration_p99{testid=\"%s\"})", "native")), "p99");
+	ck_assert_double_eq(q("sum(k6_http_reqs_total{testid=\"%s\"})", "native"), reqs);
+	tj_free(doc);
+	k6c_test_free(t);
+	tcap_free(&cap);
+}
+END_TEST
+
 /* A dead endpoint (a closed port): the test runs as without the output,
  * the error is logged with the output's name, and the run still ends. */
 START_TEST(test_api_out_prometheus__dead_endpoint)
@@ -475,12 +525,12 @@ START_TEST(test_api_out_prometheus__dead_endpoint)
 END_TEST
 
 /* Bad settings fail the run with 104 and a message naming the output and
- * the value; native histograms are refused, not ignored. */
+ * the value. */
 START_TEST(test_api_out_prometheus__bad_config)
 {
 	static const struct { const char *key, *value, *spec, *msg; } cases[] = {
-		{ "K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM", "true", "experimental-prometheus-rw",
-		  "native histograms are not supported yet" },
+		{ "K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM", "maybe", "experimental-prometheus-rw",
+		  "invalid K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM \"maybe\"" },
 		{ "K6_PROMETHEUS_RW_TREND_STATS", "p(90),p(101)", "experimental-prometheus-rw",
 		  "invalid trend stat \"p(101)\"" },
 		{ "K6_PROMETHEUS_RW_TREND_STATS", "avg,mean", "output-prometheus-remote",
@@ -538,6 +588,7 @@ int main(void)
 		{ "counts", test_api_out_prometheus__counts },
 		{ "seed_form", test_api_out_prometheus__seed_form },
 		{ "stale_markers", test_api_out_prometheus__stale_markers },
+		{ "native_histograms", test_api_out_prometheus__native_histograms },
 		{ "dead_endpoint", test_api_out_prometheus__dead_endpoint },
 		{ "bad_config", test_api_out_prometheus__bad_config },
 		{ "builtin_names", test_api_out_prometheus__builtin_names },

@@ -1,7 +1,8 @@
 /*
  * test_output_prw.c - unit tests of the Prometheus remote-write wire format
  * (lib/output/prw.h): the WriteRequest protobuf bytes against bytes worked
- * out by hand from the .proto, and the snappy block round trip.
+ * out by hand from the .proto (samples and native histograms), the
+ * histogram's bucket keys, and the snappy block round trip.
  */
 #include <check.h>
 #include <math.h>
@@ -28,7 +29,7 @@ static const unsigned char one_series[] = {
 START_TEST(test_output_prw__encode_by_hand)
 {
 	const k6c_tag labels[] = { { "__name__", "k6_x_total" }, { "a", "b" } };
-	k6c__prw_series s = { labels, 2, 1.5, 1000 };
+	k6c__prw_series s = { labels, 2, 1.5, 1000, NULL };
 	k6c__buf b = K6C__BUF_INIT;
 
 	ck_assert_int_eq(k6c__prw_encode(&b, &s, 1), 0);
@@ -52,7 +53,7 @@ START_TEST(test_output_prw__long_lengths)
 {
 	char big[300];
 	k6c_tag labels[2] = { { "__name__", "k6_long" }, { "url", big } };
-	k6c__prw_series s = { labels, 2, -0.0, 1764185000123 };
+	k6c__prw_series s = { labels, 2, -0.0, 1764185000123, NULL };
 	k6c__buf b = K6C__BUF_INIT;
 	const unsigned char *p;
 	size_t len = 0;
@@ -92,7 +93,7 @@ START_TEST(test_output_prw__snappy_round_trip)
 
 	for (int i = 0; i < 200; i++) {
 		const k6c_tag labels[] = { { "__name__", "k6_http_reqs_total" }, { "method", "GET" } };
-		k6c__prw_series s = { labels, 2, (double)i, 1000 + i };
+		k6c__prw_series s = { labels, 2, (double)i, 1000 + i, NULL };
 		ck_assert_int_eq(k6c__prw_encode(&raw, &s, 1), 0);
 	}
 	ck_assert_int_eq(k6c__prw_snappy(&z, raw.ptr, raw.len), 0);
@@ -111,6 +112,75 @@ START_TEST(test_output_prw__snappy_round_trip)
 	ck_assert_uint_eq(n, 0);
 	k6c__buf_free(&raw);
 	k6c__buf_free(&z);
+}
+END_TEST
+
+/* k6_d_seconds, a native histogram: count 6, sum 2, schema 3, zero
+ * threshold 2^-128, no zero count; positive buckets 0:2, 1:1, 4:3, so two
+ * spans (offset 0 length 2; offset 2 length 1) and deltas 2, -1, 2:
+ *   Histogram (44 bytes):
+ *     08 06                     count_int 6
+ *     19 <2.0>                  sum
+ *     20 06                     schema 3 (zigzag 6)
+ *     29 <2^-128>               zero_threshold
+ *     30 00                     zero_count_int 0
+ *     5a 04 08 00 10 02         positive span (0, 2)
+ *     5a 04 08 04 10 01         positive span (2, 1) (zigzag 4)
+ *     62 03 04 01 04            positive deltas 2, -1, 2 (zigzag, packed)
+ *     78 e8 07                  timestamp 1000
+ *   TimeSeries: 0a 18 <label __name__> 22 2c <histogram>   (72)
+ *   WriteRequest: 0a 48 <series>                           (74) */
+static const unsigned char one_histogram[] = {
+	0x0a, 0x48,
+	0x0a, 0x18, 0x0a, 0x08, '_', '_', 'n', 'a', 'm', 'e', '_', '_',
+	0x12, 0x0c, 'k', '6', '_', 'd', '_', 's', 'e', 'c', 'o', 'n', 'd', 's',
+	0x22, 0x2c,
+	0x08, 0x06,
+	0x19, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40,
+	0x20, 0x06,
+	0x29, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf0, 0x37,
+	0x30, 0x00,
+	0x5a, 0x04, 0x08, 0x00, 0x10, 0x02,
+	0x5a, 0x04, 0x08, 0x04, 0x10, 0x01,
+	0x62, 0x03, 0x04, 0x01, 0x04,
+	0x78, 0xe8, 0x07,
+};
+
+START_TEST(test_output_prw__histogram_by_hand)
+{
+	const k6c_tag labels[] = { { "__name__", "k6_d_seconds" } };
+	const k6c__prw_bucket pos[] = { { 0, 2 }, { 1, 1 }, { 4, 3 } };
+	k6c__prw_histogram h = { 6, 0, 2.0, 2.938735877055719e-39, 3, pos, NULL, 3, 0 };
+	k6c__prw_series s = { labels, 1, 0, 1000, &h };
+	k6c__buf b = K6C__BUF_INIT;
+
+	ck_assert_int_eq(k6c__prw_encode(&b, &s, 1), 0);
+	ck_assert_uint_eq(b.len, sizeof(one_histogram));
+	ck_assert_mem_eq(b.ptr, one_histogram, sizeof(one_histogram));
+	k6c__buf_free(&b);
+}
+END_TEST
+
+/* Schema 3: bucket k holds (2^((k-1)/8), 2^(k/8)], as client_golang's. */
+START_TEST(test_output_prw__bucket_keys)
+{
+	ck_assert_int_eq(k6c__prw_bucket_key(1.0), 0);
+	ck_assert_int_eq(k6c__prw_bucket_key(0.99), 0);
+	ck_assert_int_eq(k6c__prw_bucket_key(1.01), 1);
+	ck_assert_int_eq(k6c__prw_bucket_key(1.09), 1);
+	ck_assert_int_eq(k6c__prw_bucket_key(1.1), 2);
+	ck_assert_int_eq(k6c__prw_bucket_key(2.0), 8);
+	ck_assert_int_eq(k6c__prw_bucket_key(2.01), 9);
+	ck_assert_int_eq(k6c__prw_bucket_key(0.5), -8);
+	ck_assert_int_eq(k6c__prw_bucket_key(-0.5), -8);
+	ck_assert_int_eq(k6c__prw_bucket_key(1.95), 8);
+	/* 0.012 s: 2^(-52/8) = 0.01105 < 0.012 <= 2^(-51/8) = 0.01205. */
+	ck_assert_int_eq(k6c__prw_bucket_key(0.012), -51);
+	for (int k = -80; k <= 80; k++) {
+		double upper = pow(2, k / 8.0);
+		ck_assert_int_eq(k6c__prw_bucket_key(upper * 0.999), k);
+		ck_assert_int_eq(k6c__prw_bucket_key(upper * 1.001), k + 1);
+	}
 }
 END_TEST
 
@@ -134,6 +204,8 @@ int main(void)
 
 	tcase_add_test(tc, test_output_prw__encode_by_hand);
 	tcase_add_test(tc, test_output_prw__long_lengths);
+	tcase_add_test(tc, test_output_prw__histogram_by_hand);
+	tcase_add_test(tc, test_output_prw__bucket_keys);
 	tcase_add_test(tc, test_output_prw__snappy_round_trip);
 	tcase_add_test(tc, test_output_prw__stale_nan);
 	suite_add_tcase(s, tc);
