@@ -128,6 +128,22 @@ static int exec(sqlite_out *o, const char *sql)
 	return sqlite3_exec(o->db, sql, NULL, NULL, NULL);
 }
 
+/* exec, retried while another connection holds the lock: switching a new
+ * file to WAL needs it exclusively, and SQLite answers SQLITE_BUSY there
+ * without calling the busy handler, so two runs starting on one file at
+ * once would otherwise fail. Waits BUSY_TIMEOUT_MS at most. */
+static int exec_busy(sqlite_out *o, const char *sql)
+{
+	int rc;
+
+	for (int waited = 0;; waited += 10) {
+		rc = exec(o, sql);
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= BUSY_TIMEOUT_MS)
+			return rc;
+		sqlite3_sleep(10);
+	}
+}
+
 static int prepare(sqlite_out *o, const char *sql, sqlite3_stmt **st)
 {
 	return sqlite3_prepare_v3(o->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
@@ -207,7 +223,7 @@ static int sqlite_start(k6c_sink *sink, void *payload, const k6c_sink_start_info
 	 * and a commit is one append. NORMAL syncs at checkpoints only: a
 	 * process that dies loses nothing committed (a power cut may lose the
 	 * last commits, never the file). */
-	if (exec(o, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") != SQLITE_OK) {
+	if (exec_busy(o, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") != SQLITE_OK) {
 		fail(sink, o, "set WAL mode on");
 		goto fail;
 	}
@@ -224,7 +240,7 @@ static int sqlite_start(k6c_sink *sink, void *payload, const k6c_sink_start_info
 		k6c__sink_fail(sink, 0, err);
 		goto fail;
 	}
-	if (exec(o, "BEGIN IMMEDIATE") != SQLITE_OK) {
+	if (exec_busy(o, "BEGIN IMMEDIATE") != SQLITE_OK) {
 		fail(sink, o, "write to");
 		goto fail;
 	}
