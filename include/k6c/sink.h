@@ -328,6 +328,24 @@ K6C_EXTERN(int) k6c_test_add_output(k6c_test *test, const char *spec);
  */
 K6C_EXTERN(const char *) k6c_output_env(const k6c_output_params *params, const char *key);
 
+/**
+ * k6c_output_env_at() - list the environment an output sees, one variable
+ * at a time, for outputs that read a family of names (k6's
+ * K6_PROMETHEUS_RW_HEADERS_<name>) or refuse the names they do not know.
+ * @params: the factory's parameters.
+ * @i: the variable's index, from 0.
+ * @value: receives its value (may be NULL); owned by the test, valid during
+ *         the factory call.
+ *
+ * Return: the variable's name (owned by the test, valid during the factory
+ * call), or NULL past the last one or when @params is NULL.
+ * Thread: the factory's.
+ *
+ * Since: 0.1
+ */
+K6C_EXTERN(const char *) k6c_output_env_at(const k6c_output_params *params, size_t i,
+	const char **value);
+
 K6C_END_DECL
 
 #endif /* K6C_SINK_H */

@@ -135,6 +135,16 @@ K6C_EXTERN(const char *) k6c_output_env(const k6c_output_params *params, const c
 	return k6c__test_sysenv(params->test, key);
 }
 
+K6C_EXTERN(const char *) k6c_output_env_at(const k6c_output_params *params, size_t i,
+	const char **value)
+{
+	const char *key;
+
+	if (!params || !params->test || !(key = k6c__test_sysenv_at(params->test, i, value)))
+		return NULL;
+	return key;
+}
+
 /* ---- one run ------------------------------------------------------------- */
 
 static int run_add(k6c__run_sinks *r, k6c_sink *s, bool owned)

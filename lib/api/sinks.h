@@ -90,5 +90,8 @@ int k6c__test_sinks_for(k6c_test *t, const char *fn, k6c__test_sinks **out);
 /* A variable of the system environment given with
  * k6c_test_set_system_env(), or NULL. */
 const char *k6c__test_sysenv(const k6c_test *t, const char *key);
+/* The test's system environment variable number i (its name, the value in
+ * *value), or NULL past the last. */
+const char *k6c__test_sysenv_at(const k6c_test *t, size_t i, const char **value);
 
 #endif /* K6C_API_SINKS_H */

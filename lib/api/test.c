@@ -213,6 +213,15 @@ const char *k6c__test_sysenv(const k6c_test *t, const char *key)
 	return NULL;
 }
 
+const char *k6c__test_sysenv_at(const k6c_test *t, size_t i, const char **value)
+{
+	if (i >= t->nsysenv)
+		return NULL;
+	if (value)
+		*value = t->sysenv[2 * i + 1];
+	return t->sysenv[2 * i];
+}
+
 int k6c__test_check_idle(k6c_test *t, const char *fn)
 {
 	if (atomic_load(&t->running))
@@ -965,6 +974,7 @@ static void http_hook_install(void)
 {
 	k6c__output_set_http(k6c__http_blocking);
 	k6c__output_set_env(k6c_output_env);
+	k6c__output_set_env_at(k6c_output_env_at);
 }
 
 static int begin_run(k6c_test *t, const char *fn)

@@ -34,6 +34,20 @@ void k6c__output_set_env(k6c__output_env_fn fn)
 	atomic_store(&g_env, fn);
 }
 
+static _Atomic(k6c__output_env_at_fn) g_env_at;
+
+void k6c__output_set_env_at(k6c__output_env_at_fn fn)
+{
+	atomic_store(&g_env_at, fn);
+}
+
+const char *k6c__output_env_at(const k6c_output_params *params, size_t i, const char **value)
+{
+	k6c__output_env_at_fn fn = atomic_load(&g_env_at);
+
+	return fn ? fn(params, i, value) : NULL;
+}
+
 const char *k6c__output_env(const k6c_output_params *params, const char *key)
 {
 	k6c__output_env_fn fn = atomic_load(&g_env);

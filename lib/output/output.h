@@ -191,5 +191,13 @@ typedef const char *(*k6c__output_env_fn)(const k6c_output_params *params, const
 void k6c__output_set_env(k6c__output_env_fn fn);
 /* The installed function's answer; NULL when none is installed. */
 const char *k6c__output_env(const k6c_output_params *params, const char *key);
+/* The environment's variable number i, for outputs that read a family of
+ * names (K6_PROMETHEUS_RW_HEADERS_<name>) or refuse names they do not
+ * know: its key, with its value in *value, or NULL past the last. lib/api
+ * installs k6c_output_env_at with the other hooks. */
+typedef const char *(*k6c__output_env_at_fn)(const k6c_output_params *params, size_t i,
+	const char **value);
+void k6c__output_set_env_at(k6c__output_env_at_fn fn);
+const char *k6c__output_env_at(const k6c_output_params *params, size_t i, const char **value);
 
 #endif /* K6C_OUTPUT_H */
