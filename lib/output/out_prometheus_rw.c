@@ -506,6 +506,45 @@ bad_bool:
 	return -1;
 }
 
+/* The rest of the K6_PROMETHEUS_RW_* environment: each
+ * K6_PROMETHEUS_RW_HEADERS_<name> adds the header <name>, as in k6; any
+ * other name of the family is one of k6's options this output does not
+ * have (a client certificate, SigV4, ...) or a typo, and is refused rather
+ * than silently ignored. */
+static int env_family(prw_config *c, const k6c_output_params *params, const char *const *known,
+	size_t nknown, char *err, size_t errlen)
+{
+	static const char hdr[] = "K6_PROMETHEUS_RW_HEADERS_";
+	const char *key, *v;
+
+	for (size_t i = 0; (key = k6c__output_env_at(params, i, &v)) != NULL; i++) {
+		bool ok = false;
+
+		if (strncmp(key, "K6_PROMETHEUS_RW_", 17) != 0)
+			continue;
+		if (!strncmp(key, hdr, sizeof(hdr) - 1) && key[sizeof(hdr) - 1] != '\0') {
+			const char *h = key + sizeof(hdr) - 1;
+			if (strpbrk(v, "\r\n")) {
+				snprintf(err, errlen, "output \"%s\": invalid %s (a line break in the value)",
+					params->name, key);
+				return -1;
+			}
+			if (add_header(c, h, strlen(h), v, strlen(v)))
+				return snprintf(err, errlen, "out of memory"), -1;
+			continue;
+		}
+		for (size_t k = 0; k < nknown && !ok; k++)
+			ok = !strcmp(key, known[k]);
+		if (!ok) {
+			snprintf(err, errlen, "output \"%s\": %s is not supported by libk6c's Prometheus "
+				"remote-write output (unset it; doc/outputs.md lists the supported options)",
+				params->name, key);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The configuration: k6's defaults, then the environment (the seed's
  * variables first, so that k6's win), then the argument's key=value pairs
  * separated by commas. */
@@ -534,6 +573,8 @@ static int config_load(prw_config *c, const k6c_output_params *params, char *err
 		if (v && apply(c, name, env[i], v, err, errlen))
 			goto fail;
 	}
+	if (env_family(c, params, env, sizeof(env) / sizeof(env[0]), err, errlen))
+		goto fail;
 	if (params->arg && *params->arg) {
 		if (!(arg = k6c__strdup(params->arg))) {
 			snprintf(err, errlen, "out of memory");

@@ -541,6 +541,11 @@ START_TEST(test_api_out_prometheus__bad_config)
 		  "invalid K6_PROMETHEUS_RW_SERVER_URL \"localhost:9090\"" },
 		{ "K6_PROMETHEUS_RW_STALE_MARKERS", "yes", "experimental-prometheus-rw",
 		  "invalid K6_PROMETHEUS_RW_STALE_MARKERS \"yes\"" },
+		/* k6 options this output does not have are refused, not ignored. */
+		{ "K6_PROMETHEUS_RW_SIGV4_REGION", "eu-west-1", "experimental-prometheus-rw",
+		  "K6_PROMETHEUS_RW_SIGV4_REGION is not supported" },
+		{ "K6_PROMETHEUS_RW_HEADERS_X-Token", "a\nb", "output-prometheus-remote",
+		  "invalid K6_PROMETHEUS_RW_HEADERS_X-Token" },
 		{ NULL, NULL, "experimental-prometheus-rw=flush", "invalid argument \"flush\"" },
 		{ NULL, NULL, "experimental-prometheus-rw=colour=red", "unknown option \"colour\"" },
 	};
