@@ -893,7 +893,10 @@ static int out_push(prw *o, size_t *nout, const prw_series *s, size_t name_off, 
 	}
 	o->labels[*nlabels].key = "__name__";
 	o->labels[*nlabels].value = (const char *)(uintptr_t)name_off;
-	memcpy(&o->labels[*nlabels + 1], s->tags, s->ntags * sizeof(*s->tags));
+	/* A series without tags has no tag array (NULL), which memcpy may not
+	 * be given even for 0 bytes. */
+	if (s->ntags > 0)
+		memcpy(&o->labels[*nlabels + 1], s->tags, s->ntags * sizeof(*s->tags));
 	o->out[*nout].labels = (const k6c_tag *)(uintptr_t)*nlabels;
 	o->out[*nout].nlabels = s->ntags + 1;
 	o->out[*nout].value = value;
