@@ -16,5 +16,6 @@
 #include "k6c/test.h"
 #include "k6c/metric.h"
 #include "k6c/sink.h"
+#include "k6c/jsonmod.h"
 
 #endif /* K6C_H */
