@@ -85,6 +85,13 @@ struct k6c_test {
 	char *consolidated;           /* k6c_test_options_json */
 	k6c__xmod *xmods;             /* k6c_test_register_module */
 	size_t nxmods;
+	/* What the test owns for modules it made itself (JSON modules):
+	 * freed after the modules' last use, when the test is freed. */
+	struct k6c__owned {
+		void *p;
+		void (*free)(void *p);
+	} *owned;
+	size_t nowned;
 
 	void **plugins;               /* dlopen() handles (plugin.c), unloaded last */
 	size_t nplugins, plugins_cap;
@@ -157,6 +164,9 @@ K6C_EXTERN(void) k6c_test_free(k6c_test *t)
 	k6c__free(t->summary_stderr);
 	k6c__free(t->consolidated);
 	k6c__free(t->xmods);
+	for (size_t i = 0; i < t->nowned; i++)
+		t->owned[i].free(t->owned[i].p);
+	k6c__free(t->owned);
 	pthread_mutex_destroy(&t->sched_mu);
 	/* Last: everything above may call into a plugin's code (module and
 	 * sink callbacks, free functions of payloads). */
@@ -344,7 +354,32 @@ K6C_EXTERN(int) k6c_test_register_module(k6c_test *t, const struct k6c_module_de
 	void *payload)
 {
 	CHECK_IDLE(t, "k6c_test_register_module");
-	return k6c__xmod_list_add(&t->xmods, &t->nxmods, def, payload);
+	return k6c__xmod_list_add("k6c_test_register_module", &t->xmods, &t->nxmods, def, payload);
+}
+
+int k6c__test_add_owned_xmod(k6c_test *t, const char *fn, const struct k6c_module_def *def,
+	void *payload, void (*free_payload)(void *payload))
+{
+	struct k6c__owned *o;
+	int rc;
+
+	/* Room first, so that once the module is on the list, keeping its
+	 * payload cannot fail. */
+	o = k6c__realloc(t->owned, (t->nowned + 1) * sizeof(*o));
+	if (o == NULL) {
+		free_payload(payload);
+		return k6c__error(K6C_ENOMEM, "%s: out of memory", fn);
+	}
+	t->owned = o;
+	rc = k6c__xmod_list_add(fn, &t->xmods, &t->nxmods, def, payload);
+	if (rc != 0) {
+		free_payload(payload);
+		return rc;
+	}
+	t->owned[t->nowned].p = payload;
+	t->owned[t->nowned].free = free_payload;
+	t->nowned++;
+	return 0;
 }
 
 K6C_EXTERN(int) k6c_test_set_env(k6c_test *t, const char *key, const char *value)

@@ -24,9 +24,10 @@ typedef struct k6c__xmod {
  * after checking it as k6c_test_register_module() documents: its name,
  * ABI and callbacks, and that neither the list nor the process-wide
  * registry has a module of its name. Return 0, K6C_EINVAL, K6C_ENOTSUP,
- * K6C_ECONFIG or K6C_ENOMEM (message names the module). Thread: any. */
-int k6c__xmod_list_add(k6c__xmod **arr, size_t *n, const struct k6c_module_def *def,
-	void *payload);
+ * K6C_ECONFIG or K6C_ENOMEM; the message names the module and starts with
+ * fn, the public function called. Thread: any. */
+int k6c__xmod_list_add(const char *fn, k6c__xmod **arr, size_t *n,
+	const struct k6c_module_def *def, void *payload);
 
 /* The message the calling thread's last k6c_mod_set_error() left, or NULL
  * if none was set since the last call; clears it (the string stays valid

@@ -113,9 +113,10 @@ K6C_EXTERN(int) k6c_module_register(const k6c_module_def *def, void *payload)
 	return rc;
 }
 
-int k6c__xmod_list_add(k6c__xmod **arr, size_t *n, const k6c_module_def *def, void *payload)
+int k6c__xmod_list_add(const char *fn, k6c__xmod **arr, size_t *n, const k6c_module_def *def,
+	void *payload)
 {
-	int rc = check_def("k6c_test_register_module", def);
+	int rc = check_def(fn, def);
 	bool process_wide;
 
 	if (rc != 0)
@@ -124,11 +125,11 @@ int k6c__xmod_list_add(k6c__xmod **arr, size_t *n, const k6c_module_def *def, vo
 	process_wide = list_has(registry, nregistry, def->name);
 	pthread_mutex_unlock(&registry_lock);
 	if (process_wide)
-		return k6c__error(K6C_ECONFIG, "k6c_test_register_module: module %s is already "
-			"registered for the whole process", def->name);
+		return k6c__error(K6C_ECONFIG, "%s: module %s is already registered for the "
+			"whole process", fn, def->name);
 	if (list_has(*arr, *n, def->name))
-		return k6c__error(K6C_ECONFIG, "k6c_test_register_module: module %s is already "
-			"registered for this test", def->name);
+		return k6c__error(K6C_ECONFIG, "%s: module %s is already registered for this "
+			"test", fn, def->name);
 	return list_append(arr, n, def, payload);
 }
 
