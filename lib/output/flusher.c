@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -289,6 +290,35 @@ int k6c__flusher_start(k6c__flusher *f)
 	return 0;
 }
 
+int k6c__flusher_open(k6c__flusher **out, k6c_sink *sink, const char *name,
+	unsigned interval_ms, unsigned timeout_ms, size_t max_samples, k6c__flusher_fn flush,
+	void *arg, const char *fail_msg)
+{
+	k6c__flusher_config fc;
+	const k6c_error *e;
+	char msg[256];
+	int rc;
+
+	memset(&fc, 0, sizeof(fc));
+	fc.name = name;
+	fc.sink = sink;
+	fc.interval_ms = interval_ms;
+	fc.timeout_ms = timeout_ms;
+	fc.max_samples = max_samples;
+	fc.flush = flush;
+	fc.arg = arg;
+	if ((rc = k6c__flusher_new(out, &fc)) == 0 && (rc = k6c__flusher_start(*out)) == 0)
+		return 0;
+	if (!fail_msg) {
+		e = k6c_error_last();
+		snprintf(msg, sizeof(msg), "output \"%s\": %s", name,
+			e && e->message ? e->message : "could not start its flusher");
+		fail_msg = msg;
+	}
+	k6c__sink_fail(sink, 0, fail_msg);
+	return rc;
+}
+
 int k6c__flusher_stop(k6c__flusher *f)
 {
 	k6c__flusher_stats st;
@@ -374,4 +404,24 @@ void k6c__flusher_stats_get(k6c__flusher *f, k6c__flusher_stats *out)
 	pthread_mutex_lock(&f->mu);
 	*out = f->st;
 	pthread_mutex_unlock(&f->mu);
+}
+
+/* The payload's first member is its flusher (flusher.h), so a pointer to
+ * the payload is one to that member. */
+int k6c__flusher_sink_add(k6c_sink *sink, void *payload, const k6c_sample *samples, size_t n)
+{
+	(void)sink;
+	k6c__flusher_add(*(k6c__flusher **)payload, samples, n);
+	return 0;
+}
+
+int k6c__flusher_sink_stop(k6c_sink *sink, void *payload, int exit_code)
+{
+	k6c__flusher *f = *(k6c__flusher **)payload;
+
+	(void)sink;
+	(void)exit_code;
+	if (f)
+		k6c__flusher_stop(f);
+	return 0;
 }

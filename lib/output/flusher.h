@@ -53,6 +53,18 @@ int k6c__flusher_new(k6c__flusher **out, const k6c__flusher_config *cfg);
 /* Starts the thread. Return 0, K6C_ESTATE (started before) or
  * K6C_EINTERNAL (no thread). */
 int k6c__flusher_start(k6c__flusher *f);
+/* Makes and starts the flusher of a network output, from its sink's
+ * start(): k6c__flusher_new() with the sink, name, interval_ms, timeout_ms,
+ * max_samples, flush and arg of the config (0 takes the default), then
+ * k6c__flusher_start(). *out is set as by k6c__flusher_new, so a flusher
+ * made but not started is still the output's to free. On failure the sink
+ * is told with k6c__sink_fail(sink, 0, ...): fail_msg, or when fail_msg
+ * is NULL, "output \"<name>\": " and k6c_error_last()'s message ("could
+ * not start its flusher" when there is none). Return 0 or the code of
+ * k6c__flusher_new or k6c__flusher_start. Thread: the sink's start(). */
+int k6c__flusher_open(k6c__flusher **out, k6c_sink *sink, const char *name,
+	unsigned interval_ms, unsigned timeout_ms, size_t max_samples, k6c__flusher_fn flush,
+	void *arg, const char *fail_msg);
 /* Copies n samples (tags and metadata deep-copied; metric info borrowed:
  * it must stay valid until stop returns) into the queue, dropping (and
  * counting) those beyond the bound or for lack of memory, and those added
@@ -70,6 +82,17 @@ size_t k6c__flusher_add(k6c__flusher *f, const k6c_sample *samples, size_t n);
 int k6c__flusher_stop(k6c__flusher *f);
 /* Stops (if needed) and frees. NULL is a no-op. */
 void k6c__flusher_free(k6c__flusher *f);
+
+/* Sink entries (k6c_sink_vtable) for a network output whose payload
+ * struct has its k6c__flusher * as its first member (NULL until
+ * k6c__flusher_open). add_samples hands the batch to k6c__flusher_add and
+ * returns 0: what the queue drops is counted and reported by stop. stop
+ * calls k6c__flusher_stop (when there is a flusher) and returns 0 whatever
+ * it says: the flush errors were logged as they happened and the drops by
+ * k6c__flusher_stop itself, so "stop() failed" would say nothing more.
+ * Thread: as the sink's callbacks. */
+int k6c__flusher_sink_add(k6c_sink *sink, void *payload, const k6c_sample *samples, size_t n);
+int k6c__flusher_sink_stop(k6c_sink *sink, void *payload, int exit_code);
 
 /* Reports a send error: counted, and logged with the output's name once
  * per distinct message. printf-style. Thread: any. */

@@ -31,7 +31,10 @@ typedef struct tag_field {
 	enum field_kind kind;
 } tag_field;
 
+/* The flusher comes first: the shared sink entries find it there
+ * (flusher.h). */
 typedef struct influx {
+	k6c__flusher *f;
 	k6c_sink *sink;
 	char *addr;                 /* scheme://host[:port][/prefix] */
 	char *db;
@@ -47,8 +50,8 @@ typedef struct influx {
 	tag_field *taf;
 	size_t ntaf;
 	char *write_url, *query_url, *desc;
-	k6c__flusher *f;
 } influx;
+_Static_assert(offsetof(influx, f) == 0, "the flusher must be influx's first member");
 
 /* ---- configuration ----------------------------------------------------- */
 
@@ -811,7 +814,6 @@ static const char *influx_description(k6c_sink *sink, void *p)
 static int influx_start(k6c_sink *sink, void *p, const k6c_sink_start_info *info)
 {
 	influx *x = p;
-	k6c__flusher_config fc;
 	k6c__output_http_req req;
 	k6c__output_http_resp resp;
 	k6c__buf url = K6C__BUF_INIT;
@@ -847,44 +849,15 @@ static int influx_start(k6c_sink *sink, void *p, const k6c_sink_start_info *info
 	}
 	k6c__buf_free(&url);
 	k6c__buf_free(&q);
-	memset(&fc, 0, sizeof(fc));
-	fc.name = "influxdb";
-	fc.sink = sink;
-	fc.interval_ms = x->push_ms < 1 ? 1 : (unsigned)x->push_ms;
 	/* A write gets as long as k6's client would wait at most; the final
 	 * flush is bounded by it too. */
-	fc.timeout_ms = 10000;
-	fc.max_samples = 1000000;
-	fc.flush = influx_flush;
-	fc.arg = x;
-	if ((rc = k6c__flusher_new(&x->f, &fc)) || (rc = k6c__flusher_start(x->f))) {
-		k6c__sink_fail(sink, 0, "cannot start the flusher thread");
-		return rc;
-	}
-	return 0;
-}
-
-static int influx_add(k6c_sink *sink, void *p, const k6c_sample *samples, size_t n)
-{
-	(void)sink;
-	k6c__flusher_add(((influx *)p)->f, samples, n);
-	return 0;
-}
-
-static int influx_stop(k6c_sink *sink, void *p, int exit_code)
-{
-	influx *x = p;
-	(void)sink;
-	(void)exit_code;
-	/* Errors were logged as they happened, drops at the end: no second
-	 * message here. */
-	if (x->f)
-		k6c__flusher_stop(x->f);
-	return 0;
+	return k6c__flusher_open(&x->f, sink, "influxdb", x->push_ms < 1 ? 1 : (unsigned)x->push_ms,
+		10000, 1000000, influx_flush, x, "cannot start the flusher thread");
 }
 
 static const k6c_sink_vtable influx_vt = {
-	K6C_SINK_VERSION, influx_description, influx_start, influx_add, influx_stop, influx_free,
+	K6C_SINK_VERSION, influx_description, influx_start, k6c__flusher_sink_add,
+	k6c__flusher_sink_stop, influx_free,
 };
 
 int k6c__out_influxdb_factory(const k6c_output_params *params, void *factory_payload,

@@ -635,11 +635,13 @@ typedef struct prw_series {
 	int64_t pending_ms;      /* the timestamp of the push in flight */
 } prw_series;
 
+/* The flusher comes first: the shared add_samples entry finds it there
+ * (flusher.h). */
 typedef struct prw {
+	k6c__flusher *flusher;
 	prw_config cfg;
 	char *desc;
 	char *name;
-	k6c__flusher *flusher;
 	k6c__map *index;         /* key -> prw_series* */
 	prw_series **series;
 	size_t nseries, capseries;
@@ -649,6 +651,7 @@ typedef struct prw {
 	k6c_tag *labels;
 	size_t caplabels;
 } prw;
+_Static_assert(offsetof(prw, flusher) == 0, "the flusher must be prw's first member");
 
 static void series_free(prw_series *s)
 {
@@ -1103,34 +1106,10 @@ static const char *prw_description(k6c_sink *sink, void *payload)
 static int prw_start(k6c_sink *sink, void *payload, const k6c_sink_start_info *info)
 {
 	prw *o = payload;
-	k6c__flusher_config fc;
-	char msg[256];
-	const k6c_error *e;
 
 	(void)info;
-	memset(&fc, 0, sizeof(fc));
-	fc.name = o->name;
-	fc.sink = sink;
-	fc.interval_ms = o->cfg.push_ms;
-	fc.timeout_ms = o->cfg.timeout_ms;
-	fc.max_samples = o->cfg.max_samples;
-	fc.flush = prw_flush;
-	fc.arg = o;
-	if (k6c__flusher_new(&o->flusher, &fc) || k6c__flusher_start(o->flusher)) {
-		e = k6c_error_last();
-		snprintf(msg, sizeof(msg), "output \"%s\": %s", o->name,
-			e && e->message ? e->message : "could not start its flusher");
-		k6c__sink_fail(sink, 0, msg);
-		return -1;
-	}
-	return 0;
-}
-
-static int prw_add(k6c_sink *sink, void *payload, const k6c_sample *samples, size_t n)
-{
-	(void)sink;
-	k6c__flusher_add(((prw *)payload)->flusher, samples, n);
-	return 0;
+	return k6c__flusher_open(&o->flusher, sink, o->name, o->cfg.push_ms, o->cfg.timeout_ms,
+		o->cfg.max_samples, prw_flush, o, NULL) ? -1 : 0;
 }
 
 static int prw_stop(k6c_sink *sink, void *payload, int exit_code)
@@ -1166,7 +1145,7 @@ static void prw_free(void *payload)
 }
 
 static const k6c_sink_vtable prw_vt = {
-	K6C_SINK_VERSION, prw_description, prw_start, prw_add, prw_stop, prw_free,
+	K6C_SINK_VERSION, prw_description, prw_start, k6c__flusher_sink_add, prw_stop, prw_free,
 };
 
 int k6c__out_prometheus_rw_factory(const k6c_output_params *params, void *factory_payload,

@@ -32,7 +32,10 @@
 /* datagram size of k6's client (datadog-go's OptimalUDPPayloadSize) */
 #define MAX_DATAGRAM 1432
 
+/* The flusher comes first: the shared sink entries find it there
+ * (flusher.h). */
 typedef struct statsd {
+	k6c__flusher *f;
 	char *addr;                 /* host:port */
 	char *ns;                   /* the namespace, "k6." */
 	long buffer_size;
@@ -44,8 +47,8 @@ typedef struct statsd {
 	int fd;
 	struct sockaddr_storage sa;
 	socklen_t salen;
-	k6c__flusher *f;
 } statsd;
+_Static_assert(offsetof(statsd, f) == 0, "the flusher must be statsd's first member");
 
 static void statsd_free(void *p)
 {
@@ -327,7 +330,6 @@ static int statsd_start(k6c_sink *sink, void *p, const k6c_sink_start_info *info
 {
 	statsd *s = p;
 	struct addrinfo hints, *res = NULL;
-	k6c__flusher_config fc;
 	const char *colon = strrchr(s->addr, ':');
 	char host[256], msg[512];
 	int rc;
@@ -362,40 +364,13 @@ static int statsd_start(k6c_sink *sink, void *p, const k6c_sink_start_info *info
 		k6c__sink_fail(sink, 0, msg);
 		return K6C_EIO;
 	}
-	memset(&fc, 0, sizeof(fc));
-	fc.name = "statsd";
-	fc.sink = sink;
-	fc.interval_ms = s->push_ms < 1 ? 1 : (unsigned)s->push_ms;
-	fc.timeout_ms = 10000;
-	fc.max_samples = 1000000;
-	fc.flush = statsd_flush;
-	fc.arg = s;
-	if ((rc = k6c__flusher_new(&s->f, &fc)) || (rc = k6c__flusher_start(s->f))) {
-		k6c__sink_fail(sink, 0, "cannot start the flusher thread");
-		return rc;
-	}
-	return 0;
-}
-
-static int statsd_add(k6c_sink *sink, void *p, const k6c_sample *samples, size_t n)
-{
-	(void)sink;
-	k6c__flusher_add(((statsd *)p)->f, samples, n);
-	return 0;
-}
-
-static int statsd_stop(k6c_sink *sink, void *p, int exit_code)
-{
-	statsd *s = p;
-	(void)sink;
-	(void)exit_code;
-	if (s->f)
-		k6c__flusher_stop(s->f);
-	return 0;
+	return k6c__flusher_open(&s->f, sink, "statsd", s->push_ms < 1 ? 1 : (unsigned)s->push_ms,
+		10000, 1000000, statsd_flush, s, "cannot start the flusher thread");
 }
 
 static const k6c_sink_vtable statsd_vt = {
-	K6C_SINK_VERSION, statsd_description, statsd_start, statsd_add, statsd_stop, statsd_free,
+	K6C_SINK_VERSION, statsd_description, statsd_start, k6c__flusher_sink_add,
+	k6c__flusher_sink_stop, statsd_free,
 };
 
 int k6c__out_statsd_factory(const k6c_output_params *params, void *factory_payload,
