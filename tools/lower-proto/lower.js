@@ -1,0 +1,845 @@
+// lower.js - PROTOTYPE of the fast lowering pass (doc/lowering-plan.md).
+// Throw-away study code: it shows that text edits over an acorn AST can lower
+// the ES2015+ features Duktape 2.7 lacks to ES5 CommonJS while keeping every
+// line where it was. It is not complete and not hardened; what it cannot do
+// it declines (throws a K6cDecline naming the line), which the real pipeline
+// turns into a fallback to Babel.
+//
+// Only what Duktape lacks is lowered: Duktape already parses computed keys,
+// shorthand properties and methods, `**`, 0b/0o literals, \u{...} escapes,
+// new.target, and has Symbol, Proxy, Reflect, Object.assign/setPrototypeOf.
+//
+// Design: one scope pass (bindings, references, closures) and one recursive
+// generator. gen(node) returns the node's new text: the original source of
+// the node with each child replaced by gen(child), unless a handler for the
+// node type builds the text itself. Handlers only add text without newlines,
+// and whatever original text they drop is replaced by the same number of
+// newlines (keep()), so every original line stays on its line number.
+/* global acorn */
+var K6cLower = (function () {
+'use strict';
+
+function K6cDecline(reason, line) { this.reason = reason; this.line = line; }
+K6cDecline.prototype.toString = function () { return 'decline at line ' + this.line + ': ' + this.reason; };
+
+var SKIP = { type: 1, start: 1, end: 1, loc: 1, range: 1, raw: 1, parent: 1, scope: 1, ownScope: 1, binding: 1, modVar: 1 };
+
+// Child keys per node type, learnt from the first node of each type
+// (acorn builds every node of a type with the same keys).
+var KEYS = {};
+function kids(node) {
+	var out = [], ks = KEYS[node.type], k, v, i, j;
+	if (!ks) {
+		ks = [];
+		for (k in node) if (!SKIP[k]) ks.push(k);
+		KEYS[node.type] = ks;
+	}
+	var sorted = true, last = -1;
+	for (j = 0; j < ks.length; j++) {
+		v = node[ks[j]];
+		if (v === null || typeof v !== 'object') continue;
+		if (Array.isArray(v)) {
+			for (i = 0; i < v.length; i++) if (v[i] && typeof v[i].type === 'string') { if (v[i].start < last) sorted = false; last = v[i].start; out.push(v[i]); }
+		} else if (typeof v.type === 'string') { if (v.start < last) sorted = false; last = v.start; out.push(v); }
+	}
+	if (!sorted) out.sort(function (a, b) { return a.start - b.start; });
+	return out;
+}
+
+function isFn(n) { return n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression'; }
+function isLoop(n) { return /^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(n.type); }
+
+function newlines(s) { var n = 0; for (var i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++; return n; }
+function nl(n) { var s = ''; while (n-- > 0) s += '\n'; return s; }
+
+function lower(src, opts) {
+	opts = opts || {};
+	var ast;
+	try {
+		ast = acorn.parse(src, { ecmaVersion: 'latest', sourceType: 'module', locations: true, allowHashBang: true });
+	} catch (e) {
+		if (e && e.loc) throw { line: e.loc.line, column: e.loc.column, message: String(e.message).replace(/ \(\d+:\d+\)$/, '') };
+		throw e;
+	}
+
+	function lineOf(node) { return node.loc ? node.loc.start.line : 0; }
+	function decline(reason, node) { throw new K6cDecline(reason, node ? lineOf(node) : 0); }
+
+	// ---- scope pass -------------------------------------------------------
+	var uid = 0, used = {};
+	(function collect(n) { if (n.type === 'Identifier') used[n.name] = true; kids(n).forEach(collect); })(ast);
+	function temp(base) { var s; do { s = '_' + base + (++uid); } while (used[s]); used[s] = true; return s; }
+
+	function Scope(kind, parent, node) {
+		this.kind = kind; this.parent = parent; this.node = node; this.decls = {};
+		this.fn = kind === 'function' || kind === 'program' ? this : parent.fn;
+	}
+	var bindingsByName = {}, unresolved = {};
+	function declare(scope, id, kind) {
+		var b = { name: id.name, kind: kind, scope: scope, refs: [id], captured: false };
+		scope.decls[id.name] = b;
+		id.binding = b;
+		(bindingsByName[id.name] = bindingsByName[id.name] || []).push(b);
+		return b;
+	}
+	function patternIds(p, out) {
+		if (!p) return out;
+		switch (p.type) {
+		case 'Identifier': out.push(p); break;
+		case 'ObjectPattern': p.properties.forEach(function (q) { patternIds(q.type === 'RestElement' ? q.argument : q.value, out); }); break;
+		case 'ArrayPattern': p.elements.forEach(function (q) { patternIds(q, out); }); break;
+		case 'RestElement': patternIds(p.argument, out); break;
+		case 'AssignmentPattern': patternIds(p.left, out); break;
+		}
+		return out;
+	}
+	// Declarations first (hoisting), then references, in one walk per scope.
+	function hoist(n, scope) {
+		// var declarations and function declarations inside this function.
+		if (n !== scope.node && isFn(n)) return;
+		if (n.type === 'VariableDeclaration' && n.kind === 'var')
+			n.declarations.forEach(function (d) { patternIds(d.id, []).forEach(function (id) { if (!scope.decls[id.name]) declare(scope, id, 'var'); else { scope.decls[id.name].refs.push(id); id.binding = scope.decls[id.name]; } }); });
+		kids(n).forEach(function (c) { if (!(isFn(c) || c.type === 'ClassBody' && false)) hoist(c, scope); });
+	}
+	function blockDecls(body, scope) {
+		body.forEach(function (s) {
+			if (s.type === 'ExportNamedDeclaration' || s.type === 'ExportDefaultDeclaration') s = s.declaration || s;
+			if (s.type === 'VariableDeclaration' && s.kind !== 'var')
+				s.declarations.forEach(function (d) { patternIds(d.id, []).forEach(function (id) { declare(scope, id, s.kind); }); });
+			else if ((s.type === 'ClassDeclaration' || s.type === 'FunctionDeclaration') && s.id)
+				declare(scope, s.id, s.type === 'ClassDeclaration' ? 'class' : (scope.kind === 'block' ? 'let' : 'function'));
+			else if (s.type === 'ImportDeclaration')
+				s.specifiers.forEach(function (sp) { declare(scope, sp.local, 'import').spec = sp; });
+		});
+	}
+	var fnStack = [];
+	function walk(n, scope, parent, key) {
+		var s, i;
+		n.parent = parent;
+		n.scope = scope;
+		switch (n.type) {
+		case 'Program':
+			s = new Scope('program', null, n);
+			hoist(n, s);
+			blockDecls(n.body, s);
+			n.ownScope = s;
+			n.body.forEach(function (c) { walk(c, s, n); });
+			return;
+		case 'FunctionDeclaration': case 'FunctionExpression': case 'ArrowFunctionExpression':
+			if (n.id && n.type === 'FunctionExpression') { scope = new Scope('block', scope, n); declare(scope, n.id, 'fname'); }
+			else if (n.id) walkId(n.id, scope);
+			s = new Scope('function', scope, n);
+			n.ownScope = s;
+			n.params.forEach(function (p) { patternIds(p, []).forEach(function (id) { declare(s, id, 'param'); }); });
+			fnStack.push(n);
+			if (n.body.type === 'BlockStatement') {
+				hoist(n.body, s);
+				blockDecls(n.body.body, s);
+				n.body.scope = s; n.body.parent = n;
+				n.params.forEach(function (p) { walk(p, s, n); });
+				n.body.body.forEach(function (c) { walk(c, s, n.body); });
+			} else {
+				n.params.forEach(function (p) { walk(p, s, n); });
+				walk(n.body, s, n);
+			}
+			fnStack.pop();
+			return;
+		case 'BlockStatement': case 'StaticBlock':
+			s = new Scope('block', scope, n);
+			n.ownScope = s;
+			blockDecls(n.body, s);
+			n.body.forEach(function (c) { walk(c, s, n); });
+			return;
+		case 'ForStatement': case 'ForInStatement': case 'ForOfStatement':
+			s = new Scope('block', scope, n);
+			n.ownScope = s;
+			var head = n.init || n.left;
+			if (head && head.type === 'VariableDeclaration' && head.kind !== 'var') blockDecls([head], s);
+			kids(n).forEach(function (c) { walk(c, s, n); });
+			return;
+		case 'CatchClause':
+			s = new Scope('block', scope, n);
+			n.ownScope = s;
+			if (n.param) patternIds(n.param, []).forEach(function (id) { declare(s, id, 'catch'); });
+			if (n.param) walk(n.param, s, n);
+			walk(n.body, s, n);
+			return;
+		case 'ClassDeclaration': case 'ClassExpression':
+			if (n.id && n.type === 'ClassDeclaration') walkId(n.id, scope);
+			s = new Scope('block', scope, n);
+			if (n.id) { n.innerName = n.id.name; }
+			if (n.superClass) walk(n.superClass, scope, n);
+			walk(n.body, s, n);
+			return;
+		case 'Identifier':
+			if (isRef(n, parent, key)) walkId(n, scope);
+			return;
+		}
+		for (var k in n) {
+			if (SKIP[k] || k === 'parent' || k === 'scope') continue;
+			var v = n[k];
+			if (v && typeof v === 'object') {
+				if (Array.isArray(v)) { for (i = 0; i < v.length; i++) if (v[i] && typeof v[i].type === 'string') walk(v[i], scope, n, k); }
+				else if (typeof v.type === 'string') walk(v, scope, n, k);
+			}
+		}
+	}
+	function isRef(n, p, key) {
+		if (!p) return true;
+		if ((p.type === 'MemberExpression') && key === 'property' && !p.computed) return false;
+		if ((p.type === 'Property' || p.type === 'MethodDefinition' || p.type === 'PropertyDefinition') && key === 'key' && !p.computed) return false;
+		if (/^(Labeled|Break|Continue)Statement$/.test(p.type)) return false;
+		if (p.type === 'ImportSpecifier' || p.type === 'ImportDefaultSpecifier' || p.type === 'ImportNamespaceSpecifier') return false;
+		if (p.type === 'ExportSpecifier') return key === 'local' && !p.parent.source;
+		if (p.type === 'MetaProperty') return false;
+		return true;
+	}
+	function walkId(id, scope) {
+		if (id.binding) return;
+		for (var s = scope; s; s = s.parent) {
+			var b = s.decls[id.name];
+			if (b) {
+				id.binding = b;
+				if (b.refs.indexOf(id) < 0) b.refs.push(id);
+				// A reference from a function nested inside the binding's
+				// function is a capture (it matters for loop bindings).
+				if (fnStack.length && b.scope.fn !== scope.fn) b.captured = true;
+				return;
+			}
+		}
+		unresolved[id.name] = true;
+	}
+	ast.parent = null;
+	walk(ast, null, null);
+
+	// Block-scoped bindings become `var`s of their function; rename the ones
+	// whose name is declared more than once in the module or also used as a
+	// global, so hoisting cannot merge two bindings.
+	Object.keys(bindingsByName).forEach(function (name) {
+		var bs = bindingsByName[name];
+		bs.forEach(function (b) {
+			var block = (b.kind === 'let' || b.kind === 'const' || b.kind === 'class') && b.scope.kind === 'block';
+			if (block && (bs.length > 1 || unresolved[name])) b.rename = temp(name.replace(/^_+/, ''));
+		});
+	});
+
+	// ---- generator ---------------------------------------------------------
+	var prefix = [];           // text put in front of line 1
+	var ctxStack = [];         // per non-arrow function: this/arguments aliases, temps
+	function Ctx(node) { this.node = node; this.temps = []; this.thisAlias = null; this.argsAlias = null; this.thisName = 'this'; this.superName = null; this.isStatic = false; this.gen = false; }
+	function curCtx() { return ctxStack[ctxStack.length - 1]; }
+	function nearestReal() { for (var i = ctxStack.length - 1; i >= 0; i--) if (!ctxStack[i].arrow) return ctxStack[i]; return ctxStack[0]; }
+	function tmp(base) { var c = nearestReal(), t = temp(base); c.temps.push(t); return t; }
+
+	function keep(orig, text) {
+		var d = newlines(orig) - newlines(text);
+		return d > 0 ? text + nl(d) : text;
+	}
+	function slice(a, b) { return src.slice(a, b); }
+	function splice(node, a, b, skipKids) {
+		if (a === undefined) { a = node.start; b = node.end; }
+		var out = '', pos = a;
+		kids(node).forEach(function (c) {
+			if (c.start < pos || c.end > b || (skipKids && skipKids.indexOf(c) >= 0)) return;
+			out += slice(pos, c.start) + gen(c);
+			pos = c.end;
+		});
+		return out + slice(pos, b);
+	}
+	function str(s) { return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'); }
+
+	function gen(n) {
+		var h = H[n.type];
+		return h ? h(n) : splice(n);
+	}
+
+	function thisText(node) {
+		var c = nearestReal();
+		if (ctxStack[ctxStack.length - 1] === c) return c.thisName;
+		if (c.thisName !== 'this') return c.thisName;
+		if (!c.thisAlias) c.thisAlias = temp('this');
+		return c.thisAlias;
+	}
+
+	var H = {};
+	H.ThisExpression = function (n) { return thisText(n); };
+	H.Identifier = function (n) {
+		var b = n.binding;
+		if (n.name === 'arguments' && !b) {
+			var c = nearestReal();
+			if (curCtx() !== c) { if (!c.argsAlias) c.argsAlias = temp('arguments'); return c.argsAlias; }
+			return 'arguments';
+		}
+		if (!b) return n.name;
+		if (b.kind === 'import' && n.parent && !(n.parent.type === 'ImportSpecifier' || n.parent.type === 'ImportDefaultSpecifier' || n.parent.type === 'ImportNamespaceSpecifier')) {
+			var sp = b.spec, m = b.spec.parent.modVar;
+			if (sp.type === 'ImportNamespaceSpecifier') return m;
+			var name = sp.type === 'ImportDefaultSpecifier' ? 'default' : (sp.imported.name || sp.imported.value);
+			// Called bare, an imported function gets no module as `this`.
+			var p = n.parent;
+			if (p && (p.type === 'CallExpression' && p.callee === n || p.type === 'TaggedTemplateExpression' && p.tag === n)) return '(0, ' + m + '[' + str(name) + '])';
+			return m + '[' + str(name) + ']';
+		}
+		return b.rename || n.name;
+	};
+	H.Property = function (n) {
+		if (n.shorthand && n.value.type === 'Identifier') {
+			var t = gen(n.value);
+			return t === n.key.name ? t : n.key.name + ': ' + t;
+		}
+		if (n.parent.type === 'ObjectPattern') return splice(n);
+		if (n.method || n.kind !== 'init') {
+			// Duktape has shorthand methods and accessors, but a lowered
+			// body is a plain function expression.
+			var key = n.computed ? '[' + gen(n.key) + ']' : slice(n.key.start, n.key.end);
+			var f = genFunction(n.value, { name: '' });
+			if (n.kind === 'init') return keep(slice(n.start, n.value.start), key + ': ') + f;
+			return keep(slice(n.start, n.value.start), n.kind + ' ' + key) + f.replace(/^function /, '');
+		}
+		return splice(n);
+	};
+	H.TemplateLiteral = function (n) {
+		var parts = [], i;
+		for (i = 0; i < n.quasis.length; i++) {
+			var q = n.quasis[i], raw = slice(q.start, q.end);
+			if (q.value.cooked === null || q.value.cooked === undefined) decline('invalid escape in an untagged template', n);
+			// Split the cooked string where the source has line breaks so the
+			// lines stay put.
+			var lines = q.value.cooked.split('\n'), rl = newlines(raw), piece = '';
+			if (rl === lines.length - 1) piece = lines.map(function (l, j) { return str(l + (j < lines.length - 1 ? '\n' : '')); }).join(' +\n');
+			else piece = keep(raw, str(q.value.cooked));
+			parts.push(piece);
+			if (i < n.expressions.length) parts.push(gen(n.expressions[i]));
+		}
+		if (n.expressions.length === 0) return parts[0];
+		var out = '(' + parts[0] + ').concat(';
+		for (i = 1; i < parts.length; i++) out += (i > 1 ? ', ' : '') + (i % 2 ? '(' + parts[i] + ')' : parts[i]);
+		return out + ')';
+	};
+	H.TaggedTemplateExpression = function (n) {
+		var q = n.quasi, id = temp('tpl');
+		var cooked = q.quasis.map(function (e) { return e.value.cooked === null || e.value.cooked === undefined ? 'void 0' : str(e.value.cooked); });
+		var raw = q.quasis.map(function (e) { return str(e.value.raw); });
+		prefix.push('var ' + id + ' = __k6c_tpl([' + cooked.join(', ') + '], [' + raw.join(', ') + ']);');
+		var callee = gen(n.tag), args = [id];
+		// A member tag keeps its receiver: tag.m(...) is still a method call.
+		q.expressions.forEach(function (e) { args.push(gen(e)); });
+		return keep(slice(n.start, n.end), callee + '(' + args.join(', ') + ')');
+	};
+
+	// ---- functions ------------------------------------------------------------
+	function fnBodyInner(n, ctx) {
+		// Returns [prologue, body text without braces] for a function.
+		var pro = [];
+		var simple = true, fixed = [];
+		n.params.forEach(function (p, i) {
+			if (!simple) return;
+			if (p.type === 'Identifier') { fixed.push(gen(p)); return; }
+			simple = false;
+		});
+		var firstComplex = fixed.length;
+		for (var i = firstComplex; i < n.params.length; i++) {
+			var p = n.params[i];
+			if (p.type === 'RestElement') {
+				if (p.argument.type === 'Identifier') pro.push('var ' + gen(p.argument) + ' = Array.prototype.slice.call(arguments, ' + i + ');');
+				else { var rt = temp('rest'); pro.push('var ' + rt + ' = Array.prototype.slice.call(arguments, ' + i + ');'); pro.push('var ' + destructure(p.argument, rt).join(', ') + ';'); }
+			} else if (p.type === 'AssignmentPattern') {
+				var v = 'arguments.length > ' + i + ' && arguments[' + i + '] !== undefined ? arguments[' + i + '] : ' + gen(p.right);
+				if (p.left.type === 'Identifier') pro.push('var ' + gen(p.left) + ' = ' + v + ';');
+				else { var dt = temp('p'); pro.push('var ' + dt + ' = ' + v + ';'); pro.push('var ' + destructure(p.left, dt).join(', ') + ';'); }
+			} else if (p.type === 'Identifier') {
+				pro.push('var ' + gen(p) + ' = arguments[' + i + '];');
+			} else {
+				// A pattern without default before any default: it counts for length.
+				var pt = temp('p');
+				if (i === firstComplex) { fixed.push(pt); firstComplex++; } else pro.push('var ' + pt + ' = arguments[' + i + '];');
+				pro.push('var ' + destructure(p, pt).join(', ') + ';');
+			}
+		}
+		var paramsSrc = n.params.length ? slice(n.params[0].start, n.params[n.params.length - 1].end) : '';
+		// Line breaks of the parameter list that did not move into the
+		// prologue (with a default value) are kept in the parameter list.
+		return { params: fixed.join(', '), pro: pro, lines: Math.max(0, newlines(paramsSrc) - newlines(pro.join('')) - newlines(fixed.join(''))) };
+	}
+
+	function genFunction(n, opt) {
+		opt = opt || {};
+		var arrow = n.type === 'ArrowFunctionExpression';
+		var ctx = new Ctx(n);
+		ctx.arrow = arrow && !n.async;   // an async arrow keeps its own frame but reads the outer this
+		if (opt.thisName) ctx.thisName = opt.thisName;
+		if (opt.ctx) for (var ck in opt.ctx) ctx[ck] = opt.ctx[ck];
+		if (n.generator || n.async) ctx.gen = true;
+		var outerThis = null, outerArgs = null;
+		if (arrow && n.async) {
+			// The coroutine body is a real function: capture the outer this/arguments.
+			outerThis = thisText(n);
+			ctx.thisName = outerThis;
+		}
+		ctxStack.push(ctx);
+		var pr = fnBodyInner(n, ctx);
+		var body;
+		if (n.body.type === 'BlockStatement') body = splice(n.body, n.body.start + 1, n.body.end - 1);
+		else body = ' return ' + gen(n.body) + '; ';
+		ctxStack.pop();
+		var pre = [];
+		if (ctx.temps.length) pre.push('var ' + ctx.temps.join(', ') + ';');
+		if (ctx.thisAlias) pre.push('var ' + ctx.thisAlias + ' = this;');
+		if (ctx.argsAlias) pre.push('var ' + ctx.argsAlias + ' = arguments;');
+		if (opt.pre) pre.push(opt.pre);
+		var inner = pr.pro.join(' ') + body + (opt.post || '');
+		if (n.generator || n.async) {
+			if (n.async && n.generator) decline('async generator', n);
+			var helper = n.async ? '__k6c_async' : '__k6c_gen';
+			inner = 'return ' + helper + '(function () {' + inner + '}, this, arguments);';
+		}
+		var name = opt.name !== undefined ? opt.name : (n.id ? gen(n.id) : '');
+		var text = 'function' + (name ? ' ' + name : '') + ' (' + pr.params + nl(pr.lines) + ') {' + pre.join(' ') + inner + '}';
+		if (arrow && !n.async) {
+			// `this` and `arguments` inside were already routed to the
+			// enclosing function's aliases.
+		}
+		return keep(slice(n.start, n.end), text);
+	}
+	H.FunctionDeclaration = function (n) { return genFunction(n); };
+	H.FunctionExpression = function (n) { return genFunction(n); };
+	H.ArrowFunctionExpression = function (n) {
+		var t = genFunction(n);
+		return '(' + t + ')';
+	};
+	H.YieldExpression = function (n) {
+		var a = n.argument ? gen(n.argument) : 'undefined';
+		return '(' + (n.delegate ? '__k6c_yieldstar(' : '__k6c_yield(') + a + '))';
+	};
+	H.AwaitExpression = function (n) { return '(__k6c_await(' + gen(n.argument) + '))'; };
+	H.CatchClause = function (n) {
+		var inGen = nearestReal() && nearestReal().gen;
+		var param = n.param ? n.param : null, pname, pro = '';
+		if (!param) pname = temp('e');
+		else if (param.type === 'Identifier') pname = gen(param);
+		else { pname = temp('e'); pro = 'var ' + destructure(param, pname).join(', ') + ';'; }
+		if (inGen) pro = 'if (' + pname + ' instanceof __k6c_Return) throw ' + pname + '; ' + pro;
+		var head = slice(n.start, n.body.start);
+		return keep(head, 'catch (' + pname + ') ') + '{' + pro + splice(n.body, n.body.start + 1, n.body.end - 1) + '}';
+	};
+
+	// ---- declarations, destructuring ------------------------------------------
+	// Returns a list of "name = expr" items binding pattern p from the
+	// expression text `from` (a simple name, evaluated more than once).
+	function destructure(p, from) {
+		var out = [];
+		function bind(p, from) {
+			switch (p.type) {
+			case 'Identifier': out.push(gen(p) + ' = ' + from); return;
+			case 'MemberExpression': decline('member expression in a declaration pattern', p); return;
+			case 'AssignmentPattern':
+				var t = temp('d');
+				out.push(t + ' = ' + from);
+				bind(p.left, t + ' === undefined ? ' + gen(p.right) + ' : ' + t);
+				return;
+			case 'ObjectPattern':
+				var o = from;
+				if (!/^[A-Za-z_$][\w$]*$/.test(from) || p.properties.length > 1) { o = temp('o'); out.push(o + ' = ' + from); }
+				var seen = [];
+				p.properties.forEach(function (q) {
+					if (q.type === 'RestElement') { out.push(gen(q.argument) + ' = __k6c_objrest(' + o + ', [' + seen.join(', ') + '])'); return; }
+					var key;
+					if (q.computed) { key = temp('k'); out.push(key + ' = ' + gen(q.key)); seen.push(key); bind(q.value, o + '[' + key + ']'); return; }
+					key = q.key.type === 'Identifier' ? q.key.name : String(q.key.value);
+					seen.push(str(key));
+					bind(q.value, o + '[' + str(key) + ']');
+				});
+				return;
+			case 'ArrayPattern':
+				var a = temp('a');
+				out.push(a + ' = __k6c_arr(' + from + ')');
+				p.elements.forEach(function (e, i) {
+					if (!e) return;
+					if (e.type === 'RestElement') bind(e.argument, a + '.slice(' + i + ')');
+					else bind(e, a + '[' + i + ']');
+				});
+				return;
+			}
+			decline('pattern ' + p.type, p);
+		}
+		bind(p, from);
+		return out;
+	}
+	function bodyCapture(loop) {
+		// Does a closure inside the loop capture a block binding declared in
+		// the loop (head or body, not inside a nested function)?
+		var found = false;
+		(function scan(n, inFn) {
+			if (found) return;
+			if (n.type === 'Identifier' && n.binding && inFn) {
+				var b = n.binding;
+				if ((b.kind === 'let' || b.kind === 'const' || b.kind === 'class') && within(b.refs[0], loop) && fnOf(b.refs[0]) === fnOf(loop)) found = true;
+			}
+			kids(n).forEach(function (c) { scan(c, inFn || isFn(c)); });
+		})(loop, false);
+		return found;
+	}
+	function within(n, anc) { return n.start >= anc.start && n.end <= anc.end; }
+	function fnOf(n) { for (var p = n.parent; p; p = p.parent) if (isFn(p)) return p; return null; }
+
+	H.VariableDeclaration = function (n) {
+		var items = [];
+		n.declarations.forEach(function (d) {
+			var init = d.init ? gen(d.init) : null;
+			if (d.id.type === 'Identifier') {
+				// A let without initialiser inside a loop must be reset each iteration.
+				items.push(gen(d.id) + (init !== null ? ' = ' + init : (n.kind === 'let' && inLoop(n) ? ' = undefined' : '')));
+			} else {
+				var t = /^[A-Za-z_$][\w$]*$/.test(init) ? init : null;
+				if (!t) { t = temp('ref'); items.push(t + ' = ' + init); }
+				items = items.concat(destructure(d.id, t));
+			}
+		});
+		var forHead = n.parent && /^For(In|Of)?Statement$/.test(n.parent.type) && n.parent.body !== n;
+		var text = 'var ' + items.join(', ') + (forHead || !/;\s*$/.test(slice(n.start, n.end)) ? '' : ';');
+		return keep(slice(n.start, n.end), text);
+	};
+	function inLoop(n) { for (var p = n.parent; p && !isFn(p); p = p.parent) if (isLoop(p)) return true; return false; }
+
+	H.AssignmentExpression = function (n) {
+		var left = n.left;
+		if (left.type === 'Identifier' && left.binding && left.binding.kind === 'const')
+			return '__k6c_const(' + str(left.name) + ')';
+		if (left.type === 'ObjectPattern' || left.type === 'ArrayPattern') {
+			var t = tmp('ref');
+			var items = [t + ' = ' + gen(n.right)];
+			// Assignment targets may be members; handle identifiers and members.
+			var saveDestr = destructure;
+			var out = [];
+			(function bind(p, from) {
+				if (p.type === 'Identifier' || p.type === 'MemberExpression') { out.push(gen(p) + ' = ' + from); return; }
+				if (p.type === 'ArrayPattern') { var a = tmp('a'); out.push(a + ' = __k6c_arr(' + from + ')'); p.elements.forEach(function (e, i) { if (e) bind(e.type === 'RestElement' ? e.argument : e, e.type === 'RestElement' ? a + '.slice(' + i + ')' : a + '[' + i + ']'); }); return; }
+				if (p.type === 'ObjectPattern') { var o = tmp('o'); out.push(o + ' = ' + from); p.properties.forEach(function (q) { if (q.type === 'RestElement' || q.computed) decline('rest/computed in assignment pattern', q); bind(q.value, o + '[' + str(q.key.name || q.key.value) + ']'); }); return; }
+				if (p.type === 'AssignmentPattern') { var d = tmp('d'); out.push(d + ' = ' + from); bind(p.left, '(' + d + ' === undefined ? ' + gen(p.right) + ' : ' + d + ')'); return; }
+				decline('assignment pattern ' + p.type, p);
+			})(left, t);
+			void saveDestr;
+			return keep(slice(n.start, n.end), '(' + items.concat(out).join(', ') + ', ' + t + ')');
+		}
+		if (/^(\?\?|\|\||&&)=$/.test(n.operator)) {
+			var op = n.operator.slice(0, -1);
+			if (left.type !== 'Identifier') decline('logical assignment to a member', n);
+			var l = gen(left);
+			if (op === '??') return '(' + l + ' != null ? ' + l + ' : ' + l + ' = ' + gen(n.right) + ')';
+			return '(' + l + ' ' + op + ' (' + l + ' = ' + gen(n.right) + '))';
+		}
+		return splice(n);
+	};
+	H.UpdateExpression = function (n) {
+		if (n.argument.type === 'Identifier' && n.argument.binding && n.argument.binding.kind === 'const') return '__k6c_const(' + str(n.argument.name) + ')';
+		return splice(n);
+	};
+	H.LogicalExpression = function (n) {
+		if (n.operator !== '??') return splice(n);
+		var t = tmp('n');
+		return '((' + t + ' = ' + gen(n.left) + ') != null ? ' + t + ' : ' + gen(n.right) + ')';
+	};
+	H.ChainExpression = function (n) {
+		// a?.b.c : the whole chain short-circuits to undefined.
+		var tests = [];
+		function g(e) {
+			if (e.type === 'MemberExpression') {
+				var o = g(e.object);
+				if (e.optional) { var t = tmp('c'); tests.push('(' + t + ' = ' + o + ') == null'); o = t; }
+				return o + (e.computed ? '[' + gen(e.property) + ']' : '.' + e.property.name);
+			}
+			if (e.type === 'CallExpression') {
+				var callee, thisArg = null;
+				if (e.callee.type === 'MemberExpression') {
+					var ob = g(e.callee.object), tt = tmp('c');
+					if (e.callee.optional) tests.push('(' + tt + ' = ' + ob + ') == null'); else tests.push('(' + tt + ' = ' + ob + ', false)');
+					callee = tt + (e.callee.computed ? '[' + gen(e.callee.property) + ']' : '.' + e.callee.property.name);
+					thisArg = tt;
+				} else callee = g(e.callee);
+				var args = e.arguments.map(gen).join(', ');
+				if (e.optional) { var f = tmp('f'); tests.push('(' + f + ' = ' + callee + ') == null'); return thisArg ? f + '.call(' + thisArg + (args ? ', ' + args : '') + ')' : f + '(' + args + ')'; }
+				return callee + '(' + args + ')';
+			}
+			return gen(e);
+		}
+		var body = g(n.expression);
+		return keep(slice(n.start, n.end), '(' + (tests.length ? tests.join(' || ') + ' ? undefined : ' : '') + body + ')');
+	};
+
+	// ---- loops ------------------------------------------------------------------
+	function loopBody(loop, bodyText, bindingNames) {
+		if (!bodyCapture(loop)) return bodyText;
+		// Per-iteration bindings: run the body in a function of its own, with
+		// the loop variables as parameters. Control flow leaving the body is
+		// not handled by the prototype.
+		var bad = null;
+		(function scan(n, depthFn) {
+			if (bad) return;
+			if (isFn(n) && n !== loop) depthFn = true;
+			if (!depthFn && /^(Return|Break|Continue)Statement$/.test(n.type) && !(n.type !== 'ReturnStatement' && !n.label && innerLoop(n, loop))) bad = n;
+			if (!depthFn && (n.type === 'YieldExpression' || n.type === 'AwaitExpression')) bad = n;
+			kids(n).forEach(function (c) { scan(c, depthFn); });
+		})(loop.body, false);
+		if (bad) decline('closure over a loop binding with ' + bad.type + ' in the loop body', bad);
+		var names = bindingNames.join(', ');
+		return '{ (function (' + names + ') {' + bodyText + '}).call(' + thisText(loop) + (names ? ', ' + names : '') + '); }';
+	}
+	function innerLoop(n, loop) { for (var p = n.parent; p && p !== loop; p = p.parent) if (isLoop(p) || p.type === 'SwitchStatement') return true; return false; }
+	function headNames(decl) {
+		if (!decl || decl.type !== 'VariableDeclaration' || decl.kind === 'var') return [];
+		var ids = [];
+		decl.declarations.forEach(function (d) { patternIds(d.id, ids); });
+		return ids.map(function (id) { return id.binding.rename || id.name; });
+	}
+	H.ForStatement = function (n) {
+		var head = splice(n, n.start, n.body.start, [n.body]);
+		var names = headNames(n.init);
+		if (names.length && bodyCapture(n)) {
+			// Mutations of the loop variable in the body must reach the next
+			// iteration: decline if the body assigns it.
+			var assigns = false;
+			(function scan(x) { if ((x.type === 'AssignmentExpression' || x.type === 'UpdateExpression') && (x.left || x.argument).type === 'Identifier' && names.indexOf(((x.left || x.argument).binding || {}).rename || (x.left || x.argument).name) >= 0 && within(x, n.body)) assigns = true; kids(x).forEach(scan); })(n.body);
+			if (assigns) decline('loop variable captured by a closure and assigned in the body', n);
+		}
+		return head + loopBody(n, gen(n.body), names);
+	};
+	H.ForInStatement = function (n) {
+		return splice(n, n.start, n.body.start, [n.body]) + loopBody(n, gen(n.body), headNames(n.left));
+	};
+	H.WhileStatement = H.DoWhileStatement = function (n) {
+		if (bodyCapture(n)) decline('closure over a block binding inside a while loop', n);
+		return splice(n);
+	};
+	H.ForOfStatement = function (n) {
+		if (n.await) decline('for await', n);
+		var it = tmp('it'), st = tmp('s');
+		var head = 'for (' + it + ' = __k6c_iter(' + gen(n.right) + '); !(' + st + ' = ' + it + '.next()).done;) ';
+		var bind;
+		if (n.left.type === 'VariableDeclaration') {
+			var id = n.left.declarations[0].id;
+			bind = id.type === 'Identifier' ? 'var ' + gen(id) + ' = ' + st + '.value;' : 'var ' + destructure(id, st + '.value').join(', ') + ';';
+		} else if (n.left.type === 'Identifier' || n.left.type === 'MemberExpression') bind = gen(n.left) + ' = ' + st + '.value;';
+		else decline('for-of with a pattern target', n);
+		var names = headNames(n.left);
+		var bodyText = n.body.type === 'BlockStatement' ? splice(n.body, n.body.start + 1, n.body.end - 1) : gen(n.body);
+		var inner;
+		if (names.length && bodyCapture(n)) inner = loopBody(n, ' ' + bind + bodyText, names.map(function () { return ''; }).length ? [] : []);
+		else inner = '{ ' + bind + bodyText + '}';
+		return keep(slice(n.start, n.body.start), head) + inner;
+	};
+
+	// ---- spread -----------------------------------------------------------------
+	function spreadList(elems) {
+		// [a, ...b, c] -> [a].concat(__k6c_arr(b), [c])
+		var groups = [], cur = null;
+		elems.forEach(function (e) {
+			if (e && e.type === 'SpreadElement') { if (cur) groups.push('[' + cur.join(', ') + ']'); cur = null; groups.push('__k6c_arr(' + gen(e.argument) + ')'); }
+			else { cur = cur || []; cur.push(e ? gen(e) : ''); }
+		});
+		if (cur) groups.push('[' + cur.join(', ') + ']');
+		return groups.length === 1 && groups[0].charAt(0) === '_' ? groups[0] + '.slice()' : (groups[0].charAt(0) === '[' ? groups[0] + '.concat(' + groups.slice(1).join(', ') + ')' : '[].concat(' + groups.join(', ') + ')');
+	}
+	function hasSpread(list) { return list.some(function (e) { return e && e.type === 'SpreadElement'; }); }
+	H.ArrayExpression = function (n) { return hasSpread(n.elements) ? keep(slice(n.start, n.end), spreadList(n.elements)) : splice(n); };
+	H.CallExpression = function (n) {
+		if (n.callee.type === 'Super') return superCall(n);
+		if (n.callee.type === 'MemberExpression' && n.callee.object.type === 'Super') {
+			var c = nearestReal(), sup = c.superName || decline('super outside a class method', n);
+			var base = c.isStatic ? sup : sup + '.prototype';
+			var member = n.callee.computed ? base + '[' + gen(n.callee.property) + ']' : base + '.' + n.callee.property.name;
+			var args = hasSpread(n.arguments) ? spreadList(n.arguments) : '[' + n.arguments.map(gen).join(', ') + ']';
+			return keep(slice(n.start, n.end), member + '.apply(' + thisText(n) + ', ' + args + ')');
+		}
+		if (!hasSpread(n.arguments)) return splice(n);
+		var list = spreadList(n.arguments);
+		if (n.callee.type === 'MemberExpression') {
+			var t = tmp('r');
+			var prop = n.callee.computed ? '[' + gen(n.callee.property) + ']' : '.' + n.callee.property.name;
+			return keep(slice(n.start, n.end), '(' + t + ' = ' + gen(n.callee.object) + ')' + prop + '.apply(' + t + ', ' + list + ')');
+		}
+		return keep(slice(n.start, n.end), gen(n.callee) + '.apply(void 0, ' + list + ')');
+	};
+	H.NewExpression = function (n) {
+		if (!hasSpread(n.arguments)) return splice(n);
+		return keep(slice(n.start, n.end), 'new (Function.prototype.bind.apply(' + gen(n.callee) + ', [null].concat(' + spreadList(n.arguments) + ')))()');
+	};
+	H.ObjectExpression = function (n) {
+		if (!n.properties.some(function (p) { return p.type === 'SpreadElement'; })) return splice(n);
+		var groups = [], cur = null;
+		n.properties.forEach(function (p) {
+			if (p.type === 'SpreadElement') { if (cur) groups.push('{' + cur.join(', ') + '}'); cur = null; groups.push(gen(p.argument)); }
+			else { cur = cur || []; cur.push(gen(p)); }
+		});
+		if (cur) groups.push('{' + cur.join(', ') + '}');
+		return keep(slice(n.start, n.end), '__k6c_assign({}, ' + groups.join(', ') + ')');
+	};
+	H.MemberExpression = function (n) {
+		if (n.object.type === 'Super') {
+			var c = nearestReal(), sup = c.superName || decline('super outside a class method', n);
+			var key = n.computed ? gen(n.property) : str(n.property.name);
+			return '__k6c_superget(' + (c.isStatic ? sup : sup + '.prototype') + ', ' + key + ', ' + thisText(n) + ')';
+		}
+		if (n.property.type === 'PrivateIdentifier') return gen(n.object) + '[' + privName(n.property) + ']';
+		return splice(n);
+	};
+	H.BinaryExpression = function (n) {
+		if (n.left.type === 'PrivateIdentifier') return privName(n.left) + ' in ' + gen(n.right);
+		return splice(n);
+	};
+
+	// ---- classes ----------------------------------------------------------------
+	var classStack = [];
+	function privName(p) {
+		for (var i = classStack.length - 1; i >= 0; i--) if (classStack[i].priv[p.name]) return classStack[i].priv[p.name];
+		decline('unknown private name #' + p.name, p);
+	}
+	function superCall(n) {
+		var c = nearestReal();
+		if (!c.superName || !c.derivedCtor) decline('super() outside a derived constructor', n);
+		var args = hasSpread(n.arguments) ? spreadList(n.arguments) : '[' + n.arguments.map(gen).join(', ') + ']';
+		return '(' + c.thisName + ' = __k6c_fields(__k6c_super(this, ' + c.superName + ', ' + args + '), ' + c.fieldsName + '))';
+	}
+	function genClass(n) {
+		var name = n.id ? (n.type === 'ClassDeclaration' ? gen(n.id) : n.id.name) : temp('class');
+		var inner = n.id ? n.id.name : name;
+		var sup = n.superClass ? temp('super') : null;
+		var fields = temp('fields');
+		var cls = { priv: {} };
+		n.body.body.forEach(function (m) { if (m.key && m.key.type === 'PrivateIdentifier') cls.priv[m.key.name] = temp('priv_' + m.key.name); });
+		classStack.push(cls);
+		var ctor = null, parts = [], statics = [], pos = n.body.start + 1;
+		var head = 'var ' + inner + ' = (function (' + (sup || '') + ') {';
+		Object.keys(cls.priv).forEach(function (k) { head += ' var ' + cls.priv[k] + ' = Symbol(' + str('#' + k) + ');'; });
+		head += ' var ' + fields + ' = [];';
+		n.body.body.forEach(function (m) {
+			var gap = slice(pos, m.start);
+			pos = m.end;
+			var keyText = m.key ? (m.key.type === 'PrivateIdentifier' ? cls.priv[m.key.name] : (m.computed ? gen(m.key) : str(m.key.type === 'Identifier' ? m.key.name : String(m.key.value)))) : null;
+			var target = m.static ? inner : inner + '.prototype';
+			if (m.type === 'MethodDefinition' && m.kind === 'constructor') { ctor = m; parts.push(gap + '/*ctor*/' + nl(newlines(slice(m.start, m.end)))); return; }
+			if (m.type === 'MethodDefinition') {
+				var ftext = genFunction(m.value, { name: '', ctx: { superName: sup, isStatic: m.static } });
+				parts.push(gap + '__k6c_method(' + target + ', ' + keyText + ', ' + ftext + ', ' + str(m.kind) + ');');
+				return;
+			}
+			if (m.type === 'PropertyDefinition') {
+				var init = m.value ? inCtx({ superName: sup, isStatic: m.static }, function () { return 'function () { return ' + gen(m.value) + '; }'; }) : 'function () {}';
+				if (m.static) parts.push(gap + '__k6c_fields(' + inner + ', [[' + keyText + ', ' + init + ']]);');
+				else parts.push(gap + fields + '.push([' + keyText + ', ' + init + ']);');
+				return;
+			}
+			if (m.type === 'StaticBlock') {
+				var bt = inCtx({ superName: sup, isStatic: true }, function () { return 'function () {' + splice(m, m.start + slice(m.start, m.end).indexOf('{') + 1, m.end - 1) + '}'; });
+				parts.push(gap + '(' + bt + ').call(' + inner + ');');
+				return;
+			}
+			decline('class member ' + m.type, m);
+		});
+		parts.push(slice(pos, n.body.end - 1));
+		// The constructor is a function declaration, hoisted inside the IIFE,
+		// so it can sit on the class's first line.
+		var ctorText;
+		if (ctor) {
+			var thisName = sup ? temp('this') : 'this';
+			ctorText = genFunction(ctor.value, {
+				name: inner, thisName: thisName,
+				ctx: { superName: sup, derivedCtor: !!sup, fieldsName: fields },
+				pre: '__k6c_classcheck(this, new.target, ' + inner + ');' + (sup ? ' var ' + thisName + ';' : ' __k6c_fields(this, ' + fields + ');'),
+				post: sup ? ' return ' + thisName + ';' : '' });
+			// Put the constructor text where it was written, to keep its lines.
+			var ci = parts.map(function (p) { return p.indexOf('/*ctor*/') >= 0; }).indexOf(true);
+			parts[ci] = parts[ci].replace(/\/\*ctor\*\/\n*/, function () { return ctorText; });
+			ctorText = '';
+		} else {
+			ctorText = 'function ' + inner + '() { __k6c_classcheck(this, new.target, ' + inner + '); ' + (sup ? 'return __k6c_fields(__k6c_super(this, ' + sup + ', arguments), ' + fields + ');' : '__k6c_fields(this, ' + fields + ');') + ' }';
+		}
+		classStack.pop();
+		var text = head + ' ' + ctorText + (sup ? ' __k6c_inherits(' + inner + ', ' + sup + ');' : '') + parts.join('') + ' return ' + inner + '; })(' + (n.superClass ? gen(n.superClass) : '') + ')';
+		if (n.type === 'ClassDeclaration') return keep(slice(n.start, n.end), (name !== inner ? text.replace(/^var \S+ =/, 'var ' + name + ' =') : text) + ';');
+		return keep(slice(n.start, n.end), '(' + text.replace(/^var \S+ = /, '') + ')');
+	}
+	// Runs f with a context for a field initialiser or static block: its
+	// own `this`, and super resolving to the class's parent.
+	function inCtx(props, f) {
+		var c = new Ctx(null);
+		for (var k in props) c[k] = props[k];
+		ctxStack.push(c);
+		try {
+			var t = f();
+			if (c.thisAlias) t = t.replace(/^function \(\) \{/, 'function () { var ' + c.thisAlias + ' = this;');
+			return t;
+		} finally { ctxStack.pop(); }
+	}
+	H.ClassDeclaration = H.ClassExpression = genClass;
+
+	// ---- modules ----------------------------------------------------------------
+	var exportsList = [], starList = [], nmod = 0;
+	function modVar() { return temp('m'); }
+	H.ImportDeclaration = function (n) {
+		n.modVar = modVar();
+		var spec = str(n.source.value);
+		var hasDefault = n.specifiers.some(function (s) { return s.type === 'ImportDefaultSpecifier'; });
+		prefix.push('var ' + n.modVar + ' = ' + (hasDefault ? '__k6c_interop(require(' + spec + '))' : 'require(' + spec + ')') + ';');
+		nmod++;
+		return keep(slice(n.start, n.end), '');
+	};
+	function exportGetter(name, expr) { exportsList.push('Object.defineProperty(exports, ' + str(name) + ', { enumerable: true, get: function () { return ' + expr + '; } });'); }
+	H.ExportNamedDeclaration = function (n) {
+		if (n.declaration) {
+			var d = n.declaration, ids = [];
+			if (d.type === 'VariableDeclaration') d.declarations.forEach(function (x) { patternIds(x.id, ids); });
+			else ids.push(d.id);
+			ids.forEach(function (id) { exportGetter(id.name, id.binding && id.binding.rename || id.name); });
+			return keep(slice(n.start, d.start), '') + gen(d);
+		}
+		var m = null;
+		if (n.source) { m = modVar(); prefix.push('var ' + m + ' = require(' + str(n.source.value) + ');'); }
+		n.specifiers.forEach(function (s) {
+			var exported = s.exported.name || s.exported.value;
+			if (m) exportGetter(exported, m + '[' + str(s.local.name || s.local.value) + ']');
+			else exportGetter(exported, gen(s.local));
+		});
+		return keep(slice(n.start, n.end), '');
+	};
+	H.ExportDefaultDeclaration = function (n) {
+		var d = n.declaration;
+		if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id) {
+			exportGetter('default', d.id.name);
+			return keep(slice(n.start, d.start), '') + gen(d);
+		}
+		var t = temp('default');
+		exportGetter('default', t);
+		if (d.type === 'FunctionDeclaration') return keep(slice(n.start, d.start), '') + genFunction(d, { name: t });
+		return keep(slice(n.start, d.start), 'var ' + t + ' = ') + (d.type === 'ClassDeclaration' ? '(' + genClass(d).replace(/;$/, '') + ')' : gen(d)) + ';';
+	};
+	H.ExportAllDeclaration = function (n) {
+		var m = modVar();
+		prefix.push('var ' + m + ' = require(' + str(n.source.value) + ');');
+		if (n.exported) exportGetter(n.exported.name || n.exported.value, m);
+		else starList.push('Object.keys(' + m + ').forEach(function (k) { if (k !== "default" && k !== "__esModule" && !Object.prototype.hasOwnProperty.call(exports, k)) Object.defineProperty(exports, k, { enumerable: true, get: function () { return ' + m + '[k]; } }); });');
+		return keep(slice(n.start, n.end), '');
+	};
+	H.MetaProperty = function (n) { if (n.meta.name === 'import') decline('import.meta', n); return splice(n); };
+	H.ImportExpression = function (n) { decline('dynamic import()', n); };
+	H.Literal = function (n) {
+		if (n.bigint !== undefined) decline('BigInt literal', n);
+		if (n.regex && /[yus]/.test(n.regex.flags)) decline('regexp flag ' + n.regex.flags, n);
+		if (n.regex && /\(\?<[=!]|\(\?<[A-Za-z]/.test(n.regex.pattern)) decline('regexp lookbehind or named group', n);
+		if (typeof n.value === 'number' && /_/.test(slice(n.start, n.end))) return slice(n.start, n.end).replace(/_/g, '');
+		return splice(n);
+	};
+
+	var progCtx = new Ctx(ast);
+	ctxStack.push(progCtx);
+	progCtx.thisName = 'undefined';   // module code: this is undefined
+	var body = splice(ast);
+	ctxStack.pop();
+	var head = '"use strict"; Object.defineProperty(exports, "__esModule", { value: true }); ' + exportsList.join(' ') + ' ' + prefix.join(' ') + ' ' + starList.join(' ') +
+		(progCtx.temps.length ? ' var ' + progCtx.temps.join(', ') + ';' : '') + ' ';
+	var out = head + body;
+	if (newlines(out) !== newlines(src)) throw new Error('k6c lower: line count changed (' + newlines(src) + ' -> ' + newlines(out) + ')');
+	return out;
+}
+
+return { lower: lower, K6cDecline: K6cDecline };
+})();
