@@ -451,8 +451,10 @@ function lower(src, opts) {
 				});
 				return;
 			case 'ArrayPattern':
-				var a = temp('a');
-				out.push(a + ' = __k6c_arr(' + from + ')');
+				// Without a rest element only as many values as there are
+				// elements are taken (an infinite generator must not hang).
+				var a = temp('a'), hasRest = p.elements.some(function (e) { return e && e.type === 'RestElement'; });
+				out.push(a + ' = __k6c_arr(' + from + (hasRest ? '' : ', ' + p.elements.length) + ')');
 				p.elements.forEach(function (e, i) {
 					if (!e) return;
 					if (e.type === 'RestElement') bind(e.argument, a + '.slice(' + i + ')');
@@ -513,7 +515,7 @@ function lower(src, opts) {
 			var out = [];
 			(function bind(p, from) {
 				if (p.type === 'Identifier' || p.type === 'MemberExpression') { out.push(gen(p) + ' = ' + from); return; }
-				if (p.type === 'ArrayPattern') { var a = tmp('a'); out.push(a + ' = __k6c_arr(' + from + ')'); p.elements.forEach(function (e, i) { if (e) bind(e.type === 'RestElement' ? e.argument : e, e.type === 'RestElement' ? a + '.slice(' + i + ')' : a + '[' + i + ']'); }); return; }
+				if (p.type === 'ArrayPattern') { var a = tmp('a'), rest = p.elements.some(function (e) { return e && e.type === 'RestElement'; }); out.push(a + ' = __k6c_arr(' + from + (rest ? '' : ', ' + p.elements.length) + ')'); p.elements.forEach(function (e, i) { if (e) bind(e.type === 'RestElement' ? e.argument : e, e.type === 'RestElement' ? a + '.slice(' + i + ')' : a + '[' + i + ']'); }); return; }
 				if (p.type === 'ObjectPattern') { var o = tmp('o'); out.push(o + ' = ' + from); p.properties.forEach(function (q) { if (q.type === 'RestElement' || q.computed) decline('rest/computed in assignment pattern', q); bind(q.value, o + '[' + str(q.key.name || q.key.value) + ']'); }); return; }
 				if (p.type === 'AssignmentPattern') { var d = tmp('d'); out.push(d + ' = ' + from); bind(p.left, '(' + d + ' === undefined ? ' + gen(p.right) + ' : ' + d + ')'); return; }
 				decline('assignment pattern ' + p.type, p);
@@ -567,48 +569,104 @@ function lower(src, opts) {
 	};
 
 	// ---- loops ------------------------------------------------------------------
-	function loopBody(loop, bodyText, bindingNames) {
-		if (!bodyCapture(loop)) return bodyText;
-		// Per-iteration bindings: run the body in a function of its own, with
-		// the loop variables as parameters. Control flow leaving the body is
-		// not handled by the prototype.
-		var bad = null;
-		(function scan(n, depthFn) {
-			if (bad) return;
-			if (isFn(n) && n !== loop) depthFn = true;
-			if (!depthFn && /^(Return|Break|Continue)Statement$/.test(n.type) && !(n.type !== 'ReturnStatement' && !n.label && innerLoop(n, loop))) bad = n;
-			if (!depthFn && (n.type === 'YieldExpression' || n.type === 'AwaitExpression')) bad = n;
-			kids(n).forEach(function (c) { scan(c, depthFn); });
-		})(loop.body, false);
-		if (bad) decline('closure over a loop binding with ' + bad.type + ' in the loop body', bad);
-		var names = bindingNames.join(', ');
-		return '{ (function (' + names + ') {' + bodyText + '}).call(' + thisText(loop) + (names ? ', ' + names : '') + '); }';
+	// Per-iteration bindings: when a closure in a loop captures a let/const
+	// of the loop, the body runs in a function of its own each iteration,
+	// with the head's bindings as parameters (Babel's _loop, in short).
+	// Leaving the body is encoded in the function's result: `continue` is a
+	// plain return, `break` returns __k6c_BRK, `return v` returns
+	// {__k6c_ret: true, v: v}. yield and await need nothing: on coroutines
+	// they suspend through the extra JS frame. Assignments to a head binding
+	// in the body are copied back (try/finally) for the next iteration.
+	var wrapStack = [];
+	function wrapTop(n) {
+		var w = wrapStack[wrapStack.length - 1];
+		return w && fnOf(n) === w.fn && within(n, w.loop.body) ? w : null;
 	}
-	function innerLoop(n, loop) { for (var p = n.parent; p && p !== loop; p = p.parent) if (isLoop(p) || p.type === 'SwitchStatement') return true; return false; }
+	function innerLoop(n, loop, forContinue) { for (var p = n.parent; p && p !== loop; p = p.parent) if (isLoop(p) || (!forContinue && p.type === 'SwitchStatement')) return true; return false; }
+	function labelOutside(n, w) { return n.label && !labelInside(n.label.name, w.loop); }
+	function labelInside(name, loop) {
+		var hit = false;
+		(function scan(x) { if (hit) return; if (x.type === 'LabeledStatement' && x.label.name === name) hit = true; kids(x).forEach(scan); })(loop.body);
+		return hit;
+	}
+	H.BreakStatement = function (n) {
+		var w = wrapTop(n);
+		if (!w || (!n.label && innerLoop(n, w.loop, false)) || (n.label && !labelOutside(n, w))) return splice(n);
+		if (n.label) decline('labelled break out of a per-iteration loop body', n);
+		w.brk = true;
+		return keep(slice(n.start, n.end), 'return __k6c_BRK;');
+	};
+	H.ContinueStatement = function (n) {
+		var w = wrapTop(n);
+		if (!w || (!n.label && innerLoop(n, w.loop, true)) || (n.label && !labelOutside(n, w))) return splice(n);
+		if (n.label) decline('labelled continue out of a per-iteration loop body', n);
+		return keep(slice(n.start, n.end), 'return;');
+	};
+	H.ReturnStatement = function (n) {
+		var w = wrapTop(n);
+		if (!w) return splice(n);
+		w.ret = true;
+		return keep(slice(n.start, n.end), 'return { __k6c_ret: true, v: ' + (n.argument ? gen(n.argument) : 'undefined') + ' };');
+	};
+	function assignedIn(body, names) {
+		var hit = [];
+		(function scan(x) {
+			var t = x.type === 'AssignmentExpression' ? x.left : x.type === 'UpdateExpression' ? x.argument : null;
+			if (t && t.type === 'Identifier' && t.binding) { var nm = t.binding.rename || t.name; if (names.indexOf(nm) >= 0 && hit.indexOf(nm) < 0) hit.push(nm); }
+			kids(x).forEach(scan);
+		})(body);
+		return hit;
+	}
+	// genBody() makes the body text (without braces when it was a block);
+	// it is called with the wrapper registered, so break/continue/return
+	// inside it are rewritten.
+	function loopBody(loop, genBody, names) {
+		if (!bodyCapture(loop)) return null;
+		var w = { loop: loop, fn: fnOf(loop), brk: false, ret: false };
+		var outs = assignedIn(loop.body, names).map(function (nm) { return [nm, tmp('out')]; });
+		wrapStack.push(w);
+		// The wrapper is a function of ours: `this` and `arguments` inside
+		// must still be the enclosing function's, as in an arrow.
+		var c = new Ctx(null);
+		c.arrow = true;
+		ctxStack.push(c);
+		var body;
+		try { body = genBody(); } finally { ctxStack.pop(); wrapStack.pop(); }
+		var r = tmp('r');
+		if (outs.length) body = 'try {' + body + '} finally { ' + outs.map(function (o) { return o[1] + ' = ' + o[0] + ';'; }).join(' ') + ' }';
+		var text = '{ ' + r + ' = (function (' + names.join(', ') + ') {' + body + '})(' + names.join(', ') + ');';
+		outs.forEach(function (o) { text += ' ' + o[0] + ' = ' + o[1] + ';'; });
+		if (w.brk) text += ' if (' + r + ' === __k6c_BRK) break;';
+		if (w.ret) {
+			var outer = wrapStack[wrapStack.length - 1];
+			if (outer && outer.fn === w.fn) { outer.ret = true; text += ' if (' + r + ' && ' + r + '.__k6c_ret) return ' + r + ';'; }
+			else text += ' if (' + r + ' && ' + r + '.__k6c_ret) return ' + r + '.v;';
+		}
+		return text + ' }';
+	}
+	function blockInner(body) { return body.type === 'BlockStatement' ? splice(body, body.start + 1, body.end - 1) : gen(body); }
 	function headNames(decl) {
 		if (!decl || decl.type !== 'VariableDeclaration' || decl.kind === 'var') return [];
 		var ids = [];
 		decl.declarations.forEach(function (d) { patternIds(d.id, ids); });
 		return ids.map(function (id) { return id.binding.rename || id.name; });
 	}
+	function bodyOrWrapped(n, names, pre) {
+		var t = loopBody(n, function () { return (pre || '') + blockInner(n.body); }, names);
+		if (t === null) return pre ? '{ ' + pre + blockInner(n.body) + '}' : gen(n.body);
+		return keep(slice(n.body.start, n.body.end), t);
+	}
 	H.ForStatement = function (n) {
-		var head = splice(n, n.start, n.body.start, [n.body]);
-		var names = headNames(n.init);
-		if (names.length && bodyCapture(n)) {
-			// Mutations of the loop variable in the body must reach the next
-			// iteration: decline if the body assigns it.
-			var assigns = false;
-			(function scan(x) { if ((x.type === 'AssignmentExpression' || x.type === 'UpdateExpression') && (x.left || x.argument).type === 'Identifier' && names.indexOf(((x.left || x.argument).binding || {}).rename || (x.left || x.argument).name) >= 0 && within(x, n.body)) assigns = true; kids(x).forEach(scan); })(n.body);
-			if (assigns) decline('loop variable captured by a closure and assigned in the body', n);
-		}
-		return head + loopBody(n, gen(n.body), names);
+		return splice(n, n.start, n.body.start, [n.body]) + bodyOrWrapped(n, headNames(n.init));
 	};
 	H.ForInStatement = function (n) {
-		return splice(n, n.start, n.body.start, [n.body]) + loopBody(n, gen(n.body), headNames(n.left));
+		return splice(n, n.start, n.body.start, [n.body]) + bodyOrWrapped(n, headNames(n.left));
 	};
-	H.WhileStatement = H.DoWhileStatement = function (n) {
-		if (bodyCapture(n)) decline('closure over a block binding inside a while loop', n);
-		return splice(n);
+	H.WhileStatement = function (n) {
+		return splice(n, n.start, n.body.start, [n.body]) + bodyOrWrapped(n, []);
+	};
+	H.DoWhileStatement = function (n) {
+		return slice(n.start, n.body.start) + bodyOrWrapped(n, []) + splice(n, n.body.end, n.end, [n.body]);
 	};
 	H.ForOfStatement = function (n) {
 		if (n.await) decline('for await', n);
@@ -620,12 +678,15 @@ function lower(src, opts) {
 			bind = id.type === 'Identifier' ? 'var ' + gen(id) + ' = ' + st + '.value;' : 'var ' + destructure(id, st + '.value').join(', ') + ';';
 		} else if (n.left.type === 'Identifier' || n.left.type === 'MemberExpression') bind = gen(n.left) + ' = ' + st + '.value;';
 		else decline('for-of with a pattern target', n);
-		var names = headNames(n.left);
-		var bodyText = n.body.type === 'BlockStatement' ? splice(n.body, n.body.start + 1, n.body.end - 1) : gen(n.body);
-		var inner;
-		if (names.length && bodyCapture(n)) inner = loopBody(n, ' ' + bind + bodyText, names.map(function () { return ''; }).length ? [] : []);
-		else inner = '{ ' + bind + bodyText + '}';
-		return keep(slice(n.start, n.body.start), head) + inner;
+		// The value binding is made inside the (possibly wrapped) body, so
+		// it is per iteration. Iterator closing (return() on break or
+		// throw) is not done by the prototype.
+		var loop = keep(slice(n.start, n.body.start), head) + bodyOrWrapped(n, [], ' ' + bind);
+		// Leaving early (break, return, throw) closes the iterator, so a
+		// generator's finally blocks run. A labelled loop keeps its label
+		// on the loop itself, so it is not wrapped (prototype limit).
+		if (n.parent.type === 'LabeledStatement') return loop;
+		return 'try { ' + loop + ' } finally { if (' + st + ' && !' + st + '.done && typeof ' + it + '["return"] === "function") ' + it + '["return"](); ' + st + ' = undefined; }';
 	};
 
 	// ---- spread -----------------------------------------------------------------

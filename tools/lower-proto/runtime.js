@@ -4,11 +4,14 @@
 // k6c__prelude_for() trigger scan, like the polyfills in lib/engine/js.
 
 // Iterables to arrays (spread, array destructuring); arrays take the fast path.
-function __k6c_arr(v) {
+// With n, at most n values are taken and the iterator is closed (array
+// destructuring without a rest element).
+function __k6c_arr(v, n) {
 	if (Array.isArray(v)) return v;
-	if (typeof v === 'string') return Array.from ? Array.from(v) : v.split('');
+	if (typeof v === 'string' && n === undefined) return Array.from ? Array.from(v) : v.split('');
 	var it = __k6c_iter(v), out = [], s;
-	while (!(s = it.next()).done) out.push(s.value);
+	while ((n === undefined || out.length < n) && !(s = it.next()).done) out.push(s.value);
+	if (n !== undefined && s && !s.done && typeof it['return'] === 'function') it['return']();
 	return out;
 }
 
@@ -104,6 +107,7 @@ function __k6c_fields(self, list) {
 // delivered as a thrown __k6c_Return so finally blocks run; the lowering
 // makes every catch clause in a generator body rethrow it.
 function __k6c_Return(v) { this.value = v; }
+var __k6c_BRK = {};
 
 function __k6c_yield(v) { return Duktape.Thread.yield({ y: v }); }
 function __k6c_yieldstar(it) {
