@@ -3,7 +3,8 @@
 // JSON of what the entry module's default export returns (awaited).
 // Run: dukrun <prelude chunks> acorn.js runtime.js lower.js harness.js -- MODE ENTRY
 //   MODE: fast (lower.js) | pre (ENTRY and its imports are already lowered
-//   files named <file>.low.js)
+//   files named <file>.low.js) | mixed (<file>.low.js where it exists, else
+//   lower.js: modules of one test lowered by different engines)
 var mode = __args[0], entry = __args[1];
 var cache = {}, stats = { lowerMs: 0, lines: 0 };
 var checks = { pass: 0, fail: [] };
@@ -29,7 +30,9 @@ function load(path) {
 	var mod = { exports: {} };
 	cache[path] = mod;
 	var code;
-	if (mode === 'fast') {
+	var pre = null;
+	if (mode === 'mixed') { try { pre = __read(path + '.low.js'); } catch (e) { pre = null; } }
+	if (mode === 'fast' || (mode === 'mixed' && pre === null)) {
 		var src = __read(path), t = __now();
 		try {
 			code = K6cLower.lower(src);
@@ -41,7 +44,7 @@ function load(path) {
 		stats.lowerMs += __now() - t;
 		stats.lines += src.split('\n').length;
 		if (this.__DUMP) print(code);
-	} else code = __read(path + '.low.js');
+	} else code = pre !== null ? pre : __read(path + '.low.js');
 	var f = __compile('(function (exports, require, module) {' + code + '\n})', path)();
 	f(mod.exports, function (spec) { return load(resolve(path, spec)); }, mod);
 	return mod.exports;

@@ -895,6 +895,8 @@ function lower(src, opts) {
 	progCtx.thisName = 'undefined';   // module code: this is undefined
 	var body = splice(ast);
 	ctxStack.pop();
+	// The prefix goes in front of line 1, so a hashbang becomes a comment.
+	if (body.slice(0, 2) === '#!') body = '//' + body.slice(2);
 	var head = '"use strict"; Object.defineProperty(exports, "__esModule", { value: true }); ' + exportsList.join(' ') + ' ' + prefix.join(' ') + ' ' + starList.join(' ') +
 		(progCtx.temps.length ? ' var ' + progCtx.temps.join(', ') + ';' : '') + ' ';
 	var out = head + body;
