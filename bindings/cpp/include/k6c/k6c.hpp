@@ -393,7 +393,20 @@ template <class R> duk_ret_t push_safe(duk_context *ctx, void *udata)
 
 /* The signature of a callable: lambdas (not generic ones), function
  * pointers and function objects with one operator(). */
-template <class T> struct fn_traits : fn_traits<decltype(&T::operator())> {};
+template <class T, class = void> struct has_call_operator : std::false_type {};
+template <class T>
+struct has_call_operator<T, std::void_t<decltype(&T::operator())>> : std::true_type {};
+
+template <class T, class = void> struct fn_traits {
+	static_assert(dependent_false<T>::value,
+		"k6c::Module::function(): the callable needs one fixed signature (a lambda "
+		"without auto parameters, a function pointer)");
+	using result = void;
+	using args = std::tuple<>;
+};
+template <class T>
+struct fn_traits<T, std::enable_if_t<has_call_operator<T>::value>>
+	: fn_traits<decltype(&T::operator())> {};
 template <class R, class... A> struct fn_traits<R(A...)> {
 	using result = R;
 	using args = std::tuple<A...>;
