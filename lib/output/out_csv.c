@@ -150,14 +150,11 @@ static int csv_start(k6c_sink *sink, void *payload, const k6c_sink_start_info *i
 		k6c__sink_fail(sink, 0, "out of memory");
 		return -1;
 	}
-	if (k6c__outfile_open(&o->f, o->path, err, sizeof(err)) ||
-	    k6c__outfile_write(o->f, o->rows.ptr, o->rows.len, err, sizeof(err)) ||
-	    k6c__outfile_flush(o->f, err, sizeof(err))) {
-		k6c__sink_fail(sink, 0, err);
+	/* The header goes out at once, before any sample. */
+	if (k6c__outfile_sink_open(sink, &o->f, o->path, o->rows.ptr, o->rows.len,
+		    &o->last_flush_ns))
 		return -1;
-	}
 	k6c__buf_clear(&o->rows);
-	o->last_flush_ns = k6c__now_ns();
 	return 0;
 }
 
@@ -251,8 +248,6 @@ static int csv_add(k6c_sink *sink, void *payload, const k6c_sample *samples, siz
 {
 	csv_out *o = payload;
 	k6c__buf tmp = K6C__BUF_INIT;
-	char err[512];
-	uint64_t now;
 	int rc = 0;
 
 	if (!o->f)
@@ -265,35 +260,14 @@ static int csv_add(k6c_sink *sink, void *payload, const k6c_sample *samples, siz
 		k6c__sink_fail(sink, 0, "out of memory");
 		return -1;
 	}
-	if (k6c__outfile_write(o->f, o->rows.ptr, o->rows.len, err, sizeof(err))) {
-		k6c__sink_fail(sink, 0, err);
-		return -1;
-	}
-	now = k6c__now_ns();
-	if (now - o->last_flush_ns >= o->save_ns) {
-		o->last_flush_ns = now;
-		if (k6c__outfile_flush(o->f, err, sizeof(err))) {
-			k6c__sink_fail(sink, 0, err);
-			return -1;
-		}
-	}
-	return 0;
+	return k6c__outfile_sink_write(sink, o->f, o->rows.ptr, o->rows.len, &o->last_flush_ns,
+		o->save_ns);
 }
 
 static int csv_stop(k6c_sink *sink, void *payload, int exit_code)
 {
-	csv_out *o = payload;
-	char err[512];
-	int rc;
-
 	(void)exit_code;
-	rc = k6c__outfile_close(o->f, err, sizeof(err));
-	o->f = NULL;
-	if (rc) {
-		k6c__sink_fail(sink, 0, err);
-		return -1;
-	}
-	return 0;
+	return k6c__outfile_sink_close(sink, &((csv_out *)payload)->f);
 }
 
 static const k6c_sink_vtable csv_vt = {

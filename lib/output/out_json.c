@@ -288,12 +288,7 @@ static int json_start(k6c_sink *sink, void *payload, const k6c_sink_start_info *
 		k6c__sink_fail(sink, 0, "out of memory");
 		return -1;
 	}
-	if (k6c__outfile_open(&o->f, o->path, err, sizeof(err))) {
-		k6c__sink_fail(sink, 0, err);
-		return -1;
-	}
-	o->last_flush_ns = k6c__now_ns();
-	return 0;
+	return k6c__outfile_sink_open(sink, &o->f, o->path, NULL, 0, &o->last_flush_ns);
 }
 
 static int write_metric_line(json_out *o, const k6c_metric_info *m)
@@ -364,9 +359,7 @@ static int write_point(json_out *o, const k6c_sample *s)
 static int json_add(k6c_sink *sink, void *payload, const k6c_sample *samples, size_t n)
 {
 	json_out *o = payload;
-	char err[512];
 	int rc = 0;
-	uint64_t now;
 
 	if (!o->f)
 		return 0;
@@ -392,35 +385,14 @@ static int json_add(k6c_sink *sink, void *payload, const k6c_sample *samples, si
 		k6c__sink_fail(sink, 0, "out of memory");
 		return -1;
 	}
-	if (k6c__outfile_write(o->f, o->line.ptr, o->line.len, err, sizeof(err))) {
-		k6c__sink_fail(sink, 0, err);
-		return -1;
-	}
-	now = k6c__now_ns();
-	if (now - o->last_flush_ns >= FLUSH_NS) {
-		o->last_flush_ns = now;
-		if (k6c__outfile_flush(o->f, err, sizeof(err))) {
-			k6c__sink_fail(sink, 0, err);
-			return -1;
-		}
-	}
-	return 0;
+	return k6c__outfile_sink_write(sink, o->f, o->line.ptr, o->line.len, &o->last_flush_ns,
+		FLUSH_NS);
 }
 
 static int json_stop(k6c_sink *sink, void *payload, int exit_code)
 {
-	json_out *o = payload;
-	char err[512];
-	int rc;
-
 	(void)exit_code;
-	rc = k6c__outfile_close(o->f, err, sizeof(err));
-	o->f = NULL;
-	if (rc) {
-		k6c__sink_fail(sink, 0, err);
-		return -1;
-	}
-	return 0;
+	return k6c__outfile_sink_close(sink, &((json_out *)payload)->f);
 }
 
 static const k6c_sink_vtable json_vt = {

@@ -6,6 +6,7 @@
  * call comes from the run's output thread, so nothing here locks.
  */
 #include "output/outfile.h"
+#include "output/output.h"
 
 #include <errno.h>
 #include <math.h>
@@ -134,6 +135,56 @@ int k6c__outfile_close(k6c__outfile *f, char *err, size_t errlen)
 	k6c__free(f->path);
 	k6c__free(f);
 	return rc;
+}
+
+int k6c__outfile_sink_open(k6c_sink *sink, k6c__outfile **f, const char *path, const void *header,
+	size_t len, uint64_t *last_flush_ns)
+{
+	char err[512];
+
+	if (k6c__outfile_open(f, path, err, sizeof(err)) ||
+	    (len > 0 && k6c__outfile_write(*f, header, len, err, sizeof(err))) ||
+	    (len > 0 && k6c__outfile_flush(*f, err, sizeof(err)))) {
+		k6c__sink_fail(sink, 0, err);
+		return -1;
+	}
+	*last_flush_ns = k6c__now_ns();
+	return 0;
+}
+
+int k6c__outfile_sink_write(k6c_sink *sink, k6c__outfile *f, const void *text, size_t len,
+	uint64_t *last_flush_ns, uint64_t every_ns)
+{
+	char err[512];
+	uint64_t now;
+
+	if (k6c__outfile_write(f, text, len, err, sizeof(err))) {
+		k6c__sink_fail(sink, 0, err);
+		return -1;
+	}
+	now = k6c__now_ns();
+	if (now - *last_flush_ns >= every_ns) {
+		*last_flush_ns = now;
+		if (k6c__outfile_flush(f, err, sizeof(err))) {
+			k6c__sink_fail(sink, 0, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int k6c__outfile_sink_close(k6c_sink *sink, k6c__outfile **f)
+{
+	char err[512];
+	int rc;
+
+	rc = k6c__outfile_close(*f, err, sizeof(err));
+	*f = NULL;
+	if (rc) {
+		k6c__sink_fail(sink, 0, err);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- Go's text forms ---------------------------------------------------- */

@@ -1,13 +1,16 @@
 /*
  * outfile.h - what the file outputs (json, csv) share: a buffered writer
- * for a path, stdout or a gzip file, and the text forms k6's Go code
- * prints (encoding/json numbers, RFC 3339 times with the local offset, CSV
- * fields), plus readers of the consolidated options the sinks receive.
+ * for a path, stdout or a gzip file, the opening, writing and closing
+ * steps of their sinks around it (failures told to the sink), the text
+ * forms k6's Go code prints (encoding/json numbers, RFC 3339 times with
+ * the local offset, CSV fields), plus readers of the consolidated options
+ * the sinks receive.
  */
 #ifndef K6C_OUTPUT_OUTFILE_H
 #define K6C_OUTPUT_OUTFILE_H
 
 #include "k6c/metric.h"
+#include "k6c/sink.h"
 #include "util/json.h"
 #include "util/util.h"
 
@@ -29,6 +32,28 @@ int k6c__outfile_flush(k6c__outfile *f, char *err, size_t errlen);
 int k6c__outfile_close(k6c__outfile *f, char *err, size_t errlen);
 /* True for "" and "-". */
 bool k6c__outfile_is_stdout(const char *path);
+
+/* ---- a file output's sink steps ---- */
+
+/* The end of a file output's start(): opens path (k6c__outfile_open) into
+ * *f, writes header[0..len) and flushes it when len > 0 (a CSV file's
+ * first line is there before any sample), and sets *last_flush_ns to now.
+ * On failure tells the sink with k6c__sink_fail(sink, 0, reason). Return
+ * 0 or -1. Thread: the output thread. */
+int k6c__outfile_sink_open(k6c_sink *sink, k6c__outfile **f, const char *path, const void *header,
+	size_t len, uint64_t *last_flush_ns);
+/* The end of a file output's add_samples(): appends text[0..len) to f,
+ * then flushes when every_ns have passed since *last_flush_ns (setting it
+ * to now), so the file keeps up with the run without a flush per batch.
+ * On failure tells the sink with k6c__sink_fail(sink, 0, reason). Return
+ * 0 or -1. Thread: the output thread. */
+int k6c__outfile_sink_write(k6c_sink *sink, k6c__outfile *f, const void *text, size_t len,
+	uint64_t *last_flush_ns, uint64_t every_ns);
+/* A file output's stop(): closes *f (k6c__outfile_close) and sets it to
+ * NULL, so later adds write nothing. A failure to close is told to the
+ * sink with k6c__sink_fail(sink, 0, reason). Return 0 or -1. Thread: the
+ * output thread. */
+int k6c__outfile_sink_close(k6c_sink *sink, k6c__outfile **f);
 
 /* ---- Go's text forms ---- */
 
