@@ -22,7 +22,7 @@
 
 #include <k6c.h>
 
-#include "script_run.h"
+#include "api_run.h"
 #include "tcapture.h"
 #include "tjson.h"
 
@@ -37,48 +37,6 @@ static const char *tmp_path(char *buf, size_t n, const char *name)
 	snprintf(buf, n, "%s/%s", g_dir, name);
 	unlink(buf);
 	return buf;
-}
-
-static k6c_test *make_test(tcap *cap, const char *src, const char *options)
-{
-	k6c_test *t = NULL;
-
-	tcap_init(cap);
-	ck_assert_int_eq(k6c_test_new(&t), 0);
-	ck_assert_int_eq(k6c_test_set_script_source(t, "out.js", src, strlen(src)), 0);
-	ck_assert_int_eq(k6c_test_set_options(t, options), 0);
-	ck_assert_int_eq(k6c_test_set_log_callback(t, tcap_cb, cap, NULL), 0);
-	ck_assert_int_eq(k6c_test_set_env(t, "BASE_URL", sr_base_url()), 0);
-	return t;
-}
-
-static void run(k6c_test *t, tcap *cap, int want_exit)
-{
-	int rc = k6c_test_run(t), got = k6c_test_exit_code(t);
-
-	if (rc != 0 || got != want_exit) {
-		fprintf(stderr, "run returned %d, exit code %d (expected %d); log:\n", rc, got, want_exit);
-		tcap_dump(cap, stderr);
-	}
-	ck_assert_int_eq(rc, 0);
-	ck_assert_int_eq(got, want_exit);
-}
-
-static tj *summary(const k6c_test *t)
-{
-	char err[128];
-	const char *json = k6c_test_summary_json(t);
-	tj *doc;
-
-	ck_assert_msg(json != NULL, "no summary JSON");
-	doc = tj_parse(json, err, sizeof(err));
-	ck_assert_msg(doc != NULL, "summary is not JSON: %s", err);
-	return doc;
-}
-
-static double metric(const tj *doc, const char *name, const char *field)
-{
-	return tj_num(tj_getv(doc, "metrics", name, "values", field, NULL), NAN);
 }
 
 /* A whole file, plain or (gz) through zlib; NUL-terminated, malloc'd. */
@@ -187,16 +145,19 @@ static long tally_points(tallies *ts, const char *name)
 /* The samples of the summary's main metrics equal what the output wrote. */
 static void assert_counts(tallies *ts, const tj *doc)
 {
-	ck_assert(metric(doc, "http_reqs", "count") > 0);
-	ck_assert_int_eq(tally_points(ts, "http_reqs"), (long)metric(doc, "http_reqs", "count"));
-	ck_assert_int_eq(tally_points(ts, "iterations"), (long)metric(doc, "iterations", "count"));
+	ck_assert(ar_metric(doc, "http_reqs", "count") > 0);
+	ck_assert_int_eq(tally_points(ts, "http_reqs"), (long)ar_metric(doc, "http_reqs", "count"));
+	ck_assert_int_eq(tally_points(ts, "iterations"),
+		(long)ar_metric(doc, "iterations", "count"));
 	ck_assert_int_eq(tally_points(ts, "checks"),
-		(long)(metric(doc, "checks", "passes") + metric(doc, "checks", "fails")));
+		(long)(ar_metric(doc, "checks", "passes") + ar_metric(doc, "checks", "fails")));
 	ck_assert_int_eq(tally_points(ts, "http_req_failed"),
-		(long)(metric(doc, "http_req_failed", "passes") + metric(doc, "http_req_failed", "fails")));
-	ck_assert_int_eq(tally_points(ts, "http_req_duration"), (long)metric(doc, "http_reqs", "count"));
-	ck_assert(tally_get(ts, "data_received")->sum == metric(doc, "data_received", "count"));
-	ck_assert(tally_get(ts, "my_counter")->sum == metric(doc, "my_counter", "count"));
+		(long)(ar_metric(doc, "http_req_failed", "passes") +
+			ar_metric(doc, "http_req_failed", "fails")));
+	ck_assert_int_eq(tally_points(ts, "http_req_duration"),
+		(long)ar_metric(doc, "http_reqs", "count"));
+	ck_assert(tally_get(ts, "data_received")->sum == ar_metric(doc, "data_received", "count"));
+	ck_assert(tally_get(ts, "my_counter")->sum == ar_metric(doc, "my_counter", "count"));
 }
 
 /* RFC 3339 with k6's fraction (1 to 9 digits, no trailing zero) and a
@@ -308,7 +269,7 @@ START_TEST(test_api_out_file__json)
 {
 	tcap cap;
 	char plain[256], gz[256], spec[300];
-	k6c_test *t = make_test(&cap, SCRIPT, OPTIONS);
+	k6c_test *t = ar_make_test(&cap, "out.js", SCRIPT, OPTIONS);
 	char *text, *gztext, **lines;
 	size_t n, len, gzlen;
 	const char *l, *p;
@@ -321,8 +282,8 @@ START_TEST(test_api_out_file__json)
 	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
 	snprintf(spec, sizeof(spec), "json=%s", gz);
 	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
-	run(t, &cap, 0);
-	doc = summary(t);
+	ar_run(t, &cap, 0);
+	doc = ar_summary(t);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_DEBUG, "output: json ("));
 
 	text = slurp(plain, 0, &len);
@@ -385,7 +346,7 @@ START_TEST(test_api_out_file__json_metadata)
 {
 	tcap cap;
 	char plain[256], spec[300];
-	k6c_test *t = make_test(&cap, "export default function () {}\n",
+	k6c_test *t = ar_make_test(&cap, "out.js", "export default function () {}\n",
 		"{\"vus\":1,\"iterations\":2,\"systemTags\":[\"scenario\",\"vu\",\"iter\"]}");
 	char *text, **lines;
 	size_t n;
@@ -394,7 +355,7 @@ START_TEST(test_api_out_file__json_metadata)
 	tmp_path(plain, sizeof(plain), "meta.json");
 	snprintf(spec, sizeof(spec), "json=%s", plain);
 	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
-	run(t, &cap, 0);
+	ar_run(t, &cap, 0);
 	text = slurp(plain, 0, NULL);
 	n = split_lines(text, &lines);
 	l = find_line(lines, n, "{\"metric\":\"iterations\",\"type\":\"Point\"");
@@ -413,10 +374,11 @@ END_TEST
 START_TEST(test_api_out_file__json_bad_path)
 {
 	tcap cap;
-	k6c_test *t = make_test(&cap, "export default function () {}\n", "{\"iterations\":1}");
+	k6c_test *t = ar_make_test(&cap, "out.js", "export default function () {}\n",
+		"{\"iterations\":1}");
 
 	ck_assert_int_eq(k6c_test_add_output(t, "json=/nonexistent-dir/x.json"), 0);
-	run(t, &cap, 255);
+	ar_run(t, &cap, 255);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR,
 		"could not start output \"json\": open /nonexistent-dir/x.json: No such file or directory"));
 	k6c_test_free(t);
@@ -516,7 +478,7 @@ START_TEST(test_api_out_file__csv)
 	setenv("TZ", "CET-1", 1);
 	tzset();
 	setenv("K6_CSV_TIME_FORMAT", "unix_micro", 1);
-	t = make_test(&cap, SCRIPT, OPTIONS);
+	t = ar_make_test(&cap, "out.js", SCRIPT, OPTIONS);
 	ck_assert_int_eq(k6c_test_set_system_env(t), 0);
 	ck_assert_int_eq(k6c_test_set_env(t, "BASE_URL", sr_base_url()), 0);
 	for (int i = 0; i < TF_N; i++)
@@ -534,8 +496,8 @@ START_TEST(test_api_out_file__csv)
 	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
 	snprintf(spec, sizeof(spec), "csv=fileName=%s,timeFormat=rfc3339_nano", paths[TF_RFC_NANO]);
 	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
-	run(t, &cap, 0);
-	doc = summary(t);
+	ar_run(t, &cap, 0);
+	doc = ar_summary(t);
 	snprintf(spec, sizeof(spec), "csv (%s)", paths[TF_MICRO]);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_DEBUG, spec));
 
@@ -626,7 +588,7 @@ START_TEST(test_api_out_file__csv_system_tags)
 {
 	tcap cap;
 	char path[256], spec[300];
-	k6c_test *t = make_test(&cap,
+	k6c_test *t = ar_make_test(&cap, "out.js",
 		"import { Counter } from 'k6/metrics';\n"
 		"const c = new Counter('my_c');\n"
 		"export default function () { c.add(1, { status: 'mine', zz: 'z', aa: 'a' }); }\n",
@@ -638,7 +600,7 @@ START_TEST(test_api_out_file__csv_system_tags)
 	tmp_path(path, sizeof(path), "tags.csv");
 	snprintf(spec, sizeof(spec), "csv=%s", path);
 	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
-	run(t, &cap, 0);
+	ar_run(t, &cap, 0);
 	text = slurp(path, 0, NULL);
 	n = split_lines(text, &lines);
 	ck_assert_uint_ge(n, 3);
@@ -678,7 +640,8 @@ START_TEST(test_api_out_file__csv_bad_settings)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tcap cap;
-		k6c_test *t = make_test(&cap, "export default function () {}\n", "{\"iterations\":1}");
+		k6c_test *t = ar_make_test(&cap, "out.js", "export default function () {}\n",
+			"{\"iterations\":1}");
 
 		if (cases[i].env) {
 			char kv[64], *eq;
@@ -690,7 +653,7 @@ START_TEST(test_api_out_file__csv_bad_settings)
 			unsetenv(kv);
 		}
 		ck_assert_int_eq(k6c_test_add_output(t, cases[i].spec), 0);
-		run(t, &cap, 104);
+		ar_run(t, &cap, 104);
 		ck_assert_msg(tcap_find(&cap, K6C_LOG_ERROR, cases[i].msg) != NULL, "no \"%s\"",
 			cases[i].msg);
 		k6c_test_free(t);
@@ -756,15 +719,18 @@ static double db_sum(sqlite3 *db, long long run, const char *metric)
 
 static void assert_db_counts(sqlite3 *db, long long run, const tj *doc)
 {
-	ck_assert(metric(doc, "http_reqs", "count") > 0);
-	ck_assert_int_eq(db_count(db, run, "http_reqs"), (long long)metric(doc, "http_reqs", "count"));
-	ck_assert_int_eq(db_count(db, run, "iterations"), (long long)metric(doc, "iterations", "count"));
+	ck_assert(ar_metric(doc, "http_reqs", "count") > 0);
+	ck_assert_int_eq(db_count(db, run, "http_reqs"),
+		(long long)ar_metric(doc, "http_reqs", "count"));
+	ck_assert_int_eq(db_count(db, run, "iterations"),
+		(long long)ar_metric(doc, "iterations", "count"));
 	ck_assert_int_eq(db_count(db, run, "checks"),
-		(long long)(metric(doc, "checks", "passes") + metric(doc, "checks", "fails")));
+		(long long)(ar_metric(doc, "checks", "passes") +
+			ar_metric(doc, "checks", "fails")));
 	ck_assert_int_eq(db_count(db, run, "http_req_duration"),
-		(long long)metric(doc, "http_reqs", "count"));
-	ck_assert(db_sum(db, run, "data_received") == metric(doc, "data_received", "count"));
-	ck_assert(db_sum(db, run, "my_counter") == metric(doc, "my_counter", "count"));
+		(long long)ar_metric(doc, "http_reqs", "count"));
+	ck_assert(db_sum(db, run, "data_received") == ar_metric(doc, "data_received", "count"));
+	ck_assert(db_sum(db, run, "my_counter") == ar_metric(doc, "my_counter", "count"));
 }
 
 /* The ```sql blocks of doc/outputs.md whose first line is "-- title". */
@@ -853,7 +819,7 @@ START_TEST(test_api_out_file__sqlite)
 {
 	tcap cap;
 	char path[256], spec[300];
-	k6c_test *t = make_test(&cap, SCRIPT, OPTIONS);
+	k6c_test *t = ar_make_test(&cap, "out.js", SCRIPT, OPTIONS);
 	tj *doc[2];
 	sqlite3 *db;
 	long long tag_sets;
@@ -862,14 +828,14 @@ START_TEST(test_api_out_file__sqlite)
 	tmp_path(path, sizeof(path), "runs.db");
 	snprintf(spec, sizeof(spec), "sqlite=%s", path);
 	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
-	run(t, &cap, 0);
-	doc[0] = summary(t);
+	ar_run(t, &cap, 0);
+	doc[0] = ar_summary(t);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_DEBUG, "output: sqlite ("));
 	db = db_open(path);
 	tag_sets = db_int(db, "SELECT count(*) FROM tag_sets", 0);
 	sqlite3_close(db);
-	run(t, &cap, 0);
-	doc[1] = summary(t);
+	ar_run(t, &cap, 0);
+	doc[1] = ar_summary(t);
 
 	db = db_open(path);
 	ck_assert_int_eq(db_int(db, "PRAGMA user_version", 0), 1);
@@ -957,7 +923,7 @@ START_TEST(test_api_out_file__sqlite_abort)
 {
 	tcap cap;
 	char path[256], spec[300];
-	k6c_test *t = make_test(&cap,
+	k6c_test *t = ar_make_test(&cap, "out.js",
 		"import http from 'k6/http';\n"
 		"import { sleep } from 'k6';\n"
 		"import { Counter } from 'k6/metrics';\n"
@@ -980,18 +946,20 @@ START_TEST(test_api_out_file__sqlite_abort)
 	a.t = t;
 	a.path = path;
 	ck_assert_int_eq(pthread_create(&th, NULL, aborter_main, &a), 0);
-	run(t, &cap, 105);
+	ar_run(t, &cap, 105);
 	pthread_join(th, NULL);
 	ck_assert_msg(a.rows_seen >= 20, "only %lld rows were committed before the abort",
 		a.rows_seen);
-	doc = summary(t);
+	doc = ar_summary(t);
 	db = db_open(path);
 	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM runs WHERE exit_code = 105 AND "
 		"status = 'aborted' AND ended_us IS NOT NULL", 0), 1);
 	ck_assert_int_ge(db_int(db, "SELECT count(*) FROM samples", 0), a.rows_seen);
-	ck_assert_int_eq(db_count(db, 1, "http_reqs"), (long long)metric(doc, "http_reqs", "count"));
-	ck_assert_int_eq(db_count(db, 1, "iterations"), (long long)metric(doc, "iterations", "count"));
-	ck_assert(db_sum(db, 1, "my_counter") == metric(doc, "my_counter", "count"));
+	ck_assert_int_eq(db_count(db, 1, "http_reqs"),
+		(long long)ar_metric(doc, "http_reqs", "count"));
+	ck_assert_int_eq(db_count(db, 1, "iterations"),
+		(long long)ar_metric(doc, "iterations", "count"));
+	ck_assert(db_sum(db, 1, "my_counter") == ar_metric(doc, "my_counter", "count"));
 	sqlite3_close(db);
 	tj_free(doc);
 	k6c_test_free(t);
@@ -1012,7 +980,7 @@ START_TEST(test_api_out_file__sqlite_concurrent)
 	tmp_path(path, sizeof(path), "concurrent.db");
 	snprintf(spec, sizeof(spec), "sqlite=%s", path);
 	for (int i = 0; i < 2; i++) {
-		t[i] = make_test(&cap[i], SCRIPT, OPTIONS);
+		t[i] = ar_make_test(&cap[i], "out.js", SCRIPT, OPTIONS);
 		ck_assert_int_eq(k6c_test_add_output(t[i], spec), 0);
 	}
 	for (int i = 0; i < 2; i++)
@@ -1023,7 +991,7 @@ START_TEST(test_api_out_file__sqlite_concurrent)
 			tcap_dump(&cap[i], stderr);
 		ck_assert_int_eq(rc, 0);
 		ck_assert_int_eq(k6c_test_exit_code(t[i]), 0);
-		doc[i] = summary(t[i]);
+		doc[i] = ar_summary(t[i]);
 	}
 	db = db_open(path);
 	ck_assert_int_eq(db_int(db, "SELECT count(*) FROM runs WHERE status = 'finished'", 0), 2);
@@ -1046,17 +1014,18 @@ START_TEST(test_api_out_file__sqlite_bad)
 {
 	tcap cap;
 	char path[256], spec[300];
-	k6c_test *t = make_test(&cap, "export default function () {}\n", "{\"iterations\":1}");
+	k6c_test *t = ar_make_test(&cap, "out.js", "export default function () {}\n",
+		"{\"iterations\":1}");
 	FILE *f;
 
 	ck_assert_int_eq(k6c_test_add_output(t, "sqlite"), 0);
-	run(t, &cap, 104);
+	ar_run(t, &cap, 104);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR,
 		"could not create the 'sqlite' output: the database file is missing"));
 	k6c_test_free(t);
 	tcap_free(&cap);
 
-	t = make_test(&cap, "export default function () {}\n", "{\"iterations\":1}");
+	t = ar_make_test(&cap, "out.js", "export default function () {}\n", "{\"iterations\":1}");
 	tmp_path(path, sizeof(path), "not-a.db");
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
@@ -1064,7 +1033,7 @@ START_TEST(test_api_out_file__sqlite_bad)
 	fclose(f);
 	snprintf(spec, sizeof(spec), "sqlite=%s", path);
 	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
-	run(t, &cap, 255);
+	ar_run(t, &cap, 255);
 	ck_assert_ptr_nonnull(tcap_find_all(&cap, K6C_LOG_ERROR, "could not start output \"sqlite\": ",
 		path, "file is not a database", NULL));
 	k6c_test_free(t);

@@ -30,7 +30,7 @@
 
 #include <k6c.h>
 
-#include "script_run.h"
+#include "api_run.h"
 #include "tcapture.h"
 #include "tjson.h"
 
@@ -245,17 +245,6 @@ static double query_sum(const char *db, const char *q)
 	return sum;
 }
 
-/* A host sink counting every sample: what each output receives. */
-static int count_add(k6c_sink *sink, void *p, const k6c_sample *s, size_t n)
-{
-	(void)sink;
-	(void)s;
-	*(long *)p += (long)n;
-	return 0;
-}
-
-static const k6c_sink_vtable count_vt = { K6C_SINK_VERSION, NULL, NULL, count_add, NULL, NULL };
-
 /* The answer's text (for field keys and types). */
 static void query_text(const char *db, const char *q, char *out, size_t outlen)
 {
@@ -276,46 +265,6 @@ static const char SCRIPT[] =
 	"  check(r, { 'status is 200': (x) => x.status === 200 });\n"
 	"}\n";
 
-static k6c_test *make_test(tcap *cap, const char *options)
-{
-	k6c_test *t = NULL;
-
-	tcap_init(cap);
-	ck_assert_int_eq(k6c_test_new(&t), 0);
-	ck_assert_int_eq(k6c_test_set_script_source(t, "influx.js", SCRIPT, strlen(SCRIPT)), 0);
-	ck_assert_int_eq(k6c_test_set_options(t, options), 0);
-	ck_assert_int_eq(k6c_test_set_log_callback(t, tcap_cb, cap, NULL), 0);
-	ck_assert_int_eq(k6c_test_set_env(t, "BASE_URL", sr_base_url()), 0);
-	return t;
-}
-
-static void run(k6c_test *t, tcap *cap, int want_exit)
-{
-	int rc = k6c_test_run(t), got = k6c_test_exit_code(t);
-
-	if (rc != 0 || got != want_exit) {
-		fprintf(stderr, "run returned %d, exit code %d (expected %d); log:\n", rc, got, want_exit);
-		tcap_dump(cap, stderr);
-	}
-	ck_assert_int_eq(rc, 0);
-	ck_assert_int_eq(got, want_exit);
-}
-
-static double summary_value(const k6c_test *t, const char *metric, const char *field)
-{
-	const char *json = k6c_test_summary_json(t);
-	tj *doc;
-	const tj *v;
-	double n;
-
-	ck_assert_ptr_nonnull(json);
-	ck_assert_ptr_nonnull(doc = tj_parse(json, NULL, 0));
-	v = tj_getv(doc, "metrics", metric, "values", field, NULL);
-	n = v ? tj_num(v, NAN) : NAN;
-	tj_free(doc);
-	return n;
-}
-
 START_TEST(test_api_out_influxdb__counts)
 {
 	char spec[128], text[65536];
@@ -325,7 +274,8 @@ START_TEST(test_api_out_influxdb__counts)
 	long all = 0;
 
 	influx_start();
-	t = make_test(&cap, "{\"vus\":3,\"iterations\":30,\"systemTags\":[\"scenario\",\"vu\","
+	t = ar_make_test(&cap, "influx.js", SCRIPT,
+		"{\"vus\":3,\"iterations\":30,\"systemTags\":[\"scenario\",\"vu\","
 		"\"iter\",\"url\",\"name\",\"method\",\"status\",\"check\",\"group\",\"proto\","
 		"\"expected_response\"]}");
 	/* A short push interval, so the run's pushes and the final flush both
@@ -340,15 +290,15 @@ START_TEST(test_api_out_influxdb__counts)
 	unsetenv("K6_INFLUXDB_TAGS_AS_FIELDS");
 	snprintf(spec, sizeof(spec), "influxdb=http://127.0.0.1:%d/k6c_test", g_port);
 	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
-	ck_assert_int_eq(k6c_test_add_sink(t, &count_vt, &all), 0);
-	run(t, &cap, 0);
+	ck_assert_int_eq(k6c_test_add_sink(t, &ar_count_vt, &all), 0);
+	ar_run(t, &cap, 0);
 	unsetenv("K6_INFLUXDB_PUSH_INTERVAL");
 	unsetenv("K6_INFLUXDB_CONCURRENT_WRITES");
 	unsetenv("K6_INFLUXDB_PAYLOAD_SIZE");
 
-	reqs = summary_value(t, "http_reqs", "count");
-	iters = summary_value(t, "iterations", "count");
-	checks = summary_value(t, "checks", "passes") + summary_value(t, "checks", "fails");
+	reqs = ar_summary_value(t, "http_reqs", "count");
+	iters = ar_summary_value(t, "iterations", "count");
+	checks = ar_summary_value(t, "checks", "passes") + ar_summary_value(t, "checks", "fails");
 	ck_assert(reqs == 30 && iters == 30 && checks == 30);
 	/* The database was created by the output, and holds every sample. */
 	ck_assert(query_num("k6c_test", "SELECT count(value) FROM http_reqs") == reqs);
@@ -384,14 +334,14 @@ START_TEST(test_api_out_influxdb__dead_endpoint)
 {
 	char spec[128];
 	tcap cap;
-	k6c_test *t = make_test(&cap, "{\"vus\":2,\"iterations\":20}");
+	k6c_test *t = ar_make_test(&cap, "influx.js", SCRIPT, "{\"vus\":2,\"iterations\":20}");
 
 	/* Nobody listens there: every write fails at once. */
 	snprintf(spec, sizeof(spec), "influxdb=http://127.0.0.1:%d/db", free_port());
 	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
-	run(t, &cap, 0);
-	ck_assert(summary_value(t, "iterations", "count") == 20);
-	ck_assert(summary_value(t, "http_reqs", "count") == 20);
+	ar_run(t, &cap, 0);
+	ck_assert(ar_summary_value(t, "iterations", "count") == 20);
+	ck_assert(ar_summary_value(t, "http_reqs", "count") == 20);
 	ck_assert_ptr_nonnull(tcap_find_all(&cap, K6C_LOG_ERROR, "output \"influxdb\"",
 		"couldn't write stats", "/write?db=db&precision=ns", NULL));
 	ck_assert_ptr_nonnull(tcap_find_all(&cap, K6C_LOG_WARN, "output \"influxdb\"",
@@ -409,7 +359,7 @@ START_TEST(test_api_out_influxdb__silent_server)
 	socklen_t len = sizeof(a);
 	char spec[128];
 	tcap cap;
-	k6c_test *t = make_test(&cap, "{\"vus\":2,\"iterations\":20}");
+	k6c_test *t = ar_make_test(&cap, "influx.js", SCRIPT, "{\"vus\":2,\"iterations\":20}");
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	ck_assert_int_ge(fd, 0);
@@ -426,9 +376,9 @@ START_TEST(test_api_out_influxdb__silent_server)
 	ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
 	/* The VUs do every iteration while the writes hang; the run ends once
 	 * the final flush has given up (its timeout counts from the stop). */
-	run(t, &cap, 0);
-	ck_assert(summary_value(t, "iterations", "count") == 20);
-	ck_assert(summary_value(t, "http_reqs", "count") == 20);
+	ar_run(t, &cap, 0);
+	ck_assert(ar_summary_value(t, "iterations", "count") == 20);
+	ck_assert(ar_summary_value(t, "http_reqs", "count") == 20);
 	ck_assert_ptr_nonnull(tcap_find_all(&cap, K6C_LOG_ERROR, "output \"influxdb\"",
 		"couldn't write stats", "imed out", NULL));
 	ck_assert_ptr_nonnull(tcap_find_all(&cap, K6C_LOG_WARN, "output \"influxdb\"",
@@ -454,14 +404,15 @@ START_TEST(test_api_out_influxdb__bad_config)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tcap cap;
-		k6c_test *t = make_test(&cap, "{\"vus\":1,\"iterations\":1}");
+		k6c_test *t =
+			ar_make_test(&cap, "influx.js", SCRIPT, "{\"vus\":1,\"iterations\":1}");
 		if (cases[i].env)
 			ck_assert_int_eq(setenv(cases[i].env, cases[i].value, 1), 0);
 		ck_assert_int_eq(k6c_test_set_system_env(t), 0);
 		if (cases[i].env)
 			unsetenv(cases[i].env);
 		ck_assert_int_eq(k6c_test_add_output(t, cases[i].spec), 0);
-		run(t, &cap, 104);
+		ar_run(t, &cap, 104);
 		ck_assert_msg(tcap_find_all(&cap, K6C_LOG_ERROR, "could not create the 'influxdb' output",
 			cases[i].msg, NULL) != NULL, "case %zu: no error with \"%s\"", i, cases[i].msg);
 		k6c_test_free(t);

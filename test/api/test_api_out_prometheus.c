@@ -28,7 +28,7 @@
 
 #include <k6c.h>
 
-#include "script_run.h"
+#include "api_run.h"
 #include "server.h"
 #include "tcapture.h"
 #include "tjson.h"
@@ -264,46 +264,10 @@ static const char *SCRIPT =
 static k6c_test *make_test(tcap *cap, const char *testid, int iterations)
 {
 	char opts[256];
-	k6c_test *t = NULL;
 
-	tcap_init(cap);
 	snprintf(opts, sizeof(opts), "{\"vus\":3,\"iterations\":%d,\"tags\":{\"testid\":\"%s\"}}",
 		iterations, testid);
-	ck_assert_int_eq(k6c_test_new(&t), 0);
-	ck_assert_int_eq(k6c_test_set_script_source(t, "prw.js", SCRIPT, strlen(SCRIPT)), 0);
-	ck_assert_int_eq(k6c_test_set_options(t, opts), 0);
-	ck_assert_int_eq(k6c_test_set_log_callback(t, tcap_cb, cap, NULL), 0);
-	ck_assert_int_eq(k6c_test_set_env(t, "BASE_URL", sr_base_url()), 0);
-	return t;
-}
-
-static void run(k6c_test *t, tcap *cap, int want_exit)
-{
-	int rc = k6c_test_run(t), got = k6c_test_exit_code(t);
-
-	if (rc != 0 || got != want_exit) {
-		fprintf(stderr, "run returned %d, exit code %d (expected %d); log:\n", rc, got, want_exit);
-		tcap_dump(cap, stderr);
-	}
-	ck_assert_int_eq(rc, 0);
-	ck_assert_int_eq(got, want_exit);
-}
-
-static tj *summary(const k6c_test *t)
-{
-	char err[128];
-	const char *json = k6c_test_summary_json(t);
-	tj *doc;
-
-	ck_assert_msg(json != NULL, "no summary JSON");
-	doc = tj_parse(json, err, sizeof(err));
-	ck_assert_msg(doc != NULL, "summary is not JSON: %s", err);
-	return doc;
-}
-
-static double metric(const tj *doc, const char *name, const char *field)
-{
-	return tj_num(tj_getv(doc, "metrics", name, "values", field, NULL), NAN);
+	return ar_make_test(cap, "prw.js", SCRIPT, opts);
 }
 
 static void need_prom(void)
@@ -338,12 +302,12 @@ START_TEST(test_api_out_prometheus__counts)
 	ck_assert_int_eq(k6c_test_set_env(t, "PAUSE", "0.1"), 0);
 	ck_assert_int_eq(k6c_test_set_system_env(t), 0);
 	ck_assert_int_eq(k6c_test_add_output(t, "experimental-prometheus-rw"), 0);
-	run(t, &cap, 0);
+	ar_run(t, &cap, 0);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_DEBUG, "Prometheus remote write (http://127.0.0.1:"));
-	doc = summary(t);
-	reqs = metric(doc, "http_reqs", "count");
-	iters = metric(doc, "iterations", "count");
-	dur_max = metric(doc, "http_req_duration", "max");
+	doc = ar_summary(t);
+	reqs = ar_metric(doc, "http_reqs", "count");
+	iters = ar_metric(doc, "iterations", "count");
+	dur_max = ar_metric(doc, "http_req_duration", "max");
 	ck_assert_double_eq(iters, 30);
 	ck_assert_double_eq(reqs, 30);
 
@@ -375,7 +339,7 @@ START_TEST(test_api_out_prometheus__counts)
 	/* Gauges: k6_<name>, the last value. Rates: k6_<name>_rate. */
 	ck_assert_double_eq(q("k6_prw_level{testid=\"%s\"}", "counts"), 7);
 	ck_assert_double_eq(q("k6_prw_odd_rate{testid=\"%s\"}", "counts"),
-		metric(doc, "prw_odd", "rate"));
+		ar_metric(doc, "prw_odd", "rate"));
 	ck_assert_double_eq(q("k6_checks_rate{testid=\"%s\"}", "counts"), 1);
 	/* k6's names only: no unsuffixed counter. */
 	ck_assert_msg(isnan(q("sum(k6_http_reqs{testid=\"%s\"})", "counts")), "k6_http_reqs exists");
@@ -404,12 +368,12 @@ START_TEST(test_api_out_prometheus__seed_form)
 	t = make_test(&cap, "seed", 12);
 	ck_assert_int_eq(k6c_test_set_system_env(t), 0);
 	ck_assert_int_eq(k6c_test_add_output(t, "output-prometheus-remote"), 0);
-	run(t, &cap, 0);
-	doc = summary(t);
+	ar_run(t, &cap, 0);
+	doc = ar_summary(t);
 	ck_assert_double_eq(q("sum(k6_iterations_total{testid=\"%s\"})", "seed"),
-		metric(doc, "iterations", "count"));
+		ar_metric(doc, "iterations", "count"));
 	ck_assert_double_eq(q("sum(k6_http_reqs_total{testid=\"%s\"})", "seed"),
-		metric(doc, "http_reqs", "count"));
+		ar_metric(doc, "http_reqs", "count"));
 	/* The default trend stat is p(99). */
 	ck_assert_msg(!isnan(q("max(k6_http_req_duration_p99{testid=\"%s\"})", "seed")), "p99");
 	ck_assert_msg(isnan(q("max(k6_http_req_duration_p90{testid=\"%s\"})", "seed")), "p90");
@@ -436,7 +400,7 @@ START_TEST(test_api_out_prometheus__stale_markers)
 			prom_url);
 		ck_assert_int_eq(k6c_test_add_output(t, spec), 0);
 	}
-	run(t, &cap, 0);
+	ar_run(t, &cap, 0);
 	ck_assert_msg(isnan(q("sum(k6_iterations_total{testid=\"%s\"})", "stale")),
 		"a stale series is still current");
 	ck_assert_double_eq(q("max(max_over_time(k6_iterations_total{testid=\"%s\"}[10m]))", "stale"),
@@ -464,26 +428,27 @@ START_TEST(test_api_out_prometheus__native_histograms)
 	ck_assert_int_eq(k6c_test_set_env(t, "PAUSE", "0.05"), 0);
 	ck_assert_int_eq(k6c_test_set_system_env(t), 0);
 	ck_assert_int_eq(k6c_test_add_output(t, "experimental-prometheus-rw"), 0);
-	run(t, &cap, 0);
-	doc = summary(t);
-	reqs = metric(doc, "http_reqs", "count");
+	ar_run(t, &cap, 0);
+	doc = ar_summary(t);
+	reqs = ar_metric(doc, "http_reqs", "count");
 	ck_assert_double_eq(reqs, 24);
 	ck_assert_double_eq(
 		q("histogram_count(sum(k6_http_req_duration_seconds{testid=\"%s\"}))", "native"), reqs);
 	ck_assert_double_eq(
 		q("histogram_count(sum(k6_iteration_duration_seconds{testid=\"%s\"}))", "native"),
-		metric(doc, "iterations", "count"));
+		ar_metric(doc, "iterations", "count"));
 	/* The sum of the durations, in seconds: the summary's avg x count. */
 	got_sum = q("histogram_sum(sum(k6_http_req_duration_seconds{testid=\"%s\"}))", "native");
-	want_sum = metric(doc, "http_req_duration", "avg") * reqs / 1000;
+	want_sum = ar_metric(doc, "http_req_duration", "avg") * reqs / 1000;
 	ck_assert_msg(fabs(got_sum - want_sum) <= 1e-6 * (1 + want_sum), "sum %g s, want %g s",
 		got_sum, want_sum);
 	/* A quantile comes out between the fastest and the slowest request. */
 	{
 		double p90 = q("histogram_quantile(0.9, sum(k6_http_req_duration_seconds{testid=\"%s\"}))",
 			"native");
-		ck_assert_msg(p90 >= metric(doc, "http_req_duration", "min") / 1000 / 1.1 &&
-			p90 <= metric(doc, "http_req_duration", "max") / 1000 * 1.1, "p90 %g s", p90);
+		ck_assert_msg(p90 >= ar_metric(doc, "http_req_duration", "min") / 1000 / 1.1 &&
+			p90 <= ar_metric(doc, "http_req_duration", "max") / 1000 * 1.1,
+			"p90 %g s", p90);
 	}
 	/* No stats series; counters as before. */
 	ck_assert_msg(isnan(q("max(k6_http_req_duration_p99{testid=\"%s\"})", "native")), "p99");
@@ -509,10 +474,10 @@ START_TEST(test_api_out_prometheus__dead_endpoint)
 	t = make_test(&cap, "dead", 20);
 	ck_assert_int_eq(k6c_test_set_system_env(t), 0);
 	ck_assert_int_eq(k6c_test_add_output(t, "experimental-prometheus-rw"), 0);
-	run(t, &cap, 0);
-	doc = summary(t);
-	ck_assert_double_eq(metric(doc, "iterations", "count"), 20);
-	ck_assert_double_eq(metric(doc, "http_reqs", "count"), 20);
+	ar_run(t, &cap, 0);
+	doc = ar_summary(t);
+	ck_assert_double_eq(ar_metric(doc, "iterations", "count"), 20);
+	ck_assert_double_eq(ar_metric(doc, "http_reqs", "count"), 20);
 	if (!tcap_find_all(&cap, K6C_LOG_ERROR, "experimental-prometheus-rw", "remote write failed", url,
 		    NULL)) {
 		tcap_dump(&cap, stderr);
@@ -558,7 +523,7 @@ START_TEST(test_api_out_prometheus__bad_config)
 		t = make_test(&cap, "bad", 3);
 		ck_assert_int_eq(k6c_test_set_system_env(t), 0);
 		ck_assert_int_eq(k6c_test_add_output(t, cases[i].spec), 0);
-		run(t, &cap, 104);
+		ar_run(t, &cap, 104);
 		if (!tcap_find_all(&cap, K6C_LOG_ERROR, "output \"", cases[i].msg, NULL)) {
 			tcap_dump(&cap, stderr);
 			ck_abort_msg("case %zu: no error with \"%s\"", i, cases[i].msg);

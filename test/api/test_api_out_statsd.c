@@ -22,7 +22,7 @@
 
 #include <k6c.h>
 
-#include "script_run.h"
+#include "api_run.h"
 #include "tcapture.h"
 #include "tjson.h"
 
@@ -155,63 +155,13 @@ static const char SCRIPT[] =
 	"  check(r, { 'status is 200': (x) => x.status === 200 });\n"
 	"}\n";
 
-static k6c_test *make_test(tcap *cap, const char *options)
-{
-	k6c_test *t = NULL;
-
-	tcap_init(cap);
-	ck_assert_int_eq(k6c_test_new(&t), 0);
-	ck_assert_int_eq(k6c_test_set_script_source(t, "statsd.js", SCRIPT, strlen(SCRIPT)), 0);
-	ck_assert_int_eq(k6c_test_set_options(t, options), 0);
-	ck_assert_int_eq(k6c_test_set_log_callback(t, tcap_cb, cap, NULL), 0);
-	ck_assert_int_eq(k6c_test_set_env(t, "BASE_URL", sr_base_url()), 0);
-	return t;
-}
-
-static void run(k6c_test *t, tcap *cap, int want_exit)
-{
-	int rc = k6c_test_run(t), got = k6c_test_exit_code(t);
-
-	if (rc != 0 || got != want_exit) {
-		fprintf(stderr, "run returned %d, exit code %d (expected %d); log:\n", rc, got, want_exit);
-		tcap_dump(cap, stderr);
-	}
-	ck_assert_int_eq(rc, 0);
-	ck_assert_int_eq(got, want_exit);
-}
-
-static double summary_value(const k6c_test *t, const char *metric, const char *field)
-{
-	const char *json = k6c_test_summary_json(t);
-	tj *doc;
-	const tj *v;
-	double n;
-
-	ck_assert_ptr_nonnull(json);
-	ck_assert_ptr_nonnull(doc = tj_parse(json, NULL, 0));
-	v = tj_getv(doc, "metrics", metric, "values", field, NULL);
-	n = v ? tj_num(v, NAN) : NAN;
-	tj_free(doc);
-	return n;
-}
-
-/* A host sink counting every sample: what each output receives. */
-static int count_add(k6c_sink *sink, void *p, const k6c_sample *smp, size_t n)
-{
-	(void)sink;
-	(void)smp;
-	*(long *)p += (long)n;
-	return 0;
-}
-
-static const k6c_sink_vtable count_vt = { K6C_SINK_VERSION, NULL, NULL, count_add, NULL, NULL };
-
 /* One run with the statsd output at the listener; env pairs set around
  * k6c_test_set_system_env. */
 static k6c_test *run_statsd(listener *l, tcap *cap, const char *const *env, long *all)
 {
 	char addr[64];
-	k6c_test *t = make_test(cap, "{\"vus\":3,\"iterations\":40,\"systemTags\":[\"scenario\","
+	k6c_test *t = ar_make_test(cap, "statsd.js", SCRIPT,
+		"{\"vus\":3,\"iterations\":40,\"systemTags\":[\"scenario\","
 		"\"vu\",\"iter\",\"url\",\"name\",\"method\",\"status\",\"check\",\"group\"]}");
 
 	snprintf(addr, sizeof(addr), "127.0.0.1:%d", l->port);
@@ -225,8 +175,8 @@ static k6c_test *run_statsd(listener *l, tcap *cap, const char *const *env, long
 	for (size_t i = 0; env && env[i]; i += 2)
 		unsetenv(env[i]);
 	ck_assert_int_eq(k6c_test_add_output(t, "statsd"), 0);
-	ck_assert_int_eq(k6c_test_add_sink(t, &count_vt, all), 0);
-	run(t, cap, 0);
+	ck_assert_int_eq(k6c_test_add_sink(t, &ar_count_vt, all), 0);
+	ar_run(t, cap, 0);
 	return t;
 }
 
@@ -244,9 +194,9 @@ START_TEST(test_api_out_statsd__counts_with_tags)
 	g_ns = "k6c_test.";
 	t = run_statsd(&l, &cap, env, &all);
 	listener_stop(&l);
-	reqs = summary_value(t, "http_reqs", "count");
-	iters = summary_value(t, "iterations", "count");
-	passes = summary_value(t, "checks", "passes");
+	reqs = ar_summary_value(t, "http_reqs", "count");
+	iters = ar_summary_value(t, "iterations", "count");
+	passes = ar_summary_value(t, "checks", "passes");
 	ck_assert(reqs == 40 && iters == 40 && passes == 40);
 	ck_assert_int_eq(l.other_ns, 0);
 	ck_assert_int_eq(l.bad_lines, 0);
@@ -284,8 +234,8 @@ START_TEST(test_api_out_statsd__defaults_untagged)
 	g_ns = "k6.";
 	t = run_statsd(&l, &cap, NULL, &all);
 	listener_stop(&l);
-	ck_assert(l.http_reqs == summary_value(t, "http_reqs", "count"));
-	ck_assert(l.iterations == summary_value(t, "iterations", "count"));
+	ck_assert(l.http_reqs == ar_summary_value(t, "http_reqs", "count"));
+	ck_assert(l.iterations == ar_summary_value(t, "iterations", "count"));
 	ck_assert_int_eq(l.other_ns, 0);
 	ck_assert_int_eq(l.tagged, 0);
 	ck_assert_int_le(l.max_lines, 20);
@@ -306,14 +256,15 @@ START_TEST(test_api_out_statsd__bad_config)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tcap cap;
-		k6c_test *t = make_test(&cap, "{\"vus\":1,\"iterations\":1}");
+		k6c_test *t =
+			ar_make_test(&cap, "statsd.js", SCRIPT, "{\"vus\":1,\"iterations\":1}");
 		if (cases[i].env)
 			ck_assert_int_eq(setenv(cases[i].env, cases[i].value, 1), 0);
 		ck_assert_int_eq(k6c_test_set_system_env(t), 0);
 		if (cases[i].env)
 			unsetenv(cases[i].env);
 		ck_assert_int_eq(k6c_test_add_output(t, cases[i].spec), 0);
-		run(t, &cap, 104);
+		ar_run(t, &cap, 104);
 		ck_assert_msg(tcap_find_all(&cap, K6C_LOG_ERROR, "could not create the 'statsd' output",
 			cases[i].msg, NULL) != NULL, "case %zu: no error with \"%s\"", i, cases[i].msg);
 		k6c_test_free(t);

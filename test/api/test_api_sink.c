@@ -21,7 +21,7 @@
 
 #include <k6c.h>
 
-#include "script_run.h"
+#include "api_run.h"
 #include "tcapture.h"
 #include "tjson.h"
 
@@ -268,48 +268,6 @@ static void assert_contract(const rec *r, const char *want_seq)
 
 /* ---- helpers -------------------------------------------------------------- */
 
-static k6c_test *make_test(tcap *cap, const char *src, const char *options)
-{
-	k6c_test *t = NULL;
-
-	tcap_init(cap);
-	ck_assert_int_eq(k6c_test_new(&t), 0);
-	ck_assert_int_eq(k6c_test_set_script_source(t, "sink.js", src, strlen(src)), 0);
-	ck_assert_int_eq(k6c_test_set_options(t, options), 0);
-	ck_assert_int_eq(k6c_test_set_log_callback(t, tcap_cb, cap, NULL), 0);
-	ck_assert_int_eq(k6c_test_set_env(t, "BASE_URL", sr_base_url()), 0);
-	return t;
-}
-
-static void run(k6c_test *t, tcap *cap, int want_exit)
-{
-	int rc = k6c_test_run(t), got = k6c_test_exit_code(t);
-
-	if (rc != 0 || got != want_exit) {
-		fprintf(stderr, "run returned %d, exit code %d (expected %d); log:\n", rc, got, want_exit);
-		tcap_dump(cap, stderr);
-	}
-	ck_assert_int_eq(rc, 0);
-	ck_assert_int_eq(got, want_exit);
-}
-
-static tj *summary(const k6c_test *t)
-{
-	char err[128];
-	const char *json = k6c_test_summary_json(t);
-	tj *doc;
-
-	ck_assert_msg(json != NULL, "no summary JSON");
-	doc = tj_parse(json, err, sizeof(err));
-	ck_assert_msg(doc != NULL, "summary is not JSON: %s", err);
-	return doc;
-}
-
-static double metric(const tj *doc, const char *name, const char *field)
-{
-	return tj_num(tj_getv(doc, "metrics", name, "values", field, NULL), NAN);
-}
-
 /* Requests from 3 VUs, checks, and a counter that the init code of VUs 1
  * and up registers while the test runs (VU 0's init, before the sinks
  * start, does not). */
@@ -337,7 +295,7 @@ START_TEST(test_api_sink__contract)
 {
 	tcap cap;
 	rec ok, failing;
-	k6c_test *t = make_test(&cap, SCRIPT_HTTP, "{\"vus\":3,\"iterations\":90}");
+	k6c_test *t = ar_make_test(&cap, "sink.js", SCRIPT_HTTP, "{\"vus\":3,\"iterations\":90}");
 	const metric_count *mc;
 	tj *doc;
 
@@ -346,8 +304,8 @@ START_TEST(test_api_sink__contract)
 	ok.desc = "recorder (all of it)";
 	ck_assert_int_eq(k6c_test_add_sink(t, &rec_vt, &ok), 0);
 	ck_assert_int_eq(k6c_test_add_sink(t, &rec_vt, &failing), 0);
-	run(t, &cap, 0);
-	doc = summary(t);
+	ar_run(t, &cap, 0);
+	doc = ar_summary(t);
 
 	assert_contract(&ok, "SAP");
 	assert_contract(&failing, "SAP");
@@ -361,19 +319,20 @@ START_TEST(test_api_sink__contract)
 	ck_assert(ok.get_tags_seen > 0);
 
 	/* Every sample of the summary reached both sinks. */
-	ck_assert(metric(doc, "http_reqs", "count") == 90);
+	ck_assert(ar_metric(doc, "http_reqs", "count") == 90);
 	mc = rec_metric(&ok, "http_reqs");
 	ck_assert_ptr_nonnull(mc);
-	ck_assert_int_eq(mc->samples, (long)metric(doc, "http_reqs", "count"));
+	ck_assert_int_eq(mc->samples, (long)ar_metric(doc, "http_reqs", "count"));
 	mc = rec_metric(&ok, "iterations");
 	ck_assert_ptr_nonnull(mc);
-	ck_assert_int_eq(mc->samples, (long)metric(doc, "iterations", "count"));
+	ck_assert_int_eq(mc->samples, (long)ar_metric(doc, "iterations", "count"));
 	mc = rec_metric(&ok, "checks");
 	ck_assert_ptr_nonnull(mc);
-	ck_assert_int_eq(mc->samples, (long)(metric(doc, "checks", "passes") + metric(doc, "checks", "fails")));
+	ck_assert_int_eq(mc->samples,
+		(long)(ar_metric(doc, "checks", "passes") + ar_metric(doc, "checks", "fails")));
 	mc = rec_metric(&ok, "late_counter");
 	ck_assert_ptr_nonnull(mc);
-	ck_assert(mc->sum == metric(doc, "late_counter", "count"));
+	ck_assert(mc->sum == ar_metric(doc, "late_counter", "count"));
 	ck_assert(mc->sum == 180);
 	ck_assert_int_eq(ok.nsamples, failing.nsamples);
 	for (size_t i = 0; i < ok.nper; i++) {
@@ -401,12 +360,12 @@ START_TEST(test_api_sink__every_run)
 {
 	tcap cap;
 	rec r;
-	k6c_test *t = make_test(&cap, SCRIPT_NOP, "{\"vus\":1,\"iterations\":3}");
+	k6c_test *t = ar_make_test(&cap, "sink.js", SCRIPT_NOP, "{\"vus\":1,\"iterations\":3}");
 
 	rec_init(&r, FAIL_NONE);
 	ck_assert_int_eq(k6c_test_add_sink(t, &rec_vt, &r), 0);
-	run(t, &cap, 0);
-	run(t, &cap, 0);
+	ar_run(t, &cap, 0);
+	ar_run(t, &cap, 0);
 	ck_assert_str_eq(r.seq, "SAPSAP");
 	ck_assert_int_eq(rec_metric(&r, "iterations")->samples, 6);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_DEBUG, "output: sink 1"));
@@ -419,9 +378,9 @@ END_TEST
 START_TEST(test_api_sink__no_sink_header)
 {
 	tcap cap;
-	k6c_test *t = make_test(&cap, SCRIPT_NOP, "{\"vus\":1,\"iterations\":1}");
+	k6c_test *t = ar_make_test(&cap, "sink.js", SCRIPT_NOP, "{\"vus\":1,\"iterations\":1}");
 
-	run(t, &cap, 0);
+	ar_run(t, &cap, 0);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_DEBUG, "output: -"));
 	k6c_test_free(t);
 	tcap_free(&cap);
@@ -434,7 +393,7 @@ START_TEST(test_api_sink__start_fails)
 {
 	tcap cap;
 	rec a, b, c;
-	k6c_test *t = make_test(&cap, SCRIPT_NOP, "{\"vus\":1,\"iterations\":1}");
+	k6c_test *t = ar_make_test(&cap, "sink.js", SCRIPT_NOP, "{\"vus\":1,\"iterations\":1}");
 
 	rec_init(&a, FAIL_NONE);
 	rec_init(&b, FAIL_START);
@@ -442,7 +401,7 @@ START_TEST(test_api_sink__start_fails)
 	ck_assert_int_eq(k6c_test_add_sink(t, &rec_vt, &a), 0);
 	ck_assert_int_eq(k6c_test_add_sink(t, &rec_vt, &b), 0);
 	ck_assert_int_eq(k6c_test_add_sink(t, &rec_vt, &c), 0);
-	run(t, &cap, 255);
+	ar_run(t, &cap, 255);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR,
 		"could not start output \"sink 2\": no route to the moon"));
 	/* The run stopped before executing: the one started before is
@@ -468,19 +427,21 @@ START_TEST(test_api_sink__abort)
 {
 	tcap cap;
 	rec r;
-	k6c_test *t = make_test(&cap, SCRIPT_SLEEPY, "{\"vus\":2,\"duration\":\"60s\"}");
+	k6c_test *t =
+		ar_make_test(&cap, "sink.js", SCRIPT_SLEEPY, "{\"vus\":2,\"duration\":\"60s\"}");
 	tj *doc;
 
 	rec_init(&r, FAIL_ABORT_THREAD);
 	ck_assert_int_eq(k6c_test_add_sink(t, &rec_vt, &r), 0);
-	run(t, &cap, 255);
+	ar_run(t, &cap, 255);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR,
 		"test run aborted by output \"sink 1\": remote storage is full"));
-	doc = summary(t);
+	doc = ar_summary(t);
 	assert_contract(&r, "SAP");
 	ck_assert_int_eq(r.stop_code, 255);
 	ck_assert_ptr_nonnull(rec_metric(&r, "iterations"));
-	ck_assert_int_eq(rec_metric(&r, "iterations")->samples, (long)metric(doc, "iterations", "count"));
+	ck_assert_int_eq(rec_metric(&r, "iterations")->samples,
+		(long)ar_metric(doc, "iterations", "count"));
 	tj_free(doc);
 	k6c_test_free(t);
 	tcap_free(&cap);
@@ -499,18 +460,19 @@ START_TEST(test_api_sink__failed_runs)
 		"export default function () { if (__ITER === 0) console.log('iterating'); sleep(0.05); }\n";
 	tcap cap;
 	rec r;
-	k6c_test *t = make_test(&cap, SCRIPT_SETUP_THROWS, "{\"vus\":1,\"iterations\":1}");
+	k6c_test *t =
+		ar_make_test(&cap, "sink.js", SCRIPT_SETUP_THROWS, "{\"vus\":1,\"iterations\":1}");
 
 	rec_init(&r, FAIL_NONE);
 	ck_assert_int_eq(k6c_test_add_sink(t, &rec_vt, &r), 0);
-	run(t, &cap, 107);
+	ar_run(t, &cap, 107);
 	ck_assert_int_eq(r.stop_code, 107);
 	ck_assert_msg(r.nseq >= 2 && r.seq[0] == 'S' && r.seq[r.nseq - 1] == 'P', "sequence %s", r.seq);
 	ck_assert_int_eq(atomic_load(&r.overlaps), 0);
 	k6c_test_free(t);
 	tcap_free(&cap);
 
-	t = make_test(&cap, SCRIPT_LOGS, "{\"vus\":2,\"duration\":\"60s\"}");
+	t = ar_make_test(&cap, "sink.js", SCRIPT_LOGS, "{\"vus\":2,\"duration\":\"60s\"}");
 	rec_init(&r, FAIL_NONE);
 	ck_assert_int_eq(k6c_test_add_sink(t, &rec_vt, &r), 0);
 	ck_assert_int_eq(k6c_test_start(t), 0);
@@ -565,18 +527,20 @@ START_TEST(test_api_sink__slow_sink)
 	static const k6c_sink_vtable slow_vt = { K6C_SINK_VERSION, NULL, NULL, slow_add, NULL, NULL };
 	tcap cap;
 	slow_sink s;
-	k6c_test *t = make_test(&cap, "import { sleep } from 'k6';\n"
-		"export default function () { sleep(0.01); }\n", "{\"vus\":2,\"iterations\":150}");
+	k6c_test *t = ar_make_test(&cap, "sink.js",
+		"import { sleep } from 'k6';\n"
+		"export default function () { sleep(0.01); }\n",
+		"{\"vus\":2,\"iterations\":150}");
 	tj *doc;
 
 	memset(&s, 0, sizeof(s));
 	s.t = t;
 	ck_assert_int_eq(k6c_test_add_sink(t, &slow_vt, &s), 0);
-	run(t, &cap, 0);
-	doc = summary(t);
+	ar_run(t, &cap, 0);
+	doc = ar_summary(t);
 	ck_assert_msg(s.waited_ok, "the VUs did not get on while the sink blocked");
 	ck_assert_int_eq(s.iterations, 150);
-	ck_assert(metric(doc, "iterations", "count") == 150);
+	ck_assert(ar_metric(doc, "iterations", "count") == 150);
 	tj_free(doc);
 	k6c_test_free(t);
 	tcap_free(&cap);
@@ -622,7 +586,7 @@ START_TEST(test_api_sink__add_sink_errors)
 	ck_assert_int_eq(free_calls, 4);
 
 	/* While the test runs: K6C_ESTATE, and freed all the same. */
-	t = make_test(&cap, SCRIPT_SLEEPY, "{\"vus\":1,\"duration\":\"60s\"}");
+	t = ar_make_test(&cap, "sink.js", SCRIPT_SLEEPY, "{\"vus\":1,\"duration\":\"60s\"}");
 	ck_assert_int_eq(k6c_test_start(t), 0);
 	ck_assert_int_eq(k6c_test_add_sink(t, &vt, NULL), K6C_ESTATE);
 	ck_assert_int_eq(free_calls, 5);
@@ -693,7 +657,7 @@ START_TEST(test_api_sink__named_output)
 {
 	factory_state fs;
 	tcap cap;
-	k6c_test *t = make_test(&cap, SCRIPT_HTTP, "{\"vus\":2,\"iterations\":10}");
+	k6c_test *t = ar_make_test(&cap, "sink.js", SCRIPT_HTTP, "{\"vus\":2,\"iterations\":10}");
 	tj *doc;
 
 	memset(&fs, 0, sizeof(fs));
@@ -704,8 +668,8 @@ START_TEST(test_api_sink__named_output)
 	ck_assert_int_eq(k6c_test_add_output(t, "my-remote=push=1,x"), 0);
 	/* Factories run when the test does. */
 	ck_assert_int_eq(fs.calls, 0);
-	run(t, &cap, 0);
-	doc = summary(t);
+	ar_run(t, &cap, 0);
+	doc = ar_summary(t);
 	ck_assert_int_eq(fs.calls, 2);
 	ck_assert_str_eq(fs.names[0], "my-remote");
 	ck_assert_str_eq(fs.args[0], "");
@@ -718,7 +682,7 @@ START_TEST(test_api_sink__named_output)
 		/* Made for the run, so freed at its end. */
 		assert_contract(&fs.recs[i], "SAPF");
 		ck_assert_int_eq(rec_metric(&fs.recs[i], "http_reqs")->samples,
-			(long)metric(doc, "http_reqs", "count"));
+			(long)ar_metric(doc, "http_reqs", "count"));
 	}
 	tj_free(doc);
 	k6c_test_free(t);
@@ -731,7 +695,7 @@ START_TEST(test_api_sink__unknown_output)
 	factory_state fs;
 	tcap cap;
 	rec host;
-	k6c_test *t = make_test(&cap, SCRIPT_NOP, "{\"vus\":1,\"iterations\":1}");
+	k6c_test *t = ar_make_test(&cap, "sink.js", SCRIPT_NOP, "{\"vus\":1,\"iterations\":1}");
 
 	memset(&fs, 0, sizeof(fs));
 	rec_init(&host, FAIL_NONE);
@@ -740,7 +704,7 @@ START_TEST(test_api_sink__unknown_output)
 	ck_assert_int_eq(k6c_test_register_output(t, "zzz-other", prom_factory, &fs), 0);
 	ck_assert_int_eq(k6c_test_add_output(t, "mine"), 0);
 	ck_assert_int_eq(k6c_test_add_output(t, "nope=1"), 0);
-	run(t, &cap, 104);
+	ar_run(t, &cap, 104);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR,
 		"invalid output type 'nope', available types are: "));
 	/* Sorted, with the built-ins. */
@@ -761,13 +725,13 @@ START_TEST(test_api_sink__factory_fails)
 {
 	factory_state fs;
 	tcap cap;
-	k6c_test *t = make_test(&cap, SCRIPT_NOP, "{\"vus\":1,\"iterations\":1}");
+	k6c_test *t = ar_make_test(&cap, "sink.js", SCRIPT_NOP, "{\"vus\":1,\"iterations\":1}");
 
 	memset(&fs, 0, sizeof(fs));
 	fs.fail = 1;
 	ck_assert_int_eq(k6c_test_register_output(t, "failing", prom_factory, &fs), 0);
 	ck_assert_int_eq(k6c_test_add_output(t, "failing=x"), 0);
-	run(t, &cap, 104);
+	ar_run(t, &cap, 104);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR,
 		"could not create the 'failing' output: bad arg 'x'"));
 
@@ -776,7 +740,7 @@ START_TEST(test_api_sink__factory_fails)
 	fs.fail = 2;
 	fs.calls = 0;
 	tcap_clear(&cap);
-	run(t, &cap, 104);
+	ar_run(t, &cap, 104);
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR, "could not create the 'failing' output: "));
 	ck_assert_ptr_nonnull(tcap_find(&cap, K6C_LOG_ERROR, "version 7"));
 	ck_assert_str_eq(fs.recs[0].seq, "F");
