@@ -236,6 +236,7 @@ export default function () {
   const g = thrown(() => calc.fail('it broke'));
   const h = thrown(() => calc.weird());
   const i = thrown(() => calc.uns(-1));
+  const j = thrown(() => calc.big());
   check(null, {
     'string for number': () => a instanceof TypeError &&
       a.message === 'add: a must be a number, not a string',
@@ -253,6 +254,7 @@ export default function () {
     'not a std exception': () => h instanceof Error && h.message === 'weird: unknown C++ exception',
     'unsigned range': () => i instanceof TypeError &&
       i.message === 'uns: argument 1 must be an integer from 0 to 4294967295, not -1',
+    'long message truncated': () => j instanceof Error && j.message === 'big: ' + 'x'.repeat(511),
     'still usable': () => calc.add(1, 1) === 2,
   });
 }
@@ -272,12 +274,13 @@ static void test_errors_in_functions()
 		.function("greet", [&calls](std::string s) { calls++; return s; })
 		.function("uns", [&calls](unsigned v) { calls++; return v; })
 		.function("fail", [](std::string why) -> int { throw std::runtime_error(why); })
-		.function("weird", []() { throw 42; });
+		.function("weird", []() { throw 42; })
+		.function("big", []() -> int { throw std::length_error(std::string(2000, 'x')); });
 	t.script_source("errors.js", errors_script).on_log(cap.fn()).add_module(calc);
 	run_expect(t, cap, 0);
 	/* Only 'still usable' reached a callable. */
 	EXPECT_EQ(calls.load(), 1);
-	EXPECT_EQ(metric(t, "checks", "passes"), 10.0);
+	EXPECT_EQ(metric(t, "checks", "passes"), 11.0);
 	EXPECT(cap.has("caught TypeError: add: a must be a number, not a string"));
 	EXPECT(cap.has("caught Error: fail: it broke"));
 
@@ -411,6 +414,8 @@ static void test_sink_counts()
 	EXPECT_EQ(stop_code, 0);
 	EXPECT(stop_summary);
 	EXPECT(start_metrics > 0);
+	/* The run header names the sink by its description. */
+	EXPECT(cap.has("counting (test)"));
 }
 
 static void test_sink_throws()
