@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -546,6 +547,72 @@ static void test_abort_from_thread()
 		EXPECT_EQ(std::string(p->executor), std::string("constant-vus"));
 }
 
+/* inspect(), then scale() and paused() on an externally-controlled scenario. */
+static const char ext_script[] = R"(
+import { sleep } from 'k6';
+export const options = {
+  scenarios: { ext: { executor: 'externally-controlled', vus: 1, maxVUs: 3, duration: '60s' } },
+};
+export default function () { sleep(0.05); }
+)";
+
+static bool wait_for(const std::function<bool()> &cond)
+{
+	for (int i = 0; i < 400; i++) {
+		if (cond())
+			return true;
+		std::this_thread::sleep_for(std::chrono::milliseconds(25));
+	}
+	return false;
+}
+
+static void test_inspect_and_scale()
+{
+	current_case = "inspect and scale";
+	log_capture cap;
+	k6c::Test t;
+
+	t.script_source("ext.js", ext_script).on_log(cap.fn());
+	EXPECT_EQ(t.inspect(), 0);
+	EXPECT(t.options_json().find("externally-controlled") != std::string::npos);
+	try {
+		t.scale(2);
+		EXPECT(!"scale() before the run threw");
+	} catch (const k6c::Error &e) {
+		EXPECT_EQ(e.code(), static_cast<int>(K6C_ESTATE));
+	}
+	t.start();
+	EXPECT(wait_for([&t]() {
+		auto p = t.progress(0);
+		return p && p->state == K6C_SCENARIO_RUNNING && p->iterations_complete > 0;
+	}));
+	t.scale(3);
+	EXPECT(wait_for([&t]() {
+		auto p = t.progress(0);
+		return p && p->vus_active == 3;
+	}));
+	try {
+		t.scale(4);
+		EXPECT(!"scale() above maxVUs threw");
+	} catch (const k6c::Error &e) {
+		EXPECT_EQ(e.code(), static_cast<int>(K6C_EINVAL));
+	}
+	/* Paused, the iteration count stands still. */
+	t.paused(true);
+	std::this_thread::sleep_for(std::chrono::milliseconds(300));
+	auto before = t.progress(0);
+	std::this_thread::sleep_for(std::chrono::milliseconds(300));
+	auto after = t.progress(0);
+	EXPECT(before && after && before->iterations_complete == after->iterations_complete);
+	t.paused(false);
+	EXPECT(wait_for([&t, &after]() {
+		auto p = t.progress(0);
+		return p && after && p->iterations_complete > after->iterations_complete;
+	}));
+	t.abort();
+	EXPECT_EQ(t.wait(), 105);
+}
+
 /* ---- ownership ------------------------------------------------------------------ */
 
 static k6c::Test make_test(std::atomic<long> &bumped)
@@ -648,6 +715,7 @@ int main(int argc, char **argv)
 		test_sink_throws();
 		test_api_errors();
 		test_abort_from_thread();
+		test_inspect_and_scale();
 		test_moves();
 		if (argc > 1)
 			test_sample(argv[1]);
