@@ -266,7 +266,11 @@ function lower(src, opts) {
 	H.Identifier = function (n) {
 		var b = n.binding;
 		if (n.name === 'arguments' && !b) {
-			var c = nearestReal();
+			// An async arrow runs in a function of its own (the coroutine
+			// body) but has no arguments of its own: skip it like an arrow.
+			var c = null;
+			for (var ci = ctxStack.length - 1; ci >= 0 && !c; ci--) if (!ctxStack[ci].arrow && !ctxStack[ci].asyncArrow) c = ctxStack[ci];
+			if (!c) c = ctxStack[0];
 			if (curCtx() !== c) { if (!c.argsAlias) c.argsAlias = temp('arguments'); return c.argsAlias; }
 			return 'arguments';
 		}
@@ -373,8 +377,13 @@ function lower(src, opts) {
 		var outerThis = null, outerArgs = null;
 		if (arrow && n.async) {
 			// The coroutine body is a real function: capture the outer this/arguments.
-			outerThis = thisText(n);
+			// Its own frame's `this` is not the outer one, so an alias is
+			// needed even right inside the outer function.
+			var oc = nearestReal();
+			if (oc.thisName !== 'this') outerThis = oc.thisName;
+			else outerThis = oc.thisAlias || (oc.thisAlias = temp('this'));
 			ctx.thisName = outerThis;
+			ctx.asyncArrow = true;
 		}
 		ctxStack.push(ctx);
 		var pr = fnBodyInner(n, ctx);
@@ -389,8 +398,7 @@ function lower(src, opts) {
 		if (opt.pre) pre.push(opt.pre);
 		var inner = pr.pro.join(' ') + body + (opt.post || '');
 		if (n.generator || n.async) {
-			if (n.async && n.generator) decline('async generator', n);
-			var helper = n.async ? '__k6c_async' : '__k6c_gen';
+			var helper = n.async ? (n.generator ? '__k6c_agen' : '__k6c_async') : '__k6c_gen';
 			inner = 'return ' + helper + '(function () {' + inner + '}, this, arguments);';
 		}
 		var name = opt.name !== undefined ? opt.name : (n.id ? gen(n.id) : '');
@@ -409,9 +417,15 @@ function lower(src, opts) {
 	};
 	H.YieldExpression = function (n) {
 		var a = n.argument ? gen(n.argument) : 'undefined';
-		return '(' + (n.delegate ? '__k6c_yieldstar(' : '__k6c_yield(') + a + '))';
+		var f = fnOf(n);
+		return '(' + (n.delegate ? (f && f.async ? '__k6c_ayieldstar(' : '__k6c_yieldstar(') : '__k6c_yield(') + a + '))';
 	};
-	H.AwaitExpression = function (n) { return '(__k6c_await(' + gen(n.argument) + '))'; };
+	// Top-level await would need the module body to run as a coroutine that
+	// require() waits for: not done, so such a module goes to Babel.
+	H.AwaitExpression = function (n) {
+		if (!fnOf(n)) decline('top-level await', n);
+		return '(__k6c_await(' + gen(n.argument) + '))';
+	};
 	H.CatchClause = function (n) {
 		var inGen = nearestReal() && nearestReal().gen;
 		var param = n.param ? n.param : null, pname, pro = '';
@@ -669,9 +683,13 @@ function lower(src, opts) {
 		return slice(n.start, n.body.start) + bodyOrWrapped(n, []) + splice(n, n.body.end, n.end, [n.body]);
 	};
 	H.ForOfStatement = function (n) {
-		if (n.await) decline('for await', n);
+		if (n.await && !fnOf(n)) decline('top-level for await', n);
 		var it = tmp('it'), st = tmp('s');
-		var head = 'for (' + it + ' = __k6c_iter(' + gen(n.right) + '); !(' + st + ' = ' + it + '.next()).done;) ';
+		// for await: the async iterator's results are awaited (__k6c_anext);
+		// st is cleared before each step so that an iterator whose next()
+		// threw is not closed.
+		var head = n.await ? 'for (' + it + ' = __k6c_aiter(' + gen(n.right) + '); !(' + st + ' = null, ' + st + ' = __k6c_anext(' + it + ')).done;) '
+			: 'for (' + it + ' = __k6c_iter(' + gen(n.right) + '); !(' + st + ' = ' + it + '.next()).done;) ';
 		var bind;
 		if (n.left.type === 'VariableDeclaration') {
 			var id = n.left.declarations[0].id;
@@ -686,7 +704,8 @@ function lower(src, opts) {
 		// generator's finally blocks run. A labelled loop keeps its label
 		// on the loop itself, so it is not wrapped (prototype limit).
 		if (n.parent.type === 'LabeledStatement') return loop;
-		return 'try { ' + loop + ' } finally { if (' + st + ' && !' + st + '.done && typeof ' + it + '["return"] === "function") ' + it + '["return"](); ' + st + ' = undefined; }';
+		var close = n.await ? '__k6c_await(' + it + '["return"]())' : it + '["return"]()';
+		return 'try { ' + loop + ' } finally { if (' + st + ' && !' + st + '.done && typeof ' + it + '["return"] === "function") ' + close + '; ' + st + ' = undefined; }';
 	};
 
 	// ---- spread -----------------------------------------------------------------

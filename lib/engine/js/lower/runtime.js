@@ -110,10 +110,39 @@ function __k6c_Return(v) { this.value = v; }
 var __k6c_BRK = {};
 
 function __k6c_yield(v) { return Duktape.Thread.yield({ y: v }); }
-function __k6c_yieldstar(it) {
-	var i = __k6c_iter(it), s, r;
-	while (!(s = i.next(r)).done) r = __k6c_yield(s.value);
-	return s.value;
+// yield* forwards next/throw/return to the inner iterator, as the
+// specification's delegation does: a return() or throw() of the outer
+// generator reaches the inner one first.
+function __k6c_yieldstar(v) {
+	var it = __k6c_iter(v), r, recv, mode = 0, f;
+	for (;;) {
+		if (mode === 0) r = it.next(recv);
+		else if (mode === 1) {
+			f = it['throw'];
+			if (f == null) { __k6c_close(it); throw new TypeError('The iterator does not provide a \'throw\' method'); }
+			r = f.call(it, recv);
+		} else {
+			f = it['return'];
+			if (f == null) throw recv;
+			r = f.call(it, recv.value);
+		}
+		if (Object(r) !== r) throw new TypeError('Iterator result ' + r + ' is not an object');
+		if (r.done) {
+			if (mode === 2) throw new __k6c_Return(r.value);
+			return r.value;
+		}
+		try {
+			recv = __k6c_yield(r.value);
+			mode = 0;
+		} catch (e) {
+			recv = e;
+			mode = e instanceof __k6c_Return ? 2 : 1;
+		}
+	}
+}
+function __k6c_close(it) {
+	var f = it['return'];
+	if (f != null) f.call(it);
 }
 function __k6c_await(v) { return Duktape.Thread.yield({ a: v }); }
 
@@ -166,4 +195,165 @@ function __k6c_async(fn, self, args) {
 		}
 		step(undefined, false);
 	});
+}
+
+// Async iteration. Symbol.asyncIterator is created here when Duktape has
+// none, so user code and our helpers agree on the key.
+if (!Symbol.asyncIterator) Object.defineProperty(Symbol, 'asyncIterator', { value: Symbol('Symbol.asyncIterator') });
+
+// The async iterator of v for `for await` and yield* in async generators:
+// v[Symbol.asyncIterator](), or else its sync iterator wrapped so that each
+// result's value is awaited (CreateAsyncFromSyncIterator).
+function __k6c_aiter(v) {
+	if (v == null) throw new TypeError(v + ' is not async iterable');
+	var f = v[Symbol.asyncIterator];
+	if (f != null) {
+		var it = f.call(v);
+		if (Object(it) !== it) throw new TypeError('Result of the Symbol.asyncIterator method is not an object');
+		return it;
+	}
+	var s = __k6c_iter(v);
+	function wrap(r) {
+		if (Object(r) !== r) throw new TypeError('Iterator result ' + r + ' is not an object');
+		var done = !!r.done;
+		return Promise.resolve(r.value).then(function (x) { return { value: x, done: done }; });
+	}
+	function call(name, a, n) {
+		return new Promise(function (resolve) {
+			var f = s[name];
+			if (f == null) {
+				if (name === 'return') { resolve({ value: a, done: true }); return; }
+				__k6c_close(s);
+				throw new TypeError('The iterator does not provide a \'throw\' method');
+			}
+			resolve(wrap(n ? f.call(s, a) : f.call(s)));
+		});
+	}
+	return {
+		next: function (a) { return call('next', a, arguments.length); },
+		'return': function (a) { return call('return', a, arguments.length); },
+		'throw': function (a) { return call('throw', a, arguments.length); }
+	};
+}
+
+// `for await` calls this for each step: the awaited result of it.next(),
+// which must be an object.
+function __k6c_anext(it) {
+	var r = __k6c_await(it.next());
+	if (Object(r) !== r) throw new TypeError('Iterator result ' + r + ' is not an object');
+	return r;
+}
+
+// yield* in an async generator: the inner results are awaited, their
+// values are yielded as they are (tag ys: no second await).
+function __k6c_ayieldstar(v) {
+	var it = __k6c_aiter(v), r, recv, mode = 0, f;
+	for (;;) {
+		if (mode === 0) r = __k6c_await(it.next(recv));
+		else if (mode === 1) {
+			f = it['throw'];
+			if (f == null) {
+				f = it['return'];
+				if (f != null) __k6c_await(f.call(it));
+				throw new TypeError('The iterator does not provide a \'throw\' method');
+			}
+			r = __k6c_await(f.call(it, recv));
+		} else {
+			f = it['return'];
+			if (f == null) throw recv;
+			r = __k6c_await(f.call(it, recv.value));
+		}
+		if (Object(r) !== r) throw new TypeError('Iterator result ' + r + ' is not an object');
+		if (r.done) {
+			if (mode === 2) throw new __k6c_Return(__k6c_await(r.value));
+			return r.value;
+		}
+		try {
+			recv = Duktape.Thread.yield({ ys: r.value });
+			mode = 0;
+		} catch (e) {
+			recv = e;
+			mode = e instanceof __k6c_Return ? 2 : 1;
+		}
+	}
+}
+
+// Async generators: next/throw/return queue a request and return its
+// promise; one request runs at a time, in order (AsyncGenerator queue).
+// A yielded value and a returned value are awaited before they settle the
+// request, and so is the argument of return() before the body sees it, so
+// that finally blocks run after it resolved. One difference from the
+// specification: a rejected `return promise` rejects the request instead of
+// being thrown at the return statement.
+function __k6c_agen(fn, self, args) {
+	var state = 0; // 0 fresh, 1 suspended at a yield, 2 running, 3 done, 4 awaiting return()
+	var queue = [];
+	var t = new Duktape.Thread(function () { return { r: fn.apply(self, args) }; });
+	function settle(ok, v, done) {
+		var q = queue.shift();
+		if (ok) q.resolve({ value: v, done: done });
+		else q.reject(v);
+	}
+	function finish(ok, v) {
+		state = 3;
+		settle(ok, v, true);
+		drain();
+	}
+	function run(v, err) {
+		var r;
+		try {
+			r = Duktape.Thread.resume(t, v, err);
+		} catch (e) {
+			if (e instanceof __k6c_Return) finish(true, e.value);
+			else finish(false, e);
+			return;
+		}
+		if ('a' in r) {
+			Promise.resolve(r.a).then(function (x) { run(x, false); }, function (e) { run(e, true); });
+		} else if ('r' in r) {
+			Promise.resolve(r.r).then(function (x) { finish(true, x); }, function (e) { finish(false, e); });
+		} else if ('ys' in r) {
+			yielded(r.ys);
+		} else {
+			Promise.resolve(r.y).then(yielded, function (e) { run(e, true); });
+		}
+	}
+	function yielded(x) {
+		state = 1;
+		settle(true, x, false);
+		drain();
+	}
+	function drain() {
+		while (queue.length && (state === 0 || state === 1 || state === 3)) {
+			var q = queue[0];
+			if (q.kind !== 'next' && state === 0) state = 3;
+			if (state === 3) {
+				if (q.kind === 'return') {
+					state = 4;
+					Promise.resolve(q.v).then(function (x) { finish(true, x); }, function (e) { finish(false, e); });
+					return;
+				}
+				settle(q.kind === 'next', q.kind === 'next' ? undefined : q.v, true);
+				continue;
+			}
+			state = 2;
+			if (q.kind === 'next') run(q.v, false);
+			else if (q.kind === 'throw') run(q.v, true);
+			else Promise.resolve(q.v).then(function (x) { run(new __k6c_Return(x), true); }, function (e) { run(e, true); });
+			return;
+		}
+	}
+	function request(kind, v) {
+		return new Promise(function (resolve, reject) {
+			queue.push({ kind: kind, v: v, resolve: resolve, reject: reject });
+			drain();
+		});
+	}
+	var g = {
+		next: function (v) { return request('next', v); },
+		'throw': function (e) { return request('throw', e); },
+		'return': function (v) { return request('return', v); }
+	};
+	g[Symbol.asyncIterator] = function () { return this; };
+	return g;
 }
