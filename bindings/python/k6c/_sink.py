@@ -8,6 +8,7 @@ returns.
 import collections
 import ctypes
 import json
+import struct
 import threading
 
 from . import _lib
@@ -15,6 +16,12 @@ from . import _lib
 __all__ = ['Sink', 'Sample', 'Metric', 'StartInfo']
 
 _TYPES = ('counter', 'gauge', 'rate', 'trend')
+# k6c_sample and k6c_tag as struct formats in native layout; checked
+# against the ctypes declarations so a mismatch fails at import.
+_SAMPLE = struct.Struct('@PqdPNPN')
+_PAIR = struct.Struct('@PP')
+assert _SAMPLE.size == ctypes.sizeof(_lib.SampleStruct)
+assert _PAIR.size == ctypes.sizeof(_lib.TagStruct)
 _CONTAINS = ('default', 'time', 'data')
 
 Metric = collections.namedtuple('Metric', 'id name type contains')
@@ -213,19 +220,39 @@ class SinkAdapter:
 
     def _add_samples(self, handle, payload, samples_p, n):
         def go():
+            # The batch is read as raw bytes with struct rather than through
+            # ctypes attribute access, which costs several times more per
+            # field. Within one call the borrowed tag arrays and strings do
+            # not change, so a tag set seen at the same address (libk6c
+            # shares them between samples) is decoded once per batch.
+            raw = ctypes.string_at(samples_p, n * _SAMPLE.size)
+            tagsets = {}
+            strings = {}
+
+            def text(addr):
+                t = strings.get(addr)
+                if t is None:
+                    t = strings[addr] = _text(ctypes.string_at(addr))
+                return t
+
+            def tagdict(addr, count):
+                if not count:
+                    return {}
+                key = (addr, count)
+                d = tagsets.get(key)
+                if d is None:
+                    ptrs = _PAIR.iter_unpack(ctypes.string_at(addr, count * _PAIR.size))
+                    d = tagsets[key] = {text(k): text(v) for k, v in ptrs}
+                return d.copy()
+
             batch = []
-            for i in range(n):
-                s = samples_p[i]
-                name, mtype, contains = self._metric(s.metric)
-                tags = {}
-                for j in range(s.ntags):
-                    t = s.tags[j]
-                    tags[_text(t.key)] = _text(t.value)
-                meta = {}
-                for j in range(s.nmetadata):
-                    t = s.metadata[j]
-                    meta[_text(t.key)] = _text(t.value)
-                batch.append(Sample(name, mtype, contains, s.time_us, s.value, tags, meta))
+            append = batch.append
+            known = self.metrics.get
+            for metric, time_us, value, tags, ntags, meta, nmeta in _SAMPLE.iter_unpack(raw):
+                name, mtype, contains = known(metric) or self._metric(metric)
+                append(Sample(name, mtype, contains, time_us, value,
+                              tagdict(tags, ntags) if ntags else {},
+                              tagdict(meta, nmeta) if nmeta else {}))
             self.sink.add_samples(batch)
         return self._guard(handle, 'add_samples', go)
 

@@ -103,6 +103,29 @@ def test_sink_counts_equal_summary(httpbin):
     assert rec.summary_in_stop['metrics']['http_reqs']['thresholds'] == {'count==10': {'ok': True}}
 
 
+def test_sample_metadata_and_independent_tag_dicts():
+    rec = Recorder()
+    src = """
+import exec from 'k6/execution';
+import { Counter } from 'k6/metrics';
+const c = new Counter('marks');
+export const options = { vus: 1, iterations: 3, systemTags: ['vu', 'iter', 'scenario'] };
+export default function () {
+  exec.vu.metrics.metadata.trace = 't' + exec.vu.iterationInScenario;
+  c.add(2, { kind: 'x' });
+}
+"""
+    res = k6c.run(source=src, sinks=[rec], log=False)
+    assert res.exit_code == 0
+    marks = [s for s in rec.samples if s.metric == 'marks']
+    assert [(s.value, s.tags, s.metadata) for s in marks] == [
+        (2.0, {'kind': 'x', 'scenario': 'default'}, {'vu': '1', 'iter': str(i), 'trace': 't%d' % i})
+        for i in range(3)]
+    # Samples sharing a tag set in C still get dicts of their own.
+    marks[0].tags['changed'] = 'yes'
+    assert 'changed' not in marks[1].tags
+
+
 def test_duck_typed_sink_and_two_sinks(httpbin):
     class Counts:
         def __init__(self):
