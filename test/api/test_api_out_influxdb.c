@@ -391,7 +391,7 @@ END_TEST
 
 START_TEST(test_api_out_influxdb__bad_config)
 {
-	static const struct { const char *env, *value, *spec, *msg; } cases[] = {
+	static const ar_bad_output cases[] = {
 		{ "K6_INFLUXDB_CONCURRENT_WRITES", "0", "influxdb",
 		  "invalid K6_INFLUXDB_CONCURRENT_WRITES '0'" },
 		{ "K6_INFLUXDB_PUSH_INTERVAL", "soon", "influxdb", "invalid pushInterval 'soon'" },
@@ -402,22 +402,7 @@ START_TEST(test_api_out_influxdb__bad_config)
 		{ "K6_INFLUXDB_PRECISION", "fortnight", "influxdb", "invalid precision 'fortnight'" },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tcap cap;
-		k6c_test *t =
-			ar_make_test(&cap, "influx.js", SCRIPT, "{\"vus\":1,\"iterations\":1}");
-		if (cases[i].env)
-			ck_assert_int_eq(setenv(cases[i].env, cases[i].value, 1), 0);
-		ck_assert_int_eq(k6c_test_set_system_env(t), 0);
-		if (cases[i].env)
-			unsetenv(cases[i].env);
-		ck_assert_int_eq(k6c_test_add_output(t, cases[i].spec), 0);
-		ar_run(t, &cap, 104);
-		ck_assert_msg(tcap_find_all(&cap, K6C_LOG_ERROR, "could not create the 'influxdb' output",
-			cases[i].msg, NULL) != NULL, "case %zu: no error with \"%s\"", i, cases[i].msg);
-		k6c_test_free(t);
-		tcap_free(&cap);
-	}
+	ar_assert_bad_outputs("influx.js", SCRIPT, "influxdb", cases, sizeof(cases) / sizeof(cases[0]));
 }
 END_TEST
 

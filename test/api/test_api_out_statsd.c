@@ -247,29 +247,14 @@ END_TEST
 
 START_TEST(test_api_out_statsd__bad_config)
 {
-	static const struct { const char *env, *value, *spec, *msg; } cases[] = {
+	static const ar_bad_output cases[] = {
 		{ "K6_STATSD_BUFFER_SIZE", "0", "statsd", "invalid K6_STATSD_BUFFER_SIZE '0'" },
 		{ "K6_STATSD_PUSH_INTERVAL", "never", "statsd", "invalid K6_STATSD_PUSH_INTERVAL 'never'" },
 		{ "K6_STATSD_ENABLE_TAGS", "yes", "statsd", "invalid K6_STATSD_ENABLE_TAGS 'yes'" },
 		{ NULL, NULL, "statsd=localhost:8125", "takes no argument" },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		tcap cap;
-		k6c_test *t =
-			ar_make_test(&cap, "statsd.js", SCRIPT, "{\"vus\":1,\"iterations\":1}");
-		if (cases[i].env)
-			ck_assert_int_eq(setenv(cases[i].env, cases[i].value, 1), 0);
-		ck_assert_int_eq(k6c_test_set_system_env(t), 0);
-		if (cases[i].env)
-			unsetenv(cases[i].env);
-		ck_assert_int_eq(k6c_test_add_output(t, cases[i].spec), 0);
-		ar_run(t, &cap, 104);
-		ck_assert_msg(tcap_find_all(&cap, K6C_LOG_ERROR, "could not create the 'statsd' output",
-			cases[i].msg, NULL) != NULL, "case %zu: no error with \"%s\"", i, cases[i].msg);
-		k6c_test_free(t);
-		tcap_free(&cap);
-	}
+	ar_assert_bad_outputs("statsd.js", SCRIPT, "statsd", cases, sizeof(cases) / sizeof(cases[0]));
 }
 END_TEST
 

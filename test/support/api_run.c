@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 k6c_test *ar_make_test(tcap *cap, const char *path, const char *src, const char *options)
@@ -56,6 +57,29 @@ double ar_summary_value(const k6c_test *t, const char *name, const char *field)
 
 	tj_free(doc);
 	return v;
+}
+
+void ar_assert_bad_outputs(const char *path, const char *src, const char *output,
+	const ar_bad_output *cases, size_t n)
+{
+	char what[128];
+
+	snprintf(what, sizeof(what), "could not create the '%s' output", output);
+	for (size_t i = 0; i < n; i++) {
+		tcap cap;
+		k6c_test *t = ar_make_test(&cap, path, src, "{\"vus\":1,\"iterations\":1}");
+		if (cases[i].env)
+			ck_assert_int_eq(setenv(cases[i].env, cases[i].value, 1), 0);
+		ck_assert_int_eq(k6c_test_set_system_env(t), 0);
+		if (cases[i].env)
+			unsetenv(cases[i].env);
+		ck_assert_int_eq(k6c_test_add_output(t, cases[i].spec), 0);
+		ar_run(t, &cap, 104);
+		ck_assert_msg(tcap_find_all(&cap, K6C_LOG_ERROR, what, cases[i].msg, NULL) != NULL,
+			"case %zu: no error with \"%s\"", i, cases[i].msg);
+		k6c_test_free(t);
+		tcap_free(&cap);
+	}
 }
 
 static int count_add(k6c_sink *sink, void *payload, const k6c_sample *samples, size_t n)

@@ -37,6 +37,21 @@ double ar_metric(const tj *doc, const char *name, const char *field);
 /* The same read from t's summary (ar_summary), freed before returning. */
 double ar_summary_value(const k6c_test *t, const char *name, const char *field);
 
+/* An output configuration that must be refused: the output spec (for
+ * k6c_test_add_output), with env=value in the process environment while
+ * k6c_test_set_system_env reads it when env is not NULL, and a piece of
+ * the expected error message. */
+typedef struct ar_bad_output {
+	const char *env, *value, *spec, *msg;
+} ar_bad_output;
+
+/* For each of cases[0..n): a test of the script src named path (1 VU, 1
+ * iteration) with that configuration; fails unless the run ends with
+ * exit code 104 (invalid configuration) and an ERROR line holds both
+ * "could not create the '<output>' output" and the case's msg. */
+void ar_assert_bad_outputs(const char *path, const char *src, const char *output,
+	const ar_bad_output *cases, size_t n);
+
 /* A host sink (for k6c_test_add_sink) with only add_samples, which adds
  * the batch's length to the long its payload points to: how many samples
  * a run gave its sinks. */
