@@ -296,12 +296,28 @@ function lower(src, opts) {
 			// Duktape has shorthand methods and accessors, but a lowered
 			// body is a plain function expression.
 			var key = n.computed ? '[' + gen(n.key) + ']' : slice(n.key.start, n.key.end);
-			var f = genFunction(n.value, { name: '' });
+			var home = n.parent.homeVar;
+			var f = genFunction(n.value, { name: n.kind === 'init' ? methodName(n) : '', ctx: home ? { superBase: 'Object.getPrototypeOf(' + home + ')' } : null });
 			if (n.kind === 'init') return keep(slice(n.start, n.value.start), key + ': ') + f;
 			return keep(slice(n.start, n.value.start), n.kind + ' ' + key) + f.replace(/^function /, '');
 		}
 		return splice(n);
 	};
+	// A method keeps its name (fn.name) when the key is a plain identifier
+	// that nothing in the module refers to: the name of a function
+	// expression would otherwise shadow that reference inside the body.
+	var RESERVED = /^(break|case|catch|class|const|continue|debugger|default|delete|do|else|enum|export|extends|false|finally|for|function|if|import|in|instanceof|new|null|return|super|switch|this|throw|true|try|typeof|var|void|while|with|yield|let|static|implements|interface|package|private|protected|public|await|arguments|eval|undefined)$/;
+	function methodName(m) {
+		if (m.computed) return '';
+		var k = m.key.type === 'Identifier' ? m.key.name : typeof m.key.value === 'string' ? m.key.value : '';
+		if (!/^[A-Za-z_$][\w$]*$/.test(k) || RESERVED.test(k) || bindingsByName[k] || unresolved[k]) return '';
+		return k;
+	}
+	function usesSuper(fn) {
+		var hit = false;
+		(function scan(x) { if (hit) return; if (x.type === 'Super') { hit = true; return; } kids(x).forEach(function (c) { if (c.type !== 'FunctionExpression' && c.type !== 'FunctionDeclaration') scan(c); }); })(fn.body);
+		return hit;
+	}
 	H.TemplateLiteral = function (n) {
 		var parts = [], i;
 		for (i = 0; i < n.quasis.length; i++) {
@@ -371,6 +387,7 @@ function lower(src, opts) {
 		var arrow = n.type === 'ArrowFunctionExpression';
 		var ctx = new Ctx(n);
 		ctx.arrow = arrow && !n.async;   // an async arrow keeps its own frame but reads the outer this
+		ctx.asyncArrow = arrow && n.async;
 		if (opt.thisName) ctx.thisName = opt.thisName;
 		if (opt.ctx) for (var ck in opt.ctx) ctx[ck] = opt.ctx[ck];
 		if (n.generator || n.async) ctx.gen = true;
@@ -517,32 +534,68 @@ function lower(src, opts) {
 	};
 	function inLoop(n) { for (var p = n.parent; p && !isFn(p); p = p.parent) if (isLoop(p)) return true; return false; }
 
+	// Binds an assignment pattern (targets may be members) from the
+	// expression text `from`; returns the list of comma expressions.
+	function assignPattern(left, from) {
+		var out = [];
+		(function bind(p, from) {
+			if (p.type === 'Identifier' || p.type === 'MemberExpression') { out.push(assignTo(p, from)); return; }
+			if (p.type === 'ArrayPattern') {
+				var a = tmp('a'), rest = p.elements.some(function (e) { return e && e.type === 'RestElement'; });
+				out.push(a + ' = __k6c_arr(' + from + (rest ? '' : ', ' + p.elements.length) + ')');
+				p.elements.forEach(function (e, i) { if (e) bind(e.type === 'RestElement' ? e.argument : e, e.type === 'RestElement' ? a + '.slice(' + i + ')' : a + '[' + i + ']'); });
+				return;
+			}
+			if (p.type === 'ObjectPattern') {
+				var o = tmp('o'), seen = [];
+				out.push(o + ' = ' + from);
+				if (!p.properties.length) out.push('(' + o + ' == null && __k6c_iter(' + o + '))');
+				p.properties.forEach(function (q) {
+					if (q.type === 'RestElement') { bind(q.argument, '__k6c_objrest(' + o + ', [' + seen.join(', ') + '])'); return; }
+					if (q.computed) { var k = tmp('k'); out.push(k + ' = ' + gen(q.key)); seen.push(k); bind(q.value, o + '[' + k + ']'); return; }
+					var key = q.key.type === 'Identifier' ? q.key.name : String(q.key.value);
+					seen.push(str(key));
+					bind(q.value, o + '[' + str(key) + ']');
+				});
+				return;
+			}
+			if (p.type === 'AssignmentPattern') { var d = tmp('d'); out.push(d + ' = ' + from); bind(p.left, '(' + d + ' === undefined ? ' + gen(p.right) + ' : ' + d + ')'); return; }
+			decline('assignment pattern ' + p.type, p);
+		})(left, from);
+		return out;
+	}
+	// `target = value` for an identifier or member target (const checked).
+	function assignTo(t, value) {
+		if (t.type === 'Identifier' && t.binding && t.binding.kind === 'const') return '__k6c_const(' + str(t.name) + ')';
+		return gen(t) + ' = ' + value;
+	}
 	H.AssignmentExpression = function (n) {
 		var left = n.left;
-		if (left.type === 'Identifier' && left.binding && left.binding.kind === 'const')
-			return '__k6c_const(' + str(left.name) + ')';
+		if (left.type === 'Identifier' && left.binding && left.binding.kind === 'const' && !/^(\?\?|\|\||&&)=$/.test(n.operator))
+			return keep(slice(n.start, n.end), '(' + gen(n.right) + ', __k6c_const(' + str(left.name) + '))');
 		if (left.type === 'ObjectPattern' || left.type === 'ArrayPattern') {
 			var t = tmp('ref');
 			var items = [t + ' = ' + gen(n.right)];
-			// Assignment targets may be members; handle identifiers and members.
-			var saveDestr = destructure;
-			var out = [];
-			(function bind(p, from) {
-				if (p.type === 'Identifier' || p.type === 'MemberExpression') { out.push(gen(p) + ' = ' + from); return; }
-				if (p.type === 'ArrayPattern') { var a = tmp('a'), rest = p.elements.some(function (e) { return e && e.type === 'RestElement'; }); out.push(a + ' = __k6c_arr(' + from + (rest ? '' : ', ' + p.elements.length) + ')'); p.elements.forEach(function (e, i) { if (e) bind(e.type === 'RestElement' ? e.argument : e, e.type === 'RestElement' ? a + '.slice(' + i + ')' : a + '[' + i + ']'); }); return; }
-				if (p.type === 'ObjectPattern') { var o = tmp('o'); out.push(o + ' = ' + from); p.properties.forEach(function (q) { if (q.type === 'RestElement' || q.computed) decline('rest/computed in assignment pattern', q); bind(q.value, o + '[' + str(q.key.name || q.key.value) + ']'); }); return; }
-				if (p.type === 'AssignmentPattern') { var d = tmp('d'); out.push(d + ' = ' + from); bind(p.left, '(' + d + ' === undefined ? ' + gen(p.right) + ' : ' + d + ')'); return; }
-				decline('assignment pattern ' + p.type, p);
-			})(left, t);
-			void saveDestr;
-			return keep(slice(n.start, n.end), '(' + items.concat(out).join(', ') + ', ' + t + ')');
+			return keep(slice(n.start, n.end), '(' + items.concat(assignPattern(left, t)).join(', ') + ', ' + t + ')');
+		}
+		if (left.type === 'MemberExpression' && left.object.type === 'Super') {
+			if (n.operator !== '=') decline('compound assignment to a super property', n);
+			return keep(slice(n.start, n.end), '__k6c_superset(' + superBase(n) + ', ' + (left.computed ? gen(left.property) : str(left.property.name)) + ', ' + gen(n.right) + ', ' + thisText(n) + ')');
 		}
 		if (/^(\?\?|\|\||&&)=$/.test(n.operator)) {
-			var op = n.operator.slice(0, -1);
-			if (left.type !== 'Identifier') decline('logical assignment to a member', n);
-			var l = gen(left);
-			if (op === '??') return '(' + l + ' != null ? ' + l + ' : ' + l + ' = ' + gen(n.right) + ')';
-			return '(' + l + ' ' + op + ' (' + l + ' = ' + gen(n.right) + '))';
+			var op = n.operator.slice(0, -1), l, pre = '';
+			if (left.type === 'Identifier') l = gen(left);
+			else if (left.type === 'MemberExpression' && left.object.type !== 'Super') {
+				// The object and a computed key are evaluated once.
+				var ot = tmp('o');
+				pre = ot + ' = ' + gen(left.object) + ', ';
+				if (left.property.type === 'PrivateIdentifier') l = '__k6c_priv(' + ot + ', ' + privName(left.property) + ')[' + privName(left.property) + ']';
+				else if (left.computed) { var kt = tmp('k'); pre += kt + ' = ' + gen(left.property) + ', '; l = ot + '[' + kt + ']'; }
+				else l = ot + '.' + left.property.name;
+			} else decline('logical assignment to ' + left.type, n);
+			var set = left.type === 'Identifier' && left.binding && left.binding.kind === 'const' ? '(' + gen(n.right) + ', __k6c_const(' + str(left.name) + '))' : l + ' = ' + gen(n.right);
+			if (op === '??') return keep(slice(n.start, n.end), '(' + pre + '(' + l + ') != null ? ' + l + ' : (' + set + '))');
+			return keep(slice(n.start, n.end), '(' + pre + l + ' ' + op + ' (' + set + '))');
 		}
 		return splice(n);
 	};
@@ -555,21 +608,28 @@ function lower(src, opts) {
 		var t = tmp('n');
 		return '((' + t + ' = ' + gen(n.left) + ') != null ? ' + t + ' : ' + gen(n.right) + ')';
 	};
-	H.ChainExpression = function (n) {
+	H.UnaryExpression = function (n) {
+		if (n.operator === 'delete' && n.argument.type === 'ChainExpression') return keep(slice(n.start, n.end), chain(n.argument, true));
+		return splice(n);
+	};
+	H.ChainExpression = function (n) { return keep(slice(n.start, n.end), chain(n, false)); };
+	function chain(n, del) {
 		// a?.b.c : the whole chain short-circuits to undefined.
 		var tests = [];
+		function prop(e) { return e.property.type === 'PrivateIdentifier' ? '[' + privName(e.property) + ']' : e.computed ? '[' + gen(e.property) + ']' : '.' + e.property.name; }
 		function g(e) {
 			if (e.type === 'MemberExpression') {
 				var o = g(e.object);
 				if (e.optional) { var t = tmp('c'); tests.push('(' + t + ' = ' + o + ') == null'); o = t; }
-				return o + (e.computed ? '[' + gen(e.property) + ']' : '.' + e.property.name);
+				if (e.property.type === 'PrivateIdentifier') return '__k6c_priv(' + o + ', ' + privName(e.property) + ')' + prop(e);
+				return o + prop(e);
 			}
 			if (e.type === 'CallExpression') {
 				var callee, thisArg = null;
 				if (e.callee.type === 'MemberExpression') {
 					var ob = g(e.callee.object), tt = tmp('c');
 					if (e.callee.optional) tests.push('(' + tt + ' = ' + ob + ') == null'); else tests.push('(' + tt + ' = ' + ob + ', false)');
-					callee = tt + (e.callee.computed ? '[' + gen(e.callee.property) + ']' : '.' + e.callee.property.name);
+					callee = (e.callee.property.type === 'PrivateIdentifier' ? '__k6c_priv(' + tt + ', ' + privName(e.callee.property) + ')' : tt) + prop(e.callee);
 					thisArg = tt;
 				} else callee = g(e.callee);
 				var args = e.arguments.map(gen).join(', ');
@@ -579,8 +639,10 @@ function lower(src, opts) {
 			return gen(e);
 		}
 		var body = g(n.expression);
-		return keep(slice(n.start, n.end), '(' + (tests.length ? tests.join(' || ') + ' ? undefined : ' : '') + body + ')');
-	};
+		// delete a?.b is true when the chain short-circuits.
+		if (del) body = 'delete ' + body;
+		return '(' + (tests.length ? tests.join(' || ') + ' ? ' + (del ? 'true' : 'undefined') + ' : ' : '') + body + ')';
+	}
 
 	// ---- loops ------------------------------------------------------------------
 	// Per-iteration bindings: when a closure in a loop captures a let/const
@@ -606,22 +668,30 @@ function lower(src, opts) {
 	H.BreakStatement = function (n) {
 		var w = wrapTop(n);
 		if (!w || (!n.label && innerLoop(n, w.loop, false)) || (n.label && !labelOutside(n, w))) return splice(n);
-		if (n.label) decline('labelled break out of a per-iteration loop body', n);
+		if (n.label) return keep(slice(n.start, n.end), labelJump(w, 'break', n.label.name));
 		w.brk = true;
 		return keep(slice(n.start, n.end), 'return __k6c_BRK;');
 	};
 	H.ContinueStatement = function (n) {
 		var w = wrapTop(n);
 		if (!w || (!n.label && innerLoop(n, w.loop, true)) || (n.label && !labelOutside(n, w))) return splice(n);
-		if (n.label) decline('labelled continue out of a per-iteration loop body', n);
+		if (n.label) return keep(slice(n.start, n.end), labelJump(w, 'continue', n.label.name));
 		return keep(slice(n.start, n.end), 'return;');
 	};
 	H.ReturnStatement = function (n) {
-		var w = wrapTop(n);
+		var w = wrapTop(n), c = curCtx();
+		if (!w && !n.argument && c.derivedCtor) return keep(slice(n.start, n.end), 'return ' + mustSuper(c.thisName) + ';');
 		if (!w) return splice(n);
 		w.ret = true;
 		return keep(slice(n.start, n.end), 'return { __k6c_ret: true, v: ' + (n.argument ? gen(n.argument) : 'undefined') + ' };');
 	};
+	// A labelled break/continue leaving the wrapper function returns a
+	// record; the code after the call (or the next wrapper out) jumps.
+	function labelJump(w, kind, label) {
+		var j = kind + ' ' + label;
+		if (w.jumps.indexOf(j) < 0) w.jumps.push(j);
+		return 'return { __k6c_jump: ' + str(j) + ' };';
+	}
 	function assignedIn(body, names) {
 		var hit = [];
 		(function scan(x) {
@@ -636,7 +706,7 @@ function lower(src, opts) {
 	// inside it are rewritten.
 	function loopBody(loop, genBody, names) {
 		if (!bodyCapture(loop)) return null;
-		var w = { loop: loop, fn: fnOf(loop), brk: false, ret: false };
+		var w = { loop: loop, fn: fnOf(loop), brk: false, ret: false, jumps: [] };
 		var outs = assignedIn(loop.body, names).map(function (nm) { return [nm, tmp('out')]; });
 		wrapStack.push(w);
 		// The wrapper is a function of ours: `this` and `arguments` inside
@@ -651,6 +721,13 @@ function lower(src, opts) {
 		var text = '{ ' + r + ' = (function (' + names.join(', ') + ') {' + body + '})(' + names.join(', ') + ');';
 		outs.forEach(function (o) { text += ' ' + o[0] + ' = ' + o[1] + ';'; });
 		if (w.brk) text += ' if (' + r + ' === __k6c_BRK) break;';
+		w.jumps.forEach(function (j) {
+			var outer = wrapStack[wrapStack.length - 1], label = j.replace(/^\S+ /, '');
+			var test = ' if (' + r + ' && ' + r + '.__k6c_jump === ' + str(j) + ') ';
+			// Still inside an outer wrapper whose loop the label is not in: pass it on.
+			if (outer && outer.fn === w.fn && !labelInside(label, outer.loop)) { if (outer.jumps.indexOf(j) < 0) outer.jumps.push(j); text += test + 'return ' + r + ';'; }
+			else text += test + j + ';';
+		});
 		if (w.ret) {
 			var outer = wrapStack[wrapStack.length - 1];
 			if (outer && outer.fn === w.fn) { outer.ret = true; text += ' if (' + r + ' && ' + r + '.__k6c_ret) return ' + r + ';'; }
@@ -671,10 +748,23 @@ function lower(src, opts) {
 		return keep(slice(n.body.start, n.body.end), t);
 	}
 	H.ForStatement = function (n) {
+		// A closure in the head would need a copy of the bindings per
+		// iteration as well (spec CreatePerIterationEnvironment).
+		if (n.init && n.init.type === 'VariableDeclaration' && n.init.kind !== 'var')
+			[n.init, n.test, n.update].forEach(function (h) {
+				if (h && (function scan(x, inFn) {
+					if (x.type === 'Identifier' && inFn && x.binding && x.binding.scope.node === n) return true;
+					return kids(x).some(function (c) { return scan(c, inFn || isFn(c)); });
+				})(h, false)) decline('a closure in a for-loop head captures a loop binding', h);
+			});
 		return splice(n, n.start, n.body.start, [n.body]) + bodyOrWrapped(n, headNames(n.init));
 	};
 	H.ForInStatement = function (n) {
 		return splice(n, n.start, n.body.start, [n.body]) + bodyOrWrapped(n, headNames(n.left));
+	};
+	H.LabeledStatement = function (n) {
+		var t = splice(n), b = n.body;
+		return b.closeText ? 'try { ' + t + ' } finally { ' + b.closeText + ' }' : t;
 	};
 	H.WhileStatement = function (n) {
 		return splice(n, n.start, n.body.start, [n.body]) + bodyOrWrapped(n, []);
@@ -695,17 +785,17 @@ function lower(src, opts) {
 			var id = n.left.declarations[0].id;
 			bind = id.type === 'Identifier' ? 'var ' + gen(id) + ' = ' + st + '.value;' : 'var ' + destructure(id, st + '.value').join(', ') + ';';
 		} else if (n.left.type === 'Identifier' || n.left.type === 'MemberExpression') bind = gen(n.left) + ' = ' + st + '.value;';
-		else decline('for-of with a pattern target', n);
+		else bind = assignPattern(n.left, st + '.value').join(', ') + ';';
 		// The value binding is made inside the (possibly wrapped) body, so
 		// it is per iteration. Iterator closing (return() on break or
 		// throw) is not done by the prototype.
 		var loop = keep(slice(n.start, n.body.start), head) + bodyOrWrapped(n, [], ' ' + bind);
 		// Leaving early (break, return, throw) closes the iterator, so a
 		// generator's finally blocks run. A labelled loop keeps its label
-		// on the loop itself, so it is not wrapped (prototype limit).
-		if (n.parent.type === 'LabeledStatement') return loop;
-		var close = n.await ? '__k6c_await(' + it + '["return"]())' : it + '["return"]()';
-		return 'try { ' + loop + ' } finally { if (' + st + ' && !' + st + '.done && typeof ' + it + '["return"] === "function") ' + close + '; ' + st + ' = undefined; }';
+		// on the loop itself: the LabeledStatement puts the try around it.
+		var close = 'if (' + st + ' && !' + st + '.done && typeof ' + it + '["return"] === "function") ' + (n.await ? '__k6c_await(' + it + '["return"]())' : it + '["return"]()') + '; ' + st + ' = undefined;';
+		if (n.parent.type === 'LabeledStatement') { n.closeText = close; return loop; }
+		return 'try { ' + loop + ' } finally { ' + close + ' }';
 	};
 
 	// ---- spread -----------------------------------------------------------------
@@ -724,8 +814,7 @@ function lower(src, opts) {
 	H.CallExpression = function (n) {
 		if (n.callee.type === 'Super') return superCall(n);
 		if (n.callee.type === 'MemberExpression' && n.callee.object.type === 'Super') {
-			var c = nearestReal(), sup = c.superName || decline('super outside a class method', n);
-			var base = c.isStatic ? sup : sup + '.prototype';
+			var base = superBase(n);
 			var member = n.callee.computed ? base + '[' + gen(n.callee.property) + ']' : base + '.' + n.callee.property.name;
 			var args = hasSpread(n.arguments) ? spreadList(n.arguments) : '[' + n.arguments.map(gen).join(', ') + ']';
 			return keep(slice(n.start, n.end), member + '.apply(' + thisText(n) + ', ' + args + ')');
@@ -744,22 +833,41 @@ function lower(src, opts) {
 		return keep(slice(n.start, n.end), 'new (Function.prototype.bind.apply(' + gen(n.callee) + ', [null].concat(' + spreadList(n.arguments) + ')))()');
 	};
 	H.ObjectExpression = function (n) {
+		// Methods using super need the literal itself (their home object).
+		if (n.properties.some(function (p) { return p.type === 'Property' && (p.method || p.kind !== 'init') && usesSuper(p.value); })) {
+			n.homeVar = tmp('h');
+			return '(' + n.homeVar + ' = ' + objectLiteral(n) + ')';
+		}
+		return objectLiteral(n);
+	};
+	function objectLiteral(n) {
+		// {__proto__: p} sets the prototype; Duktape would make it an own property.
+		var protoProp = null;
+		n.properties.forEach(function (p) { if (p.type === 'Property' && !p.computed && !p.shorthand && p.kind === 'init' && !p.method && (p.key.name === '__proto__' || p.key.value === '__proto__')) protoProp = p; });
+		if (protoProp) {
+			var rest = n.properties.filter(function (p) { return p !== protoProp; });
+			var inner = '{' + rest.map(gen).join(', ') + '}';
+			if (rest.some(function (p) { return p.type === 'SpreadElement'; })) inner = spreadObject(rest);
+			return keep(slice(n.start, n.end), 'Object.setPrototypeOf(' + inner + ', ' + gen(protoProp.value) + ')');
+		}
 		if (!n.properties.some(function (p) { return p.type === 'SpreadElement'; })) return splice(n);
+		return keep(slice(n.start, n.end), spreadObject(n.properties));
+	}
+	function spreadObject(props) {
 		var groups = [], cur = null;
-		n.properties.forEach(function (p) {
+		props.forEach(function (p) {
 			if (p.type === 'SpreadElement') { if (cur) groups.push('{' + cur.join(', ') + '}'); cur = null; groups.push(gen(p.argument)); }
 			else { cur = cur || []; cur.push(gen(p)); }
 		});
 		if (cur) groups.push('{' + cur.join(', ') + '}');
-		return keep(slice(n.start, n.end), '__k6c_assign({}, ' + groups.join(', ') + ')');
-	};
+		return '__k6c_assign({}, ' + groups.join(', ') + ')';
+	}
 	H.MemberExpression = function (n) {
 		if (n.object.type === 'Super') {
-			var c = nearestReal(), sup = c.superName || decline('super outside a class method', n);
 			var key = n.computed ? gen(n.property) : str(n.property.name);
-			return '__k6c_superget(' + (c.isStatic ? sup : sup + '.prototype') + ', ' + key + ', ' + thisText(n) + ')';
+			return '__k6c_superget(' + superBase(n) + ', ' + key + ', ' + thisText(n) + ')';
 		}
-		if (n.property.type === 'PrivateIdentifier') return gen(n.object) + '[' + privName(n.property) + ']';
+		if (n.property.type === 'PrivateIdentifier') { var pn = privName(n.property); return '__k6c_priv(' + gen(n.object) + ', ' + pn + ')[' + pn + ']'; }
 		return splice(n);
 	};
 	H.BinaryExpression = function (n) {
@@ -768,6 +876,14 @@ function lower(src, opts) {
 	};
 
 	// ---- classes ----------------------------------------------------------------
+	// The object a super property is looked up on: the parent class (static
+	// code), its prototype, or the prototype of an object literal's home.
+	function superBase(n) {
+		var c = nearestReal();
+		if (c.superBase) return c.superBase;
+		if (!c.superName) decline('super outside a method', n);
+		return c.isStatic ? c.superName : c.superName + '.prototype';
+	}
 	var classStack = [];
 	function privName(p) {
 		for (var i = classStack.length - 1; i >= 0; i--) if (classStack[i].priv[p.name]) return classStack[i].priv[p.name];
@@ -778,6 +894,10 @@ function lower(src, opts) {
 		if (!c.superName || !c.derivedCtor) decline('super() outside a derived constructor', n);
 		var args = hasSpread(n.arguments) ? spreadList(n.arguments) : '[' + n.arguments.map(gen).join(', ') + ']';
 		return '(' + c.thisName + ' = __k6c_fields(__k6c_super(this, ' + c.superName + ', ' + args + '), ' + c.fieldsName + '))';
+	}
+	// A derived constructor that never called super() throws on return.
+	function mustSuper(t) {
+		return '(' + t + ' === undefined ? __k6c_nosuper() : ' + t + ')';
 	}
 	function genClass(n) {
 		var name = n.id ? (n.type === 'ClassDeclaration' ? gen(n.id) : n.id.name) : temp('class');
@@ -798,7 +918,7 @@ function lower(src, opts) {
 			var target = m.static ? inner : inner + '.prototype';
 			if (m.type === 'MethodDefinition' && m.kind === 'constructor') { ctor = m; parts.push(gap + '/*ctor*/' + nl(newlines(slice(m.start, m.end)))); return; }
 			if (m.type === 'MethodDefinition') {
-				var ftext = genFunction(m.value, { name: '', ctx: { superName: sup, isStatic: m.static } });
+				var ftext = genFunction(m.value, { name: m.kind === 'method' ? methodName(m) : '', ctx: { superName: sup, isStatic: m.static } });
 				parts.push(gap + '__k6c_method(' + target + ', ' + keyText + ', ' + ftext + ', ' + str(m.kind) + ');');
 				return;
 			}
@@ -825,7 +945,7 @@ function lower(src, opts) {
 				name: inner, thisName: thisName,
 				ctx: { superName: sup, derivedCtor: !!sup, fieldsName: fields },
 				pre: '__k6c_classcheck(this, new.target, ' + inner + ');' + (sup ? ' var ' + thisName + ';' : ' __k6c_fields(this, ' + fields + ');'),
-				post: sup ? ' return ' + thisName + ';' : '' });
+				post: sup ? ' return ' + mustSuper(thisName) + ';' : '' });
 			// Put the constructor text where it was written, to keep its lines.
 			var ci = parts.map(function (p) { return p.indexOf('/*ctor*/') >= 0; }).indexOf(true);
 			parts[ci] = parts[ci].replace(/\/\*ctor\*\/\n*/, function () { return ctorText; });

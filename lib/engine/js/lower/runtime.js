@@ -357,3 +357,34 @@ function __k6c_agen(fn, self, args) {
 	g[Symbol.asyncIterator] = function () { return this; };
 	return g;
 }
+
+// Private names are symbols on the instance (fields) or the prototype
+// (methods). Reaching one through an object that does not carry it is a
+// TypeError, as the spec's brand check says, not a read of undefined.
+function __k6c_priv(o, k) {
+	if (o === null || (typeof o !== 'object' && typeof o !== 'function') || !(k in o))
+		throw new TypeError('Cannot access private member ' + String(k).replace(/^Symbol\((.*)\)$/, '$1') + ' from an object whose class did not declare it');
+	return o;
+}
+
+// super.k = v: a setter found on the parent's chain runs with `this` as
+// receiver; otherwise the value lands on `this` itself (Duktape's
+// Reflect.set has no receiver argument).
+function __k6c_superset(proto, k, v, self) {
+	for (var o = proto; o; o = Object.getPrototypeOf(o)) {
+		var d = Object.getOwnPropertyDescriptor(o, k);
+		if (!d) continue;
+		if (d.set) { d.set.call(self, v); return v; }
+		if (d.get || !d.writable) throw new TypeError('Cannot assign to read only property ' + String(k));
+		break;
+	}
+	var own = Object.getOwnPropertyDescriptor(self, k);
+	if (own && !('value' in own)) throw new TypeError('Cannot assign to property ' + String(k));
+	if (own) self[k] = v;
+	else Object.defineProperty(self, k, { value: v, writable: true, enumerable: true, configurable: true });
+	return v;
+}
+
+function __k6c_nosuper() {
+	throw new ReferenceError("Must call super constructor in derived class before accessing 'this' or returning from derived constructor");
+}

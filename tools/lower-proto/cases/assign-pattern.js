@@ -1,0 +1,13 @@
+// Assignment patterns with rest elements, computed keys, member targets and defaults.
+export default function main() {
+  let a, b, rest, k = 'y', o = {}, arr = [];
+  ({ x: a, [k]: b, ...rest } = { x: 1, y: 2, z: 3, w: 4 });
+  const r1 = [a, b, rest];
+  ({ [k + '2']: o.p = 'dflt', ...o.q } = { x: 5 });
+  [arr[0], , ...arr[1]] = 'hello';
+  let c, d;
+  for ([c, d] of [[1, 2], [3, 4]]) arr.push(c + d);
+  for ({ c, d = 9 } of [{ c: 7 }]) arr.push(c * d);
+  const ret = ({ a, ...rest } = { a: 'A', b: 'B' });
+  return [r1, o, arr, a, rest, ret];
+}

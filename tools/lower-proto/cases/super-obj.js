@@ -1,0 +1,21 @@
+// super.x = v, super in object-literal methods, method names, must-call-super.
+class A { set v(x) { this._v = 'A' + x; } get v() { return this._v; } m() { return 'A.m'; } static s() { return 'A.s'; } }
+class B extends A {
+  constructor() { super(); super.v = 1; super.w = 2; }
+  m() { return super.m() + '>B'; }
+  static s() { return super.s() + '>B'; }
+  calc(x) { return x; }
+  get g() { return 1; }
+}
+class C extends A { constructor(ret) { if (ret) return; super(); } }
+export default function main() {
+  const base = { hi() { return 'base hi'; } };
+  const obj = { hi() { return super.hi() + ' + obj'; }, arrow() { return (() => super.hi())(); } };
+  Object.setPrototypeOf(obj, base);
+  const b = new B();
+  let err = null;
+  try { new C(true); } catch (e) { err = e instanceof ReferenceError; }
+  const o2 = { foo() {}, 'q-x'() {} };
+  const names = [B.prototype.m.name, B.prototype.calc.name, B.s.name, o2.foo.name];
+  return [obj.hi(), obj.arrow(), b.v, b.w, Object.keys(b), b.m(), B.s(), err, new C(false) instanceof C, names];
+}
