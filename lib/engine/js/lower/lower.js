@@ -1,9 +1,9 @@
-// lower.js - PROTOTYPE of the fast lowering pass (doc/lowering-plan.md).
-// Throw-away study code: it shows that text edits over an acorn AST can lower
-// the ES2015+ features Duktape 2.7 lacks to ES5 CommonJS while keeping every
-// line where it was. It is not complete and not hardened; what it cannot do
-// it declines (throws a K6cDecline naming the line), which the real pipeline
-// turns into a fallback to Babel.
+// lower.js - the fast lowering pass (doc/lowering-plan.md): acorn AST ->
+// line-preserving text edits -> ES5 CommonJS that Duktape 2.7 runs, with the
+// run-time helpers (__k6c_*) of runtime.js. What it cannot lower faithfully
+// it declines: it throws a K6cDecline naming the reason and the line, which
+// the pipeline turns into a fallback to Babel or a script error; it never
+// emits code it knows to be wrong.
 //
 // Only what Duktape lacks is lowered: Duktape already parses computed keys,
 // shorthand properties and methods, `**`, 0b/0o literals, \u{...} escapes,
@@ -28,12 +28,7 @@ var SKIP = { type: 1, start: 1, end: 1, loc: 1, range: 1, raw: 1, parent: 1, sco
 // (acorn builds every node of a type with the same keys).
 var KEYS = {};
 function kids(node) {
-	var out = [], ks = KEYS[node.type], k, v, i, j;
-	if (!ks) {
-		ks = [];
-		for (k in node) if (!SKIP[k]) ks.push(k);
-		KEYS[node.type] = ks;
-	}
+	var out = [], ks = KEYS[node.type] || keysOf(node), v, i, j;
 	var sorted = true, last = -1;
 	for (j = 0; j < ks.length; j++) {
 		v = node[ks[j]];
@@ -46,28 +41,82 @@ function kids(node) {
 	return out;
 }
 
+function keysOf(node) {
+	var ks = [];
+	for (var k in node) if (!SKIP[k]) ks.push(k);
+	return (KEYS[node.type] = ks);
+}
+
 function isFn(n) { return n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression'; }
 function isLoop(n) { return /^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(n.type); }
 
 function newlines(s) { var n = 0; for (var i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++; return n; }
 function nl(n) { var s = ''; while (n-- > 0) s += '\n'; return s; }
 
+// The CommonJS prologue, all on line 1: export getters, requires, export *
+// copies, the module's temporaries.
+function prologue(exportsList, prefix, starList, temps) {
+	return '"use strict"; Object.defineProperty(exports, "__esModule", { value: true }); ' + exportsList.join(' ') + ' ' + prefix.join(' ') + ' ' + starList.join(' ') +
+		(temps.length ? ' var ' + temps.join(', ') + ';' : '') + ' ';
+}
+// The prologue goes in front of line 1, so a hashbang becomes a comment.
+function hashbang(body) { return body.slice(0, 2) === '#!' ? '//' + body.slice(2) : body; }
+
+// Node types of ES5 that need no edit (checked further in needsLowering).
+var ES5 = {};
+('Program ExpressionStatement BlockStatement EmptyStatement DebuggerStatement ReturnStatement LabeledStatement BreakStatement ' +
+ 'ContinueStatement IfStatement SwitchStatement SwitchCase ThrowStatement TryStatement CatchClause WhileStatement DoWhileStatement ' +
+ 'ForStatement ForInStatement FunctionDeclaration FunctionExpression VariableDeclaration VariableDeclarator Identifier Literal ' +
+ 'ThisExpression ArrayExpression ObjectExpression Property UnaryExpression UpdateExpression BinaryExpression AssignmentExpression ' +
+ 'LogicalExpression MemberExpression ConditionalExpression CallExpression NewExpression SequenceExpression').split(' ').forEach(function (t) { ES5[t] = true; });
+
+// Literals Duktape cannot take as they are (numeric separators) or at all.
+function literalNeeds(n) {
+	return n.bigint !== undefined || (n.regex && (/[yus]/.test(n.regex.flags) || /\(\?<[=!]|\(\?<[A-Za-z]/.test(n.regex.pattern))) ||
+		(typeof n.value === 'number' && n.raw.indexOf('_') >= 0);
+}
+
+// Does the module use anything the edit pass changes? It stops at the
+// first such node, which in a module is usually an import on line 1.
+function needsLowering(ast) {
+	return (function es6(n, inFn) {
+		if (!ES5[n.type]) return true;
+		switch (n.type) {
+		case 'VariableDeclaration': if (n.kind !== 'var') return true; break;
+		case 'FunctionDeclaration': case 'FunctionExpression': if (n.async || n.generator) return true; inFn = true; break;
+		case 'ThisExpression': if (!inFn) return true; break;   // module code: this is undefined
+		case 'CatchClause': if (!n.param) return true; break;
+		case 'Property': if (n.method || n.shorthand || n.computed) return true; break;
+		case 'LogicalExpression': if (n.operator === '??') return true; break;
+		case 'AssignmentExpression': if (n.operator.length === 3 && /^(\?\?|\|\||&&)=$/.test(n.operator)) return true; break;
+		case 'Literal': if (literalNeeds(n)) return true; break;
+		}
+		var c = kids(n);
+		for (var i = 0; i < c.length; i++) if (es6(c[i], inFn)) return true;
+		return false;
+	})(ast, false);
+}
+
 function lower(src, opts) {
 	opts = opts || {};
 	var ast;
 	try {
-		ast = acorn.parse(src, { ecmaVersion: 'latest', sourceType: 'module', locations: true, allowHashBang: true });
+		// Without `locations` acorn is faster and the tree half the size;
+		// a line is computed from an offset only for a message.
+		ast = acorn.parse(src, { ecmaVersion: 'latest', sourceType: 'module', allowHashBang: true });
 	} catch (e) {
 		if (e && e.loc) throw { line: e.loc.line, column: e.loc.column, message: String(e.message).replace(/ \(\d+:\d+\)$/, '') };
 		throw e;
 	}
 
-	function lineOf(node) { return node.loc ? node.loc.start.line : 0; }
+	function lineOf(node) { return newlines(src.slice(0, node.start)) + 1; }
 	function decline(reason, node) { throw new K6cDecline(reason, node ? lineOf(node) : 0); }
 
 	// ---- scope pass -------------------------------------------------------
 	var uid = 0, used = {};
-	(function collect(n) { if (n.type === 'Identifier') used[n.name] = true; kids(n).forEach(collect); })(ast);
+	// A module with nothing of ES2015+ in it needs no edits: only the
+	// CommonJS prologue goes in front.
+	if (!needsLowering(ast)) return prologue([], [], [], []) + hashbang(src);
 	function temp(base) { var s; do { s = '_' + base + (++uid); } while (used[s]); used[s] = true; return s; }
 
 	function Scope(kind, parent, node) {
@@ -76,6 +125,7 @@ function lower(src, opts) {
 	}
 	var bindingsByName = {}, unresolved = {};
 	function declare(scope, id, kind) {
+		used[id.name] = true;
 		var b = { name: id.name, kind: kind, scope: scope, refs: [id], captured: false };
 		scope.decls[id.name] = b;
 		id.binding = b;
@@ -172,12 +222,13 @@ function lower(src, opts) {
 			walk(n.body, s, n);
 			return;
 		case 'Identifier':
+			used[n.name] = true;
 			if (isRef(n, parent, key)) walkId(n, scope);
 			return;
 		}
-		for (var k in n) {
-			if (SKIP[k] || k === 'parent' || k === 'scope') continue;
-			var v = n[k];
+		var ks = KEYS[n.type] || keysOf(n);
+		for (var j = 0; j < ks.length; j++) {
+			var k = ks[j], v = n[k];
 			if (v && typeof v === 'object') {
 				if (Array.isArray(v)) { for (i = 0; i < v.length; i++) if (v[i] && typeof v[i].type === 'string') walk(v[i], scope, n, k); }
 				else if (typeof v.type === 'string') walk(v, scope, n, k);
@@ -195,6 +246,7 @@ function lower(src, opts) {
 		return true;
 	}
 	function walkId(id, scope) {
+		used[id.name] = true;
 		if (id.binding) return;
 		for (var s = scope; s; s = s.parent) {
 			var b = s.decls[id.name];
@@ -203,7 +255,13 @@ function lower(src, opts) {
 				if (b.refs.indexOf(id) < 0) b.refs.push(id);
 				// A reference from a function nested inside the binding's
 				// function is a capture (it matters for loop bindings).
-				if (fnStack.length && b.scope.fn !== scope.fn) b.captured = true;
+				if (fnStack.length && b.scope.fn !== scope.fn) {
+					b.captured = true;
+					// Every loop around a captured block binding (in the
+					// binding's own function) needs per-iteration copies.
+					if (b.kind === 'let' || b.kind === 'const' || b.kind === 'class')
+						for (var p = b.scope.node; p && !isFn(p); p = p.parent) if (isLoop(p)) p.capture = true;
+				}
 				return;
 			}
 		}
@@ -301,8 +359,37 @@ function lower(src, opts) {
 			if (n.kind === 'init') return keep(slice(n.start, n.value.start), key + ': ') + f;
 			return keep(slice(n.start, n.value.start), n.kind + ' ' + key) + f.replace(/^function /, '');
 		}
+		if (!n.computed && (n.value.type === 'ArrowFunctionExpression' || n.value.type === 'FunctionExpression' && !n.value.id))
+			return splice(n, n.start, n.value.start, [n.value]) + genFunctionValue(n.value, methodName(n));
 		return splice(n);
 	};
+	// `const f = () => ...` names the function f, as the spec's
+	// NamedEvaluation does, when the name cannot shadow anything: a binding
+	// of its own, not renamed, never assigned again.
+	function genNamed(init, id) {
+		if (id.type !== 'Identifier' || !(init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression' && !init.id)) return gen(init);
+		var b = id.binding, name = id.name;
+		if (!b || b.rename || RESERVED.test(name) || bindingsByName[name].length !== 1 || unresolved[name] || (b.kind !== 'const' && b.refs.some(function (r) { return r !== id && isTarget(r); })))
+			return gen(init);
+		return genFunctionValue(init, name);
+	}
+	function genFunctionValue(f, name) {
+		if (!name) return gen(f);
+		var t = genFunction(f, { name: name });
+		return f.type === 'ArrowFunctionExpression' ? '(' + t + ')' : t;
+	}
+	function isTarget(r) {
+		var p = r.parent;
+		if (!p) return true;
+		switch (p.type) {
+		case 'AssignmentExpression': case 'AssignmentPattern': return p.left === r;
+		case 'UpdateExpression': case 'ArrayPattern': case 'RestElement': return true;
+		case 'Property': return p.parent && p.parent.type === 'ObjectPattern' && p.value === r;
+		case 'VariableDeclarator': return p.id === r;
+		case 'ForInStatement': case 'ForOfStatement': return p.left === r;
+		}
+		return false;
+	}
 	// A method keeps its name (fn.name) when the key is a plain identifier
 	// that nothing in the module refers to: the name of a function
 	// expression would otherwise shadow that reference inside the body.
@@ -518,7 +605,7 @@ function lower(src, opts) {
 	H.VariableDeclaration = function (n) {
 		var items = [];
 		n.declarations.forEach(function (d) {
-			var init = d.init ? gen(d.init) : null;
+			var init = d.init ? genNamed(d.init, d.id) : null;
 			if (d.id.type === 'Identifier') {
 				// A let without initialiser inside a loop must be reset each iteration.
 				items.push(gen(d.id) + (init !== null ? ' = ' + init : (n.kind === 'let' && inLoop(n) ? ' = undefined' : '')));
@@ -705,7 +792,7 @@ function lower(src, opts) {
 	// it is called with the wrapper registered, so break/continue/return
 	// inside it are rewritten.
 	function loopBody(loop, genBody, names) {
-		if (!bodyCapture(loop)) return null;
+		if (!loop.capture) return null;
 		var w = { loop: loop, fn: fnOf(loop), brk: false, ret: false, jumps: [] };
 		var outs = assignedIn(loop.body, names).map(function (nm) { return [nm, tmp('out')]; });
 		wrapStack.push(w);
@@ -908,6 +995,9 @@ function lower(src, opts) {
 		n.body.body.forEach(function (m) { if (m.key && m.key.type === 'PrivateIdentifier') cls.priv[m.key.name] = temp('priv_' + m.key.name); });
 		classStack.push(cls);
 		var ctor = null, parts = [], statics = [], pos = n.body.start + 1;
+		// super.x in a class without extends reads Object.prototype
+		// (Function.prototype in static code).
+		function superCtx(isStatic) { return { superName: sup, isStatic: isStatic, superBase: sup ? null : isStatic ? 'Function.prototype' : 'Object.prototype' }; }
 		var head = 'var ' + inner + ' = (function (' + (sup || '') + ') {';
 		Object.keys(cls.priv).forEach(function (k) { head += ' var ' + cls.priv[k] + ' = Symbol(' + str('#' + k) + ');'; });
 		head += ' var ' + fields + ' = [];';
@@ -918,18 +1008,18 @@ function lower(src, opts) {
 			var target = m.static ? inner : inner + '.prototype';
 			if (m.type === 'MethodDefinition' && m.kind === 'constructor') { ctor = m; parts.push(gap + '/*ctor*/' + nl(newlines(slice(m.start, m.end)))); return; }
 			if (m.type === 'MethodDefinition') {
-				var ftext = genFunction(m.value, { name: m.kind === 'method' ? methodName(m) : '', ctx: { superName: sup, isStatic: m.static } });
+				var ftext = genFunction(m.value, { name: m.kind === 'method' ? methodName(m) : '', ctx: superCtx(m.static) });
 				parts.push(gap + '__k6c_method(' + target + ', ' + keyText + ', ' + ftext + ', ' + str(m.kind) + ');');
 				return;
 			}
 			if (m.type === 'PropertyDefinition') {
-				var init = m.value ? inCtx({ superName: sup, isStatic: m.static }, function () { return 'function () { return ' + gen(m.value) + '; }'; }) : 'function () {}';
+				var init = m.value ? inCtx(superCtx(m.static), function () { return 'function () { return ' + gen(m.value) + '; }'; }) : 'function () {}';
 				if (m.static) parts.push(gap + '__k6c_fields(' + inner + ', [[' + keyText + ', ' + init + ']]);');
 				else parts.push(gap + fields + '.push([' + keyText + ', ' + init + ']);');
 				return;
 			}
 			if (m.type === 'StaticBlock') {
-				var bt = inCtx({ superName: sup, isStatic: true }, function () { return 'function () {' + splice(m, m.start + slice(m.start, m.end).indexOf('{') + 1, m.end - 1) + '}'; });
+				var bt = inCtx(superCtx(true), function () { return 'function () {' + splice(m, m.start + slice(m.start, m.end).indexOf('{') + 1, m.end - 1) + '}'; });
 				parts.push(gap + '(' + bt + ').call(' + inner + ');');
 				return;
 			}
@@ -1034,11 +1124,7 @@ function lower(src, opts) {
 	progCtx.thisName = 'undefined';   // module code: this is undefined
 	var body = splice(ast);
 	ctxStack.pop();
-	// The prefix goes in front of line 1, so a hashbang becomes a comment.
-	if (body.slice(0, 2) === '#!') body = '//' + body.slice(2);
-	var head = '"use strict"; Object.defineProperty(exports, "__esModule", { value: true }); ' + exportsList.join(' ') + ' ' + prefix.join(' ') + ' ' + starList.join(' ') +
-		(progCtx.temps.length ? ' var ' + progCtx.temps.join(', ') + ';' : '') + ' ';
-	var out = head + body;
+	var out = prologue(exportsList, prefix, starList, progCtx.temps) + hashbang(body);
 	if (newlines(out) !== newlines(src)) throw new Error('k6c lower: line count changed (' + newlines(src) + ' -> ' + newlines(out) + ')');
 	return out;
 }
