@@ -54,9 +54,11 @@ function newlines(s) { var n = 0; for (var i = 0; i < s.length; i++) if (s.charC
 function nl(n) { var s = ''; while (n-- > 0) s += '\n'; return s; }
 
 // The CommonJS prologue, all on line 1: export getters, requires, export *
-// copies, the module's temporaries.
-function prologue(exportsList, prefix, starList, temps) {
-	return '"use strict"; Object.defineProperty(exports, "__esModule", { value: true }); ' + exportsList.join(' ') + ' ' + prefix.join(' ') + ' ' + starList.join(' ') +
+// copies, the module's temporaries. Only a module with exports is marked
+// __esModule (as Babel does): a CommonJS file setting module.exports is
+// imported through the default-import interop.
+function prologue(esm, exportsList, prefix, starList, temps) {
+	return '"use strict"; ' + (esm ? 'Object.defineProperty(exports, "__esModule", { value: true }); ' : '') + exportsList.join(' ') + ' ' + prefix.join(' ') + ' ' + starList.join(' ') +
 		(temps.length ? ' var ' + temps.join(', ') + ';' : '') + ' ';
 }
 // The prologue goes in front of line 1, so a hashbang becomes a comment.
@@ -116,7 +118,7 @@ function lower(src, opts) {
 	var uid = 0, used = {};
 	// A module with nothing of ES2015+ in it needs no edits: only the
 	// CommonJS prologue goes in front.
-	if (!needsLowering(ast)) return prologue([], [], [], []) + hashbang(src);
+	if (!needsLowering(ast)) return prologue(false, [], [], [], []) + hashbang(src);
 	function temp(base) { var s; do { s = '_' + base + (++uid); } while (used[s]); used[s] = true; return s; }
 
 	function Scope(kind, parent, node) {
@@ -1124,7 +1126,7 @@ function lower(src, opts) {
 	progCtx.thisName = 'undefined';   // module code: this is undefined
 	var body = splice(ast);
 	ctxStack.pop();
-	var out = prologue(exportsList, prefix, starList, progCtx.temps) + hashbang(body);
+	var out = prologue(ast.body.some(function (s) { return /^Export/.test(s.type); }), exportsList, prefix, starList, progCtx.temps) + hashbang(body);
 	if (newlines(out) !== newlines(src)) throw new Error('k6c lower: line count changed (' + newlines(src) + ' -> ' + newlines(out) + ')');
 	return out;
 }
