@@ -447,6 +447,14 @@ function lower(src, opts) {
 			simple = false;
 		});
 		var firstComplex = fixed.length;
+		// Parameters have a scope of their own: a default value must not see
+		// the body's declarations, which the prologue would put in reach.
+		if (!simple) n.params.forEach(function (p) {
+			(function scan(x) {
+				if (x.type === 'Identifier' && x.binding && x.binding.scope === n.ownScope && x.binding.kind !== 'param') decline('a parameter default refers to ' + x.name + ', which the function body declares', x);
+				kids(x).forEach(scan);
+			})(p);
+		});
 		for (var i = firstComplex; i < n.params.length; i++) {
 			var p = n.params[i];
 			if (p.type === 'RestElement') {

@@ -72,6 +72,9 @@ function __k6c_inherits(C, S) {
 function __k6c_method(o, k, f, kind) {
 	var d = Object.getOwnPropertyDescriptor(o, k) || { enumerable: false, configurable: true };
 	if (kind === 'get') d.get = f; else if (kind === 'set') d.set = f; else { d = { value: f, writable: true, enumerable: false, configurable: true }; }
+	// The lowering names a method's function where it safely can; accessors
+	// and the rest get their name here ("get x" for a getter).
+	if (!f.name && typeof k !== 'symbol') Object.defineProperty(f, 'name', { value: (kind === 'get' || kind === 'set' ? kind + ' ' : '') + k, configurable: true });
 	Object.defineProperty(o, k, d);
 }
 
