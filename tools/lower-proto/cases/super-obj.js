@@ -17,5 +17,14 @@ export default function main() {
   try { new C(true); } catch (e) { err = e instanceof ReferenceError; }
   const o2 = { foo() {}, 'q-x'() {} };
   const names = [B.prototype.m.name, B.prototype.calc.name, B.s.name, o2.foo.name];
-  return [obj.hi(), obj.arrow(), b.v, b.w, Object.keys(b), b.m(), B.s(), err, new C(false) instanceof C, names];
+  return [loopret(), before(), obj.hi(), obj.arrow(), b.v, b.w, Object.keys(b), b.m(), B.s(), err, new C(false) instanceof C, names];
 }
+class D2 extends A { constructor(early) { if (early) this.x = 1; super(); this.y = 2; const f = () => this.y; this.z = f(); } }
+export function before() {
+  let e1 = null;
+  try { new D2(true); } catch (e) { e1 = e instanceof ReferenceError; }
+  const d = new D2(false);
+  return [e1, d.y, d.z];
+}
+class D3 extends A { constructor(n) { super(); this.fs = []; for (let i = 0; i < n; i++) { this.fs.push(() => i); if (i === 1) return; } } }
+export function loopret() { return new D3(5).fs.length; }

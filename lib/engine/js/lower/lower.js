@@ -315,6 +315,8 @@ function lower(src, opts) {
 
 	function thisText(node) {
 		var c = nearestReal();
+		// In a derived constructor `this` exists only once super() returned.
+		if (c.derivedCtor) return mustSuper(c.thisName);
 		if (ctxStack[ctxStack.length - 1] === c) return c.thisName;
 		if (c.thisName !== 'this') return c.thisName;
 		if (!c.thisAlias) c.thisAlias = temp('this');
@@ -828,6 +830,7 @@ function lower(src, opts) {
 		if (w.ret) {
 			var outer = wrapStack[wrapStack.length - 1];
 			if (outer && outer.fn === w.fn) { outer.ret = true; text += ' if (' + r + ' && ' + r + '.__k6c_ret) return ' + r + ';'; }
+			else if (nearestReal().derivedCtor) text += ' if (' + r + ' && ' + r + '.__k6c_ret) return ' + r + '.v === undefined ? ' + mustSuper(nearestReal().thisName) + ' : ' + r + '.v;';
 			else text += ' if (' + r + ' && ' + r + '.__k6c_ret) return ' + r + '.v;';
 		}
 		return text + ' }';
