@@ -9,5 +9,11 @@ export default function main() {
   for ([c, d] of [[1, 2], [3, 4]]) arr.push(c + d);
   for ({ c, d = 9 } of [{ c: 7 }]) arr.push(c * d);
   const ret = ({ a, ...rest } = { a: 'A', b: 'B' });
-  return [r1, o, arr, a, rest, ret];
+  return [numericKeys(), r1, o, arr, a, rest, ret];
+}
+export function numericKeys() {
+  const { [1]: one, ...others } = { 1: 'a', 2: 'b' };
+  let two, more;
+  ({ [2]: two, ...more } = { 1: 'a', 2: 'b' });
+  return [one, others, two, more];
 }

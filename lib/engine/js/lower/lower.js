@@ -574,7 +574,7 @@ function lower(src, opts) {
 				p.properties.forEach(function (q) {
 					if (q.type === 'RestElement') { out.push(gen(q.argument) + ' = __k6c_objrest(' + o + ', [' + seen.join(', ') + '])'); return; }
 					var key;
-					if (q.computed) { key = temp('k'); out.push(key + ' = ' + gen(q.key)); seen.push(key); bind(q.value, o + '[' + key + ']'); return; }
+					if (q.computed) { key = temp('k'); out.push(key + ' = ' + gen(q.key)); seen.push('String(' + key + ')'); bind(q.value, o + '[' + key + ']'); return; }
 					key = q.key.type === 'Identifier' ? q.key.name : String(q.key.value);
 					seen.push(str(key));
 					bind(q.value, o + '[' + str(key) + ']');
@@ -651,7 +651,7 @@ function lower(src, opts) {
 				if (!p.properties.length) out.push('(' + o + ' == null && __k6c_iter(' + o + '))');
 				p.properties.forEach(function (q) {
 					if (q.type === 'RestElement') { bind(q.argument, '__k6c_objrest(' + o + ', [' + seen.join(', ') + '])'); return; }
-					if (q.computed) { var k = tmp('k'); out.push(k + ' = ' + gen(q.key)); seen.push(k); bind(q.value, o + '[' + k + ']'); return; }
+					if (q.computed) { var k = tmp('k'); out.push(k + ' = ' + gen(q.key)); seen.push('String(' + k + ')'); bind(q.value, o + '[' + k + ']'); return; }
 					var key = q.key.type === 'Identifier' ? q.key.name : String(q.key.value);
 					seen.push(str(key));
 					bind(q.value, o + '[' + str(key) + ']');
