@@ -219,7 +219,7 @@ function lower(src, opts) {
 		case 'ClassDeclaration': case 'ClassExpression':
 			if (n.id && n.type === 'ClassDeclaration') walkId(n.id, scope);
 			s = new Scope('block', scope, n);
-			if (n.id) { n.innerName = n.id.name; }
+			if (n.id) { n.innerName = n.id.name; used[n.id.name] = true; }
 			if (n.superClass) walk(n.superClass, scope, n);
 			walk(n.body, s, n);
 			return;
