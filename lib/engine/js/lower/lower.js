@@ -50,7 +50,8 @@ function keysOf(node) {
 function isFn(n) { return n.type === 'FunctionDeclaration' || n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression'; }
 function isLoop(n) { return /^(For|ForIn|ForOf|While|DoWhile)Statement$/.test(n.type); }
 
-function newlines(s) { var n = 0; for (var i = 0; i < s.length; i++) if (s.charCodeAt(i) === 10) n++; return n; }
+// indexOf is native: much faster in Duktape than a charCodeAt loop.
+function newlines(s) { var n = 0; for (var i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++; return n; }
 function nl(n) { var s = ''; while (n-- > 0) s += '\n'; return s; }
 
 // The CommonJS prologue, all on line 1: export getters, requires, export *
