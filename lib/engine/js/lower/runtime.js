@@ -2,13 +2,19 @@
 // (doc/lowering-plan.md). Throw-away study code, not the production prelude:
 // in the real pipeline each helper is a prelude chunk selected by the
 // k6c__prelude_for() trigger scan, like the polyfills in lib/engine/js.
+//
+// Until the helpers are split into chunks of their own, they are one chunk,
+// installed when lowered code names any of them.
+
+//# chunk lower.runtime
+//# triggers __k6c_arr __k6c_iter __k6c_objrest __k6c_assign __k6c_tpl __k6c_interop __k6c_const __k6c_classcheck __k6c_inherits __k6c_method __k6c_super __k6c_superget __k6c_fields __k6c_Return __k6c_BRK __k6c_yield __k6c_yieldstar __k6c_await __k6c_gen __k6c_async
+//# requires iterators promise
 
 // Iterables to arrays (spread, array destructuring); arrays take the fast path.
 // With n, at most n values are taken and the iterator is closed (array
 // destructuring without a rest element).
 function __k6c_arr(v, n) {
 	if (Array.isArray(v)) return v;
-	if (typeof v === 'string' && n === undefined) return Array.from ? Array.from(v) : v.split('');
 	var it = __k6c_iter(v), out = [], s;
 	while ((n === undefined || out.length < n) && !(s = it.next()).done) out.push(s.value);
 	if (n !== undefined && s && !s.done && typeof it['return'] === 'function') it['return']();
@@ -19,7 +25,17 @@ function __k6c_iter(v) {
 	if (v == null) throw new TypeError(v + ' is not iterable');
 	var f = v[Symbol.iterator];
 	if (typeof f === 'function') return f.call(v);
-	if (Array.isArray(v) || typeof v === 'string') {
+	// Strings iterate by code point: a surrogate pair is one value.
+	if (typeof v === 'string') {
+		var j = 0;
+		return { next: function () {
+			if (j >= v.length) return { value: undefined, done: true };
+			var c = v.charCodeAt(j), w = c >= 0xD800 && c <= 0xDBFF && j + 1 < v.length && (v.charCodeAt(j + 1) & 0xFC00) === 0xDC00 ? 2 : 1;
+			j += w;
+			return { value: v.substr(j - w, w), done: false };
+		} };
+	}
+	if (Array.isArray(v)) {
 		var i = 0;
 		return { next: function () { return i < v.length ? { value: v[i++], done: false } : { value: undefined, done: true }; } };
 	}
