@@ -757,6 +757,9 @@ int k6c__program_new(k6c__program **out, const char *filename, const char *sourc
 		rc = k6c__xmods_load(p, cfg);
 	if (rc == 0)
 		rc = k6c__lowerer_new(&ld.lowerer, cfg != NULL ? cfg->cache_dir : NULL);
+	/* A module the fast path declines is logged (lowered by Babel). */
+	if (rc == 0)
+		k6c__lowerer_set_log(ld.lowerer, p->log, p->log_arg);
 
 	/* Breadth-first over the import graph; add_module appends. */
 	for (size_t i = 0; rc == 0 && i < p->nmods; i++) {
