@@ -18,6 +18,7 @@
 #include "duktape.h"
 #include "engine/duk_hooks.h"
 #include "engine/lower.h"
+#include "engine/prelude.h"
 #include "k6c/errors.h"
 #include "k6c/test.h"
 
@@ -1257,6 +1258,41 @@ START_TEST(test_engine_lower_mode__heap_memory_counted)
 }
 END_TEST
 
+/* Every helper the fast path's run-time chunks define is a trigger of its
+ * chunk: lowered code that calls only that helper gets it installed. */
+START_TEST(test_engine_lower_prelude__every_helper_triggers_its_chunk)
+{
+	size_t checked = 0;
+
+	for (size_t i = 0; i < k6c__prelude_nchunks; i++) {
+		const struct k6c__prelude_chunk *c = &k6c__prelude_chunks[i];
+		const char *p = c->src;
+
+		while ((p = strstr(p, "\nfunction __k6c_")) != NULL) {
+			char name[64], call[80], tag[96];
+			size_t n = strcspn(p + 10, "( ");
+			k6c__buf out = K6C__BUF_INIT;
+			const char *texts[1] = { call };
+			size_t lens[1];
+
+			ck_assert(n < sizeof(name));
+			memcpy(name, p + 10, n);
+			name[n] = '\0';
+			snprintf(call, sizeof(call), "%s();", name);
+			lens[0] = strlen(call);
+			snprintf(tag, sizeof(tag), "/* k6c prelude: %s */", c->name);
+			ck_assert_int_eq(k6c__prelude_for(texts, lens, 1, &out), 0);
+			ck_assert_msg(out.ptr != NULL && strstr(out.ptr, tag) != NULL, "%s does not install chunk %s",
+				name, c->name);
+			k6c__buf_free(&out);
+			checked++;
+			p += 10;
+		}
+	}
+	ck_assert_uint_gt(checked, 10);
+}
+END_TEST
+
 static Suite *lower_suite(void)
 {
 	Suite *s = suite_create("engine_lower");
@@ -1311,6 +1347,7 @@ static Suite *lower_suite(void)
 	tcase_add_test(tc, test_engine_lower_prelude__selection);
 	tcase_add_test(tc, test_engine_lower_prelude__job_queue);
 	tcase_add_test(tc, test_engine_lower_prelude__all_chunks_install_together);
+	tcase_add_test(tc, test_engine_lower_prelude__every_helper_triggers_its_chunk);
 	tcase_add_test(tc, test_engine_lower_hooks__interrupt_and_stack_check);
 	suite_add_tcase(s, tc);
 	return s;
