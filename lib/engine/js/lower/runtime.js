@@ -7,7 +7,7 @@
 // installed when lowered code names any of them.
 
 //# chunk lower.runtime
-//# triggers __k6c_arr __k6c_iter __k6c_objrest __k6c_assign __k6c_tpl __k6c_interop __k6c_const __k6c_classcheck __k6c_inherits __k6c_method __k6c_super __k6c_superget __k6c_fields __k6c_Return __k6c_BRK __k6c_yield __k6c_yieldstar __k6c_await __k6c_gen __k6c_async __k6c_agen __k6c_aiter __k6c_anext __k6c_ayieldstar __k6c_close
+//# triggers __k6c_arr __k6c_iter __k6c_objrest __k6c_assign __k6c_tpl __k6c_interop __k6c_const __k6c_classcheck __k6c_inherits __k6c_method __k6c_super __k6c_superget __k6c_fields __k6c_Return __k6c_BRK __k6c_yield __k6c_yieldstar __k6c_await __k6c_gen __k6c_async __k6c_agen __k6c_aiter __k6c_anext __k6c_ayieldstar __k6c_close __k6c_nosuper __k6c_priv __k6c_superset
 //# requires iterators promise
 
 // Iterables to arrays (spread, array destructuring); arrays take the fast path.
