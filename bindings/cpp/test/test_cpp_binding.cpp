@@ -138,7 +138,7 @@ import calc from 'k6/x/calc';
 
 export const options = {
   vus: 2, iterations: 10,
-  thresholds: { checks: ['rate==1'] },
+  thresholds: { checks: ['rate==1'], 'cpp_bumps{source:cpp}': ['count==20'] },
 };
 
 export default function () {
@@ -167,6 +167,7 @@ export default function () {
 static k6c::Module make_calc(std::atomic<long> &bumped)
 {
 	k6c::Module calc("calc");
+	k6c::Metric bumps = calc.metric("cpp_bumps", K6C_METRIC_COUNTER);
 
 	calc.function("add", [](double a, double b) { return a + b; }, { "a", "b" })
 		.function("neg", [](int v) { return -v; })
@@ -191,7 +192,10 @@ static k6c::Module make_calc(std::atomic<long> &bumped)
 		.function("half", [](float f) { return f / 2; })
 		.function("nothing", []() {})
 		.function("vu", []() { return k6c_vu_id(k6c::current_vu()); })
-		.function("bump", [&bumped](long n) { bumped += n; });
+		.function("bump", [&bumped, bumps](long n) {
+			bumped += n;
+			bumps.add(static_cast<double>(n), { { "source", "cpp" } });
+		});
 	return calc;
 }
 
@@ -212,6 +216,8 @@ static void test_typed_functions()
 	EXPECT_EQ(metric(t, "iterations", "count"), 10.0);
 	EXPECT_EQ(metric(t, "checks", "passes"), 150.0);
 	EXPECT_EQ(metric(t, "checks", "fails"), 0.0);
+	/* Samples of the module's metric, with their tag (the threshold). */
+	EXPECT_EQ(metric(t, "cpp_bumps", "count"), 20.0);
 }
 
 /* Wrong argument types: TypeErrors naming the function and the parameter,
@@ -226,6 +232,9 @@ function thrown(f) {
   try { f(); } catch (e) { console.log(`caught ${e.name}: ${e.message}`); return e; }
   return null;
 }
+
+// Samples cannot be added in the init context: Metric::add() throws.
+const initErr = thrown(() => calc.hit());
 
 export default function () {
   const a = thrown(() => calc.add('x', 1));
@@ -255,6 +264,9 @@ export default function () {
     'not a std exception': () => h instanceof Error && h.message === 'weird: unknown C++ exception',
     'unsigned range': () => i instanceof TypeError &&
       i.message === 'uns: argument 1 must be an integer from 0 to 4294967295, not -1',
+    'no samples in init': () => initErr instanceof Error &&
+      initErr.message.startsWith('hit: k6c_vu_emit: samples cannot be added in the init'),
+    'samples outside init': () => calc.hit() === undefined,
     'long message truncated': () => j instanceof Error && j.message === 'big: ' + 'x'.repeat(511),
     'still usable': () => calc.add(1, 1) === 2,
   });
@@ -268,8 +280,10 @@ static void test_errors_in_functions()
 	log_capture cap;
 	k6c::Test t;
 	k6c::Module calc("k6/x/calc");
+	k6c::Metric hits = calc.metric("cpp_hits", K6C_METRIC_COUNTER);
 
-	calc.function("add", [&calls](double a, double b) { calls++; return a + b; }, { "a", "b" })
+	calc.function("hit", [hits]() { hits.add(1); })
+		.function("add", [&calls](double a, double b) { calls++; return a + b; }, { "a", "b" })
 		.function("neg", [&calls](int v) { calls++; return -v; })
 		.function("not", [&calls](bool b) { calls++; return !b; })
 		.function("greet", [&calls](std::string s) { calls++; return s; })
@@ -281,9 +295,18 @@ static void test_errors_in_functions()
 	run_expect(t, cap, 0);
 	/* Only 'still usable' reached a callable. */
 	EXPECT_EQ(calls.load(), 1);
-	EXPECT_EQ(metric(t, "checks", "passes"), 11.0);
+	EXPECT_EQ(metric(t, "checks", "passes"), 13.0);
+	EXPECT_EQ(metric(t, "cpp_hits", "count"), 1.0);
 	EXPECT(cap.has("caught TypeError: add: a must be a number, not a string"));
 	EXPECT(cap.has("caught Error: fail: it broke"));
+
+	/* Outside a module function there is no VU to add a sample from. */
+	try {
+		hits.add(1);
+		EXPECT(!"Metric::add() outside a module function threw");
+	} catch (const k6c::Error &e) {
+		EXPECT_EQ(e.code(), static_cast<int>(K6C_ESTATE));
+	}
 
 	/* A module added to a test is frozen. */
 	try {
@@ -292,6 +315,18 @@ static void test_errors_in_functions()
 	} catch (const k6c::Error &e) {
 		EXPECT_EQ(e.code(), static_cast<int>(K6C_ESTATE));
 	}
+
+	/* A metric the library refuses makes the import, an init error, fail. */
+	current_case = "bad metric";
+	log_capture cap2;
+	k6c::Test t2;
+	k6c::Module bad("bad");
+	bad.metric("no spaces allowed", K6C_METRIC_TREND, K6C_CONTAINS_TIME);
+	bad.function("f", []() {});
+	t2.script_source("bad.js", "import bad from 'k6/x/bad';\n"
+		"export default function () { bad.f(); }\n").on_log(cap2.fn()).add_module(bad);
+	run_expect(t2, cap2, 107);
+	EXPECT(cap2.has("k6/x/bad: Invalid metric name: 'no spaces allowed'"));
 }
 
 /* ---- raw functions ------------------------------------------------------------- */

@@ -31,10 +31,12 @@
 #error "k6c/k6c.hpp needs C++17 or later"
 #endif
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -544,23 +546,48 @@ template <class F> struct raw_fn final : fn_entry {
 	}
 };
 
+/* A custom metric of a module: defined in every VU's init (k6c_vu_metric()
+ * gives the same id in each), read by Metric::add() on any worker thread. */
+struct metric_state {
+	std::string name;
+	k6c_metric_type type;
+	k6c_metric_contains contains;
+	std::atomic<int> id{-1};
+};
+
 /* A module's state: shared by the k6c::Module and every k6c::Test it was
  * added to, so it lives as long as the longest of them. */
 struct module_state {
 	std::string name;
 	std::vector<std::unique_ptr<fn_entry>> fns;
+	std::vector<std::shared_ptr<metric_state>> metrics;
 	k6c_module_def def;
 	bool frozen = false;
 
-	/* vu_init: builds the exports object. Only Duktape calls and plain
-	 * data here, so its out-of-memory longjmp skips no destructor. */
+	/* vu_init: defines the metrics and builds the exports object. Only C
+	 * calls and plain data here, so a Duktape longjmp (a refused metric,
+	 * out of memory) skips no destructor. */
 	static void vu_init(duk_context *ctx, k6c_vu *vu, void *payload, void *test_state,
 		void **vu_state)
 	{
 		auto *m = static_cast<module_state *>(payload);
+
+		(void)test_state, (void)vu_state;
+		for (size_t i = 0; i < m->metrics.size(); i++) {
+			metric_state *ms = m->metrics[i].get();
+			int id = -1;
+
+			if (k6c_vu_metric(vu, ms->name.c_str(), ms->type, ms->contains, &id) < 0) {
+				const k6c_error *e = k6c_error_last();
+
+				k6c_mod_throw(ctx, "%s: %s", m->name.c_str(),
+					e != nullptr ? e->message : "cannot define a metric");
+			}
+			ms->id.store(id, std::memory_order_release);
+		}
+
 		duk_idx_t obj = duk_push_object(ctx);
 
-		(void)vu, (void)test_state, (void)vu_state;
 		for (size_t i = 0; i < m->fns.size(); i++) {
 			fn_entry *e = m->fns[i].get();
 			k6c_mod_fn one[2] = { { e->name.c_str(), e->c_fn, e->nargs },
@@ -572,6 +599,62 @@ struct module_state {
 };
 
 } /* namespace detail */
+
+/**
+ * k6c::Metric - a custom metric of a k6c::Module (Module::metric()), to add
+ * samples to from the module's typed functions, as k6's metrics.Counter
+ * .add() and friends.
+ *
+ * Copyable (copies share the metric); capture it by value in the lambdas.
+ *
+ * Since: 0.1
+ */
+class Metric {
+public:
+	/**
+	 * Metric::name() - the metric's name.
+	 *
+	 * Return: the name, owned by the metric.
+	 * Since: 0.1
+	 */
+	const std::string &name() const noexcept { return st_->name; }
+
+	/**
+	 * Metric::add() - add a sample from the VU that runs the current
+	 * typed module function (k6c_vu_emit()): the VU's tags plus @tags,
+	 * the current time, into the summary, thresholds and sinks.
+	 * @value: the value (1 for a counter's hit, 0 or 1 for a rate,
+	 *         milliseconds for a time trend).
+	 * @tags: extra tags, e.g. {{"kind", "hit"}}; the strings are copied.
+	 *
+	 * Throws k6c::Error: K6C_ESTATE outside a typed module function, in
+	 * the init context (k6 adds no samples there), or before the module
+	 * was imported. Inside a module function such an error becomes a
+	 * JavaScript exception like any other.
+	 * Thread: the VU's (inside a typed module function).
+	 * Since: 0.1
+	 */
+	void add(double value, std::initializer_list<k6c_tag> tags = {}) const
+	{
+		k6c_vu *vu = current_vu();
+		int id = st_->id.load(std::memory_order_acquire);
+
+		if (vu == nullptr)
+			throw Error(K6C_ESTATE, "k6c::Metric " + st_->name +
+				": add() outside a typed module function");
+		if (id < 0)
+			throw Error(K6C_ESTATE, "k6c::Metric " + st_->name + ": not defined yet");
+		detail::check(k6c_vu_emit(vu, id, value, tags.size() != 0 ? tags.begin() : nullptr,
+			tags.size()));
+	}
+
+private:
+	friend class Module;
+
+	explicit Metric(std::shared_ptr<detail::metric_state> st) : st_(std::move(st)) {}
+
+	std::shared_ptr<detail::metric_state> st_;
+};
 
 /**
  * k6c::Module - a native JavaScript module, `k6/x/<name>`, whose functions
@@ -694,6 +777,35 @@ public:
 		add(std::make_unique<entry>(std::move(fn)), std::move(js_name), &entry::trampoline,
 			nargs);
 		return *this;
+	}
+
+	/**
+	 * Module::metric() - a custom metric the module defines in every VU's
+	 * init context (k6c_vu_metric()), for its typed functions to add
+	 * samples to with Metric::add().
+	 * @metric_name: k6's rule: ^[a-zA-Z_][a-zA-Z0-9_]{1,128}$.
+	 * @type: counter, gauge, rate or trend.
+	 * @contains: what the values are (default numbers, time, data).
+	 *
+	 * The name is checked when a VU imports the module: a bad one, or one
+	 * that exists with another type, makes the import throw (the run ends
+	 * with exit code 107, an init error).
+	 *
+	 * Return: the metric, shared with the module.
+	 * Throws k6c::Error (K6C_ESTATE) once the module was added to a test;
+	 * std::bad_alloc.
+	 * Since: 0.1
+	 */
+	Metric metric(std::string metric_name, k6c_metric_type type,
+		k6c_metric_contains contains = K6C_CONTAINS_DEFAULT)
+	{
+		thaw_check();
+		auto ms = std::make_shared<detail::metric_state>();
+		ms->name = std::move(metric_name);
+		ms->type = type;
+		ms->contains = contains;
+		st_->metrics.push_back(ms);
+		return Metric(std::move(ms));
 	}
 
 private:
