@@ -8,7 +8,6 @@
  * threads at once, and registration errors.
  */
 #include <check.h>
-#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,43 +15,7 @@
 
 #include <k6c.h>
 
-#include "tcapture.h"
-#include "tjson.h"
-
-static k6c_test *make_test(tcap *cap, const char *src)
-{
-	k6c_test *t = NULL;
-
-	ck_assert_int_eq(k6c_test_new(&t), 0);
-	ck_assert_int_eq(k6c_test_set_script_source(t, "jsonmod.js", src, strlen(src)), 0);
-	ck_assert_int_eq(k6c_test_set_log_callback(t, tcap_cb, cap, NULL), 0);
-	return t;
-}
-
-static void expect_exit(k6c_test *t, tcap *cap, int want)
-{
-	int got = k6c_test_exit_code(t);
-
-	if (got != want) {
-		fprintf(stderr, "exit code %d, expected %d; log:\n", got, want);
-		tcap_dump(cap, stderr);
-		if (k6c_test_summary_text(t) != NULL)
-			fprintf(stderr, "summary:\n%s\n", k6c_test_summary_text(t));
-	}
-	ck_assert_int_eq(got, want);
-}
-
-static double metric_value(const k6c_test *t, const char *name, const char *field)
-{
-	char err[128];
-	tj *doc = tj_parse(k6c_test_summary_json(t), err, sizeof(err));
-	double v;
-
-	ck_assert_msg(doc != NULL, "summary is not JSON: %s", err);
-	v = tj_num(tj_getv(doc, "metrics", name, "values", field, NULL), NAN);
-	tj_free(doc);
-	return v;
-}
+#include "api_run.h"
 
 /* ---- k6/x/j: the callbacks ------------------------------------------------ */
 
@@ -196,17 +159,15 @@ START_TEST(test_jsonmod__calls)
 	k6c_test *t;
 
 	memset(&s, 0, sizeof(s));
-	tcap_init(&cap);
-	t = make_test(&cap, script_j);
+	t = ar_make_test(&cap, "jsonmod.js", script_j, "{}");
 	/* Two workers: the callbacks are called from both at once. */
 	ck_assert_int_eq(k6c_test_set_workers(t, 2), 0);
 	register_j(t, &s);
-	ck_assert_int_eq(k6c_test_run(t), 0);
-	expect_exit(t, &cap, 0);
+	ar_run(t, &cap, 0);
 
 	/* 10 checks per iteration, all passing. */
-	ck_assert_double_eq(metric_value(t, "checks", "passes"), 400);
-	ck_assert_double_eq(metric_value(t, "checks", "fails"), 0);
+	ck_assert_double_eq(ar_summary_value(t, "checks", "passes"), 400);
+	ck_assert_double_eq(ar_summary_value(t, "checks", "fails"), 0);
 	ck_assert_int_eq(atomic_load(&s.count), 40);
 	/* Two echoes per iteration reach the callback; the cyclic one throws
 	 * before it. */
@@ -238,13 +199,11 @@ START_TEST(test_jsonmod__empty_and_unused)
 	k6c_test *t;
 
 	memset(&s, 0, sizeof(s));
-	tcap_init(&cap);
-	t = make_test(&cap, src);
+	t = ar_make_test(&cap, "jsonmod.js", src, "{}");
 	ck_assert_int_eq(k6c_test_register_json_module(t, "k6/x/empty", NULL, 0), 0);
 	register_j(t, &s);
-	ck_assert_int_eq(k6c_test_run(t), 0);
-	expect_exit(t, &cap, 0);
-	ck_assert_double_eq(metric_value(t, "iterations", "count"), 1);
+	ar_run(t, &cap, 0);
+	ck_assert_double_eq(ar_summary_value(t, "iterations", "count"), 1);
 	ck_assert_int_eq(atomic_load(&s.vu_calls), 0);
 	k6c_test_free(t);
 	tcap_free(&cap);
@@ -309,8 +268,7 @@ START_TEST(test_jsonmod__running)
 	tcap cap;
 	k6c_test *t;
 
-	tcap_init(&cap);
-	t = make_test(&cap, src);
+	t = ar_make_test(&cap, "jsonmod.js", src, "{}");
 	/* Paused: the run waits before setup until resumed, so it is running
 	 * for certain during the registration below. */
 	ck_assert_int_eq(k6c_test_set_paused(t, 1), 0);
@@ -318,7 +276,9 @@ START_TEST(test_jsonmod__running)
 	expect_refused(t, "k6/x/late", ok, 1, K6C_ESTATE, "the test is running");
 	ck_assert_int_eq(k6c_test_set_paused(t, 0), 0);
 	ck_assert_int_eq(k6c_test_wait(t), 0);
-	expect_exit(t, &cap, 0);
+	if (k6c_test_exit_code(t) != 0)
+		tcap_dump(&cap, stderr);
+	ck_assert_int_eq(k6c_test_exit_code(t), 0);
 	k6c_test_free(t);
 	tcap_free(&cap);
 }
