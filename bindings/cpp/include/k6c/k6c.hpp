@@ -3,8 +3,9 @@
  *
  * k6c::Test owns a k6c_test (RAII, move-only); every failing C call throws
  * k6c::Error with the library's code and message; k6c::Module turns C++
- * callables into the functions of a `k6/x/<name>` JavaScript module; sinks
- * are C++ callables receiving the test's samples. Link with libk6c only
+ * callables into the functions of a `k6/x/<name>` JavaScript module, with
+ * custom metrics (k6c::Metric) they add samples to; sinks are C++
+ * callables receiving the test's samples. Link with libk6c only
  * (pkg-config libk6c); nothing here needs a library of its own.
  *
  * Two worlds meet here and must not cross. Duktape, the JavaScript engine,
