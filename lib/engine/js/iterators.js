@@ -3,7 +3,8 @@
  * Array.prototype[Symbol.iterator] with keys/values/entries, and
  * String.prototype[Symbol.iterator] (by code point). Babel's helpers fall
  * back to index loops for plain arrays and strings, so this is only needed
- * when code asks for an iterator itself.
+ * when code asks for an iterator itself. Also Symbol.asyncIterator, the key
+ * of async iteration (for await, async generators), which Duktape lacks.
  */
 
 //# chunk iterators
@@ -89,4 +90,15 @@
 	def(StringIter.prototype, ITER, ms.self);
 	if (!String.prototype[ITER])
 		def(String.prototype, ITER, ms.string);
+})();
+
+// Without it, an object's [Symbol.asyncIterator]() method would be stored
+// under the key "undefined" and Babel's helpers would look for
+// "@@asyncIterator" instead, so for await would miss it.
+//# chunk asynciterator
+//# triggers asyncIterator
+(function () {
+	'use strict';
+	if (!Symbol.asyncIterator)
+		Object.defineProperty(Symbol, 'asyncIterator', { value: Symbol('Symbol.asyncIterator') });
 })();

@@ -1,0 +1,3 @@
+// Constants re-exported by counter.js.
+export const PI = 3;
+export const E = 2;

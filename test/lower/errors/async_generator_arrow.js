@@ -1,0 +1,3 @@
+// Syntax error: an arrow cannot be a generator.
+const g = async *() => 1;
+// expect-error: 2:19
