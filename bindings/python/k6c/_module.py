@@ -8,6 +8,7 @@ test's worker threads; the ctypes callback takes the GIL for the call.
 """
 import ctypes
 import json
+import logging
 import re
 import threading
 
@@ -15,6 +16,7 @@ from . import _lib
 
 __all__ = ['Module', 'call_info']
 
+_logger = logging.getLogger('k6c')
 _NAME = re.compile(r'^[A-Za-z_$][A-Za-z0-9_$]*$')
 _PREFIX = 'k6/x/'
 
@@ -93,6 +95,9 @@ class Module:
                     values = json.loads(ctypes.string_at(args, length).decode('utf-8'))
                     result = fn(*values)
                 except BaseException as e:  # noqa: B902 - see above
+                    # The script sees only "Type: message"; the traceback
+                    # is for whoever debugs the Python side.
+                    _logger.debug('%s raised', qual, exc_info=True)
                     cdll.k6c_json_call_throw(callp, _describe(e).encode('utf-8', 'replace'))
                     return 1
                 try:

@@ -1,6 +1,7 @@
 """test_module.py - k6c.Module: Python callables as k6/x/ modules, called
 from the worker threads of a real test (against httpbin where the script
 makes requests)."""
+import logging
 import threading
 
 import pytest
@@ -149,6 +150,24 @@ export default function () {
                   log=False)
     assert res.exit_code == 0
     assert caught == [(True, 'ValueError: bad input: x')] * 2
+
+
+def test_exception_traceback_logged_at_debug(caplog):
+    def deep():
+        raise LookupError('nothing here')
+
+    src = """
+import m from 'k6/x/tb';
+export const options = { iterations: 1 };
+export default function () { try { m.deep(); } catch (e) {} }
+"""
+    with caplog.at_level(logging.DEBUG, logger='k6c'):
+        res = k6c.run(source=src, modules=[k6c.Module('tb', {'deep': deep})], log=False)
+    assert res.exit_code == 0
+    recs = [r for r in caplog.records if r.getMessage() == 'k6/x/tb.deep raised']
+    assert len(recs) == 1 and recs[0].levelno == logging.DEBUG
+    assert recs[0].exc_info[0] is LookupError
+    assert 'in deep' in caplog.text
 
 
 def test_uncaught_python_exception_fails_iteration():

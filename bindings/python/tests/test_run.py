@@ -290,3 +290,39 @@ def test_ctrl_c_aborts_the_run(tmp_path, httpbin):
     assert words[:3] == ['INTERRUPTED', '105', '1'], (out, err)
     assert float(words[3]) < 30
     assert p.returncode == 0, err
+
+
+def test_system_env_config_file_and_handle_summary(tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setenv('K6C_PY_FROM_PROCESS', 'yes')
+    monkeypatch.setenv('K6_ITERATIONS', '3')
+    src = """
+import m from 'k6/x/envs';
+export default function () { m.seen(__ENV.K6C_PY_FROM_PROCESS || 'unset', __ENV.MINE); }
+export function handleSummary(data) {
+  return { stdout: 'iterations=' + data.metrics.iterations.values.count + '\\n',
+           stderr: 'to stderr' };
+}
+"""
+    mod = k6c.Module('envs', {'seen': lambda *a: seen.append(a)})
+    # Without system_env the process environment is invisible, K6_* too.
+    res = k6c.run(source=src, modules=[mod], env={'MINE': 1}, log=False)
+    assert (res.exit_code, seen) == (0, [('unset', '1')])
+    assert res.summary_text == 'iterations=1\n' and res.summary_stderr == 'to stderr'
+    # With it, __ENV has the process's variables (env= wins) and K6_*
+    # variables are options.
+    seen.clear()
+    res = k6c.run(source=src, modules=[mod], env={'MINE': 'm'}, system_env=True, log=False)
+    assert (res.exit_code, seen) == (0, [('yes', 'm')] * 3)
+    assert res.summary_text == 'iterations=3\n'
+    # A config file is the lowest tier: K6_ITERATIONS still wins over it.
+    cfg = tmp_path / 'config.json'
+    cfg.write_text('{"iterations": 2, "vus": 1}')
+    seen.clear()
+    res = k6c.run(source=src, modules=[mod], config_file=cfg, log=False)
+    assert (res.exit_code, len(seen)) == (0, 2)
+    seen.clear()
+    res = k6c.run(source=src, modules=[mod], config_file=cfg, system_env=True, log=False)
+    assert (res.exit_code, len(seen)) == (0, 3)
+    res = k6c.run(source=src, modules=[mod], config_file=tmp_path / 'missing.json', log=False)
+    assert res.exit_code == 104
