@@ -18,6 +18,9 @@
  *
  * sweep: every .js of test/script, test/bench and samples lowers in fast
  * mode, or fails with the same syntax error as through Babel.
+ *
+ * chunks: the run-time helpers are prelude chunks of their own, so a VU
+ * gets only what its lowered code calls (no Promise for a generator).
  */
 #include <check.h>
 #include <dirent.h>
@@ -496,6 +499,61 @@ START_TEST(test_engine_lower_fast_sweep__project_scripts)
 }
 END_TEST
 
+/* --- helper chunks ------------------------------------------------------------- */
+
+/* The chunk names (comma-separated, in install order) that the prelude for
+ * the fast path's output of src holds. */
+static char *chunks_for(const char *src)
+{
+	k6c__lowerer *l = lowerer_for("fast");
+	k6c__buf low = K6C__BUF_INIT, pre = K6C__BUF_INIT, names = K6C__BUF_INIT;
+	const char *text, *p;
+	size_t len;
+	char *out;
+
+	ck_assert_msg(k6c__lower(l, "chunks.js", src, strlen(src), &low) == 0, "%s",
+		k6c_error_last() ? k6c_error_last()->message : "");
+	text = low.ptr;
+	len = low.len;
+	ck_assert_int_eq(k6c__prelude_for(&text, &len, 1, &pre), 0);
+	ck_assert_int_eq(k6c__buf_put(&names, "", 0), 0);
+	for (p = strstr(pre.ptr, "/* k6c prelude: "); p != NULL; p = strstr(p + 1, "/* k6c prelude: ")) {
+		const char *e = strstr(p, " */");
+
+		ck_assert_int_eq(k6c__buf_printf(&names, "%s%.*s", names.len ? "," : "", (int)(e - p - 16), p + 16), 0);
+	}
+	out = strdup(names.ptr);
+	k6c__buf_free(&names);
+	k6c__buf_free(&pre);
+	k6c__buf_free(&low);
+	k6c__lowerer_free(l);
+	return out;
+}
+
+static void check_chunks(const char *src, const char *expected)
+{
+	char *got = chunks_for(src);
+
+	ck_assert_str_eq(got, expected);
+	free(got);
+}
+
+START_TEST(test_engine_lower_fast_chunks__by_feature)
+{
+	check_chunks("export default function () { return 1; }\n", "");
+	check_chunks("export default function* g() { yield 1; }\n", "lower.iter,lower.coro");
+	check_chunks("export default async function f(p) { return await p; }\n",
+		"promise,lower.iter,lower.coro,lower.async");
+	check_chunks("export default async function f(xs) { for await (const x of xs) return x; }\n",
+		"asynciterator,promise,lower.iter,lower.coro,lower.async,lower.asyncgen");
+	check_chunks("export default async function* f() { yield 1; }\n",
+		"asynciterator,promise,lower.iter,lower.coro,lower.asyncgen");
+	check_chunks("export default function f(a) { const [x, y] = a; return { ...x, y }; }\n",
+		"lower.iter,lower.arr,lower.assign");
+	check_chunks("export default class A { #x = 1; get x() { return this.#x; } }\n", "lower.class");
+}
+END_TEST
+
 int main(void)
 {
 	char dir[1024];
@@ -521,6 +579,10 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_engine_lower_fast_error__fast, 0, (int)nerrors);
 	tcase_add_loop_test(tc, test_engine_lower_fast_error__babel, 0, (int)nerrors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("chunks");
+	tcase_add_test(tc, test_engine_lower_fast_chunks__by_feature);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sweep");

@@ -1,26 +1,13 @@
-// runtime.js - PROTOTYPE run-time helpers for the output of lower.js
-// (doc/lowering-plan.md). Throw-away study code, not the production prelude:
-// in the real pipeline each helper is a prelude chunk selected by the
-// k6c__prelude_for() trigger scan, like the polyfills in lib/engine/js.
-//
-// Until the helpers are split into chunks of their own, they are one chunk,
-// installed when lowered code names any of them.
+// runtime.js - run-time helpers of the fast lowerer's output (lower.js),
+// as prelude chunks: k6c__prelude_for() installs in a VU only the chunks
+// whose helpers its lowered modules name, with the chunks they require
+// (the iteration protocol, Promise, Symbol.asyncIterator). The helpers are
+// global functions named __k6c_*, so a chunk's triggers are its names.
 
-//# chunk lower.runtime
-//# triggers __k6c_arr __k6c_iter __k6c_objrest __k6c_assign __k6c_tpl __k6c_interop __k6c_const __k6c_classcheck __k6c_inherits __k6c_method __k6c_super __k6c_superget __k6c_fields __k6c_Return __k6c_BRK __k6c_yield __k6c_yieldstar __k6c_await __k6c_gen __k6c_async __k6c_agen __k6c_aiter __k6c_anext __k6c_ayieldstar __k6c_close __k6c_nosuper __k6c_priv __k6c_superset
-//# requires iterators promise
-
-// Iterables to arrays (spread, array destructuring); arrays take the fast path.
-// With n, at most n values are taken and the iterator is closed (array
-// destructuring without a rest element).
-function __k6c_arr(v, n) {
-	if (Array.isArray(v)) return v;
-	var it = __k6c_iter(v), out = [], s;
-	while ((n === undefined || out.length < n) && !(s = it.next()).done) out.push(s.value);
-	if (n !== undefined && s && !s.done && typeof it['return'] === 'function') it['return']();
-	return out;
-}
-
+//# chunk lower.iter
+//# triggers __k6c_iter __k6c_close
+// The iteration protocol (for-of, spread, destructuring, yield*). Arrays and
+// strings have an index fallback, so the iterators chunk is not needed.
 function __k6c_iter(v) {
 	if (v == null) throw new TypeError(v + ' is not iterable');
 	var f = v[Symbol.iterator];
@@ -42,12 +29,38 @@ function __k6c_iter(v) {
 	throw new TypeError('object is not iterable');
 }
 
+function __k6c_close(it) {
+	var f = it['return'];
+	if (f != null) f.call(it);
+}
+
+//# chunk lower.arr
+//# triggers __k6c_arr
+//# requires lower.iter
+// Spread and array destructuring.
+// Iterables to arrays (spread, array destructuring); arrays take the fast path.
+// With n, at most n values are taken and the iterator is closed (array
+// destructuring without a rest element).
+function __k6c_arr(v, n) {
+	if (Array.isArray(v)) return v;
+	var it = __k6c_iter(v), out = [], s;
+	while ((n === undefined || out.length < n) && !(s = it.next()).done) out.push(s.value);
+	if (n !== undefined && s && !s.done && typeof it['return'] === 'function') it['return']();
+	return out;
+}
+
+//# chunk lower.objrest
+//# triggers __k6c_objrest
+// Object rest in destructuring.
 function __k6c_objrest(o, keys) {
 	var out = {}, k;
 	for (k in o) if (Object.prototype.hasOwnProperty.call(o, k) && keys.indexOf(k) < 0) out[k] = o[k];
 	return out;
 }
 
+//# chunk lower.assign
+//# triggers __k6c_assign
+// Object spread.
 function __k6c_assign(t) {
 	for (var i = 1; i < arguments.length; i++) {
 		var s = arguments[i];
@@ -58,19 +71,31 @@ function __k6c_assign(t) {
 	return t;
 }
 
+//# chunk lower.tpl
+//# triggers __k6c_tpl
+// The strings object of a tagged template.
 function __k6c_tpl(cooked, raw) {
 	Object.defineProperty(cooked, 'raw', { value: Object.freeze(raw) });
 	return Object.freeze(cooked);
 }
 
+//# chunk lower.interop
+//# triggers __k6c_interop
+// Default imports of CommonJS modules.
 function __k6c_interop(m) {
 	return m && m.__esModule ? m : { 'default': m };
 }
 
+//# chunk lower.const
+//# triggers __k6c_const
+// Assignments to const bindings.
 function __k6c_const(name) {
 	throw new TypeError('Assignment to constant variable "' + name + '".');
 }
 
+//# chunk lower.class
+//# triggers __k6c_classcheck __k6c_inherits __k6c_method __k6c_super __k6c_superget __k6c_fields __k6c_priv __k6c_superset __k6c_nosuper
+// Classes: constructors, members, super, fields, private names.
 // Classes.
 // new.target is undefined when a derived class calls its parent through
 // __k6c_super (Duktape's Reflect.construct has no newTarget), so an instance
@@ -120,15 +145,55 @@ function __k6c_fields(self, list) {
 	return self;
 }
 
+// Private names are symbols on the instance (fields) or the prototype
+// (methods). Reaching one through an object that does not carry it is a
+// TypeError, as the spec's brand check says, not a read of undefined.
+function __k6c_priv(o, k) {
+	if (o === null || (typeof o !== 'object' && typeof o !== 'function') || !(k in o))
+		throw new TypeError('Cannot access private member ' + String(k).replace(/^Symbol\((.*)\)$/, '$1') + ' from an object whose class did not declare it');
+	return o;
+}
+
+// super.k = v: a setter found on the parent's chain runs with `this` as
+// receiver; otherwise the value lands on `this` itself (Duktape's
+// Reflect.set has no receiver argument).
+function __k6c_superset(proto, k, v, self) {
+	for (var o = proto; o; o = Object.getPrototypeOf(o)) {
+		var d = Object.getOwnPropertyDescriptor(o, k);
+		if (!d) continue;
+		if (d.set) { d.set.call(self, v); return v; }
+		if (d.get || !d.writable) throw new TypeError('Cannot assign to read only property ' + String(k));
+		break;
+	}
+	var own = Object.getOwnPropertyDescriptor(self, k);
+	if (own && !('value' in own)) throw new TypeError('Cannot assign to property ' + String(k));
+	if (own) self[k] = v;
+	else Object.defineProperty(self, k, { value: v, writable: true, enumerable: true, configurable: true });
+	return v;
+}
+
+function __k6c_nosuper() {
+	throw new ReferenceError("Must call super constructor in derived class before accessing 'this' or returning from derived constructor");
+}
+
+//# chunk lower.loop
+//# triggers __k6c_BRK
+// What a per-iteration loop body returns for `break`.
+var __k6c_BRK = {};
+
+//# chunk lower.coro
+//# triggers __k6c_Return __k6c_yield __k6c_yieldstar __k6c_await __k6c_gen
+//# requires lower.iter
+// Generators (and the coroutine primitives of async functions).
 // Generators and async functions on Duktape coroutines. The body runs in a
 // Duktape.Thread; `yield e` becomes __k6c_yield(e) and `await e`
 // __k6c_await(e): both Duktape.Thread.yield() a tagged record. return() is
 // delivered as a thrown __k6c_Return so finally blocks run; the lowering
 // makes every catch clause in a generator body rethrow it.
 function __k6c_Return(v) { this.value = v; }
-var __k6c_BRK = {};
 
 function __k6c_yield(v) { return Duktape.Thread.yield({ y: v }); }
+
 // yield* forwards next/throw/return to the inner iterator, as the
 // specification's delegation does: a return() or throw() of the outer
 // generator reaches the inner one first.
@@ -159,10 +224,7 @@ function __k6c_yieldstar(v) {
 		}
 	}
 }
-function __k6c_close(it) {
-	var f = it['return'];
-	if (f != null) f.call(it);
-}
+
 function __k6c_await(v) { return Duktape.Thread.yield({ a: v }); }
 
 function __k6c_gen(fn, self, args) {
@@ -198,6 +260,10 @@ function __k6c_gen(fn, self, args) {
 	return g;
 }
 
+//# chunk lower.async
+//# triggers __k6c_async
+//# requires promise lower.coro
+// Async functions.
 function __k6c_async(fn, self, args) {
 	return new Promise(function (resolve, reject) {
 		var t = new Duktape.Thread(function () { return { r: fn.apply(self, args) }; });
@@ -216,10 +282,10 @@ function __k6c_async(fn, self, args) {
 	});
 }
 
-// Async iteration. Symbol.asyncIterator is created here when Duktape has
-// none, so user code and our helpers agree on the key.
-if (!Symbol.asyncIterator) Object.defineProperty(Symbol, 'asyncIterator', { value: Symbol('Symbol.asyncIterator') });
-
+//# chunk lower.asyncgen
+//# triggers __k6c_aiter __k6c_anext __k6c_ayieldstar __k6c_agen
+//# requires promise asynciterator lower.coro
+// Async iteration: for await, async generators and their yield*.
 // The async iterator of v for `for await` and yield* in async generators:
 // v[Symbol.asyncIterator](), or else its sync iterator wrapped so that each
 // result's value is awaited (CreateAsyncFromSyncIterator).
@@ -375,35 +441,4 @@ function __k6c_agen(fn, self, args) {
 	};
 	g[Symbol.asyncIterator] = function () { return this; };
 	return g;
-}
-
-// Private names are symbols on the instance (fields) or the prototype
-// (methods). Reaching one through an object that does not carry it is a
-// TypeError, as the spec's brand check says, not a read of undefined.
-function __k6c_priv(o, k) {
-	if (o === null || (typeof o !== 'object' && typeof o !== 'function') || !(k in o))
-		throw new TypeError('Cannot access private member ' + String(k).replace(/^Symbol\((.*)\)$/, '$1') + ' from an object whose class did not declare it');
-	return o;
-}
-
-// super.k = v: a setter found on the parent's chain runs with `this` as
-// receiver; otherwise the value lands on `this` itself (Duktape's
-// Reflect.set has no receiver argument).
-function __k6c_superset(proto, k, v, self) {
-	for (var o = proto; o; o = Object.getPrototypeOf(o)) {
-		var d = Object.getOwnPropertyDescriptor(o, k);
-		if (!d) continue;
-		if (d.set) { d.set.call(self, v); return v; }
-		if (d.get || !d.writable) throw new TypeError('Cannot assign to read only property ' + String(k));
-		break;
-	}
-	var own = Object.getOwnPropertyDescriptor(self, k);
-	if (own && !('value' in own)) throw new TypeError('Cannot assign to property ' + String(k));
-	if (own) self[k] = v;
-	else Object.defineProperty(self, k, { value: v, writable: true, enumerable: true, configurable: true });
-	return v;
-}
-
-function __k6c_nosuper() {
-	throw new ReferenceError("Must call super constructor in derived class before accessing 'this' or returning from derived constructor");
 }
