@@ -1111,7 +1111,9 @@ function lower(src, opts) {
 			exportGetter('default', d.id.name);
 			return keep(slice(n.start, d.start), '') + gen(d);
 		}
-		var t = temp('default');
+		// Babel's name when free: stack traces show `_default` as `default`
+		// (lib/engine/vm.c), whichever path lowered the module.
+		var t = used._default ? temp('default') : (used._default = true, '_default');
 		exportGetter('default', t);
 		if (d.type === 'FunctionDeclaration') return keep(slice(n.start, d.start), '') + genFunction(d, { name: t });
 		return keep(slice(n.start, d.start), 'var ' + t + ' = ') + (d.type === 'ClassDeclaration' ? '(' + genClass(d).replace(/;$/, '') + ')' : gen(d)) + ';';
