@@ -783,6 +783,20 @@ int k6c__program_new(k6c__program **out, const char *filename, const char *sourc
 			rc = scan_requires(ld.lowered[i].ptr, ld.lowered[i].len, on_spec, &ld);
 		}
 	}
+	if (ld.lowerer != NULL && p->log != NULL) {
+		/* What lowering cost, for -v and test/bench/lower.sh. */
+		k6c__lower_stats st;
+		char line[320];
+
+		k6c__lowerer_stats(ld.lowerer, &st);
+		snprintf(line, sizeof(line),
+			 "lowering: %u modules (fast %u, babel %u, cached %u, declined %u); "
+			 "fast %.1f ms load + %.1f ms, peak %.1f MiB; babel %.1f ms load + %.1f ms, peak %.1f MiB",
+			 st.cache_hits + st.cache_misses, st.lowered_fast, st.lowered_babel, st.cache_hits, st.declines,
+			 st.fast_load_ms, st.fast_transform_ms, (double)st.fast_heap_peak / 1048576.0, st.babel_load_ms,
+			 st.babel_transform_ms, (double)st.babel_heap_peak / 1048576.0);
+		p->log(K6C_LOG_DEBUG, line, p->log_arg);
+	}
 	k6c__lowerer_free(ld.lowerer);
 	if (rc == 0)
 		rc = compile_all(&ld);
