@@ -1,4 +1,4 @@
-// lower.js - the fast lowering pass (doc/lowering-plan.md): acorn AST ->
+// lower.js - the fast lowering pass (doc/lowering.md): acorn AST ->
 // line-preserving text edits -> ES5 CommonJS that Duktape 2.7 runs, with the
 // run-time helpers (__k6c_*) of runtime.js. What it cannot lower faithfully
 // it declines: it throws a K6cDecline naming the reason and the line, which
