@@ -1,5 +1,0 @@
-// Importing a CommonJS module (ES5, no ES2015+ node) by default and by name.
-import lib from './es5lib.js';
-export default function main() {
-  return [lib.bump(2), lib.bump(3), lib.kind];
-}

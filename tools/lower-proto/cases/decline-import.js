@@ -1,2 +1,0 @@
-// DECLINE: dynamic import() and import.meta.
-export default function main() { return [typeof import.meta, import('./lib.js')]; }
