@@ -5,5 +5,4 @@ function e(x = 1, y) { return [x, y]; }
 export default function () {
   return [d(1), d(1, undefined, 5), d(1, null), e(), e(undefined, 2), calls, d.length, e.length, ((a, b = 2) => a + b)(1)];
 }
-// known-fast: a comma expression as a default value loses its parentheses, so the output does not compile
 // expect: [[1,2,4],[1,2,5],[1,null,0],[1,null],[1,2],2,1,0,3]

@@ -410,6 +410,22 @@ function lower(src, opts) {
 		(function scan(x) { if (hit) return; if (x.type === 'Super') { hit = true; return; } kids(x).forEach(function (c) { if (c.type !== 'FunctionExpression' && c.type !== 'FunctionDeclaration') scan(c); }); })(fn.body);
 		return hit;
 	}
+	// acorn drops parentheses; a comma expression put into a new context
+	// (a default value, an initialiser, an argument) must keep them.
+	H.SequenceExpression = function (n) {
+		var t = splice(n), p = n.parent;
+		if (p && (p.type === 'ExpressionStatement' || p.type === 'ForStatement')) return t;
+		return '(' + t + ')';
+	};
+	// A statement that now starts with ( [ or ` where the source did not
+	// would continue the previous line when that one has no semicolon.
+	H.ExpressionStatement = function (n) {
+		var t = splice(n), p = n.parent, c = t.charAt(0);
+		if ((c === '(' || c === '[' || c === '`') && src.charAt(n.start) !== c && p &&
+			(p.type === 'Program' || p.type === 'BlockStatement' || p.type === 'StaticBlock' || p.type === 'SwitchCase'))
+			return ';' + t;
+		return t;
+	};
 	H.TemplateLiteral = function (n) {
 		var parts = [], i;
 		for (i = 0; i < n.quasis.length; i++) {
