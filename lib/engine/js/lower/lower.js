@@ -695,8 +695,9 @@ function lower(src, opts) {
 			return keep(slice(n.start, n.end), '(' + items.concat(assignPattern(left, t)).join(', ') + ', ' + t + ')');
 		}
 		if (left.type === 'MemberExpression' && left.object.type === 'Super') {
-			if (n.operator !== '=') decline('compound assignment to a super property', n);
-			return keep(slice(n.start, n.end), '__k6c_superset(' + superBase(n) + ', ' + (left.computed ? gen(left.property) : str(left.property.name)) + ', ' + gen(n.right) + ', ' + thisText(n) + ')');
+			if (n.operator === '=') return keep(slice(n.start, n.end), '__k6c_superset(' + superBase(n) + ', ' + (left.computed ? gen(left.property) : str(left.property.name)) + ', ' + gen(n.right) + ', ' + thisText(n) + ')');
+			if (/^(\?\?|\|\||&&)=$/.test(n.operator)) decline('logical assignment to a super property', n);
+			return keep(slice(n.start, n.end), superUpdate(n, left, n.operator.slice(0, -1), '(' + gen(n.right) + ')', true));
 		}
 		if (/^(\?\?|\|\||&&)=$/.test(n.operator)) {
 			var op = n.operator.slice(0, -1), l, pre = '';
@@ -715,7 +716,16 @@ function lower(src, opts) {
 		}
 		return splice(n);
 	};
+	// super.k op= v, ++super.k, super.k++: the key is evaluated once.
+	function superUpdate(n, m, op, rhs, prefix) {
+		var base = superBase(n), self = thisText(n), k = tmp('k'), text = '(' + k + ' = ' + (m.computed ? gen(m.property) : str(m.property.name)) + ', ';
+		if (prefix) return text + '__k6c_superset(' + base + ', ' + k + ', __k6c_superget(' + base + ', ' + k + ', ' + self + ') ' + op + ' ' + rhs + ', ' + self + '))';
+		var old = tmp('v');
+		return text + old + ' = +__k6c_superget(' + base + ', ' + k + ', ' + self + '), __k6c_superset(' + base + ', ' + k + ', ' + old + ' ' + op + ' 1, ' + self + '), ' + old + ')';
+	}
 	H.UpdateExpression = function (n) {
+		if (n.argument.type === 'MemberExpression' && n.argument.object.type === 'Super')
+			return keep(slice(n.start, n.end), superUpdate(n, n.argument, n.operator.charAt(0), '1', n.prefix));
 		if (n.argument.type === 'Identifier' && n.argument.binding && n.argument.binding.kind === 'const') return '__k6c_const(' + str(n.argument.name) + ')';
 		return splice(n);
 	};
