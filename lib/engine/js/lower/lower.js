@@ -449,6 +449,7 @@ function lower(src, opts) {
 		var cooked = q.quasis.map(function (e) { return e.value.cooked === null || e.value.cooked === undefined ? 'void 0' : str(e.value.cooked); });
 		var raw = q.quasis.map(function (e) { return str(e.value.raw); });
 		prefix.push('var ' + id + ' = __k6c_tpl([' + cooked.join(', ') + '], [' + raw.join(', ') + ']);');
+		if (n.tag.type === 'MemberExpression' && n.tag.object.type === 'Super') decline('super property as a template tag', n);
 		var callee = gen(n.tag), args = [id];
 		// A member tag keeps its receiver: tag.m(...) is still a method call.
 		q.expressions.forEach(function (e) { args.push(gen(e)); });
@@ -744,6 +745,7 @@ function lower(src, opts) {
 		var tests = [];
 		function prop(e) { return e.property.type === 'PrivateIdentifier' ? '[' + privName(e.property) + ']' : e.computed ? '[' + gen(e.property) + ']' : '.' + e.property.name; }
 		function g(e) {
+			if (e.type === 'Super') decline('super in an optional chain', e);
 			if (e.type === 'MemberExpression') {
 				var o = g(e.object);
 				if (e.optional) { var t = tmp('c'); tests.push('(' + t + ' = ' + o + ') == null'); o = t; }
@@ -1151,7 +1153,13 @@ function lower(src, opts) {
 		else starList.push('Object.keys(' + m + ').forEach(function (k) { if (k !== "default" && k !== "__esModule" && !Object.prototype.hasOwnProperty.call(exports, k)) Object.defineProperty(exports, k, { enumerable: true, get: function () { return ' + m + '[k]; } }); });');
 		return keep(slice(n.start, n.end), '');
 	};
-	H.MetaProperty = function (n) { if (n.meta.name === 'import') decline('import.meta', n); return splice(n); };
+	H.MetaProperty = function (n) {
+		if (n.meta.name === 'import') decline('import.meta', n);
+		// An arrow or a per-iteration loop body becomes a function of its
+		// own, with a new.target of its own.
+		if (curCtx() !== nearestReal()) decline('new.target in an arrow function or a per-iteration loop body', n);
+		return splice(n);
+	};
 	H.ImportExpression = function (n) { decline('dynamic import()', n); };
 	H.Literal = function (n) {
 		if (n.bigint !== undefined) decline('BigInt literal', n);
