@@ -633,20 +633,27 @@ function lower(src, opts) {
 	function fnOf(n) { for (var p = n.parent; p; p = p.parent) if (isFn(p)) return p; return null; }
 
 	H.VariableDeclaration = function (n) {
-		var items = [];
+		// Each declarator (and a pattern's initialiser) stays on its source
+		// line, so an error thrown there reports that line.
+		var text = 'var ';
+		function add(item, pos) {
+			var sep = text === 'var ' ? '' : ', ';
+			var need = pos === undefined ? 0 : newlines(src.slice(n.start, pos)) - newlines(text + sep);
+			text += sep + (need > 0 ? nl(need) : '') + item;
+		}
 		n.declarations.forEach(function (d) {
 			var init = d.init ? genNamed(d.init, d.id) : null;
 			if (d.id.type === 'Identifier') {
 				// A let without initialiser inside a loop must be reset each iteration.
-				items.push(gen(d.id) + (init !== null ? ' = ' + init : (n.kind === 'let' && inLoop(n) ? ' = undefined' : '')));
+				add(gen(d.id) + (init !== null ? ' = ' + init : (n.kind === 'let' && inLoop(n) ? ' = undefined' : '')), d.start);
 			} else {
 				var t = /^[A-Za-z_$][\w$]*$/.test(init) ? init : null;
-				if (!t) { t = temp('ref'); items.push(t + ' = ' + init); }
-				items = items.concat(destructure(d.id, t));
+				if (!t) { t = temp('ref'); add(t + ' = ' + init, d.init.start); }
+				destructure(d.id, t).forEach(function (x) { add(x); });
 			}
 		});
 		var forHead = n.parent && /^For(In|Of)?Statement$/.test(n.parent.type) && n.parent.body !== n;
-		var text = 'var ' + items.join(', ') + (forHead || !/;\s*$/.test(slice(n.start, n.end)) ? '' : ';');
+		text += forHead || !/;\s*$/.test(slice(n.start, n.end)) ? '' : ';';
 		return keep(slice(n.start, n.end), text);
 	};
 	function inLoop(n) { for (var p = n.parent; p && !isFn(p); p = p.parent) if (isLoop(p)) return true; return false; }
