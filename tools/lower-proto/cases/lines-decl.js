@@ -2,7 +2,7 @@
 function boom(tag) { const e = new Error(tag); throw e; }
 function lineOf(f) { try { f(); } catch (e) { return e.lineNumber === undefined ? null : e.lineNumber; } }
 export default function main() {
-  return [
+  return [assign(),
     lineOf(() => {
       const a = 1,
         b = null.x;
@@ -14,4 +14,13 @@ export default function main() {
       } = null.y;
     }),
   ];
+}
+export function assign() {
+  let a, b;
+  return lineOf(() => {
+    ({
+      a,
+      b,
+    } = null.z);
+  });
 }

@@ -698,8 +698,9 @@ function lower(src, opts) {
 		if (left.type === 'Identifier' && left.binding && left.binding.kind === 'const' && !/^(\?\?|\|\||&&)=$/.test(n.operator))
 			return keep(slice(n.start, n.end), '(' + gen(n.right) + ', __k6c_const(' + str(left.name) + '))');
 		if (left.type === 'ObjectPattern' || left.type === 'ArrayPattern') {
-			var t = tmp('ref');
-			var items = [t + ' = ' + gen(n.right)];
+			// The value goes on its own source line (errors there are likelier).
+			var t = tmp('ref'), rhs = gen(n.right);
+			var items = [nl(newlines(slice(n.start, n.right.start))) + t + ' = ' + rhs];
 			return keep(slice(n.start, n.end), '(' + items.concat(assignPattern(left, t)).join(', ') + ', ' + t + ')');
 		}
 		if (left.type === 'MemberExpression' && left.object.type === 'Super') {
