@@ -116,17 +116,19 @@ function lower(src, opts) {
 	function decline(reason, node) { throw new K6cDecline(reason, node ? lineOf(node) : 0); }
 
 	// ---- scope pass -------------------------------------------------------
-	var uid = 0, used = {};
+	var uid = 0, used = Object.create(null);
 	// A module with nothing of ES2015+ in it needs no edits: only the
 	// CommonJS prologue goes in front.
 	if (!needsLowering(ast)) return prologue(false, [], [], [], []) + hashbang(src);
 	function temp(base) { var s; do { s = '_' + base + (++uid); } while (used[s]); used[s] = true; return s; }
 
 	function Scope(kind, parent, node) {
-		this.kind = kind; this.parent = parent; this.node = node; this.decls = {};
+		this.kind = kind; this.parent = parent; this.node = node; this.decls = Object.create(null);
 		this.fn = kind === 'function' || kind === 'program' ? this : parent.fn;
 	}
-	var bindingsByName = {}, unresolved = {};
+	// Maps keyed by user names have no prototype: a binding named toString
+	// or constructor must not find Object.prototype's.
+	var bindingsByName = Object.create(null), unresolved = Object.create(null);
 	function declare(scope, id, kind) {
 		used[id.name] = true;
 		var b = { name: id.name, kind: kind, scope: scope, refs: [id], captured: false };
@@ -1041,7 +1043,7 @@ function lower(src, opts) {
 		var inner = n.id ? n.id.name : name;
 		var sup = n.superClass ? temp('super') : null;
 		var fields = temp('fields');
-		var cls = { priv: {} };
+		var cls = { priv: Object.create(null) };
 		n.body.body.forEach(function (m) { if (m.key && m.key.type === 'PrivateIdentifier') cls.priv[m.key.name] = temp('priv_' + m.key.name); });
 		classStack.push(cls);
 		var ctor = null, parts = [], statics = [], pos = n.body.start + 1;
