@@ -1,4 +1,0 @@
-// DECLINE: super in an optional chain.
-class A { m() { return 1; } }
-class B extends A { m() { return super.m?.(); } }
-export default function main() { return new B().m(); }
