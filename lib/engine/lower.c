@@ -565,15 +565,12 @@ int k6c__lowerer_new(k6c__lowerer **out, const char *cache_dir)
 	k6c__lower_mode m;
 
 	*out = NULL;
-	/* Babel stays the default until objects with native finalizers made
-	 * inside a coroutine (generator or async body on the fast path) are
-	 * finalized: see doc/lowering.md, "Known issues". */
-	if (mode == NULL || mode[0] == '\0' || strcmp(mode, "babel") == 0)
-		m = K6C__LOWER_BABEL;
+	if (mode == NULL || mode[0] == '\0' || strcmp(mode, "auto") == 0)
+		m = K6C__LOWER_AUTO;
 	else if (strcmp(mode, "fast") == 0)
 		m = K6C__LOWER_FAST;
-	else if (strcmp(mode, "auto") == 0)
-		m = K6C__LOWER_AUTO;
+	else if (strcmp(mode, "babel") == 0)
+		m = K6C__LOWER_BABEL;
 	else
 		return k6c__error(K6C_EINVAL, "K6C_LOWER: unknown lowering mode \"%s\" (use auto, fast or babel)", mode);
 	l = k6c__calloc(1, sizeof(*l));

@@ -18,10 +18,10 @@
 typedef struct k6c__lowerer k6c__lowerer;
 
 /* How modules are lowered, from the environment variable K6C_LOWER:
- * "babel" (the default): Babel only;
- * "auto": the fast path, and Babel for a module it declines (with an INFO
- * log line "<file>:<line>: lowering with Babel: <reason>");
- * "fast": the fast path only; a module it declines is an error. */
+ * "auto" (the default): the fast path, and Babel for a module it declines
+ * (with an INFO log line "<file>:<line>: lowering with Babel: <reason>");
+ * "fast": the fast path only; a module it declines is an error;
+ * "babel": Babel only. */
 typedef enum k6c__lower_mode {
 	K6C__LOWER_BABEL = 0,
 	K6C__LOWER_FAST,

@@ -1052,7 +1052,7 @@ START_TEST(test_engine_lower_mode__parsing)
 		const char *value;
 		k6c__lower_mode mode;
 	} good[] = {
-		{ "", K6C__LOWER_BABEL },
+		{ "", K6C__LOWER_AUTO },
 		{ "babel", K6C__LOWER_BABEL },
 		{ "fast", K6C__LOWER_FAST },
 		{ "auto", K6C__LOWER_AUTO },
@@ -1061,7 +1061,7 @@ START_TEST(test_engine_lower_mode__parsing)
 
 	unsetenv("K6C_LOWER");
 	ck_assert_int_eq(k6c__lowerer_new(&l, ""), 0);
-	ck_assert_int_eq(k6c__lowerer_mode(l), K6C__LOWER_BABEL);
+	ck_assert_int_eq(k6c__lowerer_mode(l), K6C__LOWER_AUTO);
 	k6c__lowerer_free(l);
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		l = new_in_mode(good[i].value, "");
