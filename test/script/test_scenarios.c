@@ -28,6 +28,7 @@
 #include <k6c.h>
 
 #include "server.h"
+#include "tfile.h"
 #include "tcapture.h"
 #include "tjson.h"
 
@@ -983,24 +984,6 @@ START_TEST(test_lifecycle__api_abort_105)
 }
 END_TEST
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	long len;
-	char *buf;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)len + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_int_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
-}
 
 START_TEST(test_handle_summary__stdout_stderr_file)
 {
@@ -1020,7 +1003,7 @@ START_TEST(test_handle_summary__stdout_stderr_file)
 	ck_assert_str_eq(k6c_test_summary_text(r.t), "custom stdout iterations=2\n");
 	ck_assert_ptr_nonnull(k6c_test_summary_stderr(r.t));
 	ck_assert_str_eq(k6c_test_summary_stderr(r.t), "custom stderr");
-	text = read_file(path);
+	text = ts_read_file(path, NULL);
 	ck_assert_msg(text != NULL, "handleSummary did not write %s", path);
 	doc = tj_parse(text, err, sizeof(err));
 	ck_assert_msg(doc != NULL, "the file is not JSON: %s", err);

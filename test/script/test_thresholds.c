@@ -17,6 +17,7 @@
  * accepts any number (timing-dependent) and "~N" a number within 1% of N.
  */
 #include <check.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 
 #include "script_run.h"
 #include "server.h"
+#include "tfile.h"
 
 static double now_s(void)
 {
@@ -338,20 +340,9 @@ END_TEST
 
 static char *slurp(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
+	char *buf = ts_read_file(path, NULL);
 
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
+	ck_assert_msg(buf != NULL, "cannot read %s: %s", path, strerror(errno));
 	return buf;
 }
 

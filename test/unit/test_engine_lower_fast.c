@@ -23,6 +23,7 @@
  * gets only what its lowered code calls (no Promise for a generator).
  */
 #include <check.h>
+#include <errno.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 #include "engine/lower.h"
 #include "k6c/errors.h"
 #include "server.h"
+#include "tfile.h"
 
 #define MAX_FILES 512
 #define MAX_MODULES 16
@@ -41,20 +43,9 @@
 
 static char *read_text(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
+	char *buf = ts_read_file(path, NULL);
 
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
+	ck_assert_msg(buf != NULL, "cannot read %s: %s", path, strerror(errno));
 	return buf;
 }
 
