@@ -139,8 +139,8 @@ static k6c__lowerer *lowerer_for(const char *mode)
 
 	ck_assert_int_eq(setenv("K6C_LOWER", mode, 1), 0);
 	ck_assert_int_eq(k6c__lowerer_new(&l, ""), 0);
-	ck_assert_int_eq((int)k6c__lowerer_mode(l),
-		(int)(strcmp(mode, "fast") == 0 ? K6C__LOWER_FAST : K6C__LOWER_BABEL));
+	ck_assert_int_eq((int)k6c__lowerer_mode(l), (int)(strcmp(mode, "fast") == 0 ? K6C__LOWER_FAST :
+		strcmp(mode, "auto") == 0 ? K6C__LOWER_AUTO : K6C__LOWER_BABEL));
 	return l;
 }
 
@@ -391,6 +391,48 @@ START_TEST(test_engine_lower_fast_corpus__babel)
 }
 END_TEST
 
+/*
+ * mixed: in auto mode one program can hold modules of both paths. Each
+ * program of test/lower/mixed with an "// expect:" line imports a module
+ * that the fast path declines; classes must extend across the two.
+ */
+static char *mixed[MAX_FILES];
+static size_t nmixed;
+
+START_TEST(test_engine_lower_fast_mixed__classes_across_paths)
+{
+	char dir[1024], *src, *expect, *got;
+	const char *name;
+	struct program p;
+	k6c__lowerer *l;
+	k6c__lower_stats st;
+
+	ck_assert_uint_gt(nmixed, (size_t)_i);
+	name = strrchr(mixed[_i], '/') + 1;
+	src = read_text(mixed[_i]);
+	expect = marker(src, "expect");
+	if (expect == NULL) {
+		free(src);
+		return; /* a module the programs import */
+	}
+	memset(&p, 0, sizeof(p));
+	snprintf(dir, sizeof(dir), "%.*s", (int)(name - 1 - mixed[_i]), mixed[_i]);
+	l = lowerer_for("auto");
+	lower_program(l, dir, name, &p);
+	k6c__lowerer_stats(l, &st);
+	k6c__lowerer_free(l);
+	ck_assert_msg(p.error == NULL, "%s does not lower: %s", name, p.error);
+	ck_assert_msg(st.lowered_fast >= 1 && st.lowered_babel >= 1, "%s: %u module(s) fast, %u through Babel", name,
+		(unsigned)st.lowered_fast, (unsigned)st.lowered_babel);
+	got = run_program(&p);
+	ck_assert_msg(strcmp(got, expect) == 0, "%s (K6C_LOWER=auto):\n  got      %s\n  expected %s", name, got, expect);
+	free(got);
+	free(expect);
+	free(src);
+	program_free(&p);
+}
+END_TEST
+
 START_TEST(test_engine_lower_fast_corpus__size)
 {
 	/* Every feature of issue 9 has a program: a lost directory must not pass. */
@@ -540,8 +582,8 @@ START_TEST(test_engine_lower_fast_chunks__by_feature)
 	check_chunks("export default async function* f() { yield 1; }\n",
 		"asynciterator,promise,lower.iter,lower.coro,lower.asyncgen");
 	check_chunks("export default function f(a) { const [x, y] = a; return { ...x, y }; }\n",
-		"lower.iter,lower.arr,lower.assign");
-	check_chunks("export default class A { #x = 1; get x() { return this.#x; } }\n", "lower.class");
+		"lower.iter,lower.arr,lower.keys,lower.assign");
+	check_chunks("export default class A { #x = 1; get x() { return this.#x; } }\n", "lower.fname,lower.class");
 }
 END_TEST
 
@@ -555,6 +597,8 @@ int main(void)
 
 	snprintf(dir, sizeof(dir), "%s/lower/cases", srcdir());
 	ncases = list_sorted(dir, 0, cases);
+	snprintf(dir, sizeof(dir), "%s/lower/mixed", srcdir());
+	nmixed = list_sorted(dir, 0, mixed);
 	snprintf(dir, sizeof(dir), "%s/lower/errors", srcdir());
 	nerrors = list_sorted(dir, 0, errors);
 
@@ -564,6 +608,11 @@ int main(void)
 	tcase_add_test(tc, test_engine_lower_fast_corpus__size);
 	tcase_add_loop_test(tc, test_engine_lower_fast_corpus__fast, 0, (int)ncases);
 	tcase_add_loop_test(tc, test_engine_lower_fast_corpus__babel, 0, (int)ncases);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("mixed");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_engine_lower_fast_mixed__classes_across_paths, 0, (int)nmixed);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("error");
@@ -587,5 +636,6 @@ int main(void)
 	srunner_free(sr);
 	free_list(cases, ncases);
 	free_list(errors, nerrors);
+	free_list(mixed, nmixed);
 	return failed == 0 ? 0 : 1;
 }

@@ -8,6 +8,5 @@ export default function () {
   try { for (const x of it) log.push(x); } catch (e) { log.push(e.message); }
   return log;
 }
-// known-fast: the lowered for-of calls return() when next() threw
 // known-babel: Babel 7.20's for-of helper calls return() when next() threw
 // expect: [1,"next threw"]

@@ -1,5 +1,4 @@
 // super in an optional chain.
-// known-fast: declined (super in an optional chain)
 class A { m() { return 1; } }
 class B extends A { m() { return super.m?.(); } }
 export default function () { return new B().m(); }

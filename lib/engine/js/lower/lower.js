@@ -289,9 +289,13 @@ function lower(src, opts) {
 	// ---- generator ---------------------------------------------------------
 	var prefix = [];           // text put in front of line 1
 	var ctxStack = [];         // per non-arrow function: this/arguments aliases, temps
-	function Ctx(node) { this.node = node; this.temps = []; this.thisAlias = null; this.argsAlias = null; this.thisName = 'this'; this.superName = null; this.isStatic = false; this.gen = false; }
+	function Ctx(node) { this.node = node; this.temps = []; this.thisAlias = null; this.argsAlias = null; this.thisName = 'this'; this.superName = null; this.isStatic = false; this.gen = false; this.ntName = null; this.ntAlias = null; }
 	function curCtx() { return ctxStack[ctxStack.length - 1]; }
 	function nearestReal() { for (var i = ctxStack.length - 1; i >= 0; i--) if (!ctxStack[i].arrow) return ctxStack[i]; return ctxStack[0]; }
+	// The function whose arguments and new.target are meant: an async
+	// arrow runs in a function of its own (the coroutine body) but has
+	// neither of its own, like an arrow.
+	function ownerCtx() { for (var i = ctxStack.length - 1; i >= 0; i--) if (!ctxStack[i].arrow && !ctxStack[i].asyncArrow) return ctxStack[i]; return ctxStack[0]; }
 	function tmp(base) { var c = nearestReal(), t = temp(base); c.temps.push(t); return t; }
 
 	function keep(orig, text) {
@@ -331,11 +335,10 @@ function lower(src, opts) {
 	H.Identifier = function (n) {
 		var b = n.binding;
 		if (n.name === 'arguments' && !b) {
-			// An async arrow runs in a function of its own (the coroutine
-			// body) but has no arguments of its own: skip it like an arrow.
-			var c = null;
-			for (var ci = ctxStack.length - 1; ci >= 0 && !c; ci--) if (!ctxStack[ci].arrow && !ctxStack[ci].asyncArrow) c = ctxStack[ci];
-			if (!c) c = ctxStack[0];
+			var c = ownerCtx();
+			// A module has no arguments: reading it is a ReferenceError (the
+			// CommonJS wrapper's must not show through).
+			if (c === progCtx) return n.parent && n.parent.type === 'UnaryExpression' && n.parent.operator === 'typeof' ? '(void 0)' : '(function () { throw new ReferenceError("arguments is not defined"); })()';
 			if (curCtx() !== c) { if (!c.argsAlias) c.argsAlias = temp('arguments'); return c.argsAlias; }
 			return 'arguments';
 		}
@@ -357,27 +360,48 @@ function lower(src, opts) {
 			return t === n.key.name ? t : n.key.name + ': ' + t;
 		}
 		if (n.parent.type === 'ObjectPattern') return splice(n);
-		if (n.method || n.kind !== 'init') {
-			// Duktape has shorthand methods and accessors, but a lowered
-			// body is a plain function expression.
-			var key = n.computed ? '[' + gen(n.key) + ']' : slice(n.key.start, n.key.end);
-			var home = n.parent.homeVar;
-			var f = genFunction(n.value, { name: n.kind === 'init' ? methodName(n) : '', ctx: home ? { superBase: 'Object.getPrototypeOf(' + home + ')' } : null });
-			if (n.kind === 'init') return keep(slice(n.start, n.value.start), key + ': ') + f;
-			return keep(slice(n.start, n.value.start), n.kind + ' ' + key) + f.replace(/^function /, '');
-		}
-		if (!n.computed && (n.value.type === 'ArrowFunctionExpression' || n.value.type === 'FunctionExpression' && !n.value.id))
-			return splice(n, n.start, n.value.start, [n.value]) + genFunctionValue(n.value, methodName(n));
-		return splice(n);
+		// Accessors and __proto__ make the literal an __k6c_obj call
+		// (objectLiteral), which does not come here.
+		if (!n.method && !anonFn(n.value)) return splice(n);
+		// A method or an anonymous function or class is named after its key
+		// (the function's own name where that is safe, else at run time).
+		var home = n.parent.homeVar, ctx = home ? { superBase: 'Object.getPrototypeOf(' + home + ')' } : null;
+		var name = methodName(n), key, nameExpr, value;
+		if (n.computed) { nameExpr = tmp('k'); key = '[' + nameExpr + ' = __k6c_pkey(' + gen(n.key) + ')]'; }
+		else { nameExpr = str(keyString(n.key)); key = slice(n.key.start, n.key.end); }
+		if (n.value.type === 'ClassExpression') value = genClass(n.value, { nameExpr: nameExpr });
+		else if (n.method) value = genFunction(n.value, { name: name, ctx: ctx });
+		else value = name ? genFunctionValue(n.value, name) : gen(n.value);
+		if (!name && n.value.type !== 'ClassExpression') value = '__k6c_fname(' + value + ', ' + nameExpr + ')';
+		return keep(slice(n.start, n.value.start), key + ': ') + value;
 	};
+	// Is v an anonymous function or class definition (which takes the name
+	// of what it is assigned to)?
+	function anonFn(v) {
+		return !!v && (v.type === 'ArrowFunctionExpression' || (v.type === 'FunctionExpression' || v.type === 'ClassExpression') && !v.id);
+	}
+	// The default value of an AssignmentPattern: an anonymous function or
+	// class takes the name of the binding it defaults.
+	function defaultValue(p) { return p.left.type === 'Identifier' ? genAnon(p.right, p.left.name) : gen(p.right); }
+	// The property key a non-computed key stands for.
+	function keyString(k) { return k.type === 'Identifier' ? k.name : String(k.value); }
+	// An anonymous function or class given a name at run time (NamedEvaluation
+	// where a function name of its own could shadow something); any other
+	// expression as it is.
+	function genAnon(v, name) {
+		if (!anonFn(v)) return gen(v);
+		if (v.type === 'ClassExpression') return genClass(v, { nameExpr: str(name) });
+		return '__k6c_fname(' + gen(v) + ', ' + str(name) + ')';
+	}
 	// `const f = () => ...` names the function f, as the spec's
-	// NamedEvaluation does, when the name cannot shadow anything: a binding
-	// of its own, not renamed, never assigned again.
+	// NamedEvaluation does: the function's own name when that cannot shadow
+	// anything (a binding of its own, not renamed, never assigned again),
+	// else a name set at run time.
 	function genNamed(init, id) {
-		if (id.type !== 'Identifier' || !(init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression' && !init.id)) return gen(init);
+		if (id.type !== 'Identifier' || !anonFn(init)) return gen(init);
 		var b = id.binding, name = id.name;
-		if (!b || b.rename || RESERVED.test(name) || bindingsByName[name].length !== 1 || unresolved[name] || (b.kind !== 'const' && b.refs.some(function (r) { return r !== id && isTarget(r); })))
-			return gen(init);
+		if (init.type === 'ClassExpression' || !b || b.rename || RESERVED.test(name) || bindingsByName[name].length !== 1 || unresolved[name] || (b.kind !== 'const' && b.refs.some(function (r) { return r !== id && isTarget(r); })))
+			return genAnon(init, name);
 		return genFunctionValue(init, name);
 	}
 	function genFunctionValue(f, name) {
@@ -451,9 +475,10 @@ function lower(src, opts) {
 		var cooked = q.quasis.map(function (e) { return e.value.cooked === null || e.value.cooked === undefined ? 'void 0' : str(e.value.cooked); });
 		var raw = q.quasis.map(function (e) { return str(e.value.raw); });
 		prefix.push('var ' + id + ' = __k6c_tpl([' + cooked.join(', ') + '], [' + raw.join(', ') + ']);');
-		if (n.tag.type === 'MemberExpression' && n.tag.object.type === 'Super') decline('super property as a template tag', n);
 		var callee = gen(n.tag), args = [id];
-		// A member tag keeps its receiver: tag.m(...) is still a method call.
+		// A member tag keeps its receiver: tag.m(...) is still a method call,
+		// and super.tag`...` calls the parent's method on this.
+		if (n.tag.type === 'MemberExpression' && n.tag.object.type === 'Super') { callee += '.call'; args.unshift(thisText(n)); }
 		q.expressions.forEach(function (e) { args.push(gen(e)); });
 		return keep(slice(n.start, n.end), callee + '(' + args.join(', ') + ')');
 	};
@@ -483,7 +508,7 @@ function lower(src, opts) {
 				if (p.argument.type === 'Identifier') pro.push('var ' + gen(p.argument) + ' = Array.prototype.slice.call(arguments, ' + i + ');');
 				else { var rt = temp('rest'); pro.push('var ' + rt + ' = Array.prototype.slice.call(arguments, ' + i + ');'); pro.push('var ' + destructure(p.argument, rt).join(', ') + ';'); }
 			} else if (p.type === 'AssignmentPattern') {
-				var v = 'arguments.length > ' + i + ' && arguments[' + i + '] !== undefined ? arguments[' + i + '] : ' + gen(p.right);
+				var v = 'arguments.length > ' + i + ' && arguments[' + i + '] !== undefined ? arguments[' + i + '] : ' + defaultValue(p);
 				if (p.left.type === 'Identifier') pro.push('var ' + gen(p.left) + ' = ' + v + ';');
 				else { var dt = temp('p'); pro.push('var ' + dt + ' = ' + v + ';'); pro.push('var ' + destructure(p.left, dt).join(', ') + ';'); }
 			} else if (p.type === 'Identifier') {
@@ -531,6 +556,7 @@ function lower(src, opts) {
 		if (ctx.temps.length) pre.push('var ' + ctx.temps.join(', ') + ';');
 		if (ctx.thisAlias) pre.push('var ' + ctx.thisAlias + ' = this;');
 		if (ctx.argsAlias) pre.push('var ' + ctx.argsAlias + ' = arguments;');
+		if (ctx.ntAlias) pre.push('var ' + ctx.ntAlias + ' = new.target;');
 		if (opt.pre) pre.push(opt.pre);
 		var inner = pr.pro.join(' ') + body + (opt.post || '');
 		if (n.generator || n.async) {
@@ -585,7 +611,7 @@ function lower(src, opts) {
 			case 'AssignmentPattern':
 				var t = temp('d');
 				out.push(t + ' = ' + from);
-				bind(p.left, t + ' === undefined ? ' + gen(p.right) + ' : ' + t);
+				bind(p.left, t + ' === undefined ? ' + defaultValue(p) + ' : ' + t);
 				return;
 			case 'ObjectPattern':
 				var o = from;
@@ -594,7 +620,7 @@ function lower(src, opts) {
 				p.properties.forEach(function (q) {
 					if (q.type === 'RestElement') { out.push(gen(q.argument) + ' = __k6c_objrest(' + o + ', [' + seen.join(', ') + '])'); return; }
 					var key;
-					if (q.computed) { key = temp('k'); out.push(key + ' = ' + gen(q.key)); seen.push('String(' + key + ')'); bind(q.value, o + '[' + key + ']'); return; }
+					if (q.computed) { key = temp('k'); out.push(key + ' = ' + gen(q.key)); seen.push(key); bind(q.value, o + '[' + key + ']'); return; }
 					key = q.key.type === 'Identifier' ? q.key.name : String(q.key.value);
 					seen.push(str(key));
 					bind(q.value, o + '[' + str(key) + ']');
@@ -678,14 +704,14 @@ function lower(src, opts) {
 				if (!p.properties.length) out.push('(' + o + ' == null && __k6c_iter(' + o + '))');
 				p.properties.forEach(function (q) {
 					if (q.type === 'RestElement') { bind(q.argument, '__k6c_objrest(' + o + ', [' + seen.join(', ') + '])'); return; }
-					if (q.computed) { var k = tmp('k'); out.push(k + ' = ' + gen(q.key)); seen.push('String(' + k + ')'); bind(q.value, o + '[' + k + ']'); return; }
+					if (q.computed) { var k = tmp('k'); out.push(k + ' = ' + gen(q.key)); seen.push(k); bind(q.value, o + '[' + k + ']'); return; }
 					var key = q.key.type === 'Identifier' ? q.key.name : String(q.key.value);
 					seen.push(str(key));
 					bind(q.value, o + '[' + str(key) + ']');
 				});
 				return;
 			}
-			if (p.type === 'AssignmentPattern') { var d = tmp('d'); out.push(d + ' = ' + from); bind(p.left, '(' + d + ' === undefined ? ' + gen(p.right) + ' : ' + d + ')'); return; }
+			if (p.type === 'AssignmentPattern') { var d = tmp('d'); out.push(d + ' = ' + from); bind(p.left, '(' + d + ' === undefined ? ' + defaultValue(p) + ' : ' + d + ')'); return; }
 			decline('assignment pattern ' + p.type, p);
 		})(left, from);
 		return out;
@@ -707,7 +733,7 @@ function lower(src, opts) {
 		}
 		if (left.type === 'MemberExpression' && left.object.type === 'Super') {
 			if (n.operator === '=') return keep(slice(n.start, n.end), '__k6c_superset(' + superBase(n) + ', ' + (left.computed ? gen(left.property) : str(left.property.name)) + ', ' + gen(n.right) + ', ' + thisText(n) + ')');
-			if (/^(\?\?|\|\||&&)=$/.test(n.operator)) decline('logical assignment to a super property', n);
+			if (/^(\?\?|\|\||&&)=$/.test(n.operator)) return keep(slice(n.start, n.end), superLogical(n, left, n.operator.slice(0, -1)));
 			return keep(slice(n.start, n.end), superUpdate(n, left, n.operator.slice(0, -1), '(' + gen(n.right) + ')', true));
 		}
 		if (/^(\?\?|\|\||&&)=$/.test(n.operator)) {
@@ -717,16 +743,28 @@ function lower(src, opts) {
 				// The object and a computed key are evaluated once.
 				var ot = tmp('o');
 				pre = ot + ' = ' + gen(left.object) + ', ';
-				if (left.property.type === 'PrivateIdentifier') l = '__k6c_priv(' + ot + ', ' + privName(left.property) + ')[' + privName(left.property) + ']';
+				if (left.property.type === 'PrivateIdentifier') l = privAccess(ot, left.property) + '[' + privName(left.property) + ']';
 				else if (left.computed) { var kt = tmp('k'); pre += kt + ' = ' + gen(left.property) + ', '; l = ot + '[' + kt + ']'; }
 				else l = ot + '.' + left.property.name;
 			} else decline('logical assignment to ' + left.type, n);
-			var set = left.type === 'Identifier' && left.binding && left.binding.kind === 'const' ? '(' + gen(n.right) + ', __k6c_const(' + str(left.name) + '))' : l + ' = ' + gen(n.right);
+			var rv = left.type === 'Identifier' ? genAnon(n.right, left.name) : gen(n.right);
+			var set = left.type === 'Identifier' && left.binding && left.binding.kind === 'const' ? '(' + rv + ', __k6c_const(' + str(left.name) + '))' : l + ' = ' + rv;
 			if (op === '??') return keep(slice(n.start, n.end), '(' + pre + '(' + l + ') != null ? ' + l + ' : (' + set + '))');
 			return keep(slice(n.start, n.end), '(' + pre + l + ' ' + op + ' (' + set + '))');
 		}
+		if (n.operator === '=' && left.type === 'Identifier' && anonFn(n.right))
+			return splice(n, n.start, n.right.start, [n.right]) + genAnon(n.right, left.name);
 		return splice(n);
 	};
+	// super.k ??= v, ||=, &&=: the key is evaluated once, and v only when
+	// it is assigned.
+	function superLogical(n, m, op) {
+		var base = superBase(n), self = thisText(n), k = tmp('k'), v = tmp('v');
+		var get = '(' + v + ' = __k6c_superget(' + base + ', ' + k + ', ' + self + '))';
+		var set = '__k6c_superset(' + base + ', ' + k + ', ' + gen(n.right) + ', ' + self + ')';
+		var test = op === '??' ? get + ' != null' : op === '||' ? get : '!' + get;
+		return '(' + k + ' = ' + (m.computed ? gen(m.property) : str(m.property.name)) + ', ' + test + ' ? ' + v + ' : ' + set + ')';
+	}
 	// super.k op= v, ++super.k, super.k++: the key is evaluated once.
 	function superUpdate(n, m, op, rhs, prefix) {
 		var base = superBase(n), self = thisText(n), k = tmp('k'), text = '(' + k + ' = ' + (m.computed ? gen(m.property) : str(m.property.name)) + ', ';
@@ -755,23 +793,29 @@ function lower(src, opts) {
 		var tests = [];
 		function prop(e) { return e.property.type === 'PrivateIdentifier' ? '[' + privName(e.property) + ']' : e.computed ? '[' + gen(e.property) + ']' : '.' + e.property.name; }
 		function g(e) {
-			if (e.type === 'Super') decline('super in an optional chain', e);
+			// super.x starts a chain (super?.x is a syntax error).
+			if (e.type === 'MemberExpression' && e.object.type === 'Super') return gen(e);
 			if (e.type === 'MemberExpression') {
 				var o = g(e.object);
 				if (e.optional) { var t = tmp('c'); tests.push('(' + t + ' = ' + o + ') == null'); o = t; }
-				if (e.property.type === 'PrivateIdentifier') return '__k6c_priv(' + o + ', ' + privName(e.property) + ')' + prop(e);
+				if (e.property.type === 'PrivateIdentifier') return privAccess(o, e.property) + prop(e);
 				return o + prop(e);
 			}
 			if (e.type === 'CallExpression') {
 				var callee, thisArg = null;
-				if (e.callee.type === 'MemberExpression') {
+				if (e.callee.type === 'MemberExpression' && e.callee.object.type === 'Super') {
+					// super.m?.() and super.m().x?.y call the parent's method on this.
+					callee = gen(e.callee);
+					thisArg = thisText(e);
+				} else if (e.callee.type === 'MemberExpression') {
 					var ob = g(e.callee.object), tt = tmp('c');
 					if (e.callee.optional) tests.push('(' + tt + ' = ' + ob + ') == null'); else tests.push('(' + tt + ' = ' + ob + ', false)');
-					callee = (e.callee.property.type === 'PrivateIdentifier' ? '__k6c_priv(' + tt + ', ' + privName(e.callee.property) + ')' : tt) + prop(e.callee);
+					callee = (e.callee.property.type === 'PrivateIdentifier' ? privAccess(tt, e.callee.property) : tt) + prop(e.callee);
 					thisArg = tt;
 				} else callee = g(e.callee);
 				var args = e.arguments.map(gen).join(', ');
 				if (e.optional) { var f = tmp('f'); tests.push('(' + f + ' = ' + callee + ') == null'); return thisArg ? f + '.call(' + thisArg + (args ? ', ' + args : '') + ')' : f + '(' + args + ')'; }
+				if (e.callee.type === 'MemberExpression' && e.callee.object.type === 'Super') return callee + '.call(' + thisArg + (args ? ', ' + args : '') + ')';
 				return callee + '(' + args + ')';
 			}
 			return gen(e);
@@ -817,11 +861,14 @@ function lower(src, opts) {
 		return keep(slice(n.start, n.end), 'return;');
 	};
 	H.ReturnStatement = function (n) {
-		var w = wrapTop(n), c = curCtx();
+		var w = wrapTop(n), c = curCtx(), f = fnOf(n), arg = n.argument ? gen(n.argument) : null;
+		// An async generator awaits what it returns, at the return statement.
+		if (arg !== null && f && f.async && f.generator) arg = '__k6c_await(' + arg + ')';
 		if (!w && !n.argument && c.derivedCtor) return keep(slice(n.start, n.end), 'return ' + mustSuper(c.thisName) + ';');
-		if (!w) return splice(n);
+		if (!w && arg === null) return splice(n);
+		if (!w) return keep(slice(n.start, n.end), 'return ' + arg + ';');
 		w.ret = true;
-		return keep(slice(n.start, n.end), 'return { __k6c_ret: true, v: ' + (n.argument ? gen(n.argument) : 'undefined') + ' };');
+		return keep(slice(n.start, n.end), 'return { __k6c_ret: true, v: ' + (arg === null ? 'undefined' : arg) + ' };');
 	};
 	// A labelled break/continue leaving the wrapper function returns a
 	// record; the code after the call (or the next wrapper out) jumps.
@@ -903,7 +950,7 @@ function lower(src, opts) {
 	};
 	H.LabeledStatement = function (n) {
 		var t = splice(n), b = n.body;
-		return b.closeText ? 'try { ' + t + ' } finally { ' + b.closeText + ' }' : t;
+		return b.closeWrap ? b.closeWrap(t) : t;
 	};
 	H.WhileStatement = function (n) {
 		return splice(n, n.start, n.body.start, [n.body]) + bodyOrWrapped(n, []);
@@ -913,28 +960,30 @@ function lower(src, opts) {
 	};
 	H.ForOfStatement = function (n) {
 		if (n.await && !fnOf(n)) decline('top-level for await', n);
-		var it = tmp('it'), st = tmp('s');
-		// for await: the async iterator's results are awaited (__k6c_anext);
-		// st is cleared before each step so that an iterator whose next()
-		// threw is not closed.
-		var head = n.await ? 'for (' + it + ' = __k6c_aiter(' + gen(n.right) + '); !(' + st + ' = null, ' + st + ' = __k6c_anext(' + it + ')).done;) '
-			: 'for (' + it + ' = __k6c_iter(' + gen(n.right) + '); !(' + st + ' = ' + it + '.next()).done;) ';
+		var it = tmp('it'), st = tmp('s'), nx = tmp('n'), val = tmp('v');
+		// st is set only once a step's done and value were read: an
+		// iterator whose next() threw, or whose result's done or value
+		// getter threw, is not closed (only a body leaving early closes it).
+		// for await: the async iterator's results are awaited (__k6c_anext).
+		var step = n.await ? '__k6c_anext(' + it + ')' : '__k6c_result(' + it + '.next())';
+		var head = 'for (' + it + ' = ' + (n.await ? '__k6c_aiter(' : '__k6c_iter(') + gen(n.right) + '); (' + st + ' = false, ' + nx + ' = ' + step + ', !' + nx + '.done && (' + val + ' = ' + nx + '.value, ' + st + ' = true)); ) ';
 		var bind;
 		if (n.left.type === 'VariableDeclaration') {
 			var id = n.left.declarations[0].id;
-			bind = id.type === 'Identifier' ? 'var ' + gen(id) + ' = ' + st + '.value;' : 'var ' + destructure(id, st + '.value').join(', ') + ';';
-		} else if (n.left.type === 'Identifier' || n.left.type === 'MemberExpression') bind = gen(n.left) + ' = ' + st + '.value;';
-		else bind = assignPattern(n.left, st + '.value').join(', ') + ';';
+			bind = id.type === 'Identifier' ? 'var ' + gen(id) + ' = ' + val + ';' : 'var ' + destructure(id, val).join(', ') + ';';
+		} else if (n.left.type === 'Identifier' || n.left.type === 'MemberExpression') bind = gen(n.left) + ' = ' + val + ';';
+		else bind = assignPattern(n.left, val).join(', ') + ';';
 		// The value binding is made inside the (possibly wrapped) body, so
-		// it is per iteration. Iterator closing (return() on break or
-		// throw) is not done by the prototype.
+		// it is per iteration.
 		var loop = keep(slice(n.start, n.body.start), head) + bodyOrWrapped(n, [], ' ' + bind);
 		// Leaving early (break, return, throw) closes the iterator, so a
 		// generator's finally blocks run. A labelled loop keeps its label
 		// on the loop itself: the LabeledStatement puts the try around it.
-		var close = 'if (' + st + ' && !' + st + '.done && typeof ' + it + '["return"] === "function") ' + (n.await ? '__k6c_await(' + it + '["return"]())' : it + '["return"]()') + '; ' + st + ' = undefined;';
-		if (n.parent.type === 'LabeledStatement') { n.closeText = close; return loop; }
-		return 'try { ' + loop + ' } finally { ' + close + ' }';
+		var close = n.await ? '__k6c_aclose(' + it : '__k6c_close(' + it, e = temp('e');
+		n.closeWrap = function (t) {
+			return 'try { ' + t + ' } catch (' + e + ') { if (' + st + ') { ' + st + ' = false; ' + close + ', true, ' + e + '); } throw ' + e + '; } finally { if (' + st + ') { ' + st + ' = false; ' + close + '); } }';
+		};
+		return n.parent.type === 'LabeledStatement' ? loop : n.closeWrap(loop);
 	};
 
 	// ---- spread -----------------------------------------------------------------
@@ -980,17 +1029,35 @@ function lower(src, opts) {
 		return objectLiteral(n);
 	};
 	function objectLiteral(n) {
-		// {__proto__: p} sets the prototype; Duktape would make it an own property.
-		var protoProp = null;
-		n.properties.forEach(function (p) { if (p.type === 'Property' && !p.computed && !p.shorthand && p.kind === 'init' && !p.method && (p.key.name === '__proto__' || p.key.value === '__proto__')) protoProp = p; });
-		if (protoProp) {
-			var rest = n.properties.filter(function (p) { return p !== protoProp; });
-			var inner = '{' + rest.map(gen).join(', ') + '}';
-			if (rest.some(function (p) { return p.type === 'SpreadElement'; })) inner = spreadObject(rest);
-			return keep(slice(n.start, n.end), 'Object.setPrototypeOf(' + inner + ', ' + gen(protoProp.value) + ')');
-		}
+		// Accessors (Duktape takes no computed accessor key and names them
+		// without "get ") and {__proto__: p} (Duktape would make it an own
+		// property) need the literal built by __k6c_obj, in source order.
+		var special = n.properties.some(function (p) {
+			return p.type === 'Property' && (p.kind !== 'init' || !p.computed && !p.shorthand && !p.method && keyString(p.key) === '__proto__');
+		});
+		if (special) return keep(slice(n.start, n.end), objList(n));
 		if (!n.properties.some(function (p) { return p.type === 'SpreadElement'; })) return splice(n);
 		return keep(slice(n.start, n.end), spreadObject(n.properties));
+	}
+	// __k6c_obj([kind, key, value, ...]): see runtime.js. Each property
+	// keeps its source lines.
+	function objList(n) {
+		var home = n.homeVar, ctx = home ? { superBase: 'Object.getPrototypeOf(' + home + ')' } : null, pos = n.start, items = [];
+		n.properties.forEach(function (p) {
+			var gap = nl(newlines(slice(pos, p.start))), item;
+			pos = p.end;
+			if (p.type === 'SpreadElement') item = '3, void 0, ' + gen(p.argument);
+			else {
+				var key = p.computed ? gen(p.key) : str(keyString(p.key));
+				if (p.kind !== 'init') item = (p.kind === 'get' ? '1, ' : '2, ') + key + ', ' + genFunction(p.value, { name: '', ctx: ctx });
+				else if (!p.computed && !p.shorthand && !p.method && keyString(p.key) === '__proto__') item = '4, void 0, ' + gen(p.value);
+				else if (p.method) item = '5, ' + key + ', ' + genFunction(p.value, { name: methodName(p), ctx: ctx });
+				else if (anonFn(p.value)) item = '5, ' + key + ', ' + gen(p.value);
+				else item = '0, ' + key + ', ' + gen(p.value);
+			}
+			items.push(gap + keep(slice(p.start, p.end), item));
+		});
+		return '__k6c_obj([' + items.join(', ') + '])';
 	}
 	function spreadObject(props) {
 		var groups = [], cur = null;
@@ -1006,11 +1073,11 @@ function lower(src, opts) {
 			var key = n.computed ? gen(n.property) : str(n.property.name);
 			return '__k6c_superget(' + superBase(n) + ', ' + key + ', ' + thisText(n) + ')';
 		}
-		if (n.property.type === 'PrivateIdentifier') { var pn = privName(n.property); return '__k6c_priv(' + gen(n.object) + ', ' + pn + ')[' + pn + ']'; }
+		if (n.property.type === 'PrivateIdentifier') return privAccess(gen(n.object), n.property) + '[' + privName(n.property) + ']';
 		return splice(n);
 	};
 	H.BinaryExpression = function (n) {
-		if (n.left.type === 'PrivateIdentifier') return privName(n.left) + ' in ' + gen(n.right);
+		if (n.left.type === 'PrivateIdentifier') return '__k6c_privin(' + privCls(n.left).check[n.left.name] + ', ' + gen(n.right) + ')';
 		return splice(n);
 	};
 
@@ -1024,50 +1091,74 @@ function lower(src, opts) {
 		return c.isStatic ? c.superName : c.superName + '.prototype';
 	}
 	var classStack = [];
-	function privName(p) {
-		for (var i = classStack.length - 1; i >= 0; i--) if (classStack[i].priv[p.name]) return classStack[i].priv[p.name];
+	function privCls(p) {
+		for (var i = classStack.length - 1; i >= 0; i--) if (classStack[i].priv[p.name]) return classStack[i];
 		decline('unknown private name #' + p.name, p);
+	}
+	function privName(p) { return privCls(p).priv[p.name]; }
+	// The object, brand-checked for private name p: it must own the symbol
+	// of a field or static member, or the class's brand for an instance
+	// method or accessor (those sit on the prototype).
+	function privAccess(obj, p) {
+		var c = privCls(p), check = c.check[p.name];
+		return '__k6c_priv(' + obj + ', ' + check + (check !== c.priv[p.name] ? ', ' + str('#' + p.name) : '') + ')';
 	}
 	function superCall(n) {
 		var c = nearestReal();
 		if (!c.superName || !c.derivedCtor) decline('super() outside a derived constructor', n);
 		var args = hasSpread(n.arguments) ? spreadList(n.arguments) : '[' + n.arguments.map(gen).join(', ') + ']';
-		return '(' + c.thisName + ' = __k6c_fields(__k6c_super(this, ' + c.superName + ', ' + args + '), ' + c.fieldsName + '))';
+		return '(' + c.thisName + ' = __k6c_fields(__k6c_super(this, ' + c.superName + ', ' + args + ', ' + c.ntName + '), ' + c.fieldsName + '))';
 	}
 	// A derived constructor that never called super() throws on return.
 	function mustSuper(t) {
 		return '(' + t + ' === undefined ? __k6c_nosuper() : ' + t + ')';
 	}
-	function genClass(n) {
+	// opt.nameExpr: the name an anonymous class takes (NamedEvaluation), as
+	// JavaScript text; without it an anonymous class is named "".
+	function genClass(n, opt) {
+		opt = opt || {};
 		var name = n.id ? (n.type === 'ClassDeclaration' ? gen(n.id) : n.id.name) : temp('class');
 		var inner = n.id ? n.id.name : name;
 		var sup = n.superClass ? temp('super') : null;
-		var fields = temp('fields');
-		var cls = { priv: Object.create(null) };
-		n.body.body.forEach(function (m) { if (m.key && m.key.type === 'PrivateIdentifier') cls.priv[m.key.name] = temp('priv_' + m.key.name); });
+		var fields = temp('fields'), nt = temp('newtarget');
+		// check: the symbol an object must own to reach a private name.
+		var cls = { priv: Object.create(null), check: Object.create(null), brand: null };
+		n.body.body.forEach(function (m) {
+			if (!m.key || m.key.type !== 'PrivateIdentifier') return;
+			var k = m.key.name;
+			if (!cls.priv[k]) cls.priv[k] = temp('priv_' + k);
+			if (m.type === 'MethodDefinition' && !m.static) cls.check[k] = cls.brand = cls.brand || temp('brand');
+			else cls.check[k] = cls.priv[k];
+		});
 		classStack.push(cls);
-		var ctor = null, parts = [], statics = [], pos = n.body.start + 1;
+		var ctor = null, parts = [], pos = n.body.start + 1;
 		// super.x in a class without extends reads Object.prototype
 		// (Function.prototype in static code).
 		function superCtx(isStatic) { return { superName: sup, isStatic: isStatic, superBase: sup ? null : isStatic ? 'Function.prototype' : 'Object.prototype' }; }
 		var head = 'var ' + inner + ' = (function (' + (sup || '') + ') {';
 		Object.keys(cls.priv).forEach(function (k) { head += ' var ' + cls.priv[k] + ' = Symbol(' + str('#' + k) + ');'; });
-		head += ' var ' + fields + ' = [];';
+		if (cls.brand) head += ' var ' + cls.brand + ' = Symbol(' + str(inner) + ');';
+		// The brand of the private methods goes on an instance first, before
+		// its fields are initialised.
+		head += ' var ' + fields + ' = [' + (cls.brand ? '[' + cls.brand + ', function () { return true; }]' : '') + '];';
 		n.body.body.forEach(function (m) {
 			var gap = slice(pos, m.start);
 			pos = m.end;
-			var keyText = m.key ? (m.key.type === 'PrivateIdentifier' ? cls.priv[m.key.name] : (m.computed ? gen(m.key) : str(m.key.type === 'Identifier' ? m.key.name : String(m.key.value)))) : null;
+			var isPriv = m.key && m.key.type === 'PrivateIdentifier';
+			var keyText = m.key ? (isPriv ? cls.priv[m.key.name] : (m.computed ? gen(m.key) : str(keyString(m.key)))) : null;
 			var target = m.static ? inner : inner + '.prototype';
 			if (m.type === 'MethodDefinition' && m.kind === 'constructor') { ctor = m; parts.push(gap + '/*ctor*/' + nl(newlines(slice(m.start, m.end)))); return; }
 			if (m.type === 'MethodDefinition') {
 				var ftext = genFunction(m.value, { name: m.kind === 'method' ? methodName(m) : '', ctx: superCtx(m.static) });
-				parts.push(gap + '__k6c_method(' + target + ', ' + keyText + ', ' + ftext + ', ' + str(m.kind) + ');');
+				parts.push(gap + '__k6c_method(' + target + ', ' + keyText + ', ' + ftext + ', ' + str(m.kind) + (isPriv ? ', ' + str('#' + m.key.name) : '') + ');');
 				return;
 			}
 			if (m.type === 'PropertyDefinition') {
 				var init = m.value ? inCtx(superCtx(m.static), function () { return 'function () { return ' + gen(m.value) + '; }'; }) : 'function () {}';
-				if (m.static) parts.push(gap + '__k6c_fields(' + inner + ', [[' + keyText + ', ' + init + ']]);');
-				else parts.push(gap + fields + '.push([' + keyText + ', ' + init + ']);');
+				// An anonymous function or class is named after the field.
+				var entry = '[' + keyText + ', ' + init + (anonFn(m.value) ? ', ' + (isPriv ? str('#' + m.key.name) : '1') : '') + ']';
+				if (m.static) parts.push(gap + '__k6c_fields(' + inner + ', [' + entry + ']);');
+				else parts.push(gap + fields + '.push(' + entry + ');');
 				return;
 			}
 			if (m.type === 'StaticBlock') {
@@ -1079,24 +1170,27 @@ function lower(src, opts) {
 		});
 		parts.push(slice(pos, n.body.end - 1));
 		// The constructor is a function declaration, hoisted inside the IIFE,
-		// so it can sit on the class's first line.
-		var ctorText;
+		// so it can sit on the class's first line. It takes its new.target
+		// first (__k6c_ctor), which super() hands on to the parent.
+		var ctorText, enter = 'var ' + nt + ' = __k6c_ctor(this, new.target, ' + inner + ');';
 		if (ctor) {
 			var thisName = sup ? temp('this') : 'this';
 			ctorText = genFunction(ctor.value, {
 				name: inner, thisName: thisName,
-				ctx: { superName: sup, derivedCtor: !!sup, fieldsName: fields },
-				pre: '__k6c_classcheck(this, new.target, ' + inner + ');' + (sup ? ' var ' + thisName + ';' : ' __k6c_fields(this, ' + fields + ');'),
+				ctx: { superName: sup, derivedCtor: !!sup, fieldsName: fields, ntName: nt },
+				pre: enter + (sup ? ' var ' + thisName + ';' : ' __k6c_fields(this, ' + fields + ');'),
 				post: sup ? ' return ' + mustSuper(thisName) + ';' : '' });
 			// Put the constructor text where it was written, to keep its lines.
 			var ci = parts.map(function (p) { return p.indexOf('/*ctor*/') >= 0; }).indexOf(true);
 			parts[ci] = parts[ci].replace(/\/\*ctor\*\/\n*/, function () { return ctorText; });
 			ctorText = '';
 		} else {
-			ctorText = 'function ' + inner + '() { __k6c_classcheck(this, new.target, ' + inner + '); ' + (sup ? 'return __k6c_fields(__k6c_super(this, ' + sup + ', arguments), ' + fields + ');' : '__k6c_fields(this, ' + fields + ');') + ' }';
+			ctorText = 'function ' + inner + '() { ' + enter + ' ' + (sup ? 'return __k6c_fields(__k6c_super(this, ' + sup + ', arguments, ' + nt + '), ' + fields + ');' : '__k6c_fields(this, ' + fields + ');') + ' }';
 		}
 		classStack.pop();
-		var text = head + ' ' + ctorText + (sup ? ' __k6c_inherits(' + inner + ', ' + sup + ');' : '') + parts.join('') + ' return ' + inner + '; })(' + (n.superClass ? gen(n.superClass) : '') + ')';
+		// An anonymous class is named before its static members run.
+		var naming = n.id ? '' : ' __k6c_fname(' + inner + ', ' + (opt.nameExpr || '""') + ');';
+		var text = head + ' ' + ctorText + (sup ? ' __k6c_inherits(' + inner + ', ' + sup + ');' : '') + naming + parts.join('') + ' return ' + inner + '; })(' + (n.superClass ? gen(n.superClass) : '') + ')';
 		if (n.type === 'ClassDeclaration') return keep(slice(n.start, n.end), (name !== inner ? text.replace(/^var \S+ =/, 'var ' + name + ' =') : text) + ';');
 		return keep(slice(n.start, n.end), '(' + text.replace(/^var \S+ = /, '') + ')');
 	}
@@ -1104,6 +1198,7 @@ function lower(src, opts) {
 	// own `this`, and super resolving to the class's parent.
 	function inCtx(props, f) {
 		var c = new Ctx(null);
+		c.ntName = 'undefined';
 		for (var k in props) c[k] = props[k];
 		ctxStack.push(c);
 		try {
@@ -1153,8 +1248,14 @@ function lower(src, opts) {
 		// (lib/engine/vm.c), whichever path lowered the module.
 		var t = used._default ? temp('default') : (used._default = true, '_default');
 		exportGetter('default', t);
-		if (d.type === 'FunctionDeclaration') return keep(slice(n.start, d.start), '') + genFunction(d, { name: t });
-		return keep(slice(n.start, d.start), 'var ' + t + ' = ') + (d.type === 'ClassDeclaration' ? '(' + genClass(d).replace(/;$/, '') + ')' : gen(d)) + ';';
+		// An anonymous function or class exported as default is named
+		// "default"; the function declaration is hoisted, so its name can be
+		// set in the prologue.
+		if (d.type === 'FunctionDeclaration') {
+			prefix.push('Object.defineProperty(' + t + ', "name", { value: "default", configurable: true });');
+			return keep(slice(n.start, d.start), '') + genFunction(d, { name: t });
+		}
+		return keep(slice(n.start, d.start), 'var ' + t + ' = ') + (d.type === 'ClassDeclaration' ? '(' + genClass(d, { nameExpr: '"default"' }).replace(/;$/, '') + ')' : genAnon(d, 'default')) + ';';
 	};
 	H.ExportAllDeclaration = function (n) {
 		var m = modVar();
@@ -1165,10 +1266,15 @@ function lower(src, opts) {
 	};
 	H.MetaProperty = function (n) {
 		if (n.meta.name === 'import') decline('import.meta', n);
-		// An arrow or a per-iteration loop body becomes a function of its
-		// own, with a new.target of its own.
-		if (curCtx() !== nearestReal()) decline('new.target in an arrow function or a per-iteration loop body', n);
-		return splice(n);
+		// A class constructor has its new.target in a variable (super() calls
+		// the parent as a function); an arrow or a per-iteration loop body,
+		// which become functions of their own, read an alias of the
+		// enclosing function's.
+		var c = ownerCtx();
+		if (c.ntName) return c.ntName;
+		if (c === curCtx()) return 'new.target';
+		if (!c.ntAlias) c.ntAlias = temp('newtarget');
+		return c.ntAlias;
 	};
 	H.ImportExpression = function (n) { decline('dynamic import()', n); };
 	H.Literal = function (n) {

@@ -5,7 +5,7 @@
 // global functions named __k6c_*, so a chunk's triggers are its names.
 
 //# chunk lower.iter
-//# triggers __k6c_iter __k6c_close
+//# triggers __k6c_iter __k6c_close __k6c_result
 // The iteration protocol (for-of, spread, destructuring, yield*). Arrays and
 // strings have an index fallback, so the iterators chunk is not needed.
 function __k6c_iter(v) {
@@ -29,9 +29,25 @@ function __k6c_iter(v) {
 	throw new TypeError('object is not iterable');
 }
 
-function __k6c_close(it) {
+// An iterator's next() must give an object (IteratorNext): a primitive
+// would otherwise read as a step that is not done, forever.
+function __k6c_result(r) {
+	if (Object(r) !== r) throw new TypeError('Iterator result ' + r + ' is not an object');
+	return r;
+}
+
+// Closes an iterator that is left before its end (IteratorClose). When the
+// code using it threw (thrown, e), return() is still called but what it
+// throws or gives is ignored: the first error wins. A generator's return()
+// reaches its body as a thrown __k6c_Return, which is no error.
+function __k6c_close(it, thrown, e) {
 	var f = it['return'];
-	if (f != null) f.call(it);
+	if (f == null) return;
+	if (thrown && !(typeof __k6c_Return === 'function' && e instanceof __k6c_Return)) {
+		try { f.call(it); } catch (ignored) { /* the body's error wins */ }
+		return;
+	}
+	__k6c_result(f.call(it));
 }
 
 //# chunk lower.arr
@@ -44,29 +60,51 @@ function __k6c_close(it) {
 function __k6c_arr(v, n) {
 	if (Array.isArray(v)) return v;
 	var it = __k6c_iter(v), out = [], s;
-	while ((n === undefined || out.length < n) && !(s = it.next()).done) out.push(s.value);
-	if (n !== undefined && s && !s.done && typeof it['return'] === 'function') it['return']();
+	while ((n === undefined || out.length < n) && !__k6c_result(s = it.next()).done) out.push(s.value);
+	if (n !== undefined && s && !s.done) __k6c_close(it);
 	return out;
+}
+
+//# chunk lower.keys
+//# triggers __k6c_ownkeys __k6c_defval
+// The keys object spread and object rest copy (CopyDataProperties): own
+// enumerable strings, then own enumerable symbols.
+function __k6c_ownkeys(o) {
+	var ks = Object.keys(o), ss = Object.getOwnPropertySymbols(o);
+	for (var i = 0; i < ss.length; i++) if (Object.prototype.propertyIsEnumerable.call(o, ss[i])) ks.push(ss[i]);
+	return ks;
+}
+
+// A data property as an object literal makes it: defined, not assigned, so
+// a key such as __proto__ or a setter up the chain changes nothing.
+function __k6c_defval(t, k, v) {
+	Object.defineProperty(t, k, { value: v, writable: true, enumerable: true, configurable: true });
 }
 
 //# chunk lower.objrest
 //# triggers __k6c_objrest
-// Object rest in destructuring.
-function __k6c_objrest(o, keys) {
-	var out = {}, k;
-	for (k in o) if (Object.prototype.hasOwnProperty.call(o, k) && keys.indexOf(k) < 0) out[k] = o[k];
+//# requires lower.keys
+// Object rest in destructuring. The keys already taken come as property
+// keys or, when computed, as the values the pattern computed.
+function __k6c_objrest(o, taken) {
+	if (o == null) throw new TypeError('Cannot destructure ' + o + ' as it is ' + (o === null ? 'null' : 'undefined') + '.');
+	var out = {}, src = Object(o), ks = __k6c_ownkeys(src), i;
+	for (i = 0; i < taken.length; i++) if (typeof taken[i] !== 'symbol') taken[i] = String(taken[i]);
+	for (i = 0; i < ks.length; i++) if (taken.indexOf(ks[i]) < 0) __k6c_defval(out, ks[i], src[ks[i]]);
 	return out;
 }
 
 //# chunk lower.assign
 //# triggers __k6c_assign
+//# requires lower.keys
 // Object spread.
 function __k6c_assign(t) {
 	for (var i = 1; i < arguments.length; i++) {
 		var s = arguments[i];
 		if (s == null) continue;
-		var ks = Object.keys(s);
-		for (var j = 0; j < ks.length; j++) Object.defineProperty(t, ks[j], { value: s[ks[j]], writable: true, enumerable: true, configurable: true });
+		s = Object(s);
+		var ks = __k6c_ownkeys(s);
+		for (var j = 0; j < ks.length; j++) __k6c_defval(t, ks[j], s[ks[j]]);
 	}
 	return t;
 }
@@ -93,15 +131,75 @@ function __k6c_const(name) {
 	throw new TypeError('Assignment to constant variable "' + name + '".');
 }
 
+//# chunk lower.fname
+//# triggers __k6c_fname __k6c_pkey
+// Function names (SetFunctionName): an anonymous function or class takes
+// the name of the binding or property key it is defined under, "get k" and
+// "set k" for accessors, "[description]" for a symbol key.
+function __k6c_fname(f, k, prefix) {
+	var n = typeof k === 'symbol' ? String(k).slice(7, -1) : String(k);
+	if (typeof k === 'symbol' && n !== '') n = '[' + n + ']';
+	Object.defineProperty(f, 'name', { value: prefix ? prefix + ' ' + n : n, configurable: true });
+	return f;
+}
+
+// A computed key is converted once, as the engine would (ToPropertyKey),
+// when the lowering needs its value twice: as the key and for a name.
+function __k6c_pkey(k) {
+	return typeof k === 'symbol' ? k : String(k);
+}
+
+//# chunk lower.obj
+//# triggers __k6c_obj
+//# requires lower.keys lower.assign lower.fname
+// Object literals with accessors or __proto__ (and the spreads and methods
+// beside them), built in source order from a flat list of kind, key,
+// value: 0 data, 1 getter, 2 setter, 3 spread, 4 __proto__, 5 a method or
+// anonymous function to be named after its key. Duktape has no computed
+// accessor keys in literals and names an accessor "k", not "get k".
+function __k6c_obj(list) {
+	var o = {};
+	for (var i = 0; i < list.length; i += 3) {
+		var kind = list[i], k = list[i + 1], v = list[i + 2], d;
+		if (kind === 3) { __k6c_assign(o, v); continue; }
+		if (kind === 4) { if (v === null || typeof v === 'object' || typeof v === 'function') Object.setPrototypeOf(o, v); continue; }
+		k = __k6c_pkey(k);
+		if (kind === 1 || kind === 2) {
+			__k6c_fname(v, k, kind === 1 ? 'get' : 'set');
+			d = Object.getOwnPropertyDescriptor(o, k);
+			if (!d || !('get' in d)) d = { get: undefined, set: undefined, enumerable: true, configurable: true };
+			if (kind === 1) d.get = v; else d.set = v;
+			Object.defineProperty(o, k, d);
+			continue;
+		}
+		if (kind === 5) __k6c_fname(v, k);
+		__k6c_defval(o, k, v);
+	}
+	return o;
+}
+
 //# chunk lower.class
-//# triggers __k6c_classcheck __k6c_inherits __k6c_method __k6c_super __k6c_superget __k6c_fields __k6c_priv __k6c_superset __k6c_nosuper
+//# triggers __k6c_ctor __k6c_inherits __k6c_method __k6c_super __k6c_superget __k6c_fields __k6c_priv __k6c_privin __k6c_superset __k6c_nosuper __k6c_privmiss
+//# requires lower.fname
 // Classes: constructors, members, super, fields, private names.
-// Classes.
-// new.target is undefined when a derived class calls its parent through
-// __k6c_super (Duktape's Reflect.construct has no newTarget), so an instance
-// of the class as `this` is accepted too.
-function __k6c_classcheck(self, nt, C) {
-	if (nt === undefined && !(self instanceof C)) throw new TypeError('Class constructor ' + C.name + ' cannot be invoked without new');
+// new.target of a parent constructor that super() runs: Duktape's
+// Reflect.construct takes no newTarget, so __k6c_super calls the parent as
+// a function and leaves the derived constructor's new.target here, for the
+// parent's __k6c_ctor to take first thing.
+var __k6c_ntnext;
+
+// Every class constructor starts here: it returns the constructor's
+// new.target and throws when the class was called without new. A subclass
+// that Babel lowered (a module the fast path declined) calls its parent as
+// a function on the new instance: that instance's constructor stands in for
+// new.target then.
+function __k6c_ctor(self, nt, C) {
+	var next = __k6c_ntnext;
+	__k6c_ntnext = undefined;
+	if (nt === undefined) nt = next;
+	if (nt === undefined && self instanceof C) nt = Object.getPrototypeOf(self).constructor;
+	if (nt === undefined) throw new TypeError('Class constructor ' + C.name + ' cannot be invoked without new');
+	return nt;
 }
 
 function __k6c_inherits(C, S) {
@@ -110,20 +208,36 @@ function __k6c_inherits(C, S) {
 	if (S) Object.setPrototypeOf(C, S);
 }
 
-function __k6c_method(o, k, f, kind) {
-	var d = Object.getOwnPropertyDescriptor(o, k) || { enumerable: false, configurable: true };
-	if (kind === 'get') d.get = f; else if (kind === 'set') d.set = f; else { d = { value: f, writable: true, enumerable: false, configurable: true }; }
+// A private method is not writable, and a private accessor without one
+// half throws for it (a TypeError, as the specification's missing getter
+// or setter): `priv` is the member's name (#m) then.
+function __k6c_method(o, k, f, kind, priv) {
+	var d = Object.getOwnPropertyDescriptor(o, k);
+	if (kind === 'get' || kind === 'set') {
+		if (!d || !('get' in d)) d = { get: priv ? __k6c_privmiss(priv, 'getter') : undefined, set: priv ? __k6c_privmiss(priv, 'setter') : undefined, enumerable: false, configurable: true };
+		d[kind] = f;
+	} else d = { value: f, writable: !priv, enumerable: false, configurable: true };
 	// The lowering names a method's function where it safely can; accessors
 	// and the rest get their name here ("get x" for a getter).
-	if (!f.name && typeof k !== 'symbol') Object.defineProperty(f, 'name', { value: (kind === 'get' || kind === 'set' ? kind + ' ' : '') + k, configurable: true });
+	if (!f.name || kind === 'get' || kind === 'set') __k6c_fname(f, priv || k, kind === 'get' || kind === 'set' ? kind : '');
 	Object.defineProperty(o, k, d);
+}
+
+function __k6c_privmiss(name, what) {
+	return function () { throw new TypeError(name + ' was defined without a ' + what); };
 }
 
 // Calls the parent constructor for super(...). Built-ins such as Error
 // ignore `this` and return a new object: that object becomes `this`, with
 // the derived prototype, which is what `extends Error` needs.
-function __k6c_super(self, S, args) {
-	var r = S.apply(self, args);
+function __k6c_super(self, S, args, nt) {
+	var r;
+	__k6c_ntnext = nt;
+	try {
+		r = S.apply(self, args);
+	} finally {
+		__k6c_ntnext = undefined;
+	}
 	if (r !== null && (typeof r === 'object' || typeof r === 'function') && r !== self) {
 		Object.setPrototypeOf(r, Object.getPrototypeOf(self));
 		return r;
@@ -139,19 +253,34 @@ function __k6c_superget(proto, k, self) {
 	return undefined;
 }
 
+// Instance or static fields, in order: [key, initialiser, name] where a
+// name says the value is an anonymous function or class to be named (the
+// key itself when the name is 1).
 function __k6c_fields(self, list) {
-	for (var i = 0; i < list.length; i++)
-		Object.defineProperty(self, list[i][0], { value: list[i][1].call(self), writable: true, enumerable: typeof list[i][0] !== 'symbol', configurable: true });
+	for (var i = 0; i < list.length; i++) {
+		var f = list[i], v = f[1].call(self);
+		if (f[2]) __k6c_fname(v, f[2] === 1 ? f[0] : f[2]);
+		Object.defineProperty(self, f[0], { value: v, writable: true, enumerable: typeof f[0] !== 'symbol', configurable: true });
+	}
 	return self;
 }
 
-// Private names are symbols on the instance (fields) or the prototype
-// (methods). Reaching one through an object that does not carry it is a
-// TypeError, as the spec's brand check says, not a read of undefined.
-function __k6c_priv(o, k) {
-	if (o === null || (typeof o !== 'object' && typeof o !== 'function') || !(k in o))
-		throw new TypeError('Cannot access private member ' + String(k).replace(/^Symbol\((.*)\)$/, '$1') + ' from an object whose class did not declare it');
+// Private names are symbols on the instance (fields, and the class's brand
+// for its private methods, which sit on the prototype) or on the class
+// itself (static members). `brand` is the symbol the object must own:
+// reaching a private member through any other object, a subclass's
+// constructor or an object that merely inherits the prototype included, is
+// a TypeError, as the specification's brand check says.
+function __k6c_priv(o, brand, name) {
+	if (o === null || (typeof o !== 'object' && typeof o !== 'function') || !Object.prototype.hasOwnProperty.call(o, brand))
+		throw new TypeError('Cannot access private member ' + (name || String(brand).slice(7, -1)) + ' from an object whose class did not declare it');
 	return o;
+}
+
+// #x in o
+function __k6c_privin(brand, o) {
+	if (o === null || (typeof o !== 'object' && typeof o !== 'function')) throw new TypeError("Cannot use 'in' operator to search for a private field in " + o);
+	return Object.prototype.hasOwnProperty.call(o, brand);
 }
 
 // super.k = v: a setter found on the parent's chain runs with `this` as
@@ -283,7 +412,7 @@ function __k6c_async(fn, self, args) {
 }
 
 //# chunk lower.asyncgen
-//# triggers __k6c_aiter __k6c_anext __k6c_ayieldstar __k6c_agen
+//# triggers __k6c_aiter __k6c_anext __k6c_aclose __k6c_ayieldstar __k6c_agen
 //# requires promise asynciterator lower.coro
 // Async iteration: for await, async generators and their yield*.
 // The async iterator of v for `for await` and yield* in async generators:
@@ -323,6 +452,17 @@ function __k6c_aiter(v) {
 
 // `for await` calls this for each step: the awaited result of it.next(),
 // which must be an object.
+// __k6c_close for an async iterator: return()'s result is awaited.
+function __k6c_aclose(it, thrown, e) {
+	var f = it['return'];
+	if (f == null) return;
+	if (thrown && !(e instanceof __k6c_Return)) {
+		try { __k6c_await(f.call(it)); } catch (ignored) { /* the body's error wins */ }
+		return;
+	}
+	__k6c_result(__k6c_await(f.call(it)));
+}
+
 function __k6c_anext(it) {
 	var r = __k6c_await(it.next());
 	if (Object(r) !== r) throw new TypeError('Iterator result ' + r + ' is not an object');
@@ -367,9 +507,9 @@ function __k6c_ayieldstar(v) {
 // promise; one request runs at a time, in order (AsyncGenerator queue).
 // A yielded value and a returned value are awaited before they settle the
 // request, and so is the argument of return() before the body sees it, so
-// that finally blocks run after it resolved. One difference from the
-// specification: a rejected `return promise` rejects the request instead of
-// being thrown at the return statement.
+// that finally blocks run after it resolved. The lowering awaits the
+// operand of `return` at the statement (a rejection throws there), so the
+// body's result is final.
 function __k6c_agen(fn, self, args) {
 	var state = 0; // 0 fresh, 1 suspended at a yield, 2 running, 3 done, 4 awaiting return()
 	var queue = [];
@@ -396,7 +536,7 @@ function __k6c_agen(fn, self, args) {
 		if ('a' in r) {
 			Promise.resolve(r.a).then(function (x) { run(x, false); }, function (e) { run(e, true); });
 		} else if ('r' in r) {
-			Promise.resolve(r.r).then(function (x) { finish(true, x); }, function (e) { finish(false, e); });
+			finish(true, r.r);
 		} else if ('ys' in r) {
 			yielded(r.ys);
 		} else {

@@ -1,0 +1,3 @@
+// An anonymous default export is named "default".
+export default function () {}
+export const Anon = (() => class {})();
