@@ -22,6 +22,9 @@ var K6cLower = (function () {
 function K6cDecline(reason, line) { this.reason = reason; this.line = line; }
 K6cDecline.prototype.toString = function () { return 'decline at line ' + this.line + ': ' + this.reason; };
 
+// Globals the output refers to by name.
+var OUTPUT_GLOBALS = /^(Object|Array|Symbol|Function|String|ReferenceError|TypeError|undefined|exports|require|module)$/;
+
 var SKIP = { type: 1, start: 1, end: 1, loc: 1, range: 1, raw: 1, parent: 1, scope: 1, ownScope: 1, binding: 1, modVar: 1 };
 
 // Child keys per node type, learnt from the first node of each type
@@ -75,7 +78,7 @@ var ES5 = {};
 
 // Literals Duktape cannot take as they are (numeric separators) or at all.
 function literalNeeds(n) {
-	return n.bigint !== undefined || (n.regex && (/[yus]/.test(n.regex.flags) || /\(\?<[=!]|\(\?<[A-Za-z]/.test(n.regex.pattern))) ||
+	return n.bigint !== undefined || (n.regex && (/[^gim]/.test(n.regex.flags) || /\(\?<[=!]|\(\?<[A-Za-z]/.test(n.regex.pattern))) ||
 		(typeof n.value === 'number' && n.raw.indexOf('_') >= 0);
 }
 
@@ -212,10 +215,20 @@ function lower(src, opts) {
 			if (head && head.type === 'VariableDeclaration' && head.kind !== 'var') blockDecls([head], s);
 			kids(n).forEach(function (c) { walk(c, s, n); });
 			return;
+		case 'SwitchStatement':
+			// The cases share one block scope.
+			walk(n.discriminant, scope, n, 'discriminant');
+			s = new Scope('block', scope, n);
+			n.ownScope = s;
+			blockDecls([].concat.apply([], n.cases.map(function (c) { return c.consequent; })), s);
+			n.cases.forEach(function (c) { walk(c, s, n, 'cases'); });
+			return;
 		case 'CatchClause':
 			s = new Scope('block', scope, n);
 			n.ownScope = s;
-			if (n.param) patternIds(n.param, []).forEach(function (id) { declare(s, id, 'catch'); });
+			// A destructured parameter becomes vars in the body: block-scoped
+			// like a let (renamed where it could clash, per iteration in a loop).
+			if (n.param) patternIds(n.param, []).forEach(function (id) { declare(s, id, n.param.type === 'Identifier' ? 'catch' : 'let'); });
 			if (n.param) walk(n.param, s, n);
 			walk(n.body, s, n);
 			return;
@@ -278,11 +291,14 @@ function lower(src, opts) {
 	// Block-scoped bindings become `var`s of their function; rename the ones
 	// whose name is declared more than once in the module or also used as a
 	// global, so hoisting cannot merge two bindings.
+	// So are bindings named like a global the output uses (Object, Symbol,
+	// require...), which would shadow it.
 	Object.keys(bindingsByName).forEach(function (name) {
 		var bs = bindingsByName[name];
 		bs.forEach(function (b) {
 			var block = (b.kind === 'let' || b.kind === 'const' || b.kind === 'class') && b.scope.kind === 'block';
-			if (block && (bs.length > 1 || unresolved[name])) b.rename = temp(name.replace(/^_+/, ''));
+			if (block && (bs.length > 1 || unresolved[name]) || OUTPUT_GLOBALS.test(name) && b.kind !== 'import' && b.kind !== 'fname')
+				b.rename = temp(name.replace(/^_+/, ''));
 		});
 	});
 
@@ -296,7 +312,16 @@ function lower(src, opts) {
 	// arrow runs in a function of its own (the coroutine body) but has
 	// neither of its own, like an arrow.
 	function ownerCtx() { for (var i = ctxStack.length - 1; i >= 0; i--) if (!ctxStack[i].arrow && !ctxStack[i].asyncArrow) return ctxStack[i]; return ctxStack[0]; }
-	function tmp(base) { var c = nearestReal(), t = temp(base); c.temps.push(t); return t; }
+	// A temporary is a var of the innermost function the output has around
+	// it (an arrow's own, so that a recursive arrow does not share them),
+	// not of a per-iteration loop wrapper.
+	function tmp(base) { return tmpName(temp(base)); }
+	function tmpName(t) {
+		var c = ctxStack[0];
+		for (var i = ctxStack.length - 1; i > 0; i--) if (!ctxStack[i].wrapper) { c = ctxStack[i]; break; }
+		if (c.temps.indexOf(t) < 0) c.temps.push(t);
+		return t;
+	}
 
 	function keep(orig, text) {
 		var d = newlines(orig) - newlines(text);
@@ -360,8 +385,7 @@ function lower(src, opts) {
 			return t === n.key.name ? t : n.key.name + ': ' + t;
 		}
 		if (n.parent.type === 'ObjectPattern') return splice(n);
-		// Accessors and __proto__ make the literal an __k6c_obj call
-		// (objectLiteral), which does not come here.
+		// Accessors and __proto__ are objectLiteral's (__k6c_put).
 		if (!n.method && !anonFn(n.value)) return splice(n);
 		// A method or an anonymous function or class is named after its key
 		// (the function's own name where that is safe, else at run time).
@@ -463,7 +487,11 @@ function lower(src, opts) {
 			if (rl === lines.length - 1) piece = lines.map(function (l, j) { return str(l + (j < lines.length - 1 ? '\n' : '')); }).join(' +\n');
 			else piece = keep(raw, str(q.value.cooked));
 			parts.push(piece);
-			if (i < n.expressions.length) parts.push(gen(n.expressions[i]));
+			// Each substitution is a string before the next one is evaluated
+			// (concat would convert them all at the end).
+			var e = n.expressions[i];
+			if (i < n.expressions.length - 1 && e.type !== 'Literal') parts.push('__k6c_ts(' + gen(e) + ')');
+			else if (e) parts.push(gen(e));
 		}
 		if (n.expressions.length === 0) return parts[0];
 		var out = '(' + parts[0] + ').concat(';
@@ -480,7 +508,8 @@ function lower(src, opts) {
 		// and super.tag`...` calls the parent's method on this.
 		if (n.tag.type === 'MemberExpression' && n.tag.object.type === 'Super') { callee += '.call'; args.unshift(thisText(n)); }
 		q.expressions.forEach(function (e) { args.push(gen(e)); });
-		return keep(slice(n.start, n.end), callee + '(' + args.join(', ') + ')');
+		// In parentheses: new tag`x` constructs what the tag returns.
+		return keep(slice(n.start, n.end), '(' + callee + '(' + args.join(', ') + '))');
 	};
 
 	// ---- functions ------------------------------------------------------------
@@ -497,10 +526,19 @@ function lower(src, opts) {
 		// Parameters have a scope of their own: a default value must not see
 		// the body's declarations, which the prologue would put in reach.
 		if (!simple) n.params.forEach(function (p) {
+			var closure = false;
 			(function scan(x) {
 				if (x.type === 'Identifier' && x.binding && x.binding.scope === n.ownScope && x.binding.kind !== 'param') decline('a parameter default refers to ' + x.name + ', which the function body declares', x);
+				if (isFn(x)) closure = true;
 				kids(x).forEach(scan);
 			})(p);
+			// A body var of a parameter's name is a binding of its own there,
+			// which a closure in the parameters must not see.
+			if (closure && n.body.type === 'BlockStatement') (function scan(x) {
+				if (x.type === 'VariableDeclaration' && x.kind === 'var')
+					x.declarations.forEach(function (d) { patternIds(d.id, []).forEach(function (id) { if (id.binding && id.binding.kind === 'param') decline('the function body redeclares parameter ' + id.name + ' with var, and a parameter default has a closure', id); }); });
+				kids(x).forEach(function (c) { if (!isFn(c)) scan(c); });
+			})(n.body);
 		});
 		for (var i = firstComplex; i < n.params.length; i++) {
 			var p = n.params[i];
@@ -512,7 +550,8 @@ function lower(src, opts) {
 				if (p.left.type === 'Identifier') pro.push('var ' + gen(p.left) + ' = ' + v + ';');
 				else { var dt = temp('p'); pro.push('var ' + dt + ' = ' + v + ';'); pro.push('var ' + destructure(p.left, dt).join(', ') + ';'); }
 			} else if (p.type === 'Identifier') {
-				pro.push('var ' + gen(p) + ' = arguments[' + i + '];');
+				// Before any default or rest it still counts for length.
+				if (i === firstComplex) { fixed.push(gen(p)); firstComplex++; } else pro.push('var ' + gen(p) + ' = arguments[' + i + '];');
 			} else {
 				// A pattern without default before any default: it counts for length.
 				var pt = temp('p');
@@ -561,7 +600,11 @@ function lower(src, opts) {
 		var inner = pr.pro.join(' ') + body + (opt.post || '');
 		if (n.generator || n.async) {
 			var helper = n.async ? (n.generator ? '__k6c_agen' : '__k6c_async') : '__k6c_gen';
-			inner = 'return ' + helper + '(function () {' + inner + '}, this, arguments);';
+			// A generator's parameters are bound at the call, before the first
+			// next(); an async function's body starts at the call anyway (and
+			// an error in a default rejects its promise).
+			if (n.generator) inner = pr.pro.join(' ') + 'return ' + helper + '(function () {' + body + '}, this, arguments);';
+			else inner = 'return ' + helper + '(function () {' + inner + '}, this, arguments);';
 		}
 		var name = opt.name !== undefined ? opt.name : (n.id ? gen(n.id) : '');
 		var text = 'function' + (name ? ' ' + name : '') + ' (' + pr.params + nl(pr.lines) + ') {' + pre.join(' ') + inner + '}';
@@ -571,7 +614,11 @@ function lower(src, opts) {
 		}
 		return keep(slice(n.start, n.end), text);
 	}
-	H.FunctionDeclaration = function (n) { return genFunction(n); };
+	// A renamed function keeps its name.
+	H.FunctionDeclaration = function (n) {
+		var t = genFunction(n), b = n.id && n.id.binding;
+		return b && b.rename ? t + ' Object.defineProperty(' + b.rename + ', "name", { value: ' + str(n.id.name) + ', configurable: true });' : t;
+	};
 	H.FunctionExpression = function (n) { return genFunction(n); };
 	H.ArrowFunctionExpression = function (n) {
 		var t = genFunction(n);
@@ -615,7 +662,9 @@ function lower(src, opts) {
 				return;
 			case 'ObjectPattern':
 				var o = from;
-				if (!/^[A-Za-z_$][\w$]*$/.test(from) || p.properties.length > 1) { o = temp('o'); out.push(o + ' = ' + from); }
+				if (!/^[A-Za-z_$][\w$]*$/.test(from) || p.properties.length !== 1) { o = temp('o'); out.push(o + ' = ' + from); }
+				// {} = null is a TypeError too.
+				if (!p.properties.length) out.push(temp('o') + ' = ' + o + ' == null ? __k6c_objrest(' + o + ', []) : 0');
 				var seen = [];
 				p.properties.forEach(function (q) {
 					if (q.type === 'RestElement') { out.push(gen(q.argument) + ' = __k6c_objrest(' + o + ', [' + seen.join(', ') + '])'); return; }
@@ -662,12 +711,14 @@ function lower(src, opts) {
 
 	H.VariableDeclaration = function (n) {
 		// Each declarator (and a pattern's initialiser) stays on its source
-		// line, so an error thrown there reports that line.
-		var text = 'var ';
+		// line, so an error thrown there reports that line. Items are
+		// "name = value" or "name".
+		var items = [], lines = 0;
 		function add(item, pos) {
-			var sep = text === 'var ' ? '' : ', ';
-			var need = pos === undefined ? 0 : newlines(src.slice(n.start, pos)) - newlines(text + sep);
-			text += sep + (need > 0 ? nl(need) : '') + item;
+			var need = pos === undefined ? 0 : newlines(src.slice(n.start, pos)) - lines;
+			if (need > 0) item = nl(need) + item;
+			lines += newlines(item);
+			items.push(item);
 		}
 		n.declarations.forEach(function (d) {
 			var init = d.init ? genNamed(d.init, d.id) : null;
@@ -681,9 +732,35 @@ function lower(src, opts) {
 			}
 		});
 		var forHead = n.parent && /^For(In|Of)?Statement$/.test(n.parent.type) && n.parent.body !== n;
-		text += forHead || !/;\s*$/.test(slice(n.start, n.end)) ? '' : ';';
+		var text = 'var ' + items.join(', ');
+		// A var in a per-iteration loop body (a function of its own) is a
+		// var of the enclosing function: declared there, assigned here (a
+		// bare name stays only as a for-in head). So is a var of a
+		// parameter's name in a generator or async function, whose body is
+		// a function of its own too.
+		var wrapped = n.kind === 'var' && wrapTop(n), params = n.kind === 'var' ? paramVars(n) : [];
+		if (wrapped || params.length) {
+			var keepBare = forHead && n.parent.type !== 'ForStatement', decl = [], assign = [];
+			items.forEach(function (item) {
+				var m = /^\s*([A-Za-z_$][\w$]*)(\s*=)?/.exec(item);
+				if (params.indexOf(m[1]) >= 0) { if (m[2] || keepBare) assign.push(item); }
+				else if (wrapped) { tmpName(m[1]); if (m[2] || keepBare) assign.push(item); }
+				else decl.push(item);
+			});
+			text = (decl.length ? 'var ' + decl.join(', ') + (assign.length ? '; ' : '') : '') + assign.join(', ');
+			if (!forHead) text = (text || 'void 0') + ';';
+		}
+		text += forHead || !/;\s*$/.test(slice(n.start, n.end)) || /;$/.test(text) ? '' : ';';
 		return keep(slice(n.start, n.end), text);
 	};
+	// The names of a var declaration that are parameters of the generator or
+	// async function it is in.
+	function paramVars(n) {
+		var f = fnOf(n), out = [];
+		if (!f || !(f.generator || f.async)) return out;
+		n.declarations.forEach(function (d) { patternIds(d.id, []).forEach(function (id) { if (id.binding && id.binding.kind === 'param') out.push(gen(id)); }); });
+		return out;
+	}
 	function inLoop(n) { for (var p = n.parent; p && !isFn(p); p = p.parent) if (isLoop(p)) return true; return false; }
 
 	// Binds an assignment pattern (targets may be members) from the
@@ -701,7 +778,7 @@ function lower(src, opts) {
 			if (p.type === 'ObjectPattern') {
 				var o = tmp('o'), seen = [];
 				out.push(o + ' = ' + from);
-				if (!p.properties.length) out.push('(' + o + ' == null && __k6c_iter(' + o + '))');
+				if (!p.properties.length) out.push('(' + o + ' == null && __k6c_objrest(' + o + ', []))');
 				p.properties.forEach(function (q) {
 					if (q.type === 'RestElement') { bind(q.argument, '__k6c_objrest(' + o + ', [' + seen.join(', ') + '])'); return; }
 					if (q.computed) { var k = tmp('k'); out.push(k + ' = ' + gen(q.key)); seen.push(k); bind(q.value, o + '[' + k + ']'); return; }
@@ -788,7 +865,9 @@ function lower(src, opts) {
 		return splice(n);
 	};
 	H.ChainExpression = function (n) { return keep(slice(n.start, n.end), chain(n, false)); };
-	function chain(n, del) {
+	// recv: a temporary that gets the object of the chain's last member
+	// access, for a call of the chain's value ((a?.b.f)()).
+	function chain(n, del, recv) {
 		// a?.b.c : the whole chain short-circuits to undefined.
 		var tests = [];
 		function prop(e) { return e.property.type === 'PrivateIdentifier' ? '[' + privName(e.property) + ']' : e.computed ? '[' + gen(e.property) + ']' : '.' + e.property.name; }
@@ -798,6 +877,7 @@ function lower(src, opts) {
 			if (e.type === 'MemberExpression') {
 				var o = g(e.object);
 				if (e.optional) { var t = tmp('c'); tests.push('(' + t + ' = ' + o + ') == null'); o = t; }
+				if (recv && e === n.expression) o = '(' + recv + ' = ' + o + ')';
 				if (e.property.type === 'PrivateIdentifier') return privAccess(o, e.property) + prop(e);
 				return o + prop(e);
 			}
@@ -813,10 +893,16 @@ function lower(src, opts) {
 					callee = (e.callee.property.type === 'PrivateIdentifier' ? privAccess(tt, e.callee.property) : tt) + prop(e.callee);
 					thisArg = tt;
 				} else callee = g(e.callee);
-				var args = e.arguments.map(gen).join(', ');
-				if (e.optional) { var f = tmp('f'); tests.push('(' + f + ' = ' + callee + ') == null'); return thisArg ? f + '.call(' + thisArg + (args ? ', ' + args : '') + ')' : f + '(' + args + ')'; }
-				if (e.callee.type === 'MemberExpression' && e.callee.object.type === 'Super') return callee + '.call(' + thisArg + (args ? ', ' + args : '') + ')';
-				return callee + '(' + args + ')';
+				// Called through call/apply when the receiver must be passed
+				// or an argument is spread.
+				var spread = hasSpread(e.arguments), args = spread ? spreadList(e.arguments) : e.arguments.map(gen).join(', ');
+				var invoke = function (f, self) {
+					if (spread) return f + '.apply(' + (self || 'void 0') + ', ' + args + ')';
+					return self ? f + '.call(' + self + (args ? ', ' + args : '') + ')' : f + '(' + args + ')';
+				};
+				if (e.optional) { var f = tmp('f'); tests.push('(' + f + ' = ' + callee + ') == null'); return invoke(f, thisArg); }
+				if (e.callee.type === 'MemberExpression' && e.callee.object.type === 'Super') return invoke(callee, thisArg);
+				return spread ? invoke(callee, thisArg) : callee + '(' + args + ')';
 			}
 			return gen(e);
 		}
@@ -861,11 +947,14 @@ function lower(src, opts) {
 		return keep(slice(n.start, n.end), 'return;');
 	};
 	H.ReturnStatement = function (n) {
-		var w = wrapTop(n), c = curCtx(), f = fnOf(n), arg = n.argument ? gen(n.argument) : null;
-		// An async generator awaits what it returns, at the return statement.
-		if (arg !== null && f && f.async && f.generator) arg = '__k6c_await(' + arg + ')';
+		var w = wrapTop(n), c = curCtx(), f = fnOf(n), awaits = n.argument && f && f.async && f.generator;
 		if (!w && !n.argument && c.derivedCtor) return keep(slice(n.start, n.end), 'return ' + mustSuper(c.thisName) + ';');
-		if (!w && arg === null) return splice(n);
+		// A derived constructor returns an object, or this for undefined.
+		if (!w && c.derivedCtor) return keep(slice(n.start, n.end), 'return __k6c_dret(' + gen(n.argument) + ', ' + c.thisName + ');');
+		if (!w && !awaits) return splice(n);
+		var arg = n.argument ? gen(n.argument) : null;
+		// An async generator awaits what it returns, at the return statement.
+		if (awaits) arg = '__k6c_await(' + arg + ')';
 		if (!w) return keep(slice(n.start, n.end), 'return ' + arg + ';');
 		w.ret = true;
 		return keep(slice(n.start, n.end), 'return { __k6c_ret: true, v: ' + (arg === null ? 'undefined' : arg) + ' };');
@@ -897,7 +986,7 @@ function lower(src, opts) {
 		// The wrapper is a function of ours: `this` and `arguments` inside
 		// must still be the enclosing function's, as in an arrow.
 		var c = new Ctx(null);
-		c.arrow = true;
+		c.arrow = c.wrapper = true;
 		ctxStack.push(c);
 		var body;
 		try { body = genBody(); } finally { ctxStack.pop(); wrapStack.pop(); }
@@ -916,7 +1005,7 @@ function lower(src, opts) {
 		if (w.ret) {
 			var outer = wrapStack[wrapStack.length - 1];
 			if (outer && outer.fn === w.fn) { outer.ret = true; text += ' if (' + r + ' && ' + r + '.__k6c_ret) return ' + r + ';'; }
-			else if (nearestReal().derivedCtor) text += ' if (' + r + ' && ' + r + '.__k6c_ret) return ' + r + '.v === undefined ? ' + mustSuper(nearestReal().thisName) + ' : ' + r + '.v;';
+			else if (nearestReal().derivedCtor) text += ' if (' + r + ' && ' + r + '.__k6c_ret) return __k6c_dret(' + r + '.v, ' + nearestReal().thisName + ');';
 			else text += ' if (' + r + ' && ' + r + '.__k6c_ret) return ' + r + '.v;';
 		}
 		return text + ' }';
@@ -946,6 +1035,7 @@ function lower(src, opts) {
 		return splice(n, n.start, n.body.start, [n.body]) + bodyOrWrapped(n, headNames(n.init));
 	};
 	H.ForInStatement = function (n) {
+		if (n.left.type === 'VariableDeclaration' && n.left.declarations[0].id.type !== 'Identifier') decline('destructuring in a for-in head', n.left);
 		return splice(n, n.start, n.body.start, [n.body]) + bodyOrWrapped(n, headNames(n.left));
 	};
 	H.LabeledStatement = function (n) {
@@ -960,17 +1050,20 @@ function lower(src, opts) {
 	};
 	H.ForOfStatement = function (n) {
 		if (n.await && !fnOf(n)) decline('top-level for await', n);
-		var it = tmp('it'), st = tmp('s'), nx = tmp('n'), val = tmp('v');
+		var it = tmp('it'), next = tmp('next'), st = tmp('s'), nx = tmp('n'), val = tmp('v');
 		// st is set only once a step's done and value were read: an
 		// iterator whose next() threw, or whose result's done or value
 		// getter threw, is not closed (only a body leaving early closes it).
 		// for await: the async iterator's results are awaited (__k6c_anext).
-		var step = n.await ? '__k6c_anext(' + it + ')' : '__k6c_result(' + it + '.next())';
-		var head = 'for (' + it + ' = ' + (n.await ? '__k6c_aiter(' : '__k6c_iter(') + gen(n.right) + '); (' + st + ' = false, ' + nx + ' = ' + step + ', !' + nx + '.done && (' + val + ' = ' + nx + '.value, ' + st + ' = true)); ) ';
+		// The next method is read once, when the loop starts.
+		var step = n.await ? '__k6c_anext(' + it + ', ' + next + ')' : '__k6c_result(' + next + '.call(' + it + '))';
+		var head = 'for (' + it + ' = ' + (n.await ? '__k6c_aiter(' : '__k6c_iter(') + gen(n.right) + '), ' + next + ' = ' + it + '.next; (' + st + ' = false, ' + nx + ' = ' + step + ', !' + nx + '.done && (' + val + ' = ' + nx + '.value, ' + st + ' = true)); ) ';
 		var bind;
 		if (n.left.type === 'VariableDeclaration') {
-			var id = n.left.declarations[0].id;
-			bind = id.type === 'Identifier' ? 'var ' + gen(id) + ' = ' + val + ';' : 'var ' + destructure(id, val).join(', ') + ';';
+			var id = n.left.declarations[0].id, binds = id.type === 'Identifier' ? [gen(id) + ' = ' + val] : destructure(id, val);
+			// A var of a loop inside a per-iteration body: see VariableDeclaration.
+			if (n.left.kind === 'var' && wrapTop(n)) bind = binds.map(function (b) { tmpName(/^[A-Za-z_$][\w$]*/.exec(b)[0]); return b; }).join(', ') + ';';
+			else bind = 'var ' + binds.join(', ') + ';';
 		} else if (n.left.type === 'Identifier' || n.left.type === 'MemberExpression') bind = gen(n.left) + ' = ' + val + ';';
 		else bind = assignPattern(n.left, val).join(', ') + ';';
 		// The value binding is made inside the (possibly wrapped) body, so
@@ -988,85 +1081,95 @@ function lower(src, opts) {
 
 	// ---- spread -----------------------------------------------------------------
 	function spreadList(elems) {
-		// [a, ...b, c] -> [a].concat(__k6c_arr(b), [c])
+		// [a, ...b, c] -> [a].concat(__k6c_spr(b), [c]). __k6c_spr takes
+		// what b iterates at that point, holes as undefined.
 		var groups = [], cur = null;
+		// A hole at the end of a run needs a comma of its own: [1, ,] has two
+		// elements.
+		function end() { if (cur) groups.push('[' + cur.join(', ') + (cur[cur.length - 1] === '' ? ',' : '') + ']'); cur = null; }
 		elems.forEach(function (e) {
-			if (e && e.type === 'SpreadElement') { if (cur) groups.push('[' + cur.join(', ') + ']'); cur = null; groups.push('__k6c_arr(' + gen(e.argument) + ')'); }
+			if (e && e.type === 'SpreadElement') { end(); groups.push('__k6c_spr(' + gen(e.argument) + ')'); }
 			else { cur = cur || []; cur.push(e ? gen(e) : ''); }
 		});
-		if (cur) groups.push('[' + cur.join(', ') + ']');
-		return groups.length === 1 && groups[0].charAt(0) === '_' ? groups[0] + '.slice()' : (groups[0].charAt(0) === '[' ? groups[0] + '.concat(' + groups.slice(1).join(', ') + ')' : '[].concat(' + groups.join(', ') + ')');
+		end();
+		return groups.length === 1 && groups[0].charAt(0) === '_' ? groups[0] : (groups[0].charAt(0) === '[' ? groups[0] + '.concat(' + groups.slice(1).join(', ') + ')' : '[].concat(' + groups.join(', ') + ')');
 	}
 	function hasSpread(list) { return list.some(function (e) { return e && e.type === 'SpreadElement'; }); }
 	H.ArrayExpression = function (n) { return hasSpread(n.elements) ? keep(slice(n.start, n.end), spreadList(n.elements)) : splice(n); };
 	H.CallExpression = function (n) {
 		if (n.callee.type === 'Super') return superCall(n);
 		if (n.callee.type === 'MemberExpression' && n.callee.object.type === 'Super') {
-			var base = superBase(n);
-			var member = n.callee.computed ? base + '[' + gen(n.callee.property) + ']' : base + '.' + n.callee.property.name;
+			// A getter on the parent runs with this as its receiver too.
+			var member = gen(n.callee);
 			var args = hasSpread(n.arguments) ? spreadList(n.arguments) : '[' + n.arguments.map(gen).join(', ') + ']';
 			return keep(slice(n.start, n.end), member + '.apply(' + thisText(n) + ', ' + args + ')');
 		}
-		if (!hasSpread(n.arguments)) return splice(n);
-		var list = spreadList(n.arguments);
-		if (n.callee.type === 'MemberExpression') {
-			var t = tmp('r');
-			var prop = n.callee.computed ? '[' + gen(n.callee.property) + ']' : '.' + n.callee.property.name;
-			return keep(slice(n.start, n.end), '(' + t + ' = ' + gen(n.callee.object) + ')' + prop + '.apply(' + t + ', ' + list + ')');
+		// (a?.f)() keeps a as the receiver.
+		if (n.callee.type === 'ChainExpression' && n.callee.expression.type === 'MemberExpression') {
+			var rv = tmp('r'), fn = chain(n.callee, false, rv);
+			return keep(slice(n.start, n.end), fn + (hasSpread(n.arguments) ? '.apply(' + rv + ', ' + spreadList(n.arguments) + ')' : '.call(' + [rv].concat(n.arguments.map(gen)).join(', ') + ')'));
 		}
-		return keep(slice(n.start, n.end), gen(n.callee) + '.apply(void 0, ' + list + ')');
+		if (!hasSpread(n.arguments)) return splice(n);
+		if (n.callee.type === 'MemberExpression') {
+			var t = tmp('r'), recv = '(' + t + ' = ' + gen(n.callee.object) + ')', prop = n.callee.property;
+			var f = prop.type === 'PrivateIdentifier' ? privAccess(recv, prop) + '[' + privName(prop) + ']' : recv + (n.callee.computed ? '[' + gen(prop) + ']' : '.' + prop.name);
+			return keep(slice(n.start, n.end), f + '.apply(' + t + ', ' + spreadList(n.arguments) + ')');
+		}
+		var callee = gen(n.callee);
+		return keep(slice(n.start, n.end), callee + '.apply(void 0, ' + spreadList(n.arguments) + ')');
 	};
 	H.NewExpression = function (n) {
 		if (!hasSpread(n.arguments)) return splice(n);
 		return keep(slice(n.start, n.end), 'new (Function.prototype.bind.apply(' + gen(n.callee) + ', [null].concat(' + spreadList(n.arguments) + ')))()');
 	};
 	H.ObjectExpression = function (n) {
-		// Methods using super need the literal itself (their home object).
+		// Methods using super need the literal itself (their home object),
+		// one per evaluation: the literal is built in a function of its own
+		// whose parameter holds it (`this` and `arguments` inside are the
+		// enclosing function's, as in a loop wrapper).
 		if (n.properties.some(function (p) { return p.type === 'Property' && (p.method || p.kind !== 'init') && usesSuper(p.value); })) {
-			n.homeVar = tmp('h');
-			return '(' + n.homeVar + ' = ' + objectLiteral(n) + ')';
+			n.homeVar = temp('h');
+			var c = new Ctx(null), t;
+			c.arrow = c.wrapper = true;
+			ctxStack.push(c);
+			try { t = objectLiteral(n); } finally { ctxStack.pop(); }
+			return keep(slice(n.start, n.end), '(function (' + n.homeVar + ') { return ' + n.homeVar + ' = ' + t + '; })()');
 		}
 		return objectLiteral(n);
 	};
+	function isProto(p) { return p.type === 'Property' && p.kind === 'init' && !p.computed && !p.shorthand && !p.method && keyString(p.key) === '__proto__'; }
+	// A literal with a spread, an accessor or __proto__ is built step by
+	// step into a temporary, in source order, so that a spread's getters
+	// run before the values after it are evaluated:
+	// (o = {a: 1}, __k6c_assign(o, src), __k6c_put(o, 1, "k", getter), o).
+	// Duktape takes no computed accessor key, names accessors without
+	// "get ", and would make __proto__ an own property. Runs of plain
+	// properties stay literals; each property keeps its source lines.
 	function objectLiteral(n) {
-		// Accessors (Duktape takes no computed accessor key and names them
-		// without "get ") and {__proto__: p} (Duktape would make it an own
-		// property) need the literal built by __k6c_obj, in source order.
-		var special = n.properties.some(function (p) {
-			return p.type === 'Property' && (p.kind !== 'init' || !p.computed && !p.shorthand && !p.method && keyString(p.key) === '__proto__');
-		});
-		if (special) return keep(slice(n.start, n.end), objList(n));
-		if (!n.properties.some(function (p) { return p.type === 'SpreadElement'; })) return splice(n);
-		return keep(slice(n.start, n.end), spreadObject(n.properties));
-	}
-	// __k6c_obj([kind, key, value, ...]): see runtime.js. Each property
-	// keeps its source lines.
-	function objList(n) {
-		var home = n.homeVar, ctx = home ? { superBase: 'Object.getPrototypeOf(' + home + ')' } : null, pos = n.start, items = [];
+		if (!n.properties.some(function (p) { return p.type === 'SpreadElement' || p.kind !== 'init' || isProto(p); })) return splice(n);
+		var home = n.homeVar, ctx = home ? { superBase: 'Object.getPrototypeOf(' + home + ')' } : null;
+		var o = tmp('o'), steps = [], group = null, pos = n.start;
+		function flush() {
+			if (!group) return;
+			var lit = '{' + group.join(', ') + '}';
+			steps.push(steps.length ? '__k6c_assign(' + o + ', ' + lit + ')' : o + ' = ' + lit);
+			group = null;
+		}
 		n.properties.forEach(function (p) {
-			var gap = nl(newlines(slice(pos, p.start))), item;
+			var gap = nl(newlines(slice(pos, p.start))), key;
 			pos = p.end;
-			if (p.type === 'SpreadElement') item = '3, void 0, ' + gen(p.argument);
+			if (p.type === 'Property' && p.kind === 'init' && !isProto(p)) { (group = group || []).push(gap + gen(p)); return; }
+			flush();
+			if (p.type === 'SpreadElement') steps.push(gap + keep(slice(p.start, p.end), '__k6c_assign(' + o + ', ' + gen(p.argument) + ')'));
+			else if (isProto(p)) steps.push(gap + keep(slice(p.start, p.end), '__k6c_put(' + o + ', 0, void 0, ' + gen(p.value) + ')'));
 			else {
-				var key = p.computed ? gen(p.key) : str(keyString(p.key));
-				if (p.kind !== 'init') item = (p.kind === 'get' ? '1, ' : '2, ') + key + ', ' + genFunction(p.value, { name: '', ctx: ctx });
-				else if (!p.computed && !p.shorthand && !p.method && keyString(p.key) === '__proto__') item = '4, void 0, ' + gen(p.value);
-				else if (p.method) item = '5, ' + key + ', ' + genFunction(p.value, { name: methodName(p), ctx: ctx });
-				else if (anonFn(p.value)) item = '5, ' + key + ', ' + gen(p.value);
-				else item = '0, ' + key + ', ' + gen(p.value);
+				key = p.computed ? gen(p.key) : str(keyString(p.key));
+				steps.push(gap + keep(slice(p.start, p.end), '__k6c_put(' + o + ', ' + (p.kind === 'get' ? 1 : 2) + ', ' + key + ', ' + genFunction(p.value, { name: '', ctx: ctx }) + ')'));
 			}
-			items.push(gap + keep(slice(p.start, p.end), item));
 		});
-		return '__k6c_obj([' + items.join(', ') + '])';
-	}
-	function spreadObject(props) {
-		var groups = [], cur = null;
-		props.forEach(function (p) {
-			if (p.type === 'SpreadElement') { if (cur) groups.push('{' + cur.join(', ') + '}'); cur = null; groups.push(gen(p.argument)); }
-			else { cur = cur || []; cur.push(gen(p)); }
-		});
-		if (cur) groups.push('{' + cur.join(', ') + '}');
-		return '__k6c_assign({}, ' + groups.join(', ') + ')';
+		flush();
+		if (steps[0].indexOf(o + ' = ') !== 0) steps.unshift(o + ' = {}');
+		return '(' + steps.join(', ') + ', ' + o + ')';
 	}
 	H.MemberExpression = function (n) {
 		if (n.object.type === 'Super') {
@@ -1107,7 +1210,7 @@ function lower(src, opts) {
 		var c = nearestReal();
 		if (!c.superName || !c.derivedCtor) decline('super() outside a derived constructor', n);
 		var args = hasSpread(n.arguments) ? spreadList(n.arguments) : '[' + n.arguments.map(gen).join(', ') + ']';
-		return '(' + c.thisName + ' = __k6c_fields(__k6c_super(this, ' + c.superName + ', ' + args + ', ' + c.ntName + '), ' + c.fieldsName + '))';
+		return '(' + c.thisName + ' = __k6c_fields(__k6c_once(' + c.thisName + ', __k6c_super(this, ' + c.superName + ', ' + args + ', ' + c.ntName + ')), ' + c.fieldsName + '))';
 	}
 	// A derived constructor that never called super() throws on return.
 	function mustSuper(t) {
@@ -1118,9 +1221,11 @@ function lower(src, opts) {
 	function genClass(n, opt) {
 		opt = opt || {};
 		var name = n.id ? (n.type === 'ClassDeclaration' ? gen(n.id) : n.id.name) : temp('class');
-		var inner = n.id ? n.id.name : name;
+		// Inside, the class is a var of the IIFE named as written, unless
+		// that would shadow a global of the output.
+		var inner = n.id && !OUTPUT_GLOBALS.test(n.id.name) ? n.id.name : n.id ? temp(n.id.name) : name;
 		var sup = n.superClass ? temp('super') : null;
-		var fields = temp('fields'), nt = temp('newtarget');
+		var fields = temp('fields'), statics = temp('statics'), nt = temp('newtarget');
 		// check: the symbol an object must own to reach a private name.
 		var cls = { priv: Object.create(null), check: Object.create(null), brand: null };
 		n.body.body.forEach(function (m) {
@@ -1140,7 +1245,7 @@ function lower(src, opts) {
 		if (cls.brand) head += ' var ' + cls.brand + ' = Symbol(' + str(inner) + ');';
 		// The brand of the private methods goes on an instance first, before
 		// its fields are initialised.
-		head += ' var ' + fields + ' = [' + (cls.brand ? '[' + cls.brand + ', function () { return true; }]' : '') + '];';
+		head += ' var ' + fields + ' = [' + (cls.brand ? '[' + cls.brand + ', function () { return true; }, 0, 1]' : '') + '], ' + statics + ' = [];';
 		n.body.body.forEach(function (m) {
 			var gap = slice(pos, m.start);
 			pos = m.end;
@@ -1155,15 +1260,16 @@ function lower(src, opts) {
 			}
 			if (m.type === 'PropertyDefinition') {
 				var init = m.value ? inCtx(superCtx(m.static), function () { return 'function () { return ' + gen(m.value) + '; }'; }) : 'function () {}';
-				// An anonymous function or class is named after the field.
-				var entry = '[' + keyText + ', ' + init + (anonFn(m.value) ? ', ' + (isPriv ? str('#' + m.key.name) : '1') : '') + ']';
-				if (m.static) parts.push(gap + '__k6c_fields(' + inner + ', [' + entry + ']);');
-				else parts.push(gap + fields + '.push(' + entry + ');');
+				// [key, initialiser, name, private]: an anonymous function or
+				// class is named after the field. Static fields and blocks run
+				// once every member is defined and every key computed.
+				var entry = '[' + keyText + ', ' + init + ', ' + (anonFn(m.value) ? (isPriv ? str('#' + m.key.name) : '1') : '0') + ', ' + (isPriv ? 1 : 0) + ']';
+				parts.push(gap + (m.static ? statics : fields) + '.push(' + entry + ');');
 				return;
 			}
 			if (m.type === 'StaticBlock') {
 				var bt = inCtx(superCtx(true), function () { return 'function () {' + splice(m, m.start + slice(m.start, m.end).indexOf('{') + 1, m.end - 1) + '}'; });
-				parts.push(gap + '(' + bt + ').call(' + inner + ');');
+				parts.push(gap + statics + '.push([' + bt + ']);');
 				return;
 			}
 			decline('class member ' + m.type, m);
@@ -1189,9 +1295,9 @@ function lower(src, opts) {
 		}
 		classStack.pop();
 		// An anonymous class is named before its static members run.
-		var naming = n.id ? '' : ' __k6c_fname(' + inner + ', ' + (opt.nameExpr || '""') + ');';
-		var text = head + ' ' + ctorText + (sup ? ' __k6c_inherits(' + inner + ', ' + sup + ');' : '') + naming + parts.join('') + ' return ' + inner + '; })(' + (n.superClass ? gen(n.superClass) : '') + ')';
-		if (n.type === 'ClassDeclaration') return keep(slice(n.start, n.end), (name !== inner ? text.replace(/^var \S+ =/, 'var ' + name + ' =') : text) + ';');
+		var naming = !n.id ? ' __k6c_fname(' + inner + ', ' + (opt.nameExpr || '""') + ');' : inner !== n.id.name ? ' __k6c_fname(' + inner + ', ' + str(n.id.name) + ');' : '';
+		var text = head + ' ' + ctorText + ' __k6c_inherits(' + inner + (sup ? ', ' + sup : '') + ');' + naming + parts.join('') + ' __k6c_fields(' + inner + ', ' + statics + '); return ' + inner + '; })(' + (n.superClass ? gen(n.superClass) : '') + ')';
+		if (n.type === 'ClassDeclaration' && n.id) return keep(slice(n.start, n.end), (name !== inner ? text.replace(/^var \S+ =/, 'var ' + name + ' =') : text) + ';');
 		return keep(slice(n.start, n.end), '(' + text.replace(/^var \S+ = /, '') + ')');
 	}
 	// Runs f with a context for a field initialiser or static block: its
@@ -1202,9 +1308,8 @@ function lower(src, opts) {
 		for (var k in props) c[k] = props[k];
 		ctxStack.push(c);
 		try {
-			var t = f();
-			if (c.thisAlias) t = t.replace(/^function \(\) \{/, 'function () { var ' + c.thisAlias + ' = this;');
-			return t;
+			var t = f(), pre = (c.temps.length ? ' var ' + c.temps.join(', ') + ';' : '') + (c.thisAlias ? ' var ' + c.thisAlias + ' = this;' : '');
+			return pre ? t.replace(/^function \(\) \{/, function () { return 'function () {' + pre; }) : t;
 		} finally { ctxStack.pop(); }
 	}
 	H.ClassDeclaration = H.ClassExpression = genClass;
@@ -1241,7 +1346,7 @@ function lower(src, opts) {
 	H.ExportDefaultDeclaration = function (n) {
 		var d = n.declaration;
 		if ((d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration') && d.id) {
-			exportGetter('default', d.id.name);
+			exportGetter('default', d.id.binding && d.id.binding.rename || d.id.name);
 			return keep(slice(n.start, d.start), '') + gen(d);
 		}
 		// Babel's name when free: stack traces show `_default` as `default`
@@ -1255,7 +1360,7 @@ function lower(src, opts) {
 			prefix.push('Object.defineProperty(' + t + ', "name", { value: "default", configurable: true });');
 			return keep(slice(n.start, d.start), '') + genFunction(d, { name: t });
 		}
-		return keep(slice(n.start, d.start), 'var ' + t + ' = ') + (d.type === 'ClassDeclaration' ? '(' + genClass(d, { nameExpr: '"default"' }).replace(/;$/, '') + ')' : genAnon(d, 'default')) + ';';
+		return keep(slice(n.start, d.start), 'var ' + t + ' = ') + (d.type === 'ClassDeclaration' ? genClass(d, { nameExpr: '"default"' }) : genAnon(d, 'default')) + ';';
 	};
 	H.ExportAllDeclaration = function (n) {
 		var m = modVar();
@@ -1279,7 +1384,7 @@ function lower(src, opts) {
 	H.ImportExpression = function (n) { decline('dynamic import()', n); };
 	H.Literal = function (n) {
 		if (n.bigint !== undefined) decline('BigInt literal', n);
-		if (n.regex && /[yus]/.test(n.regex.flags)) decline('regexp flag ' + n.regex.flags, n);
+		if (n.regex && /[^gim]/.test(n.regex.flags)) decline('regexp flag ' + n.regex.flags, n);
 		if (n.regex && /\(\?<[=!]|\(\?<[A-Za-z]/.test(n.regex.pattern)) decline('regexp lookbehind or named group', n);
 		if (typeof n.value === 'number' && /_/.test(slice(n.start, n.end))) return slice(n.start, n.end).replace(/_/g, '');
 		return splice(n);

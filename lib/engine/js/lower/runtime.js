@@ -5,7 +5,7 @@
 // global functions named __k6c_*, so a chunk's triggers are its names.
 
 //# chunk lower.iter
-//# triggers __k6c_iter __k6c_close __k6c_result
+//# triggers __k6c_iter __k6c_close __k6c_result __k6c_plainarr
 // The iteration protocol (for-of, spread, destructuring, yield*). Arrays and
 // strings have an index fallback, so the iterators chunk is not needed.
 function __k6c_iter(v) {
@@ -22,11 +22,20 @@ function __k6c_iter(v) {
 			return { value: v.substr(j - w, w), done: false };
 		} };
 	}
-	if (Array.isArray(v)) {
+	// Arrays, arguments objects and typed arrays iterate by index.
+	if (Array.isArray(v) || Object.prototype.toString.call(v) === '[object Arguments]' ||
+	    (typeof ArrayBuffer === 'function' && ArrayBuffer.isView(v) && !(v instanceof DataView))) {
 		var i = 0;
 		return { next: function () { return i < v.length ? { value: v[i++], done: false } : { value: undefined, done: true }; } };
 	}
 	throw new TypeError('object is not iterable');
+}
+
+// An array whose iteration is the default one, read by index.
+function __k6c_plainarr(v) {
+	if (!Array.isArray(v)) return false;
+	var f = v[Symbol.iterator];
+	return f === undefined || f === Array.prototype[Symbol.iterator];
 }
 
 // An iterator's next() must give an object (IteratorNext): a primitive
@@ -51,17 +60,30 @@ function __k6c_close(it, thrown, e) {
 }
 
 //# chunk lower.arr
-//# triggers __k6c_arr
+//# triggers __k6c_arr __k6c_spr
 //# requires lower.iter
 // Spread and array destructuring.
 // Iterables to arrays (spread, array destructuring); arrays take the fast path.
 // With n, at most n values are taken and the iterator is closed (array
 // destructuring without a rest element).
 function __k6c_arr(v, n) {
-	if (Array.isArray(v)) return v;
-	var it = __k6c_iter(v), out = [], s;
-	while ((n === undefined || out.length < n) && !__k6c_result(s = it.next()).done) out.push(s.value);
-	if (n !== undefined && s && !s.done) __k6c_close(it);
+	if (__k6c_plainarr(v)) return v;
+	var it = __k6c_iter(v), next = it.next, out = [], s, done = false;
+	while (n === undefined || out.length < n) {
+		s = __k6c_result(next.call(it));
+		if (s.done) { done = true; break; }
+		out.push(s.value);
+	}
+	if (n !== undefined && !done) __k6c_close(it);
+	return out;
+}
+
+// What a spread element takes: a new array of what v iterates, now (a
+// later argument cannot change it), with holes read as undefined.
+function __k6c_spr(v) {
+	if (!__k6c_plainarr(v)) return __k6c_arr(v);
+	var out = new Array(v.length);
+	for (var i = 0; i < v.length; i++) out[i] = v[i];
 	return out;
 }
 
@@ -117,6 +139,14 @@ function __k6c_tpl(cooked, raw) {
 	return Object.freeze(cooked);
 }
 
+//# chunk lower.ts
+//# triggers __k6c_ts
+// A template substitution as a string (ToString: a symbol throws).
+function __k6c_ts(v) {
+	if (typeof v === 'symbol') throw new TypeError('Cannot convert a Symbol value to a string');
+	return String(v);
+}
+
 //# chunk lower.interop
 //# triggers __k6c_interop
 // Default imports of CommonJS modules.
@@ -149,37 +179,27 @@ function __k6c_pkey(k) {
 	return typeof k === 'symbol' ? k : String(k);
 }
 
-//# chunk lower.obj
-//# triggers __k6c_obj
-//# requires lower.keys lower.assign lower.fname
-// Object literals with accessors or __proto__ (and the spreads and methods
-// beside them), built in source order from a flat list of kind, key,
-// value: 0 data, 1 getter, 2 setter, 3 spread, 4 __proto__, 5 a method or
-// anonymous function to be named after its key. Duktape has no computed
-// accessor keys in literals and names an accessor "k", not "get k".
-function __k6c_obj(list) {
-	var o = {};
-	for (var i = 0; i < list.length; i += 3) {
-		var kind = list[i], k = list[i + 1], v = list[i + 2], d;
-		if (kind === 3) { __k6c_assign(o, v); continue; }
-		if (kind === 4) { if (v === null || typeof v === 'object' || typeof v === 'function') Object.setPrototypeOf(o, v); continue; }
-		k = __k6c_pkey(k);
-		if (kind === 1 || kind === 2) {
-			__k6c_fname(v, k, kind === 1 ? 'get' : 'set');
-			d = Object.getOwnPropertyDescriptor(o, k);
-			if (!d || !('get' in d)) d = { get: undefined, set: undefined, enumerable: true, configurable: true };
-			if (kind === 1) d.get = v; else d.set = v;
-			Object.defineProperty(o, k, d);
-			continue;
-		}
-		if (kind === 5) __k6c_fname(v, k);
-		__k6c_defval(o, k, v);
+//# chunk lower.put
+//# triggers __k6c_put
+//# requires lower.fname
+// What object literals define besides data properties: kind 0 is
+// __proto__ (a non-object is ignored), 1 a getter, 2 a setter, named
+// "get k" and "set k"; Duktape has no computed accessor keys in literals.
+function __k6c_put(o, kind, k, v) {
+	if (kind === 0) {
+		if (v === null || typeof v === 'object' || typeof v === 'function') Object.setPrototypeOf(o, v);
+		return;
 	}
-	return o;
+	k = __k6c_pkey(k);
+	__k6c_fname(v, k, kind === 1 ? 'get' : 'set');
+	var d = Object.getOwnPropertyDescriptor(o, k);
+	if (!d || !('get' in d)) d = { get: undefined, set: undefined, enumerable: true, configurable: true };
+	if (kind === 1) d.get = v; else d.set = v;
+	Object.defineProperty(o, k, d);
 }
 
 //# chunk lower.class
-//# triggers __k6c_ctor __k6c_inherits __k6c_method __k6c_super __k6c_superget __k6c_fields __k6c_priv __k6c_privin __k6c_superset __k6c_nosuper __k6c_privmiss
+//# triggers __k6c_ctor __k6c_inherits __k6c_method __k6c_super __k6c_superget __k6c_fields __k6c_priv __k6c_privin __k6c_superset __k6c_nosuper __k6c_privmiss __k6c_once __k6c_dret
 //# requires lower.fname
 // Classes: constructors, members, super, fields, private names.
 // new.target of a parent constructor that super() runs: Duktape's
@@ -202,10 +222,15 @@ function __k6c_ctor(self, nt, C) {
 	return nt;
 }
 
+// Every class passes here (S undefined without extends): its prototype
+// property is read-only, as a class's is.
 function __k6c_inherits(C, S) {
-	if (typeof S !== 'function' && S !== null) throw new TypeError('Class extends value is not a constructor or null');
-	C.prototype = Object.create(S && S.prototype, { constructor: { value: C, writable: true, configurable: true } });
-	if (S) Object.setPrototypeOf(C, S);
+	if (arguments.length > 1) {
+		if (typeof S !== 'function' && S !== null) throw new TypeError('Class extends value is not a constructor or null');
+		C.prototype = Object.create(S && S.prototype, { constructor: { value: C, writable: true, configurable: true } });
+		if (S) Object.setPrototypeOf(C, S);
+	}
+	Object.defineProperty(C, 'prototype', { writable: false });
 }
 
 // A private method is not writable, and a private accessor without one
@@ -232,17 +257,36 @@ function __k6c_privmiss(name, what) {
 // the derived prototype, which is what `extends Error` needs.
 function __k6c_super(self, S, args, nt) {
 	var r;
+	// A built-in (Error, Date, Map...) is constructed: called as a function
+	// it would not make its kind of object (Date gives a string). Its
+	// result takes the derived prototype, as with Reflect.construct.
+	if (/\[native code\]/.test(Function.prototype.toString.call(S))) {
+		r = new (Function.prototype.bind.apply(S, [null].concat(Array.prototype.slice.call(args))))();
+		Object.setPrototypeOf(r, Object.getPrototypeOf(self));
+		return r;
+	}
 	__k6c_ntnext = nt;
 	try {
 		r = S.apply(self, args);
 	} finally {
 		__k6c_ntnext = undefined;
 	}
-	if (r !== null && (typeof r === 'object' || typeof r === 'function') && r !== self) {
-		Object.setPrototypeOf(r, Object.getPrototypeOf(self));
-		return r;
-	}
-	return self;
+	// A parent constructor that returns an object makes it this.
+	return r !== null && (typeof r === 'object' || typeof r === 'function') ? r : self;
+}
+
+// super() a second time: the parent constructor ran, binding this fails.
+function __k6c_once(prev, r) {
+	if (prev !== undefined) throw new ReferenceError('Super constructor may only be called once');
+	return r;
+}
+
+// What a derived constructor's `return v` gives: an object as it is, this
+// for undefined, a TypeError for anything else.
+function __k6c_dret(v, self) {
+	if (v !== null && (typeof v === 'object' || typeof v === 'function')) return v;
+	if (v !== undefined) throw new TypeError('Derived constructors may only return object or undefined');
+	return self === undefined ? __k6c_nosuper() : self;
 }
 
 function __k6c_superget(proto, k, self) {
@@ -253,14 +297,17 @@ function __k6c_superget(proto, k, self) {
 	return undefined;
 }
 
-// Instance or static fields, in order: [key, initialiser, name] where a
-// name says the value is an anonymous function or class to be named (the
-// key itself when the name is 1).
+// Instance or static fields and static blocks, in order: [key,
+// initialiser, name, private] for a field, where a name says the value is
+// an anonymous function or class to be named (the key itself when the name
+// is 1) and a private field is not enumerable; [function] for a block.
 function __k6c_fields(self, list) {
 	for (var i = 0; i < list.length; i++) {
-		var f = list[i], v = f[1].call(self);
+		var f = list[i], v;
+		if (f.length === 1) { f[0].call(self); continue; }   // a static block
+		v = f[1].call(self);
 		if (f[2]) __k6c_fname(v, f[2] === 1 ? f[0] : f[2]);
-		Object.defineProperty(self, f[0], { value: v, writable: true, enumerable: typeof f[0] !== 'symbol', configurable: true });
+		Object.defineProperty(self, f[0], { value: v, writable: true, enumerable: !f[3], configurable: true });
 	}
 	return self;
 }
@@ -311,7 +358,7 @@ function __k6c_nosuper() {
 var __k6c_BRK = {};
 
 //# chunk lower.coro
-//# triggers __k6c_Return __k6c_yield __k6c_yieldstar __k6c_await __k6c_gen
+//# triggers __k6c_Return __k6c_yield __k6c_yieldstar __k6c_await __k6c_gen __k6c_genproto __k6c_genobj
 //# requires lower.iter
 // Generators (and the coroutine primitives of async functions).
 // Generators and async functions on Duktape coroutines. The body runs in a
@@ -327,9 +374,9 @@ function __k6c_yield(v) { return Duktape.Thread.yield({ y: v }); }
 // specification's delegation does: a return() or throw() of the outer
 // generator reaches the inner one first.
 function __k6c_yieldstar(v) {
-	var it = __k6c_iter(v), r, recv, mode = 0, f;
+	var it = __k6c_iter(v), next = it.next, r, recv, mode = 0, f;
 	for (;;) {
-		if (mode === 0) r = it.next(recv);
+		if (mode === 0) r = next.call(it, recv);
 		else if (mode === 1) {
 			f = it['throw'];
 			if (f == null) { __k6c_close(it); throw new TypeError('The iterator does not provide a \'throw\' method'); }
@@ -356,13 +403,38 @@ function __k6c_yieldstar(v) {
 
 function __k6c_await(v) { return Duktape.Thread.yield({ a: v }); }
 
+// Generator objects have no own properties: next, throw and return are on
+// a shared prototype (tagged "Generator"), and drive the generator's
+// coroutine through a function kept under a symbol.
+var __k6c_GENSTEP = Symbol('k6c generator');
+function __k6c_genproto(tag, iterKey) {
+	var p = {};
+	['next', 'throw', 'return'].forEach(function (kind) {
+		Object.defineProperty(p, kind, { value: function (v) {
+			var step = this != null ? this[__k6c_GENSTEP] : undefined;
+			if (typeof step !== 'function') throw new TypeError(kind + ' method called on incompatible receiver ' + this);
+			return step(kind, v);
+		}, writable: true, configurable: true });
+	});
+	Object.defineProperty(p, iterKey, { value: function () { return this; }, writable: true, configurable: true });
+	Object.defineProperty(p, Symbol.toStringTag, { value: tag, configurable: true });
+	return p;
+}
+var __k6c_GenProto = __k6c_genproto('Generator', Symbol.iterator);
+function __k6c_genobj(proto, step) {
+	var g = Object.create(proto);
+	Object.defineProperty(g, __k6c_GENSTEP, { value: step });
+	return g;
+}
+
 function __k6c_gen(fn, self, args) {
 	var state = 0; // 0 fresh, 1 suspended, 2 running, 3 done
 	var t = new Duktape.Thread(function () { return { r: fn.apply(self, args) }; });
 	function step(v, err) {
 		if (state === 3) {
-			if (err) throw v instanceof __k6c_Return ? undefined : v;
-			return { value: v instanceof __k6c_Return ? v.value : undefined, done: true };
+			if (v instanceof __k6c_Return) return { value: v.value, done: true };
+			if (err) throw v;
+			return { value: undefined, done: true };
 		}
 		if (state === 2) throw new TypeError('Generator is already running');
 		if (state === 0 && err) { state = 3; return step(v, err); }
@@ -380,13 +452,9 @@ function __k6c_gen(fn, self, args) {
 		state = 1;
 		return { value: r.y, done: false };
 	}
-	var g = {
-		next: function (v) { return step(v, false); },
-		'throw': function (e) { return step(e, true); },
-		'return': function (v) { return step(new __k6c_Return(v), true); }
-	};
-	g[Symbol.iterator] = function () { return this; };
-	return g;
+	return __k6c_genobj(__k6c_GenProto, function (kind, v) {
+		return kind === 'next' ? step(v, false) : kind === 'throw' ? step(v, true) : step(new __k6c_Return(v), true);
+	});
 }
 
 //# chunk lower.async
@@ -463,8 +531,8 @@ function __k6c_aclose(it, thrown, e) {
 	__k6c_result(__k6c_await(f.call(it)));
 }
 
-function __k6c_anext(it) {
-	var r = __k6c_await(it.next());
+function __k6c_anext(it, next) {
+	var r = __k6c_await(next.call(it));
 	if (Object(r) !== r) throw new TypeError('Iterator result ' + r + ' is not an object');
 	return r;
 }
@@ -472,9 +540,9 @@ function __k6c_anext(it) {
 // yield* in an async generator: the inner results are awaited, their
 // values are yielded as they are (tag ys: no second await).
 function __k6c_ayieldstar(v) {
-	var it = __k6c_aiter(v), r, recv, mode = 0, f;
+	var it = __k6c_aiter(v), next = it.next, r, recv, mode = 0, f;
 	for (;;) {
-		if (mode === 0) r = __k6c_await(it.next(recv));
+		if (mode === 0) r = __k6c_await(next.call(it, recv));
 		else if (mode === 1) {
 			f = it['throw'];
 			if (f == null) {
@@ -510,6 +578,7 @@ function __k6c_ayieldstar(v) {
 // that finally blocks run after it resolved. The lowering awaits the
 // operand of `return` at the statement (a rejection throws there), so the
 // body's result is final.
+var __k6c_AsyncGenProto = __k6c_genproto('AsyncGenerator', Symbol.asyncIterator);
 function __k6c_agen(fn, self, args) {
 	var state = 0; // 0 fresh, 1 suspended at a yield, 2 running, 3 done, 4 awaiting return()
 	var queue = [];
@@ -574,11 +643,5 @@ function __k6c_agen(fn, self, args) {
 			drain();
 		});
 	}
-	var g = {
-		next: function (v) { return request('next', v); },
-		'throw': function (e) { return request('throw', e); },
-		'return': function (v) { return request('return', v); }
-	};
-	g[Symbol.asyncIterator] = function () { return this; };
-	return g;
+	return __k6c_genobj(__k6c_AsyncGenProto, request);
 }

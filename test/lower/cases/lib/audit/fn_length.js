@@ -1,0 +1,3 @@
+export default function () {
+  return [(function ({a}, b) {}).length, (function (a, [b], c) {}).length, ((x, {y}) => 0).length];
+}

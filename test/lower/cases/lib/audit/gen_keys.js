@@ -1,0 +1,1 @@
+export default function () { function* g() {} return [Object.keys(g()), typeof g().hasOwnProperty('next')]; }

@@ -1,0 +1,1 @@
+export default function () { return [...new Uint8Array([5, 6])]; }

@@ -1,0 +1,2 @@
+// An anonymous default class is named "default" too.
+export default class { static kind() { return 1; } }
