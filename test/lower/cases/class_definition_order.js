@@ -34,4 +34,5 @@ export default async function () {
     ['static_block_forof', await run(c12)],
   ];
 }
+// known-babel: Babel 7.20 lets a derived constructor call super() twice without the ReferenceError
 // expect: [["static_order",1],["classes1",["k1","k2","k3","k4","sinit3","block","mid","init2"]],["static_field_vs_getter",1],["static_get_name","N"],["derived_return_obj",[true,false,1]],["derived_return_prim","TypeError"],["derived_err_return_undef",["msg",7,true,true]],["super_twice",[2,"ReferenceError"]],["super_getter_call","inst"],["extends_builtins",[["Date",[1970,true]],["Map",[2,1,true]],["Array",[3,2,true,true]],["Promise",[true,true]],["RegExp",[true,true]]]],["class_proto_ro",["TypeError",false,[],false]],["field_nullish1",1],["static_block_forof",[1,2]]]
