@@ -79,7 +79,7 @@ var ES5 = {};
 // Literals Duktape cannot take as they are (numeric separators) or at all.
 function literalNeeds(n) {
 	return n.bigint !== undefined || (n.regex && (/[^gim]/.test(n.regex.flags) || /\(\?<[=!]|\(\?<[A-Za-z]/.test(n.regex.pattern))) ||
-		(typeof n.value === 'number' && n.raw.indexOf('_') >= 0);
+		(typeof n.value === 'number' && n.raw.indexOf('_') >= 0) || (typeof n.value === 'string' && /[\u2028\u2029]/.test(n.raw));
 }
 
 // Does the module use anything the edit pass changes? It stops at the
@@ -392,7 +392,7 @@ function lower(src, opts) {
 		var home = n.parent.homeVar, ctx = home ? { superBase: 'Object.getPrototypeOf(' + home + ')' } : null;
 		var name = methodName(n), key, nameExpr, value;
 		if (n.computed) { nameExpr = tmp('k'); key = '[' + nameExpr + ' = __k6c_pkey(' + gen(n.key) + ')]'; }
-		else { nameExpr = str(keyString(n.key)); key = slice(n.key.start, n.key.end); }
+		else { nameExpr = str(keyString(n.key)); key = n.key.type === 'Literal' ? gen(n.key) : slice(n.key.start, n.key.end); }
 		if (n.value.type === 'ClassExpression') value = genClass(n.value, { nameExpr: nameExpr });
 		else if (n.method) value = genFunction(n.value, { name: name, ctx: ctx });
 		else value = name ? genFunctionValue(n.value, name) : gen(n.value);
@@ -469,13 +469,18 @@ function lower(src, opts) {
 	};
 	// A statement that now starts with ( [ or ` where the source did not
 	// would continue the previous line when that one has no semicolon.
+	// A statement whose source ends without a semicolon (ASI, because the
+	// next line could not continue it) ends with one in the output, where
+	// it could: `() => {}` became a function expression, `yield` a call.
 	H.ExpressionStatement = function (n) {
-		var t = splice(n), p = n.parent, c = t.charAt(0);
+		var t = endStatement(splice(n)), p = n.parent, c = t.charAt(0);
 		if ((c === '(' || c === '[' || c === '`') && src.charAt(n.start) !== c && p &&
 			(p.type === 'Program' || p.type === 'BlockStatement' || p.type === 'StaticBlock' || p.type === 'SwitchCase'))
 			return ';' + t;
 		return t;
 	};
+	function endStatement(t) { return /;\s*$/.test(t) ? t : t + ';'; }
+	H.ThrowStatement = function (n) { return endStatement(splice(n)); };
 	H.TemplateLiteral = function (n) {
 		var parts = [], i;
 		for (i = 0; i < n.quasis.length; i++) {
@@ -490,10 +495,14 @@ function lower(src, opts) {
 			// Each substitution is a string before the next one is evaluated
 			// (concat would convert them all at the end).
 			var e = n.expressions[i];
-			if (i < n.expressions.length - 1 && e.type !== 'Literal') parts.push('__k6c_ts(' + gen(e) + ')');
+			if (i < n.expressions.length - 1 && e.type !== 'Literal') {
+				// (A string or number converts without side effects.)
+				var tv = tmp('t');
+				parts.push('(' + tv + ' = ' + gen(e) + ', typeof ' + tv + ' === "string" || typeof ' + tv + ' === "number" ? ' + tv + ' : __k6c_ts(' + tv + '))');
+			}
 			else if (e) parts.push(gen(e));
 		}
-		if (n.expressions.length === 0) return parts[0];
+		if (n.expressions.length === 0) return newlines(parts[0]) ? '(' + parts[0] + ')' : parts[0];
 		var out = '(' + parts[0] + ').concat(';
 		for (i = 1; i < parts.length; i++) out += (i > 1 ? ', ' : '') + (i % 2 ? '(' + parts[i] + ')' : parts[i]);
 		return out + ')';
@@ -750,7 +759,7 @@ function lower(src, opts) {
 			text = (decl.length ? 'var ' + decl.join(', ') + (assign.length ? '; ' : '') : '') + assign.join(', ');
 			if (!forHead) text = (text || 'void 0') + ';';
 		}
-		text += forHead || !/;\s*$/.test(slice(n.start, n.end)) || /;$/.test(text) ? '' : ';';
+		text += forHead || /;$/.test(text) ? '' : ';';
 		return keep(slice(n.start, n.end), text);
 	};
 	// The names of a var declaration that are parameters of the generator or
@@ -795,6 +804,7 @@ function lower(src, opts) {
 	}
 	// `target = value` for an identifier or member target (const checked).
 	function assignTo(t, value) {
+		if (t.type === 'MemberExpression' && t.object.type === 'Super') decline('a super property as the target of destructuring or a for-of loop', t);
 		if (t.type === 'Identifier' && t.binding && t.binding.kind === 'const') return '__k6c_const(' + str(t.name) + ')';
 		return gen(t) + ' = ' + value;
 	}
@@ -862,6 +872,9 @@ function lower(src, opts) {
 	};
 	H.UnaryExpression = function (n) {
 		if (n.operator === 'delete' && n.argument.type === 'ChainExpression') return keep(slice(n.start, n.end), chain(n.argument, true));
+		// delete super.x evaluates the key, then throws.
+		if (n.operator === 'delete' && n.argument.type === 'MemberExpression' && n.argument.object.type === 'Super')
+			return keep(slice(n.start, n.end), '(' + (n.argument.computed ? 'void (' + gen(n.argument.property) + '), ' : '') + '(function () { throw new ReferenceError("Unsupported reference to \'super\'"); })())');
 		return splice(n);
 	};
 	H.ChainExpression = function (n) { return keep(slice(n.start, n.end), chain(n, false)); };
@@ -951,7 +964,7 @@ function lower(src, opts) {
 		if (!w && !n.argument && c.derivedCtor) return keep(slice(n.start, n.end), 'return ' + mustSuper(c.thisName) + ';');
 		// A derived constructor returns an object, or this for undefined.
 		if (!w && c.derivedCtor) return keep(slice(n.start, n.end), 'return __k6c_dret(' + gen(n.argument) + ', ' + c.thisName + ');');
-		if (!w && !awaits) return splice(n);
+		if (!w && !awaits) return endStatement(splice(n));
 		var arg = n.argument ? gen(n.argument) : null;
 		// An async generator awaits what it returns, at the return statement.
 		if (awaits) arg = '__k6c_await(' + arg + ')';
@@ -1036,6 +1049,7 @@ function lower(src, opts) {
 	};
 	H.ForInStatement = function (n) {
 		if (n.left.type === 'VariableDeclaration' && n.left.declarations[0].id.type !== 'Identifier') decline('destructuring in a for-in head', n.left);
+		if (n.left.type === 'MemberExpression' && n.left.object.type === 'Super') decline('a super property as a for-in target', n.left);
 		return splice(n, n.start, n.body.start, [n.body]) + bodyOrWrapped(n, headNames(n.left));
 	};
 	H.LabeledStatement = function (n) {
@@ -1056,15 +1070,17 @@ function lower(src, opts) {
 		// getter threw, is not closed (only a body leaving early closes it).
 		// for await: the async iterator's results are awaited (__k6c_anext).
 		// The next method is read once, when the loop starts.
-		var step = n.await ? '__k6c_anext(' + it + ', ' + next + ')' : '__k6c_result(' + next + '.call(' + it + '))';
-		var head = 'for (' + it + ' = ' + (n.await ? '__k6c_aiter(' : '__k6c_iter(') + gen(n.right) + '), ' + next + ' = ' + it + '.next; (' + st + ' = false, ' + nx + ' = ' + step + ', !' + nx + '.done && (' + val + ' = ' + nx + '.value, ' + st + ' = true)); ) ';
+		// (__k6c_next gives it bound to the iterator; the result must be an
+		// object.)
+		var step = n.await ? '__k6c_anext(' + it + ', ' + next + ')' : '(' + nx + ' = ' + next + '(), typeof ' + nx + ' === "object" && ' + nx + ' !== null || __k6c_result(' + nx + '))';
+		var head = 'for (' + it + ' = ' + (n.await ? '__k6c_aiter(' : '__k6c_iter(') + gen(n.right) + '), ' + next + ' = ' + (n.await ? it + '.next' : '__k6c_next(' + it + ')') + '; (' + st + ' = false, ' + (n.await ? nx + ' = ' : '') + step + ', !' + nx + '.done && (' + val + ' = ' + nx + '.value, ' + st + ' = true)); ) ';
 		var bind;
 		if (n.left.type === 'VariableDeclaration') {
 			var id = n.left.declarations[0].id, binds = id.type === 'Identifier' ? [gen(id) + ' = ' + val] : destructure(id, val);
 			// A var of a loop inside a per-iteration body: see VariableDeclaration.
 			if (n.left.kind === 'var' && wrapTop(n)) bind = binds.map(function (b) { tmpName(/^[A-Za-z_$][\w$]*/.exec(b)[0]); return b; }).join(', ') + ';';
 			else bind = 'var ' + binds.join(', ') + ';';
-		} else if (n.left.type === 'Identifier' || n.left.type === 'MemberExpression') bind = gen(n.left) + ' = ' + val + ';';
+		} else if (n.left.type === 'Identifier' || n.left.type === 'MemberExpression') bind = assignTo(n.left, val) + ';';
 		else bind = assignPattern(n.left, val).join(', ') + ';';
 		// The value binding is made inside the (possibly wrapped) body, so
 		// it is per iteration.
@@ -1119,8 +1135,12 @@ function lower(src, opts) {
 		return keep(slice(n.start, n.end), callee + '.apply(void 0, ' + spreadList(n.arguments) + ')');
 	};
 	H.NewExpression = function (n) {
-		if (!hasSpread(n.arguments)) return splice(n);
-		return keep(slice(n.start, n.end), 'new (Function.prototype.bind.apply(' + gen(n.callee) + ', [null].concat(' + spreadList(n.arguments) + ')))()');
+		// A callee lowered to a call (a private or super member) is put in
+		// parentheses, so that new applies to what it gives.
+		var callee = gen(n.callee);
+		if (hasSpread(n.arguments)) return keep(slice(n.start, n.end), 'new (Function.prototype.bind.apply(' + callee + ', [null].concat(' + spreadList(n.arguments) + ')))()');
+		if (callee !== slice(n.callee.start, n.callee.end)) callee = '(' + callee + ')';
+		return keep(slice(n.start, n.end), slice(n.start, n.callee.start) + callee + splice(n, n.callee.end, n.end));
 	};
 	H.ObjectExpression = function (n) {
 		// Methods using super need the literal itself (their home object),
@@ -1158,6 +1178,13 @@ function lower(src, opts) {
 		n.properties.forEach(function (p) {
 			var gap = nl(newlines(slice(pos, p.start))), key;
 			pos = p.end;
+			// After the first step, a plain data property is defined on its
+			// own (cheaper than a literal copied by __k6c_assign).
+			if (steps.length && !group && p.type === 'Property' && p.kind === 'init' && !isProto(p) && !p.method && !anonFn(p.value)) {
+				key = p.computed ? gen(p.key) : str(keyString(p.key));
+				steps.push(gap + keep(slice(p.start, p.end), '__k6c_defval(' + o + ', ' + key + ', ' + gen(p.value) + ')'));
+				return;
+			}
 			if (p.type === 'Property' && p.kind === 'init' && !isProto(p)) { (group = group || []).push(gap + gen(p)); return; }
 			flush();
 			if (p.type === 'SpreadElement') steps.push(gap + keep(slice(p.start, p.end), '__k6c_assign(' + o + ', ' + gen(p.argument) + ')'));
@@ -1188,7 +1215,8 @@ function lower(src, opts) {
 	// The object a super property is looked up on: the parent class (static
 	// code), its prototype, or the prototype of an object literal's home.
 	function superBase(n) {
-		var c = nearestReal();
+		// An async arrow (a function of its own) reads its method's super.
+		var c = ownerCtx();
 		if (c.superBase) return c.superBase;
 		if (!c.superName) decline('super outside a method', n);
 		return c.isStatic ? c.superName : c.superName + '.prototype';
@@ -1278,7 +1306,8 @@ function lower(src, opts) {
 		// The constructor is a function declaration, hoisted inside the IIFE,
 		// so it can sit on the class's first line. It takes its new.target
 		// first (__k6c_ctor), which super() hands on to the parent.
-		var ctorText, enter = 'var ' + nt + ' = __k6c_ctor(this, new.target, ' + inner + ');';
+		// (new.target is only undefined when super() or a call reached it.)
+		var ctorText, enter = 'var ' + nt + ' = new.target || __k6c_ctor(this, ' + inner + ');';
 		if (ctor) {
 			var thisName = sup ? temp('this') : 'this';
 			ctorText = genFunction(ctor.value, {
@@ -1387,6 +1416,8 @@ function lower(src, opts) {
 		if (n.regex && /[^gim]/.test(n.regex.flags)) decline('regexp flag ' + n.regex.flags, n);
 		if (n.regex && /\(\?<[=!]|\(\?<[A-Za-z]/.test(n.regex.pattern)) decline('regexp lookbehind or named group', n);
 		if (typeof n.value === 'number' && /_/.test(slice(n.start, n.end))) return slice(n.start, n.end).replace(/_/g, '');
+		// A raw U+2028 or U+2029 in a string (ES2019) is escaped for Duktape.
+		if (typeof n.value === 'string' && /[\u2028\u2029]/.test(n.raw)) return str(n.value);
 		return splice(n);
 	};
 

@@ -5,7 +5,7 @@
 // global functions named __k6c_*, so a chunk's triggers are its names.
 
 //# chunk lower.iter
-//# triggers __k6c_iter __k6c_close __k6c_result __k6c_plainarr
+//# triggers __k6c_iter __k6c_close __k6c_result __k6c_plainarr __k6c_next
 // The iteration protocol (for-of, spread, destructuring, yield*). Arrays and
 // strings have an index fallback, so the iterators chunk is not needed.
 function __k6c_iter(v) {
@@ -15,7 +15,7 @@ function __k6c_iter(v) {
 	// Strings iterate by code point: a surrogate pair is one value.
 	if (typeof v === 'string') {
 		var j = 0;
-		return { next: function () {
+		return { __k6c_index: true, next: function () {
 			if (j >= v.length) return { value: undefined, done: true };
 			var c = v.charCodeAt(j), w = c >= 0xD800 && c <= 0xDBFF && j + 1 < v.length && (v.charCodeAt(j + 1) & 0xFC00) === 0xDC00 ? 2 : 1;
 			j += w;
@@ -26,9 +26,18 @@ function __k6c_iter(v) {
 	if (Array.isArray(v) || Object.prototype.toString.call(v) === '[object Arguments]' ||
 	    (typeof ArrayBuffer === 'function' && ArrayBuffer.isView(v) && !(v instanceof DataView))) {
 		var i = 0;
-		return { next: function () { return i < v.length ? { value: v[i++], done: false } : { value: undefined, done: true }; } };
+		return { __k6c_index: true, next: function () { return i < v.length ? { value: v[i++], done: false } : { value: undefined, done: true }; } };
 	}
 	throw new TypeError('object is not iterable');
+}
+
+// The next method of an iterator, bound to it (read once, as for-of reads
+// it); the index iterators above need no binding.
+function __k6c_next(it) {
+	var f = it.next;
+	if (it.__k6c_index === true) return f;
+	if (typeof f !== 'function') return function () { throw new TypeError('The iterator\'s next is not a function'); };
+	return function () { return f.call(it); };
 }
 
 // An array whose iteration is the default one, read by index.
@@ -208,15 +217,15 @@ function __k6c_put(o, kind, k, v) {
 // parent's __k6c_ctor to take first thing.
 var __k6c_ntnext;
 
-// Every class constructor starts here: it returns the constructor's
-// new.target and throws when the class was called without new. A subclass
+// Every class constructor called without new starts here: it returns the
+// constructor's new.target and throws when the class was not reached
+// through super(). A subclass
 // that Babel lowered (a module the fast path declined) calls its parent as
 // a function on the new instance: that instance's constructor stands in for
 // new.target then.
-function __k6c_ctor(self, nt, C) {
-	var next = __k6c_ntnext;
+function __k6c_ctor(self, C) {
+	var nt = __k6c_ntnext;
 	__k6c_ntnext = undefined;
-	if (nt === undefined) nt = next;
 	if (nt === undefined && self instanceof C) nt = Object.getPrototypeOf(self).constructor;
 	if (nt === undefined) throw new TypeError('Class constructor ' + C.name + ' cannot be invoked without new');
 	return nt;
@@ -224,6 +233,7 @@ function __k6c_ctor(self, nt, C) {
 
 // Every class passes here (S undefined without extends): its prototype
 // property is read-only, as a class's is.
+var __k6c_CLASS = Symbol('k6c class');
 function __k6c_inherits(C, S) {
 	if (arguments.length > 1) {
 		if (typeof S !== 'function' && S !== null) throw new TypeError('Class extends value is not a constructor or null');
@@ -231,6 +241,9 @@ function __k6c_inherits(C, S) {
 		if (S) Object.setPrototypeOf(C, S);
 	}
 	Object.defineProperty(C, 'prototype', { writable: false });
+	// Marks the classes of the lowering: their constructors are never
+	// built-ins (__k6c_super).
+	Object.defineProperty(C, __k6c_CLASS, { value: true });
 }
 
 // A private method is not writable, and a private accessor without one
@@ -260,16 +273,21 @@ function __k6c_super(self, S, args, nt) {
 	// A built-in (Error, Date, Map...) is constructed: called as a function
 	// it would not make its kind of object (Date gives a string). Its
 	// result takes the derived prototype, as with Reflect.construct.
-	if (/\[native code\]/.test(Function.prototype.toString.call(S))) {
+	if (S[__k6c_CLASS] !== true && /\[native code\]/.test(Function.prototype.toString.call(S))) {
 		r = new (Function.prototype.bind.apply(S, [null].concat(Array.prototype.slice.call(args))))();
 		Object.setPrototypeOf(r, Object.getPrototypeOf(self));
 		return r;
 	}
 	__k6c_ntnext = nt;
-	try {
+	if (S[__k6c_CLASS] === true) {
+		// A class of the lowering takes it first thing.
 		r = S.apply(self, args);
-	} finally {
-		__k6c_ntnext = undefined;
+	} else {
+		try {
+			r = S.apply(self, args);
+		} finally {
+			__k6c_ntnext = undefined;
+		}
 	}
 	// A parent constructor that returns an object makes it this.
 	return r !== null && (typeof r === 'object' || typeof r === 'function') ? r : self;

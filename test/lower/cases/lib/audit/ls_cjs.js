@@ -1,0 +1,2 @@
+import f from './ls_es5only.js';
+export default function () { return f(); }

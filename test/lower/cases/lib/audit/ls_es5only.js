@@ -1,0 +1,2 @@
+var a = 'x y';
+module.exports = function () { return a.length; };

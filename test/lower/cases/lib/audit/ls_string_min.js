@@ -1,0 +1,4 @@
+export default function () {
+  const a = 'x y';
+  return a.length;
+}
