@@ -46,3 +46,9 @@ int k6c__duk_native_stack_check(void);
  * exports them and a module links with libk6c only. libk6c.so is linked
  * with -Bsymbolic-functions, so its own calls always bind to this copy even
  * if the program also carries another Duktape (which it should not). */
+
+/* No tail calls, as in node: every call keeps its frame, so the stack of an
+ * exception (and the line k6c reports for it) names the function that threw
+ * even when that function returned a call. Lowered code returns calls of its
+ * helpers where the source had none (return [...items]). */
+#undef DUK_USE_TAILCALL

@@ -84,12 +84,20 @@ function literalNeeds(n) {
 
 // Does the module use anything the edit pass changes? It stops at the
 // first such node, which in a module is usually an import on line 1.
-function needsLowering(ast) {
+// Is there a comma after the last item of list (the arguments of a call,
+// the parameters of a function) before `end`? ES5 has no trailing commas
+// there.
+function trailingComma(src, list, end) {
+	return list.length > 0 && /^\s*,/.test(src.slice(list[list.length - 1].end, end));
+}
+
+function needsLowering(ast, src) {
 	return (function es6(n, inFn) {
 		if (!ES5[n.type]) return true;
 		switch (n.type) {
+		case 'CallExpression': case 'NewExpression': if (trailingComma(src, n.arguments, n.end)) return true; break;
 		case 'VariableDeclaration': if (n.kind !== 'var') return true; break;
-		case 'FunctionDeclaration': case 'FunctionExpression': if (n.async || n.generator) return true; inFn = true; break;
+		case 'FunctionDeclaration': case 'FunctionExpression': if (n.async || n.generator || trailingComma(src, n.params, n.body.start)) return true; inFn = true; break;
 		case 'ThisExpression': if (!inFn) return true; break;   // module code: this is undefined
 		case 'CatchClause': if (!n.param) return true; break;
 		case 'Property': if (n.method || n.shorthand || n.computed) return true; break;
@@ -122,7 +130,7 @@ function lower(src, opts) {
 	var uid = 0, used = Object.create(null);
 	// A module with nothing of ES2015+ in it needs no edits: only the
 	// CommonJS prologue goes in front.
-	if (!needsLowering(ast)) return prologue(false, [], [], [], []) + hashbang(src);
+	if (!needsLowering(ast, src)) return prologue(false, [], [], [], []) + hashbang(src);
 	function temp(base) { var s; do { s = '_' + base + (++uid); } while (used[s]); used[s] = true; return s; }
 
 	function Scope(kind, parent, node) {
@@ -303,6 +311,16 @@ function lower(src, opts) {
 	});
 
 	// ---- generator ---------------------------------------------------------
+	// The prelude installs a polyfill when the lowered code names it
+	// (`.at(`, `.values()`: runtime.js and ../*.js "triggers"). A method call
+	// that the lowering rewrites (an optional call, super.m(), a call with
+	// spread) loses that text, so its name goes into a comment on line 1.
+	var triggers = [];
+	function trigger(m, args) {
+		if (m.computed || m.property.type !== 'Identifier') return;
+		var t = '.' + m.property.name + (args.length ? '(' : '()');
+		if (triggers.indexOf(t) < 0) triggers.push(t);
+	}
 	var prefix = [];           // text put in front of line 1
 	var ctxStack = [];         // per non-arrow function: this/arguments aliases, temps
 	function Ctx(node) { this.node = node; this.temps = []; this.thisAlias = null; this.argsAlias = null; this.thisName = 'this'; this.superName = null; this.isStatic = false; this.gen = false; this.ntName = null; this.ntAlias = null; }
@@ -338,6 +356,9 @@ function lower(src, opts) {
 		});
 		return out + slice(pos, b);
 	}
+	// The line breaks between two source positions, to put before text that
+	// starts a later line of the source (so that it stays on that line).
+	function gap(a, b) { return nl(newlines(src.slice(a, b))); }
 	function str(s) { return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'); }
 
 	function gen(n) {
@@ -381,8 +402,9 @@ function lower(src, opts) {
 	};
 	H.Property = function (n) {
 		if (n.shorthand && n.value.type === 'Identifier') {
+			// Duktape would read { get, set } as the start of accessors.
 			var t = gen(n.value);
-			return t === n.key.name ? t : n.key.name + ': ' + t;
+			return t === n.key.name && t !== 'get' && t !== 'set' ? t : n.key.name + ': ' + t;
 		}
 		if (n.parent.type === 'ObjectPattern') return splice(n);
 		// Accessors and __proto__ are objectLiteral's (__k6c_put).
@@ -598,7 +620,7 @@ function lower(src, opts) {
 		var pr = fnBodyInner(n, ctx);
 		var body;
 		if (n.body.type === 'BlockStatement') body = splice(n.body, n.body.start + 1, n.body.end - 1);
-		else body = ' return ' + gen(n.body) + '; ';
+		else body = ' return (' + gap(n.params.length ? n.params[n.params.length - 1].end : n.start, n.body.start) + gen(n.body) + '); ';
 		ctxStack.pop();
 		var pre = [];
 		if (ctx.temps.length) pre.push('var ' + ctx.temps.join(', ') + ';');
@@ -658,9 +680,15 @@ function lower(src, opts) {
 	// ---- declarations, destructuring ------------------------------------------
 	// Returns a list of "name = expr" items binding pattern p from the
 	// expression text `from` (a simple name, evaluated more than once).
+	// out.pos[i] is the source position of item i, for its line.
 	function destructure(p, from) {
 		var out = [];
+		out.pos = [];
+		var push = out.push;
+		out.push = function (item) { out.pos.push(at); return push.call(out, item); };
+		var at = p.start;
 		function bind(p, from) {
+			at = p.start;
 			switch (p.type) {
 			case 'Identifier': out.push(gen(p) + ' = ' + from); return;
 			case 'MemberExpression': decline('member expression in a declaration pattern', p); return;
@@ -736,8 +764,11 @@ function lower(src, opts) {
 				add(gen(d.id) + (init !== null ? ' = ' + init : (n.kind === 'let' && inLoop(n) ? ' = undefined' : '')), d.start);
 			} else {
 				var t = /^[A-Za-z_$][\w$]*$/.test(init) ? init : null;
-				if (!t) { t = temp('ref'); add(t + ' = ' + init, d.init.start); }
-				destructure(d.id, t).forEach(function (x) { add(x); });
+				// The value first, on the pattern's first line; each binding then
+				// on its own line.
+				if (!t) { t = temp('ref'); add(t + ' = ' + init, d.start); }
+				var items = destructure(d.id, t);
+				items.forEach(function (x, i) { add(x, items.pos[i]); });
 			}
 		});
 		var forHead = n.parent && /^For(In|Of)?Statement$/.test(n.parent.type) && n.parent.body !== n;
@@ -834,7 +865,7 @@ function lower(src, opts) {
 				else if (left.computed) { var kt = tmp('k'); pre += kt + ' = ' + gen(left.property) + ', '; l = ot + '[' + kt + ']'; }
 				else l = ot + '.' + left.property.name;
 			} else decline('logical assignment to ' + left.type, n);
-			var rv = left.type === 'Identifier' ? genAnon(n.right, left.name) : gen(n.right);
+			var rv = gap(n.left.end, n.right.start) + (left.type === 'Identifier' ? genAnon(n.right, left.name) : gen(n.right));
 			var set = left.type === 'Identifier' && left.binding && left.binding.kind === 'const' ? '(' + rv + ', __k6c_const(' + str(left.name) + '))' : l + ' = ' + rv;
 			if (op === '??') return keep(slice(n.start, n.end), '(' + pre + '(' + l + ') != null ? ' + l + ' : (' + set + '))');
 			return keep(slice(n.start, n.end), '(' + pre + l + ' ' + op + ' (' + set + '))');
@@ -868,7 +899,7 @@ function lower(src, opts) {
 	H.LogicalExpression = function (n) {
 		if (n.operator !== '??') return splice(n);
 		var t = tmp('n');
-		return '((' + t + ' = ' + gen(n.left) + ') != null ? ' + t + ' : ' + gen(n.right) + ')';
+		return '((' + t + ' = ' + gen(n.left) + ') != null ? ' + t + ' : ' + gap(n.left.end, n.right.start) + gen(n.right) + ')';
 	};
 	H.UnaryExpression = function (n) {
 		if (n.operator === 'delete' && n.argument.type === 'ChainExpression') return keep(slice(n.start, n.end), chain(n.argument, true));
@@ -883,7 +914,11 @@ function lower(src, opts) {
 	function chain(n, del, recv) {
 		// a?.b.c : the whole chain short-circuits to undefined.
 		var tests = [];
-		function prop(e) { return e.property.type === 'PrivateIdentifier' ? '[' + privName(e.property) + ']' : e.computed ? '[' + gen(e.property) + ']' : '.' + e.property.name; }
+		// A member keeps the line it has in the source.
+		function prop(e) {
+			var g = gap(e.object.end, e.property.start);
+			return g + (e.property.type === 'PrivateIdentifier' ? '[' + privName(e.property) + ']' : e.computed ? '[' + gen(e.property) + ']' : '.' + e.property.name);
+		}
 		function g(e) {
 			// super.x starts a chain (super?.x is a syntax error).
 			if (e.type === 'MemberExpression' && e.object.type === 'Super') return gen(e);
@@ -896,6 +931,7 @@ function lower(src, opts) {
 			}
 			if (e.type === 'CallExpression') {
 				var callee, thisArg = null;
+				if (e.callee.type === 'MemberExpression') trigger(e.callee, e.arguments);
 				if (e.callee.type === 'MemberExpression' && e.callee.object.type === 'Super') {
 					// super.m?.() and super.m().x?.y call the parent's method on this.
 					callee = gen(e.callee);
@@ -908,7 +944,7 @@ function lower(src, opts) {
 				} else callee = g(e.callee);
 				// Called through call/apply when the receiver must be passed
 				// or an argument is spread.
-				var spread = hasSpread(e.arguments), args = spread ? spreadList(e.arguments) : e.arguments.map(gen).join(', ');
+				var spread = hasSpread(e.arguments), args = spread ? spreadList(e.arguments, e.callee.end) : argList(e.arguments, e.callee.end);
 				var invoke = function (f, self) {
 					if (spread) return f + '.apply(' + (self || 'void 0') + ', ' + args + ')';
 					return self ? f + '.call(' + self + (args ? ', ' + args : '') + ')' : f + '(' + args + ')';
@@ -1096,7 +1132,12 @@ function lower(src, opts) {
 	};
 
 	// ---- spread -----------------------------------------------------------------
-	function spreadList(elems) {
+	// Each element after the line breaks before it in the source (from: the
+	// position the list starts at).
+	function argList(list, from) {
+		return list.map(function (e) { var t = gap(from, e.start) + gen(e); from = e.end; return t; }).join(', ');
+	}
+	function spreadList(elems, from) {
 		// [a, ...b, c] -> [a].concat(__k6c_spr(b), [c]). __k6c_spr takes
 		// what b iterates at that point, holes as undefined.
 		var groups = [], cur = null;
@@ -1104,43 +1145,55 @@ function lower(src, opts) {
 		// elements.
 		function end() { if (cur) groups.push('[' + cur.join(', ') + (cur[cur.length - 1] === '' ? ',' : '') + ']'); cur = null; }
 		elems.forEach(function (e) {
-			if (e && e.type === 'SpreadElement') { end(); groups.push('__k6c_spr(' + gen(e.argument) + ')'); }
-			else { cur = cur || []; cur.push(e ? gen(e) : ''); }
+			var g = e && from !== undefined ? gap(from, e.start) : '';
+			if (e) from = e.end;
+			if (e && e.type === 'SpreadElement') { end(); groups.push(g + '__k6c_spr(' + gen(e.argument) + ')'); }
+			else { cur = cur || []; cur.push(e ? g + gen(e) : ''); }
 		});
 		end();
 		return groups.length === 1 && groups[0].charAt(0) === '_' ? groups[0] : (groups[0].charAt(0) === '[' ? groups[0] + '.concat(' + groups.slice(1).join(', ') + ')' : '[].concat(' + groups.join(', ') + ')');
 	}
 	function hasSpread(list) { return list.some(function (e) { return e && e.type === 'SpreadElement'; }); }
-	H.ArrayExpression = function (n) { return hasSpread(n.elements) ? keep(slice(n.start, n.end), spreadList(n.elements)) : splice(n); };
+	H.ArrayExpression = function (n) { return hasSpread(n.elements) ? keep(slice(n.start, n.end), spreadList(n.elements, n.start)) : splice(n); };
 	H.CallExpression = function (n) {
 		if (n.callee.type === 'Super') return superCall(n);
 		if (n.callee.type === 'MemberExpression' && n.callee.object.type === 'Super') {
 			// A getter on the parent runs with this as its receiver too.
+			trigger(n.callee, n.arguments);
 			var member = gen(n.callee);
-			var args = hasSpread(n.arguments) ? spreadList(n.arguments) : '[' + n.arguments.map(gen).join(', ') + ']';
+			var args = hasSpread(n.arguments) ? spreadList(n.arguments, n.callee.end) : '[' + argList(n.arguments, n.callee.end) + ']';
 			return keep(slice(n.start, n.end), member + '.apply(' + thisText(n) + ', ' + args + ')');
 		}
 		// (a?.f)() keeps a as the receiver.
 		if (n.callee.type === 'ChainExpression' && n.callee.expression.type === 'MemberExpression') {
 			var rv = tmp('r'), fn = chain(n.callee, false, rv);
-			return keep(slice(n.start, n.end), fn + (hasSpread(n.arguments) ? '.apply(' + rv + ', ' + spreadList(n.arguments) + ')' : '.call(' + [rv].concat(n.arguments.map(gen)).join(', ') + ')'));
+			return keep(slice(n.start, n.end), fn + (hasSpread(n.arguments) ? '.apply(' + rv + ', ' + spreadList(n.arguments, n.callee.end) + ')' : '.call(' + rv + (n.arguments.length ? ', ' + argList(n.arguments, n.callee.end) : '') + ')'));
 		}
-		if (!hasSpread(n.arguments)) return splice(n);
+		if (!hasSpread(n.arguments)) return trailingComma(src, n.arguments, n.end) ? gen(n.callee) + callRest(n) : splice(n);
 		if (n.callee.type === 'MemberExpression') {
+			trigger(n.callee, n.arguments);
 			var t = tmp('r'), recv = '(' + t + ' = ' + gen(n.callee.object) + ')', prop = n.callee.property;
 			var f = prop.type === 'PrivateIdentifier' ? privAccess(recv, prop) + '[' + privName(prop) + ']' : recv + (n.callee.computed ? '[' + gen(prop) + ']' : '.' + prop.name);
-			return keep(slice(n.start, n.end), f + '.apply(' + t + ', ' + spreadList(n.arguments) + ')');
+			return keep(slice(n.start, n.end), f + '.apply(' + t + ', ' + spreadList(n.arguments, n.callee.end) + ')');
 		}
 		var callee = gen(n.callee);
-		return keep(slice(n.start, n.end), callee + '.apply(void 0, ' + spreadList(n.arguments) + ')');
+		return keep(slice(n.start, n.end), callee + '.apply(void 0, ' + spreadList(n.arguments, n.callee.end) + ')');
 	};
+	// The rest of a call or new from its callee on, without the trailing
+	// comma of its arguments (ES5 has none).
+	function callRest(n) {
+		var args = n.arguments;
+		if (!trailingComma(src, args, n.end)) return splice(n, n.callee.end, n.end);
+		var last = args[args.length - 1];
+		return splice(n, n.callee.end, last.end) + slice(last.end, n.end).replace(',', ' ');
+	}
 	H.NewExpression = function (n) {
 		// A callee lowered to a call (a private or super member) is put in
 		// parentheses, so that new applies to what it gives.
 		var callee = gen(n.callee);
-		if (hasSpread(n.arguments)) return keep(slice(n.start, n.end), 'new (Function.prototype.bind.apply(' + callee + ', [null].concat(' + spreadList(n.arguments) + ')))()');
+		if (hasSpread(n.arguments)) return keep(slice(n.start, n.end), 'new (Function.prototype.bind.apply(' + callee + ', [null].concat(' + spreadList(n.arguments, n.callee.end) + ')))()');
 		if (callee !== slice(n.callee.start, n.callee.end)) callee = '(' + callee + ')';
-		return keep(slice(n.start, n.end), slice(n.start, n.callee.start) + callee + splice(n, n.callee.end, n.end));
+		return keep(slice(n.start, n.end), slice(n.start, n.callee.start) + callee + callRest(n));
 	};
 	H.ObjectExpression = function (n) {
 		// Methods using super need the literal itself (their home object),
@@ -1237,7 +1290,7 @@ function lower(src, opts) {
 	function superCall(n) {
 		var c = nearestReal();
 		if (!c.superName || !c.derivedCtor) decline('super() outside a derived constructor', n);
-		var args = hasSpread(n.arguments) ? spreadList(n.arguments) : '[' + n.arguments.map(gen).join(', ') + ']';
+		var args = hasSpread(n.arguments) ? spreadList(n.arguments, n.callee.end) : '[' + argList(n.arguments, n.callee.end) + ']';
 		return '(' + c.thisName + ' = __k6c_fields(__k6c_once(' + c.thisName + ', __k6c_super(this, ' + c.superName + ', ' + args + ', ' + c.ntName + ')), ' + c.fieldsName + '))';
 	}
 	// A derived constructor that never called super() throws on return.
@@ -1426,6 +1479,7 @@ function lower(src, opts) {
 	progCtx.thisName = 'undefined';   // module code: this is undefined
 	var body = splice(ast);
 	ctxStack.pop();
+	if (triggers.length) prefix.push('/* ' + triggers.join(' ') + ' */');
 	var out = prologue(ast.body.some(function (s) { return /^Export/.test(s.type); }), exportsList, prefix, starList, progCtx.temps) + hashbang(body);
 	if (newlines(out) !== newlines(src)) throw new Error('k6c lower: line count changed (' + newlines(src) + ' -> ' + newlines(out) + ')');
 	return out;

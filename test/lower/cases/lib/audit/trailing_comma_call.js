@@ -1,0 +1,7 @@
+function add(a, b) { return a + b; }
+export default function () {
+  return add(
+    1,
+    2,
+  );
+}
