@@ -767,8 +767,8 @@ function lower(src, opts) {
 				// The value first, on the pattern's first line; each binding then
 				// on its own line.
 				if (!t) { t = temp('ref'); add(t + ' = ' + init, d.start); }
-				var items = destructure(d.id, t);
-				items.forEach(function (x, i) { add(x, items.pos[i]); });
+				var binds = destructure(d.id, t);
+				binds.forEach(function (x, i) { add(x, binds.pos[i]); });
 			}
 		});
 		var forHead = n.parent && /^For(In|Of)?Statement$/.test(n.parent.type) && n.parent.body !== n;
@@ -778,7 +778,9 @@ function lower(src, opts) {
 		// bare name stays only as a for-in head). So is a var of a
 		// parameter's name in a generator or async function, whose body is
 		// a function of its own too.
-		var wrapped = n.kind === 'var' && wrapTop(n), params = n.kind === 'var' ? paramVars(n) : [];
+		var params = n.kind === 'var' ? paramVars(n) : [];
+		// (In a for head, where one statement must stay one, all of them.)
+		var wrapped = n.kind === 'var' && (wrapTop(n) || forHead && params.length > 0);
 		if (wrapped || params.length) {
 			var keepBare = forHead && n.parent.type !== 'ForStatement', decl = [], assign = [];
 			items.forEach(function (item) {
