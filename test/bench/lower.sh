@@ -4,7 +4,8 @@
 # one-iteration run with an empty cache (cold) and with a warm one (cached),
 # for test/bench/typical.js (about 50 lines) and test/script/syntax.js (about
 # 400 lines, plus the 40 lines of its lib/ imports), and the peak bytes held
-# by the lowerer's heap (counted by its allocator, printed by `k6c -v`).
+# by the lowerer's heap (counted by its allocator, printed by `k6c -v`);
+# then what the lowered code of test/bench/lowered.js costs at run time.
 # doc/performance.md describes the method and holds the results. Not run by
 # `meson test`. Requests go to an nginx on 127.0.0.1 that it starts and stops.
 #
@@ -93,3 +94,25 @@ done
 echo
 echo "cold: empty cache, so the run loads the engine and lowers every module;"
 echo "cached: the same script again, loaded from the cache. Medians of $RUNS runs."
+
+# What the lowered code costs when it runs: test/bench/lowered.js times the
+# constructs whose lowering adds run-time work (its BENCH line: ms per
+# loop), through each path; medians of RUNS runs, and fast/babel.
+figure() { sed -n "s/.*BENCH .*\b$2=\([0-9]*\).*/\1/p" "$1" | head -n 1; }
+names=$(K6C_LOWER=fast "$K6C" run -q --no-summary "$here/lowered.js" 2>&1 | sed -n 's/.*BENCH \(.*\) (.*/\1/p' | sed 's/=[0-9]*//g')
+[ -n "$names" ] || die "lowered.js printed no BENCH line"
+for mode in fast babel; do
+	for i in $(seq "$RUNS"); do
+		K6C_LOWER=$mode K6C_CACHE_DIR=$tmp/cache "$K6C" run -q --no-summary "$here/lowered.js" >"$tmp/run-$mode-$i" 2>&1
+	done
+done
+printf '\n| lowered code at run time (ms) | fast | babel | fast/babel |\n| --- | --- | --- | --- |\n'
+for name in $names; do
+	f=() b=()
+	for i in $(seq "$RUNS"); do
+		f+=("$(figure "$tmp/run-fast-$i" "$name")")
+		b+=("$(figure "$tmp/run-babel-$i" "$name")")
+	done
+	fm=$(median "${f[@]}") bm=$(median "${b[@]}")
+	printf '| %s | %s | %s | %s |\n' "$name" "$fm" "$bm" "$(awk -v f="$fm" -v b="$bm" 'BEGIN { printf "%.2f", b > 0 ? f / b : 0 }')"
+done

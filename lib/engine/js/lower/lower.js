@@ -1224,10 +1224,14 @@ function lower(src, opts) {
 		if (!n.properties.some(function (p) { return p.type === 'SpreadElement' || p.kind !== 'init' || isProto(p); })) return splice(n);
 		var home = n.homeVar, ctx = home ? { superBase: 'Object.getPrototypeOf(' + home + ')' } : null;
 		var o = tmp('o'), steps = [], group = null, pos = n.start;
+		// With an accessor or __proto__ among the steps, copies define
+		// (a setter of the literal must not run); else they may assign.
+		var plain = !n.properties.some(function (p) { return p.type === 'Property' && (p.kind !== 'init' || isProto(p)); });
+		var assign = function (what) { return '__k6c_assign(' + o + ', ' + what + (plain ? '' : ', 1') + ')'; };
 		function flush() {
 			if (!group) return;
 			var lit = '{' + group.join(', ') + '}';
-			steps.push(steps.length ? '__k6c_assign(' + o + ', ' + lit + ')' : o + ' = ' + lit);
+			steps.push(steps.length ? assign(lit) : o + ' = ' + lit);
 			group = null;
 		}
 		n.properties.forEach(function (p) {
@@ -1237,12 +1241,12 @@ function lower(src, opts) {
 			// own (cheaper than a literal copied by __k6c_assign).
 			if (steps.length && !group && p.type === 'Property' && p.kind === 'init' && !isProto(p) && !p.method && !anonFn(p.value)) {
 				key = p.computed ? gen(p.key) : str(keyString(p.key));
-				steps.push(gap + keep(slice(p.start, p.end), '__k6c_defval(' + o + ', ' + key + ', ' + gen(p.value) + ')'));
+				steps.push(gap + keep(slice(p.start, p.end), (plain ? '__k6c_setval(' : '__k6c_defval(') + o + ', ' + key + ', ' + gen(p.value) + ')'));
 				return;
 			}
 			if (p.type === 'Property' && p.kind === 'init' && !isProto(p)) { (group = group || []).push(gap + gen(p)); return; }
 			flush();
-			if (p.type === 'SpreadElement') steps.push(gap + keep(slice(p.start, p.end), '__k6c_assign(' + o + ', ' + gen(p.argument) + ')'));
+			if (p.type === 'SpreadElement') steps.push(gap + keep(slice(p.start, p.end), assign(gen(p.argument))));
 			else if (isProto(p)) steps.push(gap + keep(slice(p.start, p.end), '__k6c_put(' + o + ', 0, void 0, ' + gen(p.value) + ')'));
 			else {
 				key = p.computed ? gen(p.key) : str(keyString(p.key));

@@ -40,11 +40,13 @@ function __k6c_next(it) {
 	return function () { return f.call(it); };
 }
 
-// An array whose iteration is the default one, read by index.
+// An array whose iteration is the default one, read by index. (The symbol
+// is kept in a variable: looking it up each time costs a third of the test.)
+var __k6c_SI = Symbol.iterator;
 function __k6c_plainarr(v) {
 	if (!Array.isArray(v)) return false;
-	var f = v[Symbol.iterator];
-	return f === undefined || f === Array.prototype[Symbol.iterator];
+	var f = v[__k6c_SI];
+	return f === undefined || f === Array.prototype[__k6c_SI];
 }
 
 // An iterator's next() must give an object (IteratorNext): a primitive
@@ -76,7 +78,10 @@ function __k6c_close(it, thrown, e) {
 // With n, at most n values are taken and the iterator is closed (array
 // destructuring without a rest element).
 function __k6c_arr(v, n) {
-	if (__k6c_plainarr(v)) return v;
+	if (Array.isArray(v)) {
+		var f = v[__k6c_SI];
+		if (f === undefined || f === Array.prototype[__k6c_SI]) return v;
+	}
 	var it = __k6c_iter(v), next = it.next, out = [], s, done = false;
 	while (n === undefined || out.length < n) {
 		s = __k6c_result(next.call(it));
@@ -97,7 +102,7 @@ function __k6c_spr(v) {
 }
 
 //# chunk lower.keys
-//# triggers __k6c_ownkeys __k6c_defval
+//# triggers __k6c_ownkeys __k6c_defval __k6c_setval
 // The keys object spread and object rest copy (CopyDataProperties): own
 // enumerable strings, then own enumerable symbols.
 function __k6c_ownkeys(o) {
@@ -112,31 +117,45 @@ function __k6c_defval(t, k, v) {
 	Object.defineProperty(t, k, { value: v, writable: true, enumerable: true, configurable: true });
 }
 
+// The same on an object that has only data properties and Object.prototype
+// as its prototype: assigning is defining there, except for __proto__
+// (Object.prototype's accessor), and much faster in Duktape.
+function __k6c_setval(t, k, v) {
+	if (k === '__proto__') __k6c_defval(t, k, v);
+	else t[k] = v;
+}
+
 //# chunk lower.objrest
 //# triggers __k6c_objrest
 //# requires lower.keys
 // Object rest in destructuring. The keys already taken come as property
 // keys or, when computed, as the values the pattern computed.
+// (Written out, not through __k6c_ownkeys and __k6c_setval: destructuring
+// is common in iteration code, and calls cost in Duktape.)
 function __k6c_objrest(o, taken) {
 	if (o == null) throw new TypeError('Cannot destructure ' + o + ' as it is ' + (o === null ? 'null' : 'undefined') + '.');
-	var out = {}, src = Object(o), ks = __k6c_ownkeys(src), i;
-	for (i = 0; i < taken.length; i++) if (typeof taken[i] !== 'symbol') taken[i] = String(taken[i]);
-	for (i = 0; i < ks.length; i++) if (taken.indexOf(ks[i]) < 0) __k6c_defval(out, ks[i], src[ks[i]]);
+	var out = {}, src = Object(o), ks = Object.keys(src), ss = Object.getOwnPropertySymbols(src), i, k;
+	for (i = 0; i < taken.length; i++) if (typeof taken[i] !== 'string' && typeof taken[i] !== 'symbol') taken[i] = String(taken[i]);
+	for (i = 0; i < ks.length; i++) {
+		k = ks[i];
+		if (taken.indexOf(k) >= 0) continue;
+		if (k === '__proto__') __k6c_defval(out, k, src[k]); else out[k] = src[k];
+	}
+	for (i = 0; i < ss.length; i++)
+		if (taken.indexOf(ss[i]) < 0 && Object.prototype.propertyIsEnumerable.call(src, ss[i])) out[ss[i]] = src[ss[i]];
 	return out;
 }
 
 //# chunk lower.assign
 //# triggers __k6c_assign
 //# requires lower.keys
-// Object spread.
-function __k6c_assign(t) {
-	for (var i = 1; i < arguments.length; i++) {
-		var s = arguments[i];
-		if (s == null) continue;
-		s = Object(s);
-		var ks = __k6c_ownkeys(s);
-		for (var j = 0; j < ks.length; j++) __k6c_defval(t, ks[j], s[ks[j]]);
-	}
+// Object spread: copies s into t, defining (define) or, when t is plain
+// (a literal without accessors and __proto__), assigning.
+function __k6c_assign(t, s, define) {
+	if (s == null) return t;
+	s = Object(s);
+	var ks = __k6c_ownkeys(s), set = define ? __k6c_defval : __k6c_setval;
+	for (var j = 0; j < ks.length; j++) set(t, ks[j], s[ks[j]]);
 	return t;
 }
 
