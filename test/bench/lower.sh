@@ -114,5 +114,5 @@ for name in $names; do
 		b+=("$(figure "$tmp/run-babel-$i" "$name")")
 	done
 	fm=$(median "${f[@]}") bm=$(median "${b[@]}")
-	printf '| %s | %s | %s | %s |\n' "$name" "$fm" "$bm" "$(awk -v f="$fm" -v b="$bm" 'BEGIN { printf "%.2f", b > 0 ? f / b : 0 }')"
+	printf '| %s | %s | %s | %s |\n' "$name" "$fm" "$bm" "$(awk -v f="$fm" -v b="$bm" 'BEGIN { printf "%.2f", (b > 0 ? f / b : 0) }')"
 done
