@@ -144,33 +144,6 @@ static k6c__lowerer *lowerer_for(const char *mode)
 	return l;
 }
 
-/*
- * One lowerer per mode for the corpus and error tests, made with its engine
- * loaded before the tests fork: Babel takes seconds to load (tens under
- * ASan), and each of about 60 programs would pay for it.
- */
-static k6c__lowerer *shared_fast, *shared_babel;
-
-static k6c__lowerer *preload(const char *mode)
-{
-	k6c__lowerer *l;
-	k6c__buf out = K6C__BUF_INIT;
-	static const char src[] = "export default () => 1;\n";
-
-	if (setenv("K6C_LOWER", mode, 1) != 0 || k6c__lowerer_new(&l, "") != 0 ||
-	    k6c__lower(l, "preload.js", src, sizeof(src) - 1, &out) != 0) {
-		fprintf(stderr, "cannot make a %s lowerer\n", mode);
-		exit(1);
-	}
-	k6c__buf_free(&out);
-	return l;
-}
-
-static k6c__lowerer *shared_lowerer(const char *mode)
-{
-	return strcmp(mode, "fast") == 0 ? shared_fast : shared_babel;
-}
-
 /* "a/b/c.js" + "../d.js" -> "a/d.js" (names relative to the cases dir). */
 static void resolve(const char *from, const char *spec, char *out, size_t size)
 {
@@ -382,8 +355,9 @@ static void check_case(const char *file, const char *mode)
 	snprintf(why, sizeof(why), "known-%s", mode);
 	known = marker(src, why);
 
-	l = shared_lowerer(mode);
+	l = lowerer_for(mode);
 	lower_program(l, dir, name, &p);
+	k6c__lowerer_free(l);
 	got = p.error != NULL ? strdup(p.error) : run_program(&p);
 	if (known == NULL) {
 		ck_assert_msg(p.error == NULL, "%s (K6C_LOWER=%s) does not lower: %s", name, mode, p.error);
@@ -484,12 +458,13 @@ static void check_error(const char *file, const char *mode)
 	bpos = strcmp(mode, "babel") == 0 ? marker(src, "expect-error-babel") : NULL;
 	snprintf(want, sizeof(want), "%s:%s: SyntaxError: ", name, bpos ? bpos : pos);
 
-	l = shared_lowerer(mode);
+	l = lowerer_for(mode);
 	rc = k6c__lower(l, name, src, strlen(src), &out);
 	ck_assert_msg(rc == K6C_ESCRIPT, "%s (K6C_LOWER=%s): lowering returned %d, not K6C_ESCRIPT", name, mode, rc);
 	ck_assert_ptr_nonnull(k6c_error_last());
 	ck_assert_msg(strncmp(k6c_error_last()->message, want, strlen(want)) == 0,
 		"K6C_LOWER=%s:\n  got      %s\n  expected %s...", mode, k6c_error_last()->message, want);
+	k6c__lowerer_free(l);
 	k6c__buf_free(&out);
 	free(bpos);
 	free(pos);
@@ -620,8 +595,6 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	shared_fast = preload("fast");
-	shared_babel = preload("babel");
 	snprintf(dir, sizeof(dir), "%s/lower/cases", srcdir());
 	ncases = list_sorted(dir, 0, cases);
 	snprintf(dir, sizeof(dir), "%s/lower/mixed", srcdir());
@@ -664,7 +637,5 @@ int main(void)
 	free_list(cases, ncases);
 	free_list(errors, nerrors);
 	free_list(mixed, nmixed);
-	k6c__lowerer_free(shared_fast);
-	k6c__lowerer_free(shared_babel);
 	return failed == 0 ? 0 : 1;
 }
