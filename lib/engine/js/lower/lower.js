@@ -605,7 +605,7 @@ function lower(src, opts) {
 		if (opt.thisName) ctx.thisName = opt.thisName;
 		if (opt.ctx) for (var ck in opt.ctx) ctx[ck] = opt.ctx[ck];
 		if (n.generator || n.async) ctx.gen = true;
-		var outerThis = null, outerArgs = null;
+		var outerThis = null;
 		if (arrow && n.async) {
 			// The coroutine body is a real function: capture the outer this/arguments.
 			// Its own frame's `this` is not the outer one, so an alias is
@@ -639,10 +639,6 @@ function lower(src, opts) {
 		}
 		var name = opt.name !== undefined ? opt.name : (n.id ? gen(n.id) : '');
 		var text = 'function' + (name ? ' ' + name : '') + ' (' + pr.params + nl(pr.lines) + ') {' + pre.join(' ') + inner + '}';
-		if (arrow && !n.async) {
-			// `this` and `arguments` inside were already routed to the
-			// enclosing function's aliases.
-		}
 		return keep(slice(n.start, n.end), text);
 	}
 	// A renamed function keeps its name.

@@ -5,7 +5,7 @@
 // global functions named __k6c_*, so a chunk's triggers are its names.
 
 //# chunk lower.iter
-//# triggers __k6c_iter __k6c_close __k6c_result __k6c_plainarr __k6c_next
+//# triggers __k6c_iter __k6c_close __k6c_result __k6c_next
 // The iteration protocol (for-of, spread, destructuring, yield*). Arrays and
 // strings have an index fallback, so the iterators chunk is not needed.
 function __k6c_iter(v) {
@@ -40,14 +40,9 @@ function __k6c_next(it) {
 	return function () { return f.call(it); };
 }
 
-// An array whose iteration is the default one, read by index. (The symbol
-// is kept in a variable: looking it up each time costs a third of the test.)
+// Symbol.iterator, kept in a variable: looking it up each time costs a
+// third of __k6c_arr's test for a plain array.
 var __k6c_SI = Symbol.iterator;
-function __k6c_plainarr(v) {
-	if (!Array.isArray(v)) return false;
-	var f = v[__k6c_SI];
-	return f === undefined || f === Array.prototype[__k6c_SI];
-}
 
 // An iterator's next() must give an object (IteratorNext): a primitive
 // would otherwise read as a step that is not done, forever.
@@ -95,7 +90,9 @@ function __k6c_arr(v, n) {
 // What a spread element takes: a new array of what v iterates, now (a
 // later argument cannot change it), with holes read as undefined.
 function __k6c_spr(v) {
-	if (!__k6c_plainarr(v)) return __k6c_arr(v);
+	// __k6c_arr gives back v itself only for an array of default iteration.
+	var a = __k6c_arr(v);
+	if (a !== v) return a;
 	var out = new Array(v.length);
 	for (var i = 0; i < v.length; i++) out[i] = v[i];
 	return out;
@@ -423,7 +420,7 @@ function __k6c_yieldstar(v) {
 			if (f == null) throw recv;
 			r = f.call(it, recv.value);
 		}
-		if (Object(r) !== r) throw new TypeError('Iterator result ' + r + ' is not an object');
+		__k6c_result(r);
 		if (r.done) {
 			if (mode === 2) throw new __k6c_Return(r.value);
 			return r.value;
@@ -533,7 +530,7 @@ function __k6c_aiter(v) {
 	}
 	var s = __k6c_iter(v);
 	function wrap(r) {
-		if (Object(r) !== r) throw new TypeError('Iterator result ' + r + ' is not an object');
+		__k6c_result(r);
 		var done = !!r.done;
 		return Promise.resolve(r.value).then(function (x) { return { value: x, done: done }; });
 	}
@@ -570,7 +567,7 @@ function __k6c_aclose(it, thrown, e) {
 
 function __k6c_anext(it, next) {
 	var r = __k6c_await(next.call(it));
-	if (Object(r) !== r) throw new TypeError('Iterator result ' + r + ' is not an object');
+	__k6c_result(r);
 	return r;
 }
 
@@ -593,7 +590,7 @@ function __k6c_ayieldstar(v) {
 			if (f == null) throw recv;
 			r = __k6c_await(f.call(it, recv.value));
 		}
-		if (Object(r) !== r) throw new TypeError('Iterator result ' + r + ' is not an object');
+		__k6c_result(r);
 		if (r.done) {
 			if (mode === 2) throw new __k6c_Return(__k6c_await(r.value));
 			return r.value;
